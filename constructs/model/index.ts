@@ -1,0 +1,5 @@
+export * from './resource.ts';
+export * from './address.ts';
+export * from './constraints.ts';
+export * from './markers.ts';
+export * from './resource-set.ts';

@@ -1,0 +1,82 @@
+/**
+ * Ownership markers: how keyform knows an object in Keystone is its own, and for which
+ * platform. Several platforms may share one Keystone (one per region), so every marker
+ * names the platform; a plan only ever sees the objects of its own platform.
+ *
+ * - Projects carry tags (Keystone has project tags): `keyform.managed=PLATFORM` and
+ *   `keyform.tenant=WORKSPACE.PROJECT` (identifiers are DNS labels, so `.` is unambiguous).
+ *   A retired tenant's project also carries `keyform.retired`; a tenant whose deletion policy
+ *   is `delete` carries `keyform.deletion_policy=delete`.
+ * - Domains, groups and unified limits have no tags: their description ends with
+ *   `[keyform platform=PLATFORM workspace=W]`, `[keyform platform=P tenant=W.P role=R]` or
+ *   `[keyform platform=P tenant=W.P]`.
+ *
+ * These tags are outside any user tag prefix on purpose: changing `tag_prefix` must not make
+ * keyform forget what it owns.
+ */
+
+export const MANAGED_TAG = 'keyform.managed';
+export const TENANT_TAG = 'keyform.tenant';
+export const RETIRED_TAG = 'keyform.retired';
+/**
+ * Present on a project whose tenant declares `deletion_policy = "delete"`. The policy must
+ * be in the cloud, not only in the config: when a tenant is removed from the config, its
+ * live project's tags are all that is left to say whether it may be deleted.
+ */
+export const DELETE_POLICY_TAG = 'keyform.deletion_policy=delete';
+
+/** The fixed marker tags of a project owned by `platform` for tenant `workspace.project`. */
+export function projectMarkerTags(platform: string, workspace: string, project: string): readonly string[] {
+  return [`${MANAGED_TAG}=${platform}`, `${TENANT_TAG}=${workspace}.${project}`];
+}
+
+/** True for tags that belong to keyform's marker namespace (never user tags). */
+export function isMarkerTag(tag: string): boolean {
+  return tag === RETIRED_TAG || tag === DELETE_POLICY_TAG || tag.startsWith(`${MANAGED_TAG}=`) || tag.startsWith(`${TENANT_TAG}=`);
+}
+
+export interface ProjectOwner {
+  readonly platform: string;
+  readonly workspace: string;
+  readonly project: string;
+  readonly retired: boolean;
+  /** What removing this tenant does, as recorded on the project. */
+  readonly deletionPolicy: 'retain' | 'delete';
+}
+
+/** Reads the owner from a project's tags; undefined when the project is not keyform's. */
+export function projectOwner(tags: readonly string[]): ProjectOwner | undefined {
+  const platform = tags.find((t) => t.startsWith(`${MANAGED_TAG}=`))?.slice(MANAGED_TAG.length + 1);
+  const tenant = tags.find((t) => t.startsWith(`${TENANT_TAG}=`))?.slice(TENANT_TAG.length + 1);
+  if (!platform || !tenant) return undefined;
+  const dot = tenant.indexOf('.');
+  if (dot <= 0 || dot === tenant.length - 1) return undefined;
+  return { platform, workspace: tenant.slice(0, dot), project: tenant.slice(dot + 1), retired: tags.includes(RETIRED_TAG),
+    deletionPolicy: tags.includes(DELETE_POLICY_TAG) ? 'delete' : 'retain',
+  };
+}
+
+/** Fields of a description marker, e.g. `{ platform: 'os-prod', tenant: 'acme.webshop', role: 'admin' }`. */
+export type DescriptionMarker = Readonly<Record<string, string>>;
+
+const MARKER_RE = /\[keyform((?: [a-z]+=[^\s\]]+)+)\]\s*$/;
+
+/** Appends a marker to a human description: `text [keyform platform=p tenant=w.p role=r]`. */
+export function withDescriptionMarker(text: string, marker: DescriptionMarker): string {
+  const fields = Object.entries(marker)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+  return `${text ? `${text} ` : ''}[keyform ${fields}]`;
+}
+
+/** Reads the marker at the end of a description; undefined when there is none. */
+export function descriptionMarker(description: string | null | undefined): DescriptionMarker | undefined {
+  const m = MARKER_RE.exec(description ?? '');
+  if (!m) return undefined;
+  const out: Record<string, string> = {};
+  for (const f of m[1]!.trim().split(' ')) {
+    const eq = f.indexOf('=');
+    out[f.slice(0, eq)] = f.slice(eq + 1);
+  }
+  return out;
+}

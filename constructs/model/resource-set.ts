@@ -1,0 +1,60 @@
+import type { Resource } from './resource.ts';
+import { compareAddresses } from './address.ts';
+
+/**
+ * An object in Keystone that keyform does not own but must know about: a name clash with
+ * it is a plan error (or an adoption, when the config asks for one), and it is never
+ * modified or deleted.
+ */
+export interface UnmanagedObject {
+  readonly kind: 'domain' | 'project' | 'group';
+  readonly name: string;
+  /** Domain name (for projects and groups); empty for domains. */
+  readonly domain: string;
+  readonly id: string;
+  /** The platform named by a keyform marker of *another* platform, if any. */
+  readonly ownedByPlatform?: string;
+  /** Projects only: the tags as found. */
+  readonly tags?: readonly string[];
+  /** Projects only. */
+  readonly enabled?: boolean;
+  readonly description?: string;
+}
+
+/** What a platform should look like: the output of `synth()` for one platform. */
+export interface DesiredState {
+  readonly platform: string;
+  /** Sorted by address; unique addresses. */
+  readonly resources: readonly Resource[];
+  /** The user tag prefix keyform owns on this platform, e.g. `kf_`. */
+  readonly tagPrefix: string;
+}
+
+/** What a platform looks like now: the output of `snapshot()`. */
+export interface LiveState {
+  readonly platform: string;
+  /** Objects carrying this platform's marker, sorted by address. */
+  readonly resources: readonly Resource[];
+  /** Objects without this platform's marker whose names matter for clash detection. */
+  readonly unmanaged: readonly UnmanagedObject[];
+  /** Bound euids found in the user domain: euid → Keystone user id. Absent euid = no such user. */
+  readonly users: Readonly<Record<string, string>>;
+  /** Keystone roles by name → id. */
+  readonly roles: Readonly<Record<string, string>>;
+  /** Keystone domains by name → id (those keyform needs to resolve). */
+  readonly domains: Readonly<Record<string, string>>;
+}
+
+/** Sorts resources by address; fails (programmer error) on duplicate addresses. */
+export function sortResources<R extends Resource>(resources: readonly R[]): readonly R[] {
+  const sorted = [...resources].sort((a, b) => compareAddresses(a.address, b.address));
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i - 1]!.address === sorted[i]!.address) throw new Error(`duplicate address ${sorted[i]!.address}`);
+  }
+  return sorted;
+}
+
+/** Index of resources by address. */
+export function byAddress<R extends Resource>(resources: readonly R[]): ReadonlyMap<string, R> {
+  return new Map(resources.map((r) => [r.address, r]));
+}

@@ -1,0 +1,38 @@
+import { defineConfig } from 'vitest/config';
+
+// Three projects by what a test needs: nothing, a real Keystone, or the full real OpenStack
+// stack. Each starts (or reuses) its own services in a global setup, so
+// `npx vitest run --project unit` stays a fast local loop.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/**/*.keystone.test.ts', 'test/**/*.full.test.ts', 'node_modules/**'],
+        },
+      },
+      {
+        test: {
+          name: 'keystone',
+          include: ['test/**/*.keystone.test.ts'],
+          globalSetup: ['test/openstack/global-setup-keystone.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'full',
+          include: ['test/**/*.full.test.ts'],
+          globalSetup: ['test/openstack/global-setup-full.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 600_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
