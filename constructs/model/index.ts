@@ -3,3 +3,4 @@ export * from './address.ts';
 export * from './constraints.ts';
 export * from './markers.ts';
 export * from './resource-set.ts';
+export * from './quota-keys.ts';

@@ -1,4 +1,13 @@
 import type { RegisterCommand } from '../main.ts';
+import { registerValidate } from './validate.ts';
+import { registerSynth } from './synth.ts';
+import { registerMeter } from './meter.ts';
+import { registerExport } from './export.ts';
 
 /** Every CLI command, in the order `keyform --help` lists them. One line per command module. */
-export const COMMANDS: readonly RegisterCommand[] = [];
+export const COMMANDS: readonly RegisterCommand[] = [
+  registerValidate,
+  registerSynth,
+  registerMeter,
+  registerExport,
+];

@@ -1,0 +1,55 @@
+import { Construct } from 'constructs';
+import type { ConfigProblem } from '../problems/config-error.ts';
+import { renderProblem } from '../problems/config-error.ts';
+import { problemAt } from '../problems/problem-at.ts';
+import { callerSource, type ConfigPath, type Source } from '../problems/source.ts';
+
+/** Props every L2 construct takes. */
+export interface DeclarationProps {
+  /**
+   * Where the declaration was written. Loaders set it (file, and positions inside it);
+   * @default the call site of the constructor, for TypeScript config programs
+   */
+  readonly source?: Source;
+}
+
+const DECLARATION = Symbol.for('keyform.Declaration');
+
+/**
+ * The base of keyform's L2 constructs (Platform, LandingZone, Workspace, Project, Tenant,
+ * UserBinding, MeteringCollector): a construct that knows where it was declared and what
+ * is wrong with it on its own. Checks that need other constructs (references, rendered
+ * names) run in `synth()`.
+ */
+export abstract class Declaration extends Construct {
+  /** True for any keyform L2 construct, whatever copy of the library created it. */
+  static isDeclaration(x: unknown): x is Declaration {
+    return typeof x === 'object' && x !== null && DECLARATION in x;
+  }
+
+  /** Where this declaration was written. */
+  readonly source: Source;
+  /** Its path in the canonical document, e.g. `['workspace', 'acme', 'project', 'webshop']`. */
+  readonly configPath: ConfigPath;
+
+  protected constructor(scope: Construct, nodeId: string, configPath: ConfigPath, source: Source | undefined) {
+    super(scope, nodeId);
+    Object.defineProperty(this, DECLARATION, { value: true });
+    this.source = source ?? callerSource();
+    this.configPath = configPath;
+    this.node.addValidation({ validate: () => this.problems().map(renderProblem) });
+  }
+
+  /** What is wrong with this declaration by itself (identifiers, tags, quotas, patterns); empty when nothing is. */
+  abstract problems(): ConfigProblem[];
+
+  /** A problem at `sub`, a path below this declaration (`[]` for the declaration itself). */
+  problem(sub: ConfigPath, message: string, hint: string, part: 'key' | 'value' = 'value'): ConfigProblem {
+    return problemAt(this.source, [...this.configPath, ...sub], message, hint, part);
+  }
+}
+
+/** Node ids of L2 constructs carry their block type, so a platform and a workspace may share a name. */
+export function nodeId(blockType: string, identifier: string): string {
+  return `${blockType}.${encodeURIComponent(identifier)}`;
+}

@@ -1,0 +1,73 @@
+import type { Construct } from 'constructs';
+import type { ConfigProblem } from '../problems/config-error.ts';
+import { Declaration, nodeId, type DeclarationProps } from './declaration.ts';
+import type { KeyformApp } from './keyform-app.ts';
+import type { Platform } from './platform.ts';
+
+export const DEFAULT_METERING_INTERVAL = '5m';
+export const DEFAULT_METERING_STORE = 'sqlite://keyform-metering.db';
+
+export interface MeteringCollectorProps extends DeclarationProps {
+  /** How often to sample, as `1h30m`, `5m` or `90s`. @default '5m' */
+  readonly interval?: string;
+  /** `sqlite://PATH` or `postgres://...`. @default 'sqlite://keyform-metering.db' */
+  readonly store?: string;
+  /** Price list, e.g. `{ 'server.flavor.m1.small': 0.02 }` (per hour). @default {} */
+  readonly prices?: Readonly<Record<string, number>>;
+}
+
+const METERING = Symbol.for('keyform.MeteringCollector');
+
+/**
+ * The usage collector of one platform. Declared here; the metering commands run it.
+ * @example new MeteringCollector(app, 'os-prod', { interval: '5m', prices: { 'floatingip.hour': 0.005 } })
+ */
+export class MeteringCollector extends Declaration {
+  static isMeteringCollector(x: unknown): x is MeteringCollector {
+    return typeof x === 'object' && x !== null && METERING in x;
+  }
+
+  /** The platform identifier; `synth()` checks that it exists. */
+  readonly platform: string;
+  readonly interval: string;
+  readonly store: string;
+  readonly prices: Readonly<Record<string, number>>;
+
+  constructor(scope: KeyformApp, platform: Platform | string, props: MeteringCollectorProps = {}) {
+    const id = typeof platform === 'string' ? platform : platform.identifier;
+    super(scope as Construct, nodeId('metering', id), ['metering', id], props.source);
+    Object.defineProperty(this, METERING, { value: true });
+    this.platform = id;
+    this.interval = props.interval ?? DEFAULT_METERING_INTERVAL;
+    this.store = props.store ?? DEFAULT_METERING_STORE;
+    this.prices = props.prices ?? {};
+  }
+
+  problems(): ConfigProblem[] {
+    const what = `metering ${JSON.stringify(this.platform)}`;
+    const out: ConfigProblem[] = [];
+    if (durationSeconds(this.interval) === undefined) {
+      out.push(this.problem(['interval'], `${what}: interval ${JSON.stringify(this.interval)} is not a duration`, 'write e.g. "5m", "1h" or "90s"'));
+    }
+    if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(this.store)) {
+      out.push(this.problem(['store'], `${what}: store ${JSON.stringify(this.store)} is not a store URL`, 'use sqlite://PATH or postgres://USER@HOST/DB'));
+    }
+    for (const [key, price] of Object.entries(this.prices)) {
+      if (key.trim() === '') out.push(this.problem(['prices', key], `${what}: a price has an empty key`, 'name what is priced, e.g. "floatingip.hour"', 'key'));
+      if (!Number.isFinite(price) || price < 0) out.push(this.problem(['prices', key], `${what}: price ${JSON.stringify(key)} is ${price}`, 'prices are numbers ≥ 0'));
+    }
+    return out;
+  }
+}
+
+/**
+ * Seconds in a duration written as hours, minutes and seconds; undefined when it isn't one
+ * or is zero.
+ * @example durationSeconds('1h30m') // 5400
+ */
+export function durationSeconds(text: string): number | undefined {
+  const m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text);
+  if (!m || text === '') return undefined;
+  const s = Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
+  return s > 0 ? s : undefined;
+}

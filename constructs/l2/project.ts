@@ -1,0 +1,35 @@
+import type { ConfigProblem } from '../problems/config-error.ts';
+import { identifierProblems } from '../naming/identifiers.ts';
+import { Declaration, nodeId, type DeclarationProps } from './declaration.ts';
+import type { Workspace } from './workspace.ts';
+
+export type ProjectProps = DeclarationProps;
+
+const PROJECT = Symbol.for('keyform.Project');
+
+/**
+ * A workspace's project: the unit users are bound to. It becomes a Keystone project on
+ * every platform it has a tenant on.
+ * @example const webshop = new Project(acme, 'webshop');
+ */
+export class Project extends Declaration {
+  static isProject(x: unknown): x is Project {
+    return typeof x === 'object' && x !== null && PROJECT in x;
+  }
+
+  /** A lower-case DNS label, unique in its workspace. */
+  readonly identifier: string;
+  readonly workspace: Workspace;
+
+  constructor(scope: Workspace, id: string, props: ProjectProps = {}) {
+    super(scope, nodeId('project', id), [...scope.configPath, 'project', id], props.source);
+    Object.defineProperty(this, PROJECT, { value: true });
+    this.identifier = id;
+    this.workspace = scope;
+  }
+
+  problems(): ConfigProblem[] {
+    const what = `project ${JSON.stringify(`${this.workspace.identifier}.${this.identifier}`)}`;
+    return identifierProblems(this.identifier).map((p) => this.problem([], `${what}: identifier ${p}`, 'rename the project block', 'key'));
+  }
+}

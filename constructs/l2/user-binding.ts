@@ -1,0 +1,48 @@
+import type { ConfigProblem } from '../problems/config-error.ts';
+import { euidProblems, roleAliasProblems } from '../naming/identifiers.ts';
+import { Declaration, nodeId, type DeclarationProps } from './declaration.ts';
+import type { Project } from './project.ts';
+
+export interface UserBindingProps extends DeclarationProps {
+  /** The project roles (aliases of the role mapping, e.g. `admin`); at least one. */
+  readonly roles: readonly string[];
+}
+
+const USER_BINDING = Symbol.for('keyform.UserBinding');
+
+/**
+ * A user's roles on a project, on every platform the project has a tenant on. The user is
+ * named by the external id the identity provider stores in Keystone `User.name`; keyform
+ * never creates users.
+ * @example new UserBinding(webshop, 'alice@acme.example', { roles: ['admin'] })
+ */
+export class UserBinding extends Declaration {
+  static isUserBinding(x: unknown): x is UserBinding {
+    return typeof x === 'object' && x !== null && USER_BINDING in x;
+  }
+
+  readonly euid: string;
+  readonly roles: readonly string[];
+  readonly project: Project;
+
+  constructor(scope: Project, euid: string, props: UserBindingProps) {
+    super(scope, nodeId('user', euid), [...scope.configPath, 'user', euid], props.source);
+    Object.defineProperty(this, USER_BINDING, { value: true });
+    this.euid = euid;
+    this.roles = props.roles;
+    this.project = scope;
+  }
+
+  problems(): ConfigProblem[] {
+    const what = `user ${JSON.stringify(this.euid)}`;
+    const out = euidProblems(this.euid).map((p) => this.problem([], `${what}: external id ${p}`, "write the user's external id as the identity provider stores it", 'key'));
+    if (this.roles.length === 0) out.push(this.problem(['roles'], `${what} has no roles`, 'give at least one role, e.g. roles = ["user"], or remove the binding'));
+    const seen = new Set<string>();
+    this.roles.forEach((role, i) => {
+      for (const p of roleAliasProblems(role)) out.push(this.problem(['roles', String(i)], `${what}: role ${JSON.stringify(role)} ${p}`, 'use a role alias of the role mapping, e.g. "admin"'));
+      if (seen.has(role)) out.push(this.problem(['roles', String(i)], `${what}: role ${JSON.stringify(role)} is listed twice`, 'remove the repeated role'));
+      seen.add(role);
+    });
+    return out;
+  }
+}

@@ -1,0 +1,125 @@
+import type { ConfigProblem } from '../problems/config-error.ts';
+import { renderLocation } from '../problems/config-error.ts';
+import { problemAt } from '../problems/problem-at.ts';
+import type { Source } from '../problems/source.ts';
+import { KeyformApp } from '../l2/keyform-app.ts';
+import { Platform } from '../l2/platform.ts';
+import { LandingZone } from '../l2/landing-zone.ts';
+import { Workspace } from '../l2/workspace.ts';
+import { Project } from '../l2/project.ts';
+import { Tenant } from '../l2/tenant.ts';
+import { UserBinding } from '../l2/user-binding.ts';
+import { MeteringCollector } from '../l2/metering-collector.ts';
+import { decodeBlock } from './schema.ts';
+import { CONFIG_DOCUMENT, type ConfigDocument, type PlatformBlock, type ProjectBlock, type WorkspaceBlock } from './config-schema.ts';
+
+/** One config file, parsed into the canonical document shape. */
+export interface ParsedDocument {
+  readonly file: string;
+  readonly format: 'hcl' | 'yaml' | 'json';
+  /** The document (HCL's list-wrapped blocks already unwrapped); undefined when it did not parse. */
+  readonly value: unknown;
+  readonly source: Source;
+  /** Problems found while parsing: syntax errors, HCL blocks declared twice. */
+  readonly problems: readonly ConfigProblem[];
+}
+
+type TopLevel = keyof ConfigDocument;
+const TOP_LEVEL: readonly TopLevel[] = ['platform', 'landing_zone', 'workspace', 'metering'];
+
+/**
+ * Builds constructs from parsed documents into `app`. Every problem (syntax, schema, a
+ * top-level block declared in two files) is recorded on the app and reported by `synth()`
+ * together with the tree's own, so all of them surface at once.
+ * @example buildApp([await parseHclFile('main.hcl', text)])
+ */
+export function buildApp(documents: readonly ParsedDocument[], app: KeyformApp = new KeyformApp()): KeyformApp {
+  const declared = new Map<string, Source>();
+  const sorted = [...documents].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  for (const doc of sorted) {
+    for (const p of doc.problems) app.reportProblem(p);
+    if (doc.value === undefined) continue;
+    const problems: ConfigProblem[] = [];
+    const decoded = decodeBlock(CONFIG_DOCUMENT, doc.value ?? {}, [], { format: doc.format, source: doc.source, problems });
+    for (const p of problems) app.reportProblem(p, { rejectsValue: true });
+    if (!decoded) continue;
+    for (const type of TOP_LEVEL) {
+      for (const label of Object.keys(decoded[type] ?? {}).sort()) {
+        const key = `${type}\u0000${label}`;
+        const first = declared.get(key);
+        if (first) app.reportProblem(duplicate([type, label], first, doc.source));
+        else {
+          declared.set(key, doc.source);
+          addBlock(app, decoded, type, label, doc.source);
+        }
+      }
+    }
+  }
+  return app;
+}
+
+/** Positions are looked up only now: locating is lazy and costs a second parse of the file. */
+function duplicate(path: readonly [string, string], first: Source, second: Source): ConfigProblem {
+  const at = renderLocation(problemAt(first, path, '', '', 'key'));
+  return problemAt(second, path, `${path[0]} ${JSON.stringify(path[1])} is declared twice: at ${at} and here`, 'keep one declaration and merge the other into it', 'key');
+}
+
+function addBlock(app: KeyformApp, doc: ConfigDocument, type: TopLevel, label: string, source: Source): void {
+  switch (type) {
+    case 'platform':
+      return addPlatform(app, doc.platform![label]!, source);
+    case 'landing_zone': {
+      const f = doc.landing_zone![label]!.fields;
+      new LandingZone(app, label, { platform: f.platform ?? '', quota: f.quota, tags: f.tags, roleMapping: f.role_mapping, source });
+      return;
+    }
+    case 'workspace':
+      return addWorkspace(app, doc.workspace![label]!, source);
+    case 'metering': {
+      const f = doc.metering![label]!.fields;
+      new MeteringCollector(app, label, { interval: f.interval, store: f.store, prices: f.prices, source });
+      return;
+    }
+  }
+}
+
+function addPlatform(app: KeyformApp, b: PlatformBlock, source: Source): void {
+  const f = b.fields;
+  new Platform(app, b.label, {
+    cloud: f.cloud ?? '',
+    meteringCloud: f.metering_cloud,
+    region: f.region ?? '',
+    userDomain: f.user_domain,
+    domain: f.domain,
+    domainPerWorkspace: f.domain_per_workspace,
+    domainNamePattern: f.domain_name_pattern,
+    projectNamePattern: f.project_name_pattern,
+    groupNamePattern: f.group_name_pattern,
+    roleMapping: f.role_mapping,
+    tagPrefix: f.tag_prefix,
+    quotaBackend: f.quota_backend as Platform['quotaBackend'] | undefined,
+    source,
+  });
+}
+
+function addWorkspace(app: KeyformApp, b: WorkspaceBlock, source: Source): void {
+  const ws = new Workspace(app, b.label, { name: b.fields.name, tags: b.fields.tags, source });
+  for (const p of Object.values(b.fields.project ?? {})) addProject(ws, p, source);
+}
+
+function addProject(ws: Workspace, b: ProjectBlock, source: Source): void {
+  const project = new Project(ws, b.label, { source });
+  for (const t of Object.values(b.fields.tenant ?? {})) {
+    const f = t.fields;
+    new Tenant(project, t.label, {
+      landingZone: f.landing_zone,
+      quota: f.quota,
+      tags: f.tags,
+      deletionPolicy: f.deletion_policy as Tenant['deletionPolicy'] | undefined,
+      adopt: f.adopt,
+      platformNumber: f.platform_number,
+      source,
+    });
+  }
+  for (const u of Object.values(b.fields.user ?? {})) new UserBinding(project, u.label, { roles: u.fields.roles ?? [], source });
+}

@@ -1,0 +1,98 @@
+import { parse as hclToJson } from '@cdktf/hcl2json';
+import { ResultAsync } from 'neverthrow';
+import type { ConfigProblem } from '../problems/config-error.ts';
+import { renderLocation } from '../problems/config-error.ts';
+import { problemAt } from '../problems/problem-at.ts';
+import type { ConfigPath, Source } from '../problems/source.ts';
+import type { ParsedDocument } from './build-app.ts';
+import { NESTED_BLOCKS } from './config-schema.ts';
+import { hclPositions, pathKey, type PathPositions } from './hcl-positions.ts';
+import { isPlainObject } from './schema.ts';
+
+/** An HCL file's Source, which also knows every place a repeated block was declared. */
+interface HclSource extends Source {
+  occurrences(path: ConfigPath): readonly PathPositions[];
+}
+
+/**
+ * Parses an HCL config file with @cdktf/hcl2json (HashiCorp's own HCL parser, compiled to
+ * WebAssembly) and turns its JSON form into the canonical document: hcl2json wraps every
+ * block body in a list, so a block declared twice shows up as a list of two, reported here.
+ * Syntax errors keep hcl2json's messages and positions. Positions of later problems come
+ * from a small scanner run only when a problem needs one.
+ * @example await parseHclFile('keyform/main.hcl', text)
+ */
+export async function parseHclFile(file: string, text: string): Promise<ParsedDocument> {
+  const source = hclSource(file, text);
+  return ResultAsync.fromPromise(hclToJson(file, text), (e) => syntaxProblems(file, String((e as Error).message ?? e))).match(
+    (json) => {
+      const problems: ConfigProblem[] = [];
+      const value = unwrapBlocks(json, 'config', [], source, problems);
+      return { file, format: 'hcl', value, source, problems };
+    },
+    (problems) => ({ file, format: 'hcl', value: undefined, source, problems }),
+  );
+}
+
+/** hcl2json reports `FILE:L,C-L,C: Summary; Detail` diagnostics, several joined in one message. */
+function syntaxProblems(file: string, message: string): ConfigProblem[] {
+  const esc = file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(`${esc}:(\\d+),(\\d+)(?:-\\d+(?:,\\d+)?)?: `, 'g');
+  const starts = [...message.matchAll(re)];
+  if (starts.length === 0) return [{ file, path: '', message: `syntax error: ${message}`, hint: 'fix the syntax; nothing in this file was read' }];
+  return starts.map((m, i) => {
+    const end = i + 1 < starts.length ? starts[i + 1]!.index : message.length;
+    const text = message.slice(m.index + m[0].length, end).replace(/\]$/, '').trim();
+    const [summary, ...detail] = text.split('; ');
+    return { file, line: Number(m[1]), column: Number(m[2]), path: '', message: `syntax error: ${summary}`, hint: detail.join('; ') || 'fix the syntax; nothing in this file was read' };
+  });
+}
+
+/** Replaces hcl2json's `{ label: [body] }` by `{ label: body }` for the block types nested in `type`. */
+function unwrapBlocks(body: Record<string, unknown>, type: string, path: ConfigPath, source: HclSource, problems: ConfigProblem[]): Record<string, unknown> {
+  const out = { ...body };
+  for (const child of NESTED_BLOCKS[type] ?? []) {
+    const byLabel = body[child];
+    if (byLabel === undefined || !isPlainObject(byLabel)) {
+      if (Array.isArray(byLabel)) {
+        problems.push(problemAt(source, [...path, child], `${child} block without a label`, `write ${child} "ID" { ... }`, 'key'));
+        delete out[child];
+      }
+      continue;
+    }
+    const labels: Record<string, unknown> = {};
+    for (const [label, bodies] of Object.entries(byLabel)) {
+      const at = [...path, child, label];
+      if (!Array.isArray(bodies) || !bodies.every(isPlainObject)) {
+        problems.push(problemAt(source, at, `${child} ${JSON.stringify(label)} is not a block with one label`, `write ${child} "${label}" { ... }`, 'key'));
+        continue;
+      }
+      if (bodies.length > 1) problems.push(repeated(source, at, bodies.length));
+      labels[label] = unwrapBlocks(bodies[0] as Record<string, unknown>, child, at, source, problems);
+    }
+    out[child] = labels;
+  }
+  return out;
+}
+
+function repeated(source: HclSource, path: ConfigPath, n: number): ConfigProblem {
+  const places = source.occurrences(path).map((p) => renderLocation({ file: source.file, ...p.key }));
+  const what = `${path[path.length - 2]} ${JSON.stringify(path[path.length - 1])}`;
+  return problemAt(source, path, `${what} is declared ${n} times in this file${places.length > 1 ? ` (${places.join(', ')})` : ''}`, 'keep one block and merge the others into it', 'key');
+}
+
+function hclSource(file: string, text: string): HclSource {
+  let positions: ReadonlyMap<string, readonly PathPositions[]> | undefined;
+  const lookup = () => (positions ??= hclPositions(text));
+  return {
+    file,
+    occurrences: (path) => lookup().get(pathKey(path)) ?? [],
+    locate(path, part = 'value') {
+      for (let n = path.length; n > 0; n--) {
+        const found = lookup().get(pathKey(path.slice(0, n)))?.[0];
+        if (found) return n === path.length && part === 'value' ? found.value : found.key;
+      }
+      return { line: 1, column: 1 };
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import { ResultAsync, errAsync, okAsync } from 'neverthrow';
+import { configError, type ConfigError } from '../problems/config-error.ts';
+import { fileSource } from '../problems/source.ts';
+import { KeyformApp } from '../l2/keyform-app.ts';
+import { synth } from '../synth/synth.ts';
+import type { SynthOutput } from '../synth/synth-output.ts';
+import { buildApp, type ParsedDocument } from './build-app.ts';
+import { parseHclFile } from './hcl-loader.ts';
+import { parseJsonFile, parseYamlFile } from './yaml-loader.ts';
+import { runTsProgram } from './ts-loader.ts';
+
+/** The file a config folder may hold as a TypeScript program. */
+export const TS_CONFIG_FILE = 'keyform.config.ts';
+const DECLARATIVE = new Set(['.hcl', '.yaml', '.yml', '.json']);
+
+/** A loaded construct tree and the files it came from (sorted). */
+export interface LoadedConfig {
+  readonly app: KeyformApp;
+  readonly files: readonly string[];
+}
+
+/**
+ * Loads `path`, a config file or a folder (every `*.hcl`, `*.yaml`, `*.yml`, `*.json` in it,
+ * and a `keyform.config.ts`), into one construct tree. Fails only when nothing can be read
+ * (no such path, no config files, the TypeScript program fails); problems inside files are
+ * recorded on the tree and reported by `synth()`, all at once.
+ * @example loadConfig('examples/hcl').andThen(({ app }) => synth(app))
+ */
+export function loadConfig(path: string): ResultAsync<LoadedConfig, ConfigError> {
+  return configFiles(path).andThen((files) => {
+    const declarative = files.filter((f) => DECLARATIVE.has(extname(f)));
+    const program = files.find((f) => /\.m?ts$/.test(f));
+    return ResultAsync.fromSafePromise(Promise.all(declarative.map(parseFile))).andThen((docs) => {
+      const app = buildApp(docs);
+      if (!program) return okAsync({ app, files });
+      return runTsProgram(program, app, declarative.length > 0).map((built) => ({ app: built, files }));
+    });
+  });
+}
+
+/**
+ * Loads and synthesizes `path`: the desired state of every platform, or every problem.
+ * @example await synthConfig('keyform') // ok({ app, files, output: { platforms, settings, metering } })
+ */
+export function synthConfig(path: string): ResultAsync<LoadedConfig & { readonly output: SynthOutput }, ConfigError> {
+  return loadConfig(path).andThen((loaded) => synth(loaded.app).map((output) => ({ ...loaded, output })));
+}
+
+function configFiles(path: string): ResultAsync<string[], ConfigError> {
+  const fail = (message: string, hint: string) => configError([{ file: path, path: '', message, hint }]);
+  return ResultAsync.fromPromise(stat(path), () => fail('no such file or folder', 'pass --config PATH (a config file or folder), or create ./keyform')).andThen((s) => {
+    if (!s.isDirectory()) {
+      const known = DECLARATIVE.has(extname(path)) || /\.m?ts$/.test(path);
+      return known ? okAsync([path]) : errAsync(fail(`is not a config file`, 'config files end in .hcl, .yaml, .yml, .json, or are a keyform.config.ts program'));
+    }
+    return ResultAsync.fromPromise(readdir(path), () => fail('cannot list the folder', 'check its permissions')).andThen((names) => {
+      const files = names.filter((n) => DECLARATIVE.has(extname(n)) || n === TS_CONFIG_FILE).sort().map((n) => join(path, n));
+      return files.length > 0 ? okAsync(files) : errAsync(fail(`holds no config files`, `add *.hcl, *.yaml, *.yml or *.json files, or a ${TS_CONFIG_FILE}`));
+    });
+  });
+}
+
+async function parseFile(file: string): Promise<ParsedDocument> {
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  const format = extname(file) === '.hcl' ? 'hcl' : extname(file) === '.json' ? 'json' : 'yaml';
+  if (text === undefined) {
+    const problems = [{ file, path: '', message: `cannot read ${basename(file)}`, hint: 'check that the file exists and is readable' }];
+    return { file, format, value: undefined, source: fileSource(file), problems };
+  }
+  if (format === 'hcl') return parseHclFile(file, text);
+  return format === 'json' ? parseJsonFile(file, text) : parseYamlFile(file, text);
+}

@@ -1,0 +1,45 @@
+import { pathToFileURL, fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { ResultAsync, errAsync, okAsync } from 'neverthrow';
+import { configError, type ConfigError, type ConfigProblem } from '../problems/config-error.ts';
+import { KeyformApp } from '../l2/keyform-app.ts';
+
+/**
+ * Runs a `keyform.config.ts` program. Its default export is either a KeyformApp it built, or
+ * a function `(app) => void` that adds constructs to the app it is given (which already
+ * holds the declarations of any HCL/YAML/JSON files beside it). An error the program
+ * throws, including a TypeScript syntax error, is a problem at its position in the file.
+ * @example // keyform.config.ts
+ * export default (app: KeyformApp) => { new Platform(app, 'os-prod', { cloud: 'prod', region: 'RegionOne' }); };
+ */
+export function runTsProgram(file: string, app: KeyformApp, hasOtherFiles: boolean): ResultAsync<KeyformApp, ConfigError> {
+  const url = pathToFileURL(resolve(file)).href;
+  return ResultAsync.fromPromise(import(url) as Promise<{ default?: unknown }>, (e) => thrown(file, e)).andThen((mod) => {
+    const main = mod.default;
+    if (KeyformApp.isKeyformApp(main)) {
+      if (!hasOtherFiles) return okAsync(main);
+      return errAsync(configError([problem(file, 'exports a KeyformApp of its own, but there are HCL/YAML/JSON files beside it', 'export a function (app) => { ... } that adds to the given app, or move the other files away')]));
+    }
+    if (typeof main === 'function') {
+      return ResultAsync.fromPromise(Promise.resolve().then(() => (main as (a: KeyformApp) => unknown)(app)), (e) => thrown(file, e)).map(() => app);
+    }
+    return errAsync(configError([problem(file, 'has no usable default export', 'end it with `export default app` (a KeyformApp) or `export default (app: KeyformApp) => { ... }`')]));
+  });
+}
+
+function problem(file: string, message: string, hint: string, position: { line?: number; column?: number } = {}): ConfigProblem {
+  return { file, ...position, path: '', message: `${file} ${message}`, hint };
+}
+
+/** An error thrown while importing or running the program, at the first stack frame (or esbuild position) in `file`. */
+function thrown(file: string, e: unknown): ConfigError {
+  const error = e instanceof Error ? e : new Error(String(e));
+  const full = resolve(file);
+  const esbuild = /:(\d+):(\d+): ERROR: (.*)/.exec(error.message);
+  if (esbuild) return configError([problem(file, `does not compile: ${esbuild[3]}`, 'fix the TypeScript syntax', { line: Number(esbuild[1]), column: Number(esbuild[2]) })]);
+  for (const m of (error.stack ?? '').matchAll(/\(?((?:file:\/\/)?[^\s()]+):(\d+):(\d+)\)?$/gm)) {
+    const path = m[1]!.startsWith('file://') ? fileURLToPath(m[1]!) : m[1]!;
+    if (path === full) return configError([problem(file, `threw: ${error.message}`, 'fix the program at this line', { line: Number(m[2]), column: Number(m[3]) })]);
+  }
+  return configError([problem(file, `failed: ${error.message.split('\n')[0]}`, 'run it with `npx tsx` to see the full error')]);
+}

@@ -1,0 +1,99 @@
+import { parseDocument, LineCounter, isMap, isSeq, isScalar, type Node, type Document } from 'yaml';
+import type { ConfigProblem } from '../problems/config-error.ts';
+import type { ConfigPath, Position, Source } from '../problems/source.ts';
+import type { ParsedDocument } from './build-app.ts';
+
+const YAML_OPTIONS = { prettyErrors: false, uniqueKeys: true, strict: true } as const;
+
+/**
+ * Parses a YAML config file. Syntax errors (and keys repeated in one map) are problems with
+ * their positions. Positions of later problems come from a second parse, done only when a
+ * problem needs one, so a valid file is parsed once and its syntax tree is not kept.
+ * @example parseYamlFile('keyform/acme.yaml', text).value // { workspace: { acme: { ... } } }
+ */
+export function parseYamlFile(file: string, text: string): ParsedDocument {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { ...YAML_OPTIONS, lineCounter });
+  const source = yamlSource(file, text);
+  if (doc.errors.length > 0) {
+    const problems = doc.errors.map((e) => syntaxProblem(file, lineCounter.linePos(e.pos[0]), e.message.split('\n')[0]!));
+    return { file, format: 'yaml', value: undefined, source, problems };
+  }
+  return { file, format: 'yaml', value: doc.toJS({ maxAliasCount: 1000 }) as unknown, source, problems: [] };
+}
+
+/**
+ * Parses a JSON config file: strict JSON syntax (`JSON.parse`), and no key twice in one
+ * object (which `JSON.parse` would let pass, keeping the last).
+ */
+export function parseJsonFile(file: string, text: string): ParsedDocument {
+  const source = yamlSource(file, text);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    const message = (e as Error).message;
+    const offset = Number(/position (\d+)/.exec(message)?.[1] ?? 0);
+    const problem = syntaxProblem(file, offsetPosition(text, offset), message.replace(/ in JSON at position \d+.*$/, ''));
+    return { file, format: 'json', value: undefined, source, problems: [problem] };
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { ...YAML_OPTIONS, lineCounter });
+  const problems = doc.errors.map((e) => syntaxProblem(file, lineCounter.linePos(e.pos[0]), e.message.split('\n')[0]!));
+  return { file, format: 'json', value: problems.length ? undefined : value, source, problems };
+}
+
+function syntaxProblem(file: string, pos: { line: number; col: number }, message: string): ConfigProblem {
+  return { file, line: pos.line, column: pos.col, path: '', message: `syntax error: ${message}`, hint: 'fix the syntax; nothing in this file was read' };
+}
+
+/** 1-based line and column of a character offset. */
+export function offsetPosition(text: string, offset: number): { line: number; col: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return { line, col: offset - start + 1 };
+}
+
+function yamlSource(file: string, text: string): Source {
+  let parsed: { doc: Document; lines: LineCounter } | undefined;
+  return {
+    file,
+    locate(path, part = 'value') {
+      if (!parsed) {
+        const lines = new LineCounter();
+        parsed = { doc: parseDocument(text, { ...YAML_OPTIONS, lineCounter: lines }), lines };
+      }
+      const offset = locateOffset(parsed.doc.contents as Node | null, path, part);
+      if (offset === undefined) return {};
+      const pos = parsed.lines.linePos(offset);
+      return { line: pos.line, column: pos.col } satisfies Position;
+    },
+  };
+}
+
+/** The offset of `path`'s key or value; the deepest found ancestor when the path goes further than the document. */
+function locateOffset(root: Node | null, path: ConfigPath, part: 'key' | 'value'): number | undefined {
+  let node: unknown = root;
+  let best = root?.range?.[0];
+  for (const [i, seg] of path.entries()) {
+    const last = i === path.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === seg);
+      if (!pair) return best;
+      const keyOffset = (pair.key as Node | null)?.range?.[0];
+      const valueOffset = (pair.value as Node | null)?.range?.[0];
+      best = last && part === 'value' ? (valueOffset ?? keyOffset ?? best) : (keyOffset ?? best);
+      node = pair.value;
+    } else if (isSeq(node)) {
+      const item = node.items[Number(seg)] as Node | undefined;
+      if (!item) return best;
+      best = item.range?.[0] ?? best;
+      node = item;
+    } else return best;
+  }
+  return best;
+}

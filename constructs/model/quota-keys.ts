@@ -1,0 +1,77 @@
+/**
+ * The quota keys keyform accepts, `service.resource`, and what each is called by the two
+ * quota backends: Keystone unified limits (service type + resource name, as registered
+ * limits name them) and the services' own quota APIs (nova/cinder `os-quota-sets`,
+ * neutron `/v2.0/quotas`, octavia `/v2/lbaas/quotas`).
+ */
+
+/** The service whose quota API holds a key. */
+export type QuotaService = 'compute' | 'volume' | 'network' | 'load-balancer';
+
+export interface QuotaKeyInfo {
+  /** Name in Keystone unified limits; undefined when the service does not read unified limits. */
+  readonly unifiedLimits: { readonly serviceType: string; readonly resourceName: string } | undefined;
+  /** Name in the service's own quota API. */
+  readonly serviceApi: { readonly service: QuotaService; readonly name: string };
+}
+
+/** -1 means unlimited in every backend. */
+export const UNLIMITED = -1;
+
+const compute = (name: string, unified: string): QuotaKeyInfo => ({
+  unifiedLimits: { serviceType: 'compute', resourceName: unified },
+  serviceApi: { service: 'compute', name },
+});
+const volume = (name: string): QuotaKeyInfo => ({
+  unifiedLimits: { serviceType: 'volumev3', resourceName: name },
+  serviceApi: { service: 'volume', name },
+});
+const network = (name: string): QuotaKeyInfo => ({
+  unifiedLimits: { serviceType: 'network', resourceName: name },
+  serviceApi: { service: 'network', name },
+});
+const loadBalancer = (name: string): QuotaKeyInfo => ({
+  unifiedLimits: undefined,
+  serviceApi: { service: 'load-balancer', name },
+});
+
+/** Every quota key, sorted. */
+export const QUOTA_KEYS: Readonly<Record<string, QuotaKeyInfo>> = {
+  'compute.cores': compute('cores', 'class:VCPU'),
+  'compute.instances': compute('instances', 'servers'),
+  'compute.key_pairs': compute('key_pairs', 'server_key_pairs'),
+  'compute.metadata_items': compute('metadata_items', 'server_metadata_items'),
+  'compute.ram': compute('ram', 'class:MEMORY_MB'),
+  'compute.server_group_members': compute('server_group_members', 'server_group_members'),
+  'compute.server_groups': compute('server_groups', 'server_groups'),
+  'loadbalancer.health_monitor': loadBalancer('health_monitor'),
+  'loadbalancer.listener': loadBalancer('listener'),
+  'loadbalancer.loadbalancer': loadBalancer('load_balancer'),
+  'loadbalancer.member': loadBalancer('member'),
+  'loadbalancer.pool': loadBalancer('pool'),
+  'network.floatingip': network('floatingip'),
+  'network.network': network('network'),
+  'network.port': network('port'),
+  'network.router': network('router'),
+  'network.security_group': network('security_group'),
+  'network.security_group_rule': network('security_group_rule'),
+  'network.subnet': network('subnet'),
+  'volume.backup_gigabytes': volume('backup_gigabytes'),
+  'volume.backups': volume('backups'),
+  'volume.gigabytes': volume('gigabytes'),
+  'volume.per_volume_gigabytes': volume('per_volume_gigabytes'),
+  'volume.snapshots': volume('snapshots'),
+  'volume.volumes': volume('volumes'),
+};
+
+/** The catalog entry for `key`; undefined for a key keyform does not know. */
+export function quotaKeyInfo(key: string): QuotaKeyInfo | undefined {
+  return Object.hasOwn(QUOTA_KEYS, key) ? QUOTA_KEYS[key] : undefined;
+}
+
+/** Problems with a quota value, as sentence ends; empty when valid. */
+export function quotaValueProblems(value: number): string[] {
+  if (!Number.isInteger(value)) return [`is ${value}; quota values are whole numbers`];
+  if (value < UNLIMITED) return [`is ${value}; use -1 for unlimited or a number ≥ 0`];
+  return [];
+}

@@ -1,0 +1,3 @@
+export * from './config-error.ts';
+export * from './source.ts';
+export * from './problem-at.ts';

@@ -1,0 +1,67 @@
+import type { Resource } from '../model/resource.ts';
+import type { ConfigProblem } from '../problems/config-error.ts';
+import { renderLocation, compareProblems } from '../problems/config-error.ts';
+import { problemAt } from '../problems/problem-at.ts';
+import type { KeystoneResource } from '../l1/keystone-resource.ts';
+
+/**
+ * Keystone names must be unique: domains by name, projects and groups by name within their
+ * domain (compared without case, as Keystone's usual MySQL collation does). Two resources
+ * that render to the same name, or share an address, are one problem that names them all,
+ * reported at the last of them in source order.
+ */
+export function collisionProblems(resources: readonly KeystoneResource[]): ConfigProblem[] {
+  const groups = new Map<string, KeystoneResource[]>();
+  const add = (k: string, r: KeystoneResource) => {
+    const list = groups.get(k);
+    if (list) list.push(r);
+    else groups.set(k, [r]);
+  };
+  for (const r of resources) {
+    const res = r.resource;
+    add(`address\u0000${res.address}`, r);
+    if (res.kind === 'domain') add(`name\u0000${res.platform}\u0000domain\u0000${res.attrs.name.toLowerCase()}`, r);
+    if (res.kind === 'project' || res.kind === 'group') {
+      add(`name\u0000${res.platform}\u0000${res.kind}\u0000${res.attrs.domain.toLowerCase()}\u0000${res.attrs.name.toLowerCase()}`, r);
+    }
+  }
+  const out: ConfigProblem[] = [];
+  for (const [k, list] of groups) {
+    if (list.length > 1) out.push(collision(k.startsWith('address'), list));
+  }
+  return out;
+}
+
+function collision(sameAddress: boolean, list: readonly KeystoneResource[]): ConfigProblem {
+  const located = list.map((r) => ({ r, at: problemAt(r.origin.source, r.origin.path, '', '') })).sort((a, b) => compareProblems(a.at, b.at));
+  const names = located.map(({ r, at }) => `${owner(r.resource)} (${renderLocation(at)})`).join(' and ');
+  const last = located[located.length - 1]!.r;
+  const res = last.resource;
+  if (sameAddress) {
+    return problemAt(last.origin.source, last.origin.path, `${res.address} is declared ${list.length} times: ${names}`, 'declare each resource once');
+  }
+  const name = (res.attrs as { name: string }).name;
+  const where = res.kind === 'domain' ? '' : ` in domain ${JSON.stringify((res.attrs as { domain: string }).domain)}`;
+  return problemAt(
+    last.origin.source,
+    last.origin.path,
+    `${res.kind} name ${JSON.stringify(name)}${where} on platform ${JSON.stringify(res.platform)} is rendered for ${list.length} ${res.kind === 'domain' ? 'workspaces' : 'tenants'}: ${names}`,
+    `change the ${res.kind}_name_pattern of platform ${JSON.stringify(res.platform)} (e.g. use more of each identifier) or an identifier, so that the names differ`,
+  );
+}
+
+function owner(r: Resource): string {
+  switch (r.kind) {
+    case 'domain':
+      return `workspace ${r.key.workspace}`;
+    case 'project':
+      return `tenant ${r.key.workspace}.${r.key.project}`;
+    case 'group':
+    case 'assignment':
+      return `tenant ${r.key.workspace}.${r.key.project} role ${r.key.role}`;
+    case 'membership':
+      return `tenant ${r.key.workspace}.${r.key.project} role ${r.key.role} user ${r.key.euid}`;
+    case 'quota':
+      return `tenant ${r.key.workspace}.${r.key.project} quota ${r.key.quotaKey}`;
+  }
+}

@@ -1,0 +1,73 @@
+import type { KeyformApp } from '../l2/keyform-app.ts';
+import { Platform } from '../l2/platform.ts';
+import { LandingZone } from '../l2/landing-zone.ts';
+import { Workspace } from '../l2/workspace.ts';
+import { Project } from '../l2/project.ts';
+import { Tenant } from '../l2/tenant.ts';
+import { UserBinding } from '../l2/user-binding.ts';
+import { MeteringCollector } from '../l2/metering-collector.ts';
+import { Declaration } from '../l2/declaration.ts';
+import { KeystoneResource } from '../l1/keystone-resource.ts';
+
+/** Every construct of a tree by type, each list in a stable order that ignores declaration order. */
+export interface Declarations {
+  readonly all: readonly Declaration[];
+  readonly platforms: ReadonlyMap<string, Platform>;
+  readonly landingZones: ReadonlyMap<string, LandingZone>;
+  readonly workspaces: readonly Workspace[];
+  readonly projects: readonly Project[];
+  /** Sorted by workspace, project, platform. */
+  readonly tenants: readonly Tenant[];
+  /** Each project's bindings, sorted by euid. */
+  readonly users: ReadonlyMap<Project, readonly UserBinding[]>;
+  readonly metering: readonly MeteringCollector[];
+  /** L1 constructs a program added itself (not expanded from L2). */
+  readonly extraResources: readonly KeystoneResource[];
+}
+
+/** Walks the tree once and sorts what it finds. */
+export function collectDeclarations(app: KeyformApp): Declarations {
+  const all: Declaration[] = [];
+  const platforms: Platform[] = [];
+  const landingZones: LandingZone[] = [];
+  const workspaces: Workspace[] = [];
+  const projects: Project[] = [];
+  const tenants: Tenant[] = [];
+  const users = new Map<Project, UserBinding[]>();
+  const metering: MeteringCollector[] = [];
+  const extraResources: KeystoneResource[] = [];
+  for (const c of app.node.findAll()) {
+    if (KeystoneResource.isKeystoneResource(c)) extraResources.push(c);
+    if (!Declaration.isDeclaration(c)) continue;
+    all.push(c);
+    if (Platform.isPlatform(c)) platforms.push(c);
+    else if (LandingZone.isLandingZone(c)) landingZones.push(c);
+    else if (Workspace.isWorkspace(c)) workspaces.push(c);
+    else if (Project.isProject(c)) projects.push(c);
+    else if (Tenant.isTenant(c)) tenants.push(c);
+    else if (MeteringCollector.isMeteringCollector(c)) metering.push(c);
+    else if (UserBinding.isUserBinding(c)) {
+      const list = users.get(c.project);
+      if (list) list.push(c);
+      else users.set(c.project, [c]);
+    }
+  }
+  for (const list of users.values()) list.sort((a, b) => cmp(a.euid, b.euid));
+  const byId = <T extends { identifier: string }>(xs: T[]) => xs.sort((a, b) => cmp(a.identifier, b.identifier));
+  return {
+    all,
+    platforms: new Map(byId(platforms).map((p) => [p.identifier, p])),
+    landingZones: new Map(byId(landingZones).map((z) => [z.identifier, z])),
+    workspaces: byId(workspaces),
+    projects: projects.sort((a, b) => cmp(a.node.path, b.node.path)),
+    tenants: tenants.sort((a, b) => cmp(a.tenantName, b.tenantName) || cmp(a.platform, b.platform)),
+    users,
+    metering: metering.sort((a, b) => cmp(a.platform, b.platform)),
+    extraResources,
+  };
+}
+
+/** Code-unit order, locale-independent. */
+export function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,3 @@
+export * from './synth.ts';
+export * from './synth-output.ts';
+export * from './canonical-json.ts';

@@ -1,0 +1,119 @@
+import { writeFile } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import { ResultAsync, errAsync, okAsync, type Result } from 'neverthrow';
+import { synthConfig } from '../../../constructs/loaders/load-config.ts';
+import { durationSeconds } from '../../../constructs/l2/metering-collector.ts';
+import { renderConfigError, type ConfigError } from '../../../constructs/problems/config-error.ts';
+import { loadCloud, openSession, type OpenStackError, type OpenStackSession } from '../../openstack/index.ts';
+import { collectLoop, collectOnce, type CollectOutcome } from '../../metering/collect/index.ts';
+import { settingsError, type MeteringError } from '../../metering/errors.ts';
+import { meterTarget, meteringCloud, type MeterTarget } from '../../metering/meter-target.ts';
+import { buildReport, parsePeriod, renderCsv, renderHtml, renderJson } from '../../metering/report/index.ts';
+import { openStore, type MeteringStore } from '../../metering/store/index.ts';
+import { EXIT, type CliIO } from '../io.ts';
+import type { CliState, RegisterCommand } from '../main.ts';
+
+type Failure = MeteringError | ConfigError | OpenStackError;
+
+const describe = (e: Failure): string => (e.kind === 'ConfigError' ? renderConfigError(e) : e.message);
+
+function target(io: CliIO, opts: { config: string; platform?: string; store?: string }): ResultAsync<MeterTarget, Failure> {
+  const path = isAbsolute(opts.config) ? opts.config : resolve(io.cwd, opts.config);
+  return synthConfig(path).andThen(({ output }) => {
+    const t = meterTarget(output, opts.platform);
+    if (t.isErr()) return errAsync(t.error);
+    return okAsync(opts.store ? { ...t.value, store: opts.store } : t.value);
+  });
+}
+
+function session(io: CliIO, t: MeterTarget): ResultAsync<OpenStackSession, Failure> {
+  const cloud = meteringCloud(t).andThen((name) => loadCloud({ cloud: name, env: io.env, cwd: io.cwd, region: t.region }));
+  return cloud.isErr() ? errAsync(cloud.error) : openSession(cloud.value);
+}
+
+function summary(o: CollectOutcome): string {
+  const at = new Date(o.sampledAt * 1000).toISOString();
+  if (o.kind === 'already-recorded') return `metering: the run at ${at} is already recorded; nothing to do\n`;
+  const types = Object.entries(o.byType).map(([k, n]) => `${k} ${n}`).join(', ');
+  return `metering: recorded the run at ${at}: ${o.samples} samples (${types}) across ${o.projects} projects\n`;
+}
+
+/** Opens the store, runs `fn`, closes the store whatever happened. */
+function withStore<T>(io: CliIO, url: string, fn: (store: MeteringStore) => ResultAsync<T, Failure>): ResultAsync<T, Failure> {
+  return openStore(url, io.cwd).andThen((store) => {
+    const closed = async (): Promise<Result<T, Failure>> => {
+      const r = await fn(store);
+      await store.close();
+      return r;
+    };
+    return new ResultAsync(closed());
+  });
+}
+
+async function collect(io: CliIO, state: CliState, opts: { config: string; platform?: string; store?: string; once?: boolean; every?: string; pageSize?: string }) {
+  const every = opts.every === undefined ? undefined : durationSeconds(opts.every);
+  if (opts.every !== undefined && every === undefined) return fail(io, state, settingsError(`--every ${JSON.stringify(opts.every)} is not a duration: write e.g. 5m, 1h or 90s.`));
+  const pageSize = opts.pageSize === undefined ? undefined : Number(opts.pageSize);
+  const run = target(io, opts).andThen((t) =>
+    session(io, t).andThen((s) =>
+      withStore(io, t.store, (store): ResultAsync<number, Failure> => {
+        const base = { platform: t.platform, intervalSeconds: every ?? t.intervalSeconds, ...(pageSize ? { pageSize } : {}), log: (l: string) => io.stderr(`${l}\n`) };
+        if (every === undefined) return collectOnce(s, store, base).map((o) => (io.stderr(summary(o)), 1));
+        const stop = new AbortController();
+        const onSignal = () => {
+          io.stderr('metering: stopping after the current run\n');
+          stop.abort();
+        };
+        process.once('SIGTERM', onSignal);
+        process.once('SIGINT', onSignal);
+        const loop = collectLoop(s, store, { ...base, signal: stop.signal, onRun: (r) => io.stderr(r.isOk() ? summary(r.value) : `metering: run failed: ${r.error.message}\n`) }).finally(() => {
+          process.off('SIGTERM', onSignal);
+          process.off('SIGINT', onSignal);
+        });
+        return new ResultAsync(loop);
+      }),
+    ),
+  );
+  const r = await run;
+  if (r.isErr()) return fail(io, state, r.error);
+  state.exitCode = EXIT.ok;
+}
+
+async function report(io: CliIO, state: CliState, opts: { config: string; platform?: string; store?: string; from: string; to: string; format: string; hourly?: boolean; out?: string }) {
+  const period = parsePeriod(opts.from, opts.to);
+  if (period.isErr()) return fail(io, state, period.error);
+  const render = opts.format === 'json' ? renderJson : opts.format === 'html' ? renderHtml : renderCsv;
+  const r = await target(io, opts).andThen((t) =>
+    withStore(io, t.store, (store) => buildReport(store, { platform: t.platform, period: period.value, prices: t.prices, ...(opts.hourly ? { hourly: true } : {}) })),
+  );
+  if (r.isErr()) return fail(io, state, r.error);
+  const text = render(r.value);
+  if (opts.out) await writeFile(resolve(io.cwd, opts.out), text);
+  else io.stdout(text);
+  state.exitCode = EXIT.ok;
+}
+
+function fail(io: CliIO, state: CliState, e: Failure): void {
+  io.stderr(`error: ${describe(e)}\n`);
+  state.exitCode = EXIT.error;
+}
+
+/** `keyform meter collect|report`: the metering collector and its reports. */
+export const registerMeter: RegisterCommand = (program: Command, io, state) => {
+  const meter = program.command('meter').description('Samples usage across all projects and reports usage, charges and statements.');
+  const common = (c: Command) =>
+    c.option('--config <path>', 'config file or folder', 'keyform').option('--platform <id>', 'platform to meter (default: the only metered one)').option('--store <url>', 'sqlite://FILE or postgres://… (default: the metering block\'s store)');
+  common(meter.command('collect').description('Samples every project\'s resources once, or every DURATION until SIGTERM.'))
+    .addOption(new Option('--once', 'one run, then exit (default)').conflicts('every'))
+    .option('--every <duration>', 'run every DURATION (e.g. 5m) until SIGTERM or SIGINT')
+    .option('--page-size <n>', 'items per page of each list call', '1000')
+    .action((opts) => collect(io, state, opts));
+  common(meter.command('report').description('Usage, charges and statements per workspace for a period.'))
+    .requiredOption('--from <date>', 'first UTC day (2026-01-01) or hour (2026-01-01T06:00Z)')
+    .requiredOption('--to <date>', 'last UTC day, included; or an hour, excluded')
+    .addOption(new Option('--format <format>', 'output format').choices(['csv', 'json', 'html']).default('csv'))
+    .option('--hourly', 'one row per hour, resource and metric (csv, json)')
+    .option('--out <file>', 'write to FILE instead of stdout')
+    .action((opts) => report(io, state, opts));
+};

@@ -1,0 +1,49 @@
+import { Option } from 'commander';
+import { canonicalJson, RESOURCE_KINDS, type SynthOutput } from '../../../constructs/index.ts';
+import { EXIT } from '../io.ts';
+import type { RegisterCommand } from '../main.ts';
+import { loadDesired, writeConfigError } from '../config.ts';
+
+/**
+ * `keyform validate [--config PATH] [--format text|json]`: loads and synthesizes the config
+ * without touching any cloud. Exit 0 when valid; 1 with every problem (file:line:col) on
+ * stderr, or as JSON on stdout with `--format json`.
+ */
+export const registerValidate: RegisterCommand = (program, io, state) => {
+  program
+    .command('validate')
+    .description('Check the configuration (schemas, references, name patterns, rendered names) without contacting any cloud.')
+    .option('--config <path>', 'config file or folder', './keyform')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (opts: { config: string; format: 'text' | 'json' }) => {
+      const result = await loadDesired(opts.config, io);
+      if (result.isErr()) {
+        if (opts.format === 'json') io.stdout(`${canonicalJson({ valid: false, problems: result.error.problems })}\n`);
+        else writeConfigError(result.error, io);
+        state.exitCode = EXIT.error;
+        return;
+      }
+      const { files, output } = result.value;
+      if (opts.format === 'json') io.stdout(`${canonicalJson({ valid: true, files, platforms: counts(output) })}\n`);
+      else io.stderr(summary(files, output));
+      state.exitCode = EXIT.ok;
+    });
+};
+
+function counts(output: SynthOutput): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const p of output.platforms) {
+    const c: Record<string, number> = Object.fromEntries(RESOURCE_KINDS.map((k) => [k, 0]));
+    for (const r of p.resources) c[r.kind] = (c[r.kind] ?? 0) + 1;
+    out[p.platform] = c;
+  }
+  return out;
+}
+
+function summary(files: readonly string[], output: SynthOutput): string {
+  const lines = Object.entries(counts(output)).map(([platform, c]) => {
+    const parts = RESOURCE_KINDS.filter((k) => (c[k] ?? 0) > 0).map((k) => `${c[k]} ${k}${c[k] === 1 ? '' : 's'}`);
+    return `  ${platform}: ${parts.length ? parts.join(', ') : 'no resources'}`;
+  });
+  return `The configuration is valid (${files.length} file${files.length === 1 ? '' : 's'}).\n${lines.join('\n')}\n`;
+}

@@ -1,0 +1,43 @@
+import { resolve } from 'node:path';
+import type { ResultAsync } from 'neverthrow';
+import { synthConfig, renderConfigError, type ConfigError, type KeyformApp, type SynthOutput } from '../../constructs/index.ts';
+import type { CliIO } from './io.ts';
+
+/** Where commands look for the config when `--config` is not given. */
+export const DEFAULT_CONFIG_PATH = './keyform';
+
+/** A loaded, synthesized config: what every command that needs desired state starts from. */
+export interface DesiredConfig {
+  /** The config path as used (relative to the process's working directory). */
+  readonly path: string;
+  /** The files read, sorted. */
+  readonly files: readonly string[];
+  readonly app: KeyformApp;
+  /** Per platform: desired state, settings, metering. */
+  readonly output: SynthOutput;
+}
+
+/**
+ * The config path of `--config` (a file or folder). Kept as the user spelled it when the CLI
+ * runs in the process's own directory, so problems name files the way the user does;
+ * resolved against the CLI's directory otherwise (tests run the CLI in-process).
+ * @default './keyform'
+ */
+export function configPath(option: string | undefined, io: CliIO): string {
+  const path = option ?? DEFAULT_CONFIG_PATH;
+  return resolve(io.cwd) === process.cwd() ? path : resolve(io.cwd, path);
+}
+
+/**
+ * Loads `--config` and synthesizes it; fails with every problem of the config.
+ * @example await loadDesired(opts.config, io) // ok({ output: { platforms, settings, metering }, ... })
+ */
+export function loadDesired(option: string | undefined, io: CliIO): ResultAsync<DesiredConfig, ConfigError> {
+  const path = configPath(option, io);
+  return synthConfig(path).map(({ app, files, output }) => ({ path, files, app, output }));
+}
+
+/** Writes a config error for humans (stderr): one `file:line:col: message (hint)` line per problem. */
+export function writeConfigError(error: ConfigError, io: CliIO): void {
+  io.stderr(renderConfigError(error));
+}

@@ -1,0 +1,50 @@
+import type { ResultAsync } from 'neverthrow';
+import type { OpenStackError, OpenStackSession } from '../openstack/index.ts';
+import { identityCall, identityVoid, seg } from './call.ts';
+import { listAll, type KeystoneError, type ListQuery } from './list.ts';
+import type { Group, User } from './types.ts';
+
+/** Groups (in one domain, or every domain), with `fallbacks` tried when Keystone truncates. */
+export function listGroups(
+  s: OpenStackSession,
+  q: { readonly domain_id?: string; readonly name?: string } = {},
+  fallbacks: readonly (readonly ListQuery[])[] = [],
+): ResultAsync<readonly Group[], KeystoneError> {
+  return listAll<Group>(s, '/groups', 'groups', { ...q }, fallbacks, 'groups');
+}
+
+export interface GroupFields {
+  readonly name: string;
+  readonly domain_id: string;
+  readonly description: string;
+}
+
+/** Creates a group; 409 Conflict when the name is taken in the domain. */
+export function createGroup(s: OpenStackSession, g: GroupFields): ResultAsync<Group, OpenStackError> {
+  return identityCall<Group>(s, 'POST', '/groups', 'group', { group: g });
+}
+
+/** Renames a group or changes its description. */
+export function updateGroup(s: OpenStackSession, id: string, patch: Partial<Omit<GroupFields, 'domain_id'>>): ResultAsync<Group, OpenStackError> {
+  return identityCall<Group>(s, 'PATCH', `/groups/${seg(id)}`, 'group', { group: patch });
+}
+
+/** Deletes a group, its memberships and its role assignments. */
+export function deleteGroup(s: OpenStackSession, id: string): ResultAsync<void, OpenStackError> {
+  return identityVoid(s, 'DELETE', `/groups/${seg(id)}`);
+}
+
+/** The members of one group. */
+export function listGroupUsers(s: OpenStackSession, groupId: string): ResultAsync<readonly User[], KeystoneError> {
+  return listAll<User>(s, `/groups/${seg(groupId)}/users`, 'users', {}, [], `members of group ${groupId}`);
+}
+
+/** Adds a user to a group; idempotent (204 again when already a member). */
+export function addGroupUser(s: OpenStackSession, groupId: string, userId: string): ResultAsync<void, OpenStackError> {
+  return identityVoid(s, 'PUT', `/groups/${seg(groupId)}/users/${seg(userId)}`);
+}
+
+/** Removes a user from a group; 404 NotFound when not a member. */
+export function removeGroupUser(s: OpenStackSession, groupId: string, userId: string): ResultAsync<void, OpenStackError> {
+  return identityVoid(s, 'DELETE', `/groups/${seg(groupId)}/users/${seg(userId)}`);
+}

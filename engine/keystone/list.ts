@@ -1,0 +1,96 @@
+import { ResultAsync, errAsync, okAsync } from 'neverthrow';
+import { queryString, type OpenStackError, type OpenStackSession } from '../openstack/index.ts';
+
+/** Query parameters of a list call. */
+export type ListQuery = Readonly<Record<string, string | boolean | undefined>>;
+
+/**
+ * Keystone cut a list short (`"truncated": true`, from `list_limit` in keystone.conf) and no
+ * narrower query could fetch it whole. A truncated list is never taken as complete: acting
+ * on one would plan deletes of objects that merely were not listed.
+ */
+export interface TruncatedError {
+  readonly kind: 'Truncated';
+  readonly message: string;
+  /** The queries that came back truncated, e.g. `/projects?domain_id=…`. */
+  readonly queries: readonly string[];
+}
+
+/** Everything a Keystone call can fail with. */
+export type KeystoneError = OpenStackError | TruncatedError;
+
+/** A list Keystone truncated even after narrowing. */
+export function truncated(what: string, queries: readonly string[]): TruncatedError {
+  return {
+    kind: 'Truncated',
+    message:
+      `Keystone truncated the list of ${what} (${queries.join(', ')} answered "truncated": true), even after narrowing the query. ` +
+      'keyform never acts on a partial list. Raise list_limit in keystone.conf ([DEFAULT], or the [identity] / [resource] / [assignment] / [unified_limit] section) above the number of objects, or remove it.',
+    queries,
+  };
+}
+
+/** One list call and whether Keystone says it is complete. */
+export interface ListPage<T> {
+  readonly items: readonly T[];
+  readonly truncated: boolean;
+  readonly query: string;
+}
+
+/** `GET {path}` on identity and returns `body[key]`, with Keystone's truncation flag. */
+export function listOnce<T>(s: OpenStackSession, path: string, key: string, query: ListQuery = {}): ResultAsync<ListPage<T>, OpenStackError> {
+  return s.request<Record<string, unknown>>({ method: 'GET', service: 'identity', path, query }).andThen((a) => {
+    const items = a.body?.[key];
+    if (!Array.isArray(items)) {
+      return errAsync<ListPage<T>, OpenStackError>({ kind: 'BadResponse', message: `GET ${path}: the answer has no "${key}" list.`, method: 'GET' });
+    }
+    return okAsync({ items: items as T[], truncated: a.body.truncated === true, query: path + queryString(query) });
+  });
+}
+
+/**
+ * A complete list: the plain query first; when Keystone truncates it, each fallback in turn
+ * (a set of narrower queries that together cover what the caller needs, e.g. one per domain),
+ * merged and de-duplicated by `id`. Fails with `Truncated` when every fallback is cut too.
+ * @example listAll<Project>(s, '/projects', 'projects', {}, [[{ enabled: 'true' }, { enabled: 'false' }]])
+ */
+export function listAll<T extends { readonly id: string }>(
+  s: OpenStackSession,
+  path: string,
+  key: string,
+  query: ListQuery = {},
+  fallbacks: readonly (readonly ListQuery[])[] = [],
+  what: string = key,
+): ResultAsync<readonly T[], KeystoneError> {
+  return listOnce<T>(s, path, key, query).andThen((first) => {
+    if (!first.truncated) return okAsync<readonly T[], KeystoneError>(first.items);
+    const cut = [first.query];
+    const tryFrom = (i: number): ResultAsync<readonly T[], KeystoneError> => {
+      const plan = fallbacks[i];
+      if (!plan) return errAsync(truncated(what, cut));
+      return listPartitions<T>(s, path, key, plan.map((q) => ({ ...query, ...q }))).andThen((r) => {
+        if (r.ok) return okAsync<readonly T[], KeystoneError>(r.items);
+        cut.push(r.cut);
+        return tryFrom(i + 1);
+      });
+    };
+    return tryFrom(0);
+  });
+}
+
+type PartitionOutcome<T> = { readonly ok: true; readonly items: readonly T[] } | { readonly ok: false; readonly cut: string };
+
+/** Runs the queries one after the other, stopping at the first truncated one. */
+function listPartitions<T extends { readonly id: string }>(s: OpenStackSession, path: string, key: string, queries: readonly ListQuery[]): ResultAsync<PartitionOutcome<T>, OpenStackError> {
+  const seen = new Map<string, T>();
+  const step = (i: number): ResultAsync<PartitionOutcome<T>, OpenStackError> => {
+    const q = queries[i];
+    if (!q) return okAsync({ ok: true, items: [...seen.values()] });
+    return listOnce<T>(s, path, key, q).andThen((page) => {
+      if (page.truncated) return okAsync<PartitionOutcome<T>, OpenStackError>({ ok: false, cut: page.query });
+      for (const item of page.items) seen.set(item.id, item);
+      return step(i + 1);
+    });
+  };
+  return step(0);
+}

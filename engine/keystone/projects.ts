@@ -1,0 +1,68 @@
+import type { ResultAsync } from 'neverthrow';
+import type { OpenStackError, OpenStackSession } from '../openstack/index.ts';
+import { identityCall, identityVoid, seg } from './call.ts';
+import { listAll, type KeystoneError, type ListQuery } from './list.ts';
+import type { Project } from './types.ts';
+
+/** Filters of `GET /v3/projects`. `tags` matches projects carrying all the given tags (comma-separated). */
+export interface ProjectQuery {
+  readonly domain_id?: string;
+  readonly name?: string;
+  readonly tags?: string;
+  readonly 'tags-any'?: string;
+  readonly 'not-tags'?: string;
+  readonly enabled?: 'true' | 'false';
+}
+
+/**
+ * Projects matching `q` (never domains acting as projects). When Keystone truncates the
+ * answer, `fallbacks` are tried (each a set of narrower queries covering what the caller
+ * needs), then the enabled/disabled halves; a list still cut is a `Truncated` error.
+ */
+export function listProjects(s: OpenStackSession, q: ProjectQuery = {}, fallbacks: readonly (readonly ListQuery[])[] = []): ResultAsync<readonly Project[], KeystoneError> {
+  const halves: readonly ListQuery[] = q.enabled ? [] : [{ enabled: 'true' }, { enabled: 'false' }];
+  const plans = halves.length ? [...fallbacks, halves] : fallbacks;
+  return listAll<Project>(s, '/projects', 'projects', { ...q }, plans, 'projects').map((ps) => ps.filter((p) => p.is_domain !== true));
+}
+
+export function getProject(s: OpenStackSession, id: string): ResultAsync<Project, OpenStackError> {
+  return identityCall<Project>(s, 'GET', `/projects/${seg(id)}`, 'project');
+}
+
+export interface ProjectFields {
+  readonly name: string;
+  readonly domain_id: string;
+  readonly description: string;
+  readonly enabled: boolean;
+  readonly tags: readonly string[];
+}
+
+/** Creates a project; 409 Conflict when the name is taken in the domain. */
+export function createProject(s: OpenStackSession, p: ProjectFields): ResultAsync<Project, OpenStackError> {
+  return identityCall<Project>(s, 'POST', '/projects', 'project', { project: p });
+}
+
+/** Changes fields of a project. `tags` replaces all tags. The domain cannot change (Keystone answers 400). */
+export function updateProject(s: OpenStackSession, id: string, patch: Partial<Omit<ProjectFields, 'domain_id'>>): ResultAsync<Project, OpenStackError> {
+  return identityCall<Project>(s, 'PATCH', `/projects/${seg(id)}`, 'project', { project: patch });
+}
+
+/** Deletes a project with its role assignments and limits. */
+export function deleteProject(s: OpenStackSession, id: string): ResultAsync<void, OpenStackError> {
+  return identityVoid(s, 'DELETE', `/projects/${seg(id)}`);
+}
+
+/** The project's tags. */
+export function listProjectTags(s: OpenStackSession, id: string): ResultAsync<readonly string[], OpenStackError> {
+  return identityCall<readonly string[]>(s, 'GET', `/projects/${seg(id)}/tags`, 'tags');
+}
+
+/** Replaces every tag of the project (`PUT …/tags`); idempotent, unlike adding one tag, which is 400 when present. */
+export function replaceProjectTags(s: OpenStackSession, id: string, tags: readonly string[]): ResultAsync<readonly string[], OpenStackError> {
+  return identityCall<readonly string[]>(s, 'PUT', `/projects/${seg(id)}/tags`, 'tags', { tags });
+}
+
+/** Removes one tag; 404 NotFound when the project does not carry it. */
+export function removeProjectTag(s: OpenStackSession, id: string, tag: string): ResultAsync<void, OpenStackError> {
+  return identityVoid(s, 'DELETE', `/projects/${seg(id)}/tags/${seg(tag)}`);
+}

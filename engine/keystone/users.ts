@@ -1,0 +1,28 @@
+import { ResultAsync } from 'neverthrow';
+import type { OpenStackSession } from '../openstack/index.ts';
+import { seg } from './call.ts';
+import { listAll, type KeystoneError, type ListQuery } from './list.ts';
+import type { Group, User } from './types.ts';
+
+/** Users (in one domain, or every domain the token may see), with `fallbacks` tried when Keystone truncates. */
+export function listUsers(
+  s: OpenStackSession,
+  q: { readonly domain_id?: string; readonly name?: string } = {},
+  fallbacks: readonly (readonly ListQuery[])[] = [],
+): ResultAsync<readonly User[], KeystoneError> {
+  const plans = [...fallbacks, [{ enabled: 'true' }, { enabled: 'false' }]];
+  return listAll<User>(s, '/users', 'users', { ...q }, plans, 'users');
+}
+
+/**
+ * The user named `name` in domain `domainId`, or undefined. keyform binds users by external
+ * id, which the identity provider stores in `User.name`; names are unique in a domain.
+ */
+export function findUserByName(s: OpenStackSession, name: string, domainId: string): ResultAsync<User | undefined, KeystoneError> {
+  return listAll<User>(s, '/users', 'users', { name, domain_id: domainId }).map((us) => us.find((u) => u.name === name));
+}
+
+/** The groups a user is a member of. */
+export function listUserGroups(s: OpenStackSession, userId: string): ResultAsync<readonly Group[], KeystoneError> {
+  return listAll<Group>(s, `/users/${seg(userId)}/groups`, 'groups', {}, [], `groups of user ${userId}`);
+}

@@ -1,0 +1,80 @@
+import { ResultAsync, errAsync, okAsync } from 'neverthrow';
+import type { OpenStackSession } from '../../openstack/index.ts';
+import { meteringApiError, type MeteringApiError } from '../errors.ts';
+
+/** One cross-project list call, followed through all its pages. */
+export interface ListSpec {
+  /** Catalog service type. */
+  readonly service: string;
+  readonly path: string;
+  /** The key of the item array in the answer, e.g. `servers`; `KEY_links` holds the next link. */
+  readonly key: string;
+  readonly query?: Readonly<Record<string, string | number | boolean>>;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Items per page asked for (`limit`). */
+  readonly pageSize: number;
+}
+
+/** The items of every page, or the refusal of the first page (a policy said no). */
+export type ListOutcome = { readonly kind: 'listed'; readonly items: readonly Record<string, unknown>[]; readonly pages: number } | { readonly kind: 'denied'; readonly status: number };
+
+type Page = { readonly items: readonly Record<string, unknown>[]; readonly next: string | undefined };
+
+/**
+ * The link to the next page: nova, cinder, neutron and octavia put it in `KEY_links`
+ * (`rel: next`, an absolute URL); glance in `next` (a path relative to its endpoint).
+ */
+function nextLink(body: Record<string, unknown>, key: string): string | undefined {
+  const links = body[`${key}_links`];
+  if (Array.isArray(links)) {
+    const next = (links as { rel?: unknown; href?: unknown }[]).find((l) => l.rel === 'next');
+    if (typeof next?.href === 'string') return next.href;
+  }
+  return typeof body['next'] === 'string' ? body['next'] : undefined;
+}
+
+/** `service path` as shown in messages and visibility evidence. */
+export function describeList(spec: ListSpec): string {
+  const q = Object.entries(spec.query ?? {}).map(([k, v]) => `${k}=${String(v)}`);
+  return `${spec.service} GET ${spec.path}${q.length > 0 ? `?${q.join('&')}` : ''}`;
+}
+
+/**
+ * Lists every item, page by page, following the service's next links until a page has none.
+ * A next link seen twice is a broken paging loop and fails instead of looping. An item seen
+ * on two pages (the list changed while paging) is kept once.
+ */
+export function listAll(session: OpenStackSession, spec: ListSpec): ResultAsync<ListOutcome, MeteringApiError> {
+  const what = `list ${describeList(spec)}`;
+  const page = (path: string, first: boolean): ResultAsync<Page | 'denied', MeteringApiError> =>
+    session
+      .request<Record<string, unknown>>({
+        method: 'GET',
+        service: spec.service,
+        path,
+        ...(first ? { query: { ...spec.query, limit: spec.pageSize } } : {}),
+        ...(spec.headers ? { headers: spec.headers } : {}),
+        expect: [200, 403],
+      })
+      .mapErr((e) => meteringApiError(spec.service, what, e))
+      .andThen((a) => {
+        if (a.status === 403) return okAsync('denied' as const);
+        const items = a.body?.[spec.key];
+        if (!Array.isArray(items)) {
+          return errAsync(meteringApiError(spec.service, what, { kind: 'BadResponse', message: `the answer has no "${spec.key}" list` }));
+        }
+        return okAsync({ items: items as Record<string, unknown>[], next: nextLink(a.body, spec.key) });
+      });
+  const seenLinks = new Set<string>();
+  const byId = new Map<string, Record<string, unknown>>();
+  const loop = (path: string, first: boolean, pages: number): ResultAsync<ListOutcome, MeteringApiError> =>
+    page(path, first).andThen((p) => {
+      if (p === 'denied') return first ? okAsync({ kind: 'denied' as const, status: 403 }) : errAsync(meteringApiError(spec.service, what, { kind: 'Forbidden', message: 'a later page answered 403', status: 403 }));
+      for (const item of p.items) byId.set(String(item['id']), item);
+      if (p.next === undefined || p.items.length === 0) return okAsync({ kind: 'listed' as const, items: [...byId.values()], pages: pages + 1 });
+      if (seenLinks.has(p.next)) return errAsync(meteringApiError(spec.service, what, { kind: 'BadResponse', message: `the next link ${p.next} came twice (a paging loop)` }));
+      seenLinks.add(p.next);
+      return loop(p.next, false, pages + 1);
+    });
+  return loop(spec.path, true, 0);
+}

@@ -1,0 +1,6 @@
+export * from './build-report.ts';
+export * from './render-csv.ts';
+export * from './render-json.ts';
+export * from './render-html.ts';
+export * from './cost-chart.ts';
+export * from './html-text.ts';

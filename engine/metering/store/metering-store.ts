@@ -1,0 +1,86 @@
+import type { ResultAsync } from 'neverthrow';
+import type { StoreError } from '../errors.ts';
+import type { ProjectRecord, ResourceType, RunRecord, Sample, TraitValue } from '../sample.ts';
+
+/** How a run's write ended. A run already in the store is left as it is (idempotence). */
+export type RecordOutcome = { readonly recorded: true; readonly samples: number } | { readonly recorded: false; readonly reason: 'duplicate-run' };
+
+/**
+ * A piece of one run's sampling window that falls into one hour: every sample of the run at
+ * `sampledAt` stands for `seconds` of the hour starting at `hourStart`.
+ */
+export interface RunWeight {
+  readonly sampledAt: number;
+  readonly hourStart: number;
+  readonly seconds: number;
+}
+
+/** The samples of one resource in one hour with the same project and traits, weighted. */
+export interface SampleGroup {
+  readonly resourceId: string;
+  readonly resourceType: ResourceType;
+  readonly projectId: string;
+  readonly traits: Readonly<Record<string, TraitValue>>;
+  readonly hourStart: number;
+  /** Sum of the weights of the samples in the group: the seconds of the hour they cover. */
+  readonly seconds: number;
+}
+
+/**
+ * Where samples are kept: SQLite (embedded, the default) or PostgreSQL (several collectors,
+ * other tools). Both implementations keep the same rules:
+ * - one sample per (resource, sample time): writing it again changes nothing;
+ * - a run is written with all its samples in one transaction, or not at all;
+ * - the schema is migrated to the newest version on open.
+ */
+export interface MeteringStore {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** The store URL with any password masked, for messages. */
+  readonly location: string;
+  /** Writes a run, its samples and the project map at once; a run already stored is a no-op. */
+  recordRun(run: RunRecord, samples: readonly Sample[], projects: readonly ProjectRecord[]): ResultAsync<RecordOutcome, StoreError>;
+  /** Whether the run at `sampledAt` is already complete in the store. */
+  hasRun(platform: string, sampledAt: number): ResultAsync<boolean, StoreError>;
+  /** The runs with `from <= sampledAt < to`, oldest first. */
+  runs(platform: string, from: number, to: number): ResultAsync<readonly RunRecord[], StoreError>;
+  /** The samples of one run, sorted by resource id. */
+  samplesAt(platform: string, sampledAt: number): ResultAsync<readonly Sample[], StoreError>;
+  /** The latest known record of every project the platform's runs saw, sorted by id. */
+  projects(platform: string): ResultAsync<readonly ProjectRecord[], StoreError>;
+  /**
+   * Calls `visit` for every group of the platform's samples at the sample times in `weights`,
+   * grouped by (resource, project, traits, hour), ordered by hour then resource id. Resolves
+   * to the number of groups. This is the one heavy query usage needs; it runs in the database.
+   */
+  forEachSampleGroup(platform: string, weights: readonly RunWeight[], visit: (group: SampleGroup) => void): ResultAsync<number, StoreError>;
+  /** The schema version of the open store. */
+  schemaVersion(): ResultAsync<number, StoreError>;
+  close(): ResultAsync<void, StoreError>;
+}
+
+/** Traits as stored: JSON with sorted keys, so equal traits are equal text (one facet). */
+export function canonicalTraits(traits: Readonly<Record<string, TraitValue>>): string {
+  const sorted: Record<string, TraitValue> = {};
+  for (const k of Object.keys(traits).sort()) sorted[k] = traits[k]!;
+  return JSON.stringify(sorted);
+}
+
+/** Parses stored traits, reusing the parse of equal text (a facet repeats across groups). */
+export function traitsParser(): (text: string) => Readonly<Record<string, TraitValue>> {
+  const cache = new Map<string, Readonly<Record<string, TraitValue>>>();
+  return (text) => {
+    let t = cache.get(text);
+    if (t === undefined) {
+      t = Object.freeze(JSON.parse(text) as Record<string, TraitValue>);
+      cache.set(text, t);
+    }
+    return t;
+  };
+}
+
+/** Splits a list into chunks of at most `size` (bulk statements have parameter limits). */
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

@@ -1,0 +1,71 @@
+import { storeError, type StoreError } from '../errors.ts';
+
+/**
+ * The store's schema as numbered migrations, one SQL list per dialect. A store records the
+ * migrations it has applied in `schema_migrations`; opening a store applies the missing ones
+ * in order inside one transaction, and refuses a store that is newer than this keyform.
+ *
+ * Layout (v1), chosen so 30 days of 5-minute samples of thousands of resources stay small:
+ * - `resources`: one row per (platform, resource id) with its type; samples point at it.
+ * - `facets`: one row per distinct (project, traits); a resource whose traits don't change
+ *   shares one facet across all its samples.
+ * - `samples`: (sample time, resource, facet); the primary key is the idempotence rule:
+ *   one sample per resource per sample time.
+ * - `runs`: one row per completed run; written in the same transaction as its samples, so a
+ *   run is there with all its samples or not at all.
+ * - `projects`: the latest name and keyform owner tags seen per project.
+ *
+ * Never edit a released migration: add the next one.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sqlite: readonly string[];
+  readonly postgres: readonly string[];
+}
+
+const tables = (serial: string, withoutRowid: string): readonly string[] => [
+  `CREATE TABLE runs (
+     platform TEXT NOT NULL, sampled_at BIGINT NOT NULL, interval_seconds INTEGER NOT NULL,
+     started_at BIGINT NOT NULL, finished_at BIGINT NOT NULL, sample_count INTEGER NOT NULL,
+     PRIMARY KEY (platform, sampled_at))`,
+  `CREATE TABLE resources (
+     ref ${serial}, platform TEXT NOT NULL, resource_id TEXT NOT NULL, resource_type TEXT NOT NULL,
+     UNIQUE (platform, resource_id))`,
+  `CREATE TABLE facets (ref ${serial}, project_id TEXT NOT NULL, traits TEXT NOT NULL, UNIQUE (project_id, traits))`,
+  `CREATE TABLE samples (
+     sampled_at BIGINT NOT NULL, resource_ref BIGINT NOT NULL REFERENCES resources (ref),
+     facet_ref BIGINT NOT NULL REFERENCES facets (ref),
+     PRIMARY KEY (sampled_at, resource_ref))${withoutRowid}`,
+  `CREATE TABLE projects (
+     platform TEXT NOT NULL, project_id TEXT NOT NULL, name TEXT NOT NULL,
+     owner_platform TEXT, workspace TEXT, project TEXT, seen_at BIGINT NOT NULL,
+     PRIMARY KEY (platform, project_id))`,
+];
+
+/** Every migration, in order; versions are 1, 2, 3… without holes. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'samples, runs and projects',
+    sqlite: tables('INTEGER PRIMARY KEY', ' WITHOUT ROWID'),
+    postgres: tables('BIGSERIAL PRIMARY KEY', ''),
+  },
+];
+
+/** The table that records applied migrations (same SQL on both dialects). */
+export const MIGRATIONS_TABLE =
+  'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)';
+
+/** The migrations still to apply to a store at `applied` (the highest applied version). */
+export function pendingMigrations(applied: number, all: readonly Migration[] = MIGRATIONS): readonly Migration[] {
+  return all.filter((m) => m.version > applied);
+}
+
+/** The newest schema version this keyform knows. */
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/** A store written by a newer keyform: refuse it rather than misread it. */
+export function newerSchema(location: string, version: number): StoreError {
+  return storeError(`use ${location}`, `its schema is version ${version}, newer than this keyform knows (${SCHEMA_VERSION}). Upgrade keyform.`);
+}

@@ -1,0 +1,48 @@
+import type { ProjectRecord, ResourceType, RunRecord, Sample } from '../sample.ts';
+
+/** Rows as both stores read them; PostgreSQL returns BIGINT columns as strings. */
+export interface RunRow {
+  platform: string;
+  sampled_at: number | string;
+  interval_seconds: number | string;
+  started_at: number | string;
+  finished_at: number | string;
+  sample_count: number | string;
+}
+export interface SampleRow {
+  resource_id: string;
+  resource_type: ResourceType;
+  project_id: string;
+  traits: string;
+}
+export interface GroupRow extends SampleRow {
+  hour_start: number | string;
+  seconds: number | string;
+}
+export interface ProjectRow {
+  project_id: string;
+  name: string;
+  owner_platform: string | null;
+  workspace: string | null;
+  project: string | null;
+}
+
+export function toRun(r: RunRow): RunRecord {
+  return {
+    platform: r.platform,
+    sampledAt: Number(r.sampled_at),
+    intervalSeconds: Number(r.interval_seconds),
+    startedAt: Number(r.started_at),
+    finishedAt: Number(r.finished_at),
+    sampleCount: Number(r.sample_count),
+  };
+}
+
+export function toSample(r: SampleRow): Sample {
+  return { resourceId: r.resource_id, resourceType: r.resource_type, projectId: r.project_id, traits: JSON.parse(r.traits) as Sample['traits'] };
+}
+
+export function toProject(r: ProjectRow): ProjectRecord {
+  const owner = r.owner_platform && r.workspace && r.project ? { owner: { platform: r.owner_platform, workspace: r.workspace, project: r.project } } : {};
+  return { projectId: r.project_id, name: r.name, ...owner };
+}

@@ -1,0 +1,147 @@
+import Database from 'better-sqlite3';
+import { Result, ResultAsync, err, errAsync, ok, okAsync } from 'neverthrow';
+import { storeError, type StoreError } from '../errors.ts';
+import type { ProjectRecord, RunRecord, Sample } from '../sample.ts';
+import { MIGRATIONS_TABLE, SCHEMA_VERSION, newerSchema, pendingMigrations } from './migrations.ts';
+import { toProject, toRun, toSample, type GroupRow, type ProjectRow, type RunRow, type SampleRow } from './rows.ts';
+import { canonicalTraits, traitsParser, type MeteringStore, type RecordOutcome, type RunWeight, type SampleGroup } from './metering-store.ts';
+
+type Db = Database.Database;
+
+const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/**
+ * Opens (creating if needed) the SQLite store at `path` and migrates it. WAL mode: readers
+ * (a report) don't block the collector's writes.
+ * @example openSqliteStore('keyform-metering.db')
+ */
+export function openSqliteStore(path: string): ResultAsync<MeteringStore, StoreError> {
+  const opened = Result.fromThrowable(
+    () => {
+      const db = new Database(path);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('busy_timeout = 10000');
+      return db;
+    },
+    (e) => storeError(`open SQLite database ${path}`, `${message(e)}. Check that the folder exists and is writable.`),
+  )();
+  if (opened.isErr()) return errAsync(opened.error);
+  const db = opened.value;
+  const migrated = migrateSqlite(db, path);
+  if (migrated.isErr()) {
+    db.close();
+    return errAsync(migrated.error);
+  }
+  return okAsync(sqliteStore(db, path));
+}
+
+function migrateSqlite(db: Db, path: string): Result<number, StoreError> {
+  const applied = Result.fromThrowable(
+    () =>
+      db.transaction(() => {
+        db.exec(MIGRATIONS_TABLE);
+        const before = (db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations').get() as { v: number }).v;
+        for (const m of pendingMigrations(before)) {
+          for (const sql of m.sqlite) db.exec(sql);
+          db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Math.floor(Date.now() / 1000));
+        }
+        return before;
+      }).immediate(),
+    (e) => storeError(`migrate ${path}`, message(e)),
+  )();
+  return applied.andThen((before) => (before > SCHEMA_VERSION ? err(newerSchema(path, before)) : ok(SCHEMA_VERSION)));
+}
+
+function sqliteStore(db: Db, path: string): MeteringStore {
+  const stmt = {
+    insertRun: db.prepare(
+      'INSERT INTO runs (platform, sampled_at, interval_seconds, started_at, finished_at, sample_count) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+    ),
+    resource: db.prepare(
+      'INSERT INTO resources (platform, resource_id, resource_type) VALUES (?, ?, ?) ON CONFLICT (platform, resource_id) DO UPDATE SET resource_type = excluded.resource_type RETURNING ref',
+    ),
+    facet: db.prepare('INSERT INTO facets (project_id, traits) VALUES (?, ?) ON CONFLICT (project_id, traits) DO UPDATE SET traits = excluded.traits RETURNING ref'),
+    sample: db.prepare('INSERT INTO samples (sampled_at, resource_ref, facet_ref) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
+    project: db.prepare(
+      `INSERT INTO projects (platform, project_id, name, owner_platform, workspace, project, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (platform, project_id) DO UPDATE SET name = excluded.name, owner_platform = excluded.owner_platform,
+         workspace = excluded.workspace, project = excluded.project, seen_at = excluded.seen_at
+       WHERE excluded.seen_at >= projects.seen_at`,
+    ),
+  };
+  const run = <T>(what: string, fn: () => T): ResultAsync<T, StoreError> => {
+    const r = Result.fromThrowable(fn, (e) => storeError(what, message(e)))();
+    return r.isOk() ? okAsync(r.value) : errAsync(r.error);
+  };
+  const record = db.transaction((r: RunRecord, samples: readonly Sample[], projects: readonly ProjectRecord[]): RecordOutcome => {
+    const inserted = stmt.insertRun.run(r.platform, r.sampledAt, r.intervalSeconds, r.startedAt, r.finishedAt, r.sampleCount);
+    if (inserted.changes === 0) return { recorded: false, reason: 'duplicate-run' };
+    let written = 0;
+    for (const s of samples) {
+      const res = stmt.resource.get(r.platform, s.resourceId, s.resourceType) as { ref: number };
+      const facet = stmt.facet.get(s.projectId, canonicalTraits(s.traits)) as { ref: number };
+      written += stmt.sample.run(r.sampledAt, res.ref, facet.ref).changes;
+    }
+    for (const p of projects) {
+      stmt.project.run(r.platform, p.projectId, p.name, p.owner?.platform ?? null, p.owner?.workspace ?? null, p.owner?.project ?? null, r.sampledAt);
+    }
+    return { recorded: true, samples: written };
+  });
+  return {
+    dialect: 'sqlite',
+    location: `sqlite://${path}`,
+    recordRun: (r, samples, projects) => run(`record the run at ${r.sampledAt}`, () => record.immediate(r, samples, projects)),
+    hasRun: (platform, sampledAt) =>
+      run('read runs', () => db.prepare('SELECT 1 FROM runs WHERE platform = ? AND sampled_at = ?').get(platform, sampledAt) !== undefined),
+    runs: (platform, from, to) =>
+      run('read runs', () =>
+        (db.prepare('SELECT * FROM runs WHERE platform = ? AND sampled_at >= ? AND sampled_at < ? ORDER BY sampled_at').all(platform, from, to) as RunRow[]).map(toRun),
+      ),
+    samplesAt: (platform, sampledAt) =>
+      run('read samples', () =>
+        (
+          db
+            .prepare(
+              `SELECT r.resource_id, r.resource_type, f.project_id, f.traits FROM samples s
+               JOIN resources r ON r.ref = s.resource_ref JOIN facets f ON f.ref = s.facet_ref
+               WHERE s.sampled_at = ? AND r.platform = ? ORDER BY r.resource_id`,
+            )
+            .all(sampledAt, platform) as SampleRow[]
+        ).map(toSample),
+      ),
+    projects: (platform) =>
+      run('read projects', () => (db.prepare('SELECT * FROM projects WHERE platform = ? ORDER BY project_id').all(platform) as ProjectRow[]).map(toProject)),
+    forEachSampleGroup: (platform, weights, visit) => run('read samples', () => sampleGroups(db, platform, weights, visit)),
+    schemaVersion: () => run('read the schema version', () => (db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number }).v),
+    close: () => run('close', () => void db.close()),
+  };
+}
+
+function sampleGroups(db: Db, platform: string, weights: readonly RunWeight[], visit: (g: SampleGroup) => void): number {
+  db.exec('CREATE TEMP TABLE IF NOT EXISTS weights (sampled_at INTEGER NOT NULL, hour_start INTEGER NOT NULL, seconds INTEGER NOT NULL)');
+  const fill = db.transaction(() => {
+    db.exec('DELETE FROM temp.weights');
+    const ins = db.prepare('INSERT INTO temp.weights VALUES (?, ?, ?)');
+    for (const w of weights) ins.run(w.sampledAt, w.hourStart, w.seconds);
+  });
+  fill();
+  const parse = traitsParser();
+  let n = 0;
+  const rows = db
+    .prepare(
+      `SELECT r.resource_id, r.resource_type, f.project_id, f.traits, w.hour_start, SUM(w.seconds) AS seconds
+       FROM temp.weights w JOIN samples s ON s.sampled_at = w.sampled_at
+       JOIN resources r ON r.ref = s.resource_ref JOIN facets f ON f.ref = s.facet_ref
+       WHERE r.platform = ?
+       GROUP BY w.hour_start, s.resource_ref, s.facet_ref
+       ORDER BY w.hour_start, r.resource_id, f.traits`,
+    )
+    .iterate(platform) as IterableIterator<GroupRow>;
+  for (const g of rows) {
+    n++;
+    visit({ resourceId: g.resource_id, resourceType: g.resource_type, projectId: g.project_id, traits: parse(g.traits), hourStart: Number(g.hour_start), seconds: Number(g.seconds) });
+  }
+  return n;
+}
+

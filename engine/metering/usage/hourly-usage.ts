@@ -1,0 +1,45 @@
+import type { ResultAsync } from 'neverthrow';
+import type { StoreError } from '../errors.ts';
+import type { MeteringStore } from '../store/metering-store.ts';
+import { MAX_INTERVAL_SECONDS, runCoverage, type HourCoverage } from './coverage.ts';
+import { usageLines, type UsageLine } from './usage-line.ts';
+
+/** A period of whole UTC hours, [from, to) in seconds since the epoch. */
+export interface Period {
+  readonly from: number;
+  readonly to: number;
+}
+
+/** What a usage pass saw besides the lines. */
+export interface UsageSummary {
+  readonly hours: readonly HourCoverage[];
+  readonly runs: number;
+  readonly lines: number;
+}
+
+/**
+ * Streams the hourly usage lines of `platform` in `period` to `visit`, ordered by hour then
+ * resource id, and resolves to how well the period was covered. The heavy part (summing
+ * samples per resource and hour) runs in the store; memory stays flat however long the
+ * period.
+ */
+export function forEachUsageLine(store: MeteringStore, platform: string, period: Period, visit: (line: UsageLine) => void): ResultAsync<UsageSummary, StoreError> {
+  return store.runs(platform, period.from - MAX_INTERVAL_SECONDS, period.to).andThen((runs) => {
+    const coverage = runCoverage(runs, period.from, period.to);
+    let lines = 0;
+    return store
+      .forEachSampleGroup(platform, coverage.weights, (g) => {
+        for (const line of usageLines(g)) {
+          lines++;
+          visit(line);
+        }
+      })
+      .map(() => ({ hours: coverage.hours, runs: runs.filter((r) => r.sampledAt >= period.from).length, lines }));
+  });
+}
+
+/** All hourly usage lines of a period at once: for tests and small periods. */
+export function hourlyUsage(store: MeteringStore, platform: string, period: Period): ResultAsync<{ readonly lines: readonly UsageLine[]; readonly summary: UsageSummary }, StoreError> {
+  const lines: UsageLine[] = [];
+  return forEachUsageLine(store, platform, period, (l) => lines.push(l)).map((summary) => ({ lines, summary }));
+}

@@ -1,0 +1,3 @@
+export * from './coverage.ts';
+export * from './usage-line.ts';
+export * from './hourly-usage.ts';

@@ -1,0 +1,4 @@
+export * from './platform-settings.ts';
+export * from './snapshot-error.ts';
+export * from './snapshot.ts';
+export * from './read-keystone.ts';

@@ -1,0 +1,119 @@
+import {
+  address,
+  descriptionMarker,
+  projectOwner,
+  type DomainResource,
+  type GroupResource,
+  type ProjectResource,
+  type UnmanagedObject,
+} from '../../constructs/model/index.ts';
+import type { Domain, Group, Project } from '../keystone/index.ts';
+import type { KeystoneView } from './read-keystone.ts';
+
+/** A tenant (`workspace.project`) split at its first dot; undefined when malformed. */
+export function splitTenant(tenant: string | undefined): { workspace: string; project: string } | undefined {
+  const dot = tenant?.indexOf('.') ?? -1;
+  if (!tenant || dot <= 0 || dot === tenant.length - 1) return undefined;
+  return { workspace: tenant.slice(0, dot), project: tenant.slice(dot + 1) };
+}
+
+/** Live objects with their Keystone object, and the look-alikes that are not this platform's. */
+export interface Claimed<R, K> {
+  readonly resources: ReadonlyMap<string, { readonly resource: R; readonly object: K }>;
+  readonly unmanaged: readonly UnmanagedObject[];
+}
+
+/**
+ * Picks one object per address when several claim it (tags or descriptions copied by hand):
+ * the first by `rank`, then by id. The others are reported as unmanaged objects owned by
+ * this platform, so nothing ever modifies them and a reviewer sees the clash.
+ */
+function claim<R extends { address: string }, K extends { id: string }>(
+  candidates: readonly { resource: R; object: K }[],
+  rank: (k: K) => number,
+  asUnmanaged: (k: K) => UnmanagedObject,
+): Claimed<R, K> {
+  const sorted = [...candidates].sort((a, b) => rank(a.object) - rank(b.object) || (a.object.id < b.object.id ? -1 : 1));
+  const resources = new Map<string, { resource: R; object: K }>();
+  const unmanaged: UnmanagedObject[] = [];
+  for (const c of sorted) {
+    if (resources.has(c.resource.address)) unmanaged.push(asUnmanaged(c.object));
+    else resources.set(c.resource.address, c);
+  }
+  return { resources, unmanaged };
+}
+
+/** Workspace domains marked for `platform` (only with one domain per workspace) and every other domain as unmanaged. */
+export function liveDomains(v: KeystoneView, platform: string, perWorkspace: boolean): Claimed<DomainResource, Domain> {
+  if (!perWorkspace) return { resources: new Map(), unmanaged: [] };
+  const candidates: { resource: DomainResource; object: Domain }[] = [];
+  const others: UnmanagedObject[] = [];
+  for (const d of v.domains) {
+    const m = descriptionMarker(d.description);
+    if (m?.platform === platform && m.workspace) {
+      const resource: DomainResource = {
+        kind: 'domain', address: address('domain', [platform, m.workspace]), platform, key: { workspace: m.workspace },
+        attrs: { name: d.name, description: d.description ?? '', enabled: d.enabled }, ids: { id: d.id }, managed: true,
+      };
+      candidates.push({ resource, object: d });
+    } else {
+      others.push({ kind: 'domain', name: d.name, domain: '', id: d.id, description: d.description ?? '', ...owner(m?.platform) });
+    }
+  }
+  const c = claim(candidates, (d) => (d.enabled ? 0 : 1), (d) => ({ kind: 'domain', name: d.name, domain: '', id: d.id, ownedByPlatform: platform, description: d.description ?? '' }));
+  return { resources: c.resources, unmanaged: [...others, ...c.unmanaged] };
+}
+
+/** Projects tagged for `platform` anywhere, and untagged (or other platforms') projects in the platform's domains. */
+export function liveProjects(v: KeystoneView, platform: string, domainName: (id: string) => string): Claimed<ProjectResource, Project> {
+  const candidates: { resource: ProjectResource; object: Project }[] = [];
+  const others: UnmanagedObject[] = [];
+  const asUnmanaged = (p: Project, by: string | undefined): UnmanagedObject => ({
+    kind: 'project', name: p.name, domain: domainName(p.domain_id), id: p.id, tags: [...p.tags].sort(), enabled: p.enabled, description: p.description ?? '', ...owner(by),
+  });
+  for (const p of v.projects) {
+    const o = projectOwner(p.tags);
+    if (o?.platform === platform) {
+      const resource: ProjectResource = {
+        kind: 'project', address: address('project', [platform, o.workspace, o.project]), platform,
+        key: { workspace: o.workspace, project: o.project },
+        attrs: { name: p.name, domain: domainName(p.domain_id), description: p.description ?? '', enabled: p.enabled, tags: [...p.tags].sort() },
+        ids: { id: p.id, domainId: p.domain_id }, managed: true,
+      };
+      candidates.push({ resource, object: p });
+    } else if (v.platformDomainIds.has(p.domain_id)) {
+      others.push(asUnmanaged(p, o?.platform));
+    }
+  }
+  const c = claim(candidates, (p) => (projectOwner(p.tags)?.retired ? 1 : 0), (p) => asUnmanaged(p, platform));
+  return { resources: c.resources, unmanaged: [...others, ...c.unmanaged] };
+}
+
+/** Groups whose description marker names `platform` and a tenant and role; other groups of the platform's domains as unmanaged. */
+export function liveGroups(v: KeystoneView, platform: string, domainName: (id: string) => string): Claimed<GroupResource, Group> {
+  const candidates: { resource: GroupResource; object: Group }[] = [];
+  const others: UnmanagedObject[] = [];
+  const asUnmanaged = (g: Group, by: string | undefined): UnmanagedObject => ({
+    kind: 'group', name: g.name, domain: domainName(g.domain_id), id: g.id, description: g.description ?? '', ...owner(by),
+  });
+  for (const g of v.groups) {
+    const m = descriptionMarker(g.description);
+    const t = splitTenant(m?.tenant);
+    if (m?.platform === platform && t && m.role) {
+      const resource: GroupResource = {
+        kind: 'group', address: address('group', [platform, t.workspace, t.project, m.role]), platform,
+        key: { ...t, role: m.role }, attrs: { name: g.name, domain: domainName(g.domain_id), description: g.description ?? '' },
+        ids: { id: g.id, domainId: g.domain_id }, managed: true,
+      };
+      candidates.push({ resource, object: g });
+    } else if (v.platformDomainIds.has(g.domain_id) || m?.platform === platform) {
+      others.push(asUnmanaged(g, m?.platform));
+    }
+  }
+  const c = claim(candidates, () => 0, (g) => asUnmanaged(g, platform));
+  return { resources: c.resources, unmanaged: [...others, ...c.unmanaged] };
+}
+
+function owner(platform: string | undefined): { ownedByPlatform?: string } {
+  return platform ? { ownedByPlatform: platform } : {};
+}

@@ -1,0 +1,100 @@
+import {
+  QUOTA_KEYS,
+  address,
+  descriptionMarker,
+  type AssignmentResource,
+  type GroupResource,
+  type MembershipResource,
+  type ProjectResource,
+  type QuotaResource,
+} from '../../constructs/model/index.ts';
+import type { Group, Project, User } from '../keystone/index.ts';
+import type { KeystoneView } from './read-keystone.ts';
+import { splitTenant } from './live-objects.ts';
+
+type Live<R, K> = ReadonlyMap<string, { readonly resource: R; readonly object: K }>;
+
+/**
+ * How a member shows in a membership address: the user's name (the euid) for users of the
+ * user domain; `name@domain (id)` for anyone else, so that a member from another domain
+ * added by hand can never pass for a bound user of the same name.
+ */
+export function memberLabel(u: User | undefined, userId: string, userDomainId: string, domainName: (id: string) => string): string {
+  if (!u) return `(${userId})`;
+  return u.domain_id === userDomainId ? u.name : `${u.name}@${domainName(u.domain_id)} (${u.id})`;
+}
+
+/** One membership per member of each of the platform's groups, bound users and hand-added members alike. */
+export function liveMemberships(v: KeystoneView, groups: Live<GroupResource, Group>, domainName: (id: string) => string): MembershipResource[] {
+  const users = new Map(v.users.map((u) => [u.id, u]));
+  const out = new Map<string, MembershipResource>();
+  for (const { resource: g, object } of groups.values()) {
+    for (const userId of v.members.get(object.id) ?? []) {
+      const euid = memberLabel(users.get(userId), userId, v.userDomainId, domainName);
+      const addr = address('membership', [g.platform, g.key.workspace, g.key.project, g.key.role, euid]);
+      if (!out.has(addr)) out.set(addr, { kind: 'membership', address: addr, platform: g.platform, key: { ...g.key, euid }, attrs: {}, ids: { groupId: object.id, userId }, managed: true });
+    }
+  }
+  return [...out.values()];
+}
+
+/**
+ * The role each of the platform's groups holds on its own tenant's project. keyform gives a
+ * group exactly one role; should a second one have been added by hand, the first by role
+ * name is reported (the model keys an assignment by group).
+ */
+export function liveAssignments(v: KeystoneView, groups: Live<GroupResource, Group>, projects: Live<ProjectResource, Project>): AssignmentResource[] {
+  const roleName = new Map(v.roles.map((r) => [r.id, r.name]));
+  const groupById = new Map([...groups.values()].map((g) => [g.object.id, g]));
+  const projectById = new Map([...projects.values()].map((p) => [p.object.id, p.resource]));
+  const best = new Map<string, AssignmentResource>();
+  for (const a of v.assignments) {
+    const g = a.group ? groupById.get(a.group.id) : undefined;
+    const p = a.scope.project ? projectById.get(a.scope.project.id) : undefined;
+    if (!g || !p || a.scope['OS-INHERIT:inherited_to'] || p.key.workspace !== g.resource.key.workspace || p.key.project !== g.resource.key.project) continue;
+    const keystoneRole = roleName.get(a.role.id) ?? a.role.id;
+    const r = g.resource;
+    const candidate: AssignmentResource = {
+      kind: 'assignment', address: address('assignment', [r.platform, r.key.workspace, r.key.project, r.key.role]), platform: r.platform,
+      key: r.key, attrs: { keystoneRole }, ids: { groupId: g.object.id, projectId: p.ids!.id!, roleId: a.role.id }, managed: true,
+    };
+    const prev = best.get(candidate.address);
+    if (!prev || keystoneRole < prev.attrs.keystoneRole) best.set(candidate.address, candidate);
+  }
+  return [...best.values()];
+}
+
+/** `service type/resource name` → quota key, from the quota key catalog. */
+const UNIFIED_TO_KEY: ReadonlyMap<string, string> = new Map(
+  Object.entries(QUOTA_KEYS).flatMap(([key, info]) => (info.unifiedLimits ? [[`${info.unifiedLimits.serviceType}/${info.unifiedLimits.resourceName}`, key] as const] : [])),
+);
+
+/** The quota key of a unified limit; `type.resource` for a limit outside the catalog. */
+export function quotaKeyOf(serviceType: string, resourceName: string): string {
+  return UNIFIED_TO_KEY.get(`${serviceType}/${resourceName}`) ?? `${serviceType}.${resourceName}`;
+}
+
+/**
+ * Unified limits whose description marker names `platform` and a tenant, in the platform's
+ * region (or in none). When two claim one address, the one on the tenant's live project wins.
+ */
+export function liveQuotas(v: KeystoneView, platform: string, region: string, projects: Live<ProjectResource, Project>): QuotaResource[] {
+  const serviceType = new Map(v.services.map((s) => [s.id, s.type]));
+  const out = new Map<string, QuotaResource>();
+  const sorted = [...(v.limits ?? [])].sort((a, b) => (a.id < b.id ? -1 : 1));
+  for (const l of sorted) {
+    const m = descriptionMarker(l.description);
+    const t = splitTenant(m?.tenant);
+    if (m?.platform !== platform || !t || !l.project_id || (l.region_id !== null && l.region_id !== region)) continue;
+    const quotaKey = quotaKeyOf(serviceType.get(l.service_id) ?? l.service_id, l.resource_name);
+    const addr = address('quota', [platform, t.workspace, t.project, quotaKey]);
+    const tenantProjectId = projects.get(address('project', [platform, t.workspace, t.project]))?.object.id;
+    const prev = out.get(addr);
+    if (prev && (prev.ids?.projectId === tenantProjectId || l.project_id !== tenantProjectId)) continue;
+    out.set(addr, {
+      kind: 'quota', address: addr, platform, key: { ...t, quotaKey }, attrs: { value: l.resource_limit, backend: 'unified-limits' },
+      ids: { id: l.id, projectId: l.project_id, serviceId: l.service_id }, managed: true,
+    });
+  }
+  return [...out.values()];
+}

@@ -1,0 +1,89 @@
+import { Result, ResultAsync, err, errAsync, ok, okAsync } from 'neverthrow';
+import { MANAGED_TAG, descriptionMarker } from '../../constructs/model/index.ts';
+import type { OpenStackSession } from '../openstack/index.ts';
+import * as ks from '../keystone/index.ts';
+import type { Domain, Group, Limit, Project, Role, RoleAssignment, Service, User } from '../keystone/index.ts';
+import type { PlatformSettingsForSnapshot } from './platform-settings.ts';
+import { domainNotFound, scopeRequired, type SnapshotError } from './snapshot-error.ts';
+import { readMemberships } from './read-memberships.ts';
+
+/** Everything the snapshot reads from Keystone, before it is turned into resources. */
+export interface KeystoneView {
+  readonly domains: readonly Domain[];
+  /** Domains where this platform's tenants live: the shared one, or the workspace domains it marked. */
+  readonly platformDomainIds: ReadonlySet<string>;
+  readonly userDomainId: string;
+  readonly projects: readonly Project[];
+  readonly groups: readonly Group[];
+  readonly users: readonly User[];
+  readonly roles: readonly Role[];
+  readonly assignments: readonly RoleAssignment[];
+  /** Undefined when the platform does not keep quotas in unified limits. */
+  readonly limits: readonly Limit[] | undefined;
+  readonly services: readonly Service[];
+  /** Members (user ids) of each group carrying this platform's marker. */
+  readonly members: ReadonlyMap<string, readonly string[]>;
+}
+
+export interface ReadOptions {
+  /** Parallel requests for the per-user membership reads. @default 8 */
+  readonly concurrency?: number;
+}
+
+/** A domain by name, else by id (`default` is the id of the domain named `Default`). */
+export function findDomain(domains: readonly Domain[], nameOrId: string): Domain | undefined {
+  return domains.find((d) => d.name === nameOrId) ?? domains.find((d) => d.id === nameOrId);
+}
+
+/**
+ * Reads the platform's part of Keystone with list calls only: domains, projects, groups,
+ * users, roles, role assignments, (services and limits), then memberships. None of these
+ * grows with the number of tenants; see `read-memberships.ts` for the one that grows with
+ * the number of users.
+ */
+export function readKeystone(s: OpenStackSession, p: PlatformSettingsForSnapshot, opts: ReadOptions = {}): ResultAsync<KeystoneView, SnapshotError> {
+  const unified = (p.quotaBackend ?? 'unified-limits') === 'unified-limits';
+  if (unified && s.scope.kind !== 'system') return errAsync(scopeRequired(p.id, s.scope.kind));
+  return ks.listDomains(s).andThen((domains) => {
+    const userDomain = findDomain(domains, p.userDomain);
+    if (!userDomain) return errAsync<KeystoneView, SnapshotError>(domainNotFound(p.id, 'user_domain', p.userDomain, domains.map((d) => d.name)));
+    const platformDomains = platformDomainIds(domains, p);
+    if (platformDomains.isErr()) return errAsync<KeystoneView, SnapshotError>(platformDomains.error);
+    const inDomains = [...platformDomains.value].sort().map((id) => ({ domain_id: id }));
+    const everyDomain = domains.map((d) => ({ domain_id: d.id }));
+    const lists = ResultAsync.combine([
+      // Truncated? Then this platform's own projects by tag, plus each of its domains, is all the snapshot needs.
+      ks.listProjects(s, {}, [[{ tags: `${MANAGED_TAG}=${p.id}` }, ...inDomains]]),
+      ks.listGroups(s, {}, [inDomains]),
+      ks.listUsers(s, {}, [everyDomain]),
+      ks.listRoles(s),
+      ks.listRoleAssignments(s),
+      unified ? ks.listServices(s) : okAsync<readonly Service[], ks.KeystoneError>([]),
+      unified ? ks.listLimits(s, {}, [[{ region_id: p.region }]]) : okAsync<readonly Limit[], ks.KeystoneError>([]),
+    ] as const);
+    return lists.andThen(([projects, groups, users, roles, assignments, services, limits]) => {
+      const ours = groups.filter((g) => descriptionMarker(g.description)?.platform === p.id);
+      return readMemberships(s, users, ours, opts.concurrency ?? 8).map(
+        (members): KeystoneView => ({
+          domains,
+          platformDomainIds: platformDomains.value,
+          userDomainId: userDomain.id,
+          projects,
+          groups,
+          users,
+          roles,
+          assignments,
+          limits: unified ? limits : undefined,
+          services,
+          members,
+        }),
+      );
+    });
+  });
+}
+
+function platformDomainIds(domains: readonly Domain[], p: PlatformSettingsForSnapshot): Result<ReadonlySet<string>, SnapshotError> {
+  if (p.domainPerWorkspace) return ok(new Set(domains.filter((d) => descriptionMarker(d.description)?.platform === p.id).map((d) => d.id)));
+  const shared = findDomain(domains, p.domain);
+  return shared ? ok(new Set([shared.id])) : err(domainNotFound(p.id, 'domain', p.domain, domains.map((d) => d.name)));
+}

@@ -1,0 +1,82 @@
+import { ResultAsync } from 'neverthrow';
+import { sortResources, type LiveState, type Resource, type UnmanagedObject } from '../../constructs/model/index.ts';
+import type { OpenStackSession } from '../openstack/index.ts';
+import type { PlatformSettingsForSnapshot } from './platform-settings.ts';
+import { readKeystone, type KeystoneView } from './read-keystone.ts';
+import { liveDomains, liveGroups, liveProjects } from './live-objects.ts';
+import { liveAssignments, liveMemberships, liveQuotas } from './live-relations.ts';
+import type { SnapshotError } from './snapshot-error.ts';
+
+export interface SnapshotOptions {
+  /** The euids the config binds; `live.users` maps those found in the user domain to user ids. */
+  readonly euids: readonly string[];
+  /** Parallel requests for the per-user membership reads. @default 8 */
+  readonly concurrency?: number;
+}
+
+export interface SnapshotResult {
+  readonly live: LiveState;
+  /** HTTP requests the snapshot sent, retries and re-authentication included. */
+  readonly calls: number;
+  /** Wall time in milliseconds. */
+  readonly ms: number;
+}
+
+/**
+ * The live state of `platform`: every object carrying its marker, the look-alikes that don't
+ * (for name-clash checks), and the users, roles and domains a plan must resolve.
+ *
+ * Cost: 8 list calls (domains, projects, groups, users, roles, role assignments, services,
+ * limits) plus one `GET /v3/users/{id}/groups` per Keystone user, whatever the number of
+ * tenants. A list Keystone truncates is narrowed (per domain, by tag, by enabled) or fails.
+ *
+ * Scope: with `quotaBackend: 'unified-limits'` the session must be system-scoped, since
+ * Keystone shows other projects' limits to system-scoped tokens only.
+ * @example snapshot(session, platform, { euids: ['alice@acme.example'] }).map((s) => s.live.resources.length)
+ */
+export function snapshot(session: OpenStackSession, platform: PlatformSettingsForSnapshot, opts: SnapshotOptions): ResultAsync<SnapshotResult, SnapshotError> {
+  const started = performance.now();
+  const callsBefore = session.stats.calls;
+  return readKeystone(session, platform, { concurrency: opts.concurrency ?? 8 }).map((view) => ({
+    live: toLiveState(view, platform, opts.euids),
+    calls: session.stats.calls - callsBefore,
+    ms: Math.round(performance.now() - started),
+  }));
+}
+
+/** Turns what was read into the platform's LiveState. Pure: no I/O. */
+export function toLiveState(v: KeystoneView, p: PlatformSettingsForSnapshot, euids: readonly string[]): LiveState {
+  const names = new Map(v.domains.map((d) => [d.id, d.name]));
+  const domainName = (id: string): string => names.get(id) ?? id;
+  const domains = liveDomains(v, p.id, p.domainPerWorkspace);
+  const projects = liveProjects(v, p.id, domainName);
+  const groups = liveGroups(v, p.id, domainName);
+  const resources: Resource[] = [
+    ...[...domains.resources.values()].map((x) => x.resource),
+    ...[...projects.resources.values()].map((x) => x.resource),
+    ...[...groups.resources.values()].map((x) => x.resource),
+    ...liveMemberships(v, groups.resources, domainName),
+    ...liveAssignments(v, groups.resources, projects.resources),
+    ...liveQuotas(v, p.id, p.region, projects.resources),
+  ];
+  const wanted = new Set(euids);
+  const users = v.users.filter((u) => u.domain_id === v.userDomainId && wanted.has(u.name)).map((u) => [u.name, u.id] as const);
+  return {
+    platform: p.id,
+    resources: sortResources(resources),
+    unmanaged: [...domains.unmanaged, ...projects.unmanaged, ...groups.unmanaged].sort(compareUnmanaged),
+    users: sortedRecord(users),
+    roles: sortedRecord(v.roles.map((r) => [r.name, r.id] as const)),
+    domains: sortedRecord(v.domains.map((d) => [d.name, d.id] as const)),
+  };
+}
+
+function compareUnmanaged(a: UnmanagedObject, b: UnmanagedObject): number {
+  const ka = `${a.kind}\u0000${a.domain}\u0000${a.name}\u0000${a.id}`;
+  const kb = `${b.kind}\u0000${b.domain}\u0000${b.name}\u0000${b.id}`;
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+function sortedRecord(entries: readonly (readonly [string, string])[]): Readonly<Record<string, string>> {
+  return Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

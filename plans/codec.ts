@@ -1,0 +1,82 @@
+import { err, ok, Result } from 'neverthrow';
+import { canonicalJson, digestOf, sha256Of } from './canonical.ts';
+import { PLAN_FORMAT_VERSION, type Plan } from './plan.ts';
+import { planShapeProblem, secretKeyPath } from './plan-schema.ts';
+
+/**
+ * The plan file: `{"formatVersion":1,"checksum":"sha256:…","plan":{…}}`. The checksum is the
+ * sha256 of the plan's canonical serialization (sorted keys, see `canonical.ts`), so
+ * re-indenting the file is harmless but changing any value is detected: a plan is applied
+ * exactly as reviewed, or not at all.
+ */
+export type PlanFileError =
+  | { readonly kind: 'plan-file-not-json'; readonly message: string }
+  | { readonly kind: 'plan-format-version'; readonly found: unknown; readonly message: string }
+  | { readonly kind: 'plan-checksum-mismatch'; readonly message: string }
+  | { readonly kind: 'plan-schema'; readonly problem: string; readonly message: string };
+
+const REMAKE = 'Make a new plan with `keyform plan --out FILE` and review it again.';
+
+/** The file is not JSON. */
+export function planFileNotJson(detail: string): PlanFileError {
+  return { kind: 'plan-file-not-json', message: `The plan file is not valid JSON (${detail}); it was not written by keyform or was cut short. ${REMAKE}` };
+}
+
+/** The file has another format version than this keyform reads. */
+export function planFormatVersion(found: unknown, writtenBy: string | undefined): PlanFileError {
+  const by = writtenBy === undefined ? '' : ` (written by keyform ${writtenBy})`;
+  return {
+    kind: 'plan-format-version', found,
+    message: `The plan file has format version ${JSON.stringify(found)}${by}, but this keyform reads version ${PLAN_FORMAT_VERSION}. ` +
+      `Show or apply it with the keyform version that wrote it, or ${REMAKE.charAt(0).toLowerCase()}${REMAKE.slice(1)}`,
+  };
+}
+
+/** The plan's content does not match its checksum. */
+export function planChecksumMismatch(): PlanFileError {
+  return {
+    kind: 'plan-checksum-mismatch',
+    message: `The plan file was changed after keyform wrote it (its checksum does not match its content). A plan is applied exactly as reviewed, never edited. ${REMAKE}`,
+  };
+}
+
+/** The file is not shaped like a plan. */
+export function planSchema(problem: string): PlanFileError {
+  return { kind: 'plan-schema', problem, message: `The plan file is not a keyform plan: ${problem}. ${REMAKE}` };
+}
+
+/** The plan file's text. Deterministic: the same plan always encodes to the same bytes. */
+export function encodePlan(plan: Plan): string {
+  const secret = secretKeyPath(plan);
+  if (secret !== undefined) throw new Error(`refusing to write a plan with a secret-named field at ${secret}`);
+  const body = canonicalJson(plan);
+  return `{"formatVersion":${PLAN_FORMAT_VERSION},"checksum":${JSON.stringify(sha256Of(body))},"plan":${body}}\n`;
+}
+
+const parseJson = Result.fromThrowable(
+  (text: string): unknown => JSON.parse(text),
+  (e) => planFileNotJson(e instanceof Error ? e.message : String(e)),
+);
+
+/**
+ * Reads a plan file: checks, in this order, that it is JSON, that its format version is the
+ * one this keyform reads, that its checksum matches, and that it has the plan's shape.
+ */
+export function decodePlan(text: string): Result<Plan, PlanFileError> {
+  return parseJson(text).andThen((file): Result<Plan, PlanFileError> => {
+    if (typeof file !== 'object' || file === null || Array.isArray(file)) return err(planSchema('the file holds no object'));
+    const { formatVersion, checksum, plan } = file as { formatVersion?: unknown; checksum?: unknown; plan?: unknown };
+    if (formatVersion !== PLAN_FORMAT_VERSION) {
+      const by = (plan as { toolVersion?: unknown } | undefined)?.toolVersion;
+      return err(formatVersion === undefined ? planSchema('it has no formatVersion') : planFormatVersion(formatVersion, typeof by === 'string' ? by : undefined));
+    }
+    if (typeof checksum !== 'string') return err(planSchema('it has no checksum'));
+    if (digestOf(plan) !== checksum) return err(planChecksumMismatch());
+    const problem = planShapeProblem(plan);
+    if (problem !== undefined) return err(planSchema(problem));
+    if ((plan as Plan).formatVersion !== PLAN_FORMAT_VERSION) return err(planFormatVersion((plan as Plan).formatVersion, (plan as Plan).toolVersion));
+    const secret = secretKeyPath(plan);
+    if (secret !== undefined) return err(planSchema(`${secret} names a secret, which no keyform plan holds`));
+    return ok(plan as Plan);
+  });
+}

@@ -1,0 +1,82 @@
+import type { MembershipResource, ProjectResource, Resource } from '../constructs/model/index.ts';
+import { DELETE_POLICY_TAG } from '../constructs/model/index.ts';
+import type { Change } from './change.ts';
+import { compareAttributes, type AttributeDiff } from './attributes.ts';
+import { createChange, replaceChange, updateChange } from './change-builders.ts';
+import type { DiffContext, DiffSink } from './diff-context.ts';
+import { ownership } from './ownership.ts';
+import { parentsOf } from './parents.ts';
+import { mergeTags } from './tags.ts';
+
+/**
+ * Plans one desired resource against its live counterpart. Called parent kinds first, so a
+ * parent's change is known when its children are planned: a child whose parent gets a new
+ * Keystone object (create or replace) must be replaced too, since it points at the old id.
+ */
+export function planDesired(r: Resource, ctx: DiffContext, sink: DiffSink): void {
+  if (r.kind === 'membership' && !(r.key.euid in ctx.users)) return planMissingUser(r, ctx, sink);
+  const own = ownership(r, ctx);
+  if (own.kind === 'error') {
+    sink.errors.push(own.error);
+    return;
+  }
+  if (own.kind === 'held') sink.heldNames.push({ address: r.address, holder: own.holder });
+  const before = own.kind === 'adopt' ? own.before : ctx.live.get(r.address);
+  const after = r.kind === 'project' ? withTags(r, mergeTags(r.attrs.tags, before?.kind === 'project' ? before.attrs.tags : [], ctx.tagPrefix)) : r;
+  if (before === undefined) {
+    sink.add(createChange(after, `${r.kind} is in the configuration but not in Keystone`));
+    return;
+  }
+  const diff = compareAttributes(after, before, { after: ctx.desired, before: ctx.live });
+  const renewed = parentsOf(r, ctx.desired).filter((p) => isRenewed(sink.changes.get(p)));
+  const c = renewed.length > 0 ? cascadeReplace(before, after, diff, renewed, sink)
+    : diff.impact === 'replace' ? replaceChange(before, after, diff, replaceReason(after, diff), retains(after))
+    : diff.impact === 'update' ? updateChange(before, after, diff.changed, updateReason(before, diff))
+    : undefined;
+  if (c === undefined) sink.unchanged++;
+  else sink.add(c);
+}
+
+/** A bound user without a Keystone user: a remark, unless the membership already exists and stays. */
+function planMissingUser(r: MembershipResource, ctx: DiffContext, sink: DiffSink): void {
+  const renewed = parentsOf(r, ctx.desired).some((p) => isRenewed(sink.changes.get(p)));
+  if (ctx.live.has(r.address) && !renewed) {
+    sink.unchanged++;
+    return;
+  }
+  sink.remark(r);
+}
+
+function isRenewed(c: Change | undefined): boolean {
+  return c?.action === 'create' || c?.action === 'replace';
+}
+
+function cascadeReplace(before: Resource, after: Resource, diff: AttributeDiff, renewed: readonly string[], sink: DiffSink): Change {
+  const paths = renewed.map((p) => `ids.${sink.changes.get(p)!.kind}`);
+  const replacePaths = [...new Set([...diff.replacePaths, ...paths])].sort();
+  return replaceChange(before, after, { changed: diff.changed, replacePaths }, `its ${renewed.map((p) => sink.changes.get(p)!.kind).join(' and ')} is new in Keystone, so it must be recreated there`, false);
+}
+
+/** A project replaced under deletion policy `retain` keeps its old project (retired); every other replace deletes. */
+function retains(after: Resource): boolean {
+  return after.kind === 'project' && !after.attrs.tags.includes(DELETE_POLICY_TAG);
+}
+
+function replaceReason(after: Resource, diff: AttributeDiff): string {
+  const why = `${diff.replacePaths.join(', ')} cannot be changed in place in Keystone`;
+  return retains(after) ? `${why}; deletion policy retain: the old project is disabled, tagged keyform.retired and released, not deleted` : why;
+}
+
+function updateReason(before: Resource, diff: AttributeDiff): string {
+  if (before.kind === 'project' && before.managed === false) {
+    return `adopts the existing project ${JSON.stringify(before.attrs.name)} (adopt = true): keyform's markers are added`;
+  }
+  if (before.kind === 'project' && diff.changed.includes('enabled') && before.attrs.enabled === false) {
+    return 'the tenant is in the configuration again: the retired project is re-enabled';
+  }
+  return `${diff.changed.join(', ')} not as configured`;
+}
+
+function withTags(r: ProjectResource, tags: readonly string[]): ProjectResource {
+  return { ...r, attrs: { ...r.attrs, tags } };
+}

@@ -1,0 +1,91 @@
+import type { DomainResource, ProjectResource, QuotaResource, Resource } from '../constructs/model/index.ts';
+import { address, projectOwner, RETIRED_TAG } from '../constructs/model/index.ts';
+import type { Change } from './change.ts';
+import { deleteChange, updateChange } from './change-builders.ts';
+import type { DiffContext, DiffSink } from './diff-context.ts';
+import { parentsOf } from './parents.ts';
+import { sortedTags } from './tags.ts';
+
+/**
+ * Plans the live resources the configuration no longer has. Children first, so that a
+ * domain can look at what happens to its projects: it follows its last tenant.
+ *
+ * - membership, assignment, group: deleted (a hand-added member is removed);
+ * - quota: deleted (back to the cloud's default), unless its tenant is retained;
+ * - project: by the deletion policy recorded on the live project (the config no longer
+ *   says): `retain` disables it and tags it `keyform.retired`; `delete` deletes it;
+ * - domain: deleted when every project and group in it is deleted and nothing keyform
+ *   does not own is in it; otherwise disabled.
+ */
+export function planRemovals(ctx: DiffContext, sink: DiffSink): void {
+  const gone = [...ctx.live.values()].filter((r) => !ctx.desired.has(r.address));
+  for (const r of gone) {
+    if (r.kind === 'membership') sink.add(deleteChange(r, `${JSON.stringify(r.key.euid)} is in this group but not bound to role ${r.key.role} of ${r.key.workspace}.${r.key.project} in the configuration`));
+    else if (r.kind === 'assignment' || r.kind === 'group') sink.add(deleteChange(r, roleGone(r, ctx)));
+  }
+  for (const r of gone) if (r.kind === 'quota') planQuota(r, ctx, sink);
+  for (const r of gone) if (r.kind === 'project') addOrCount(planProject(r), sink);
+  const domains = gone.filter((r): r is DomainResource => r.kind === 'domain');
+  if (domains.length === 0) return;
+  const inside = objectsByDomain(ctx);
+  for (const d of domains) addOrCount(planDomain(d, inside.get(d.address) ?? [], ctx, sink), sink);
+}
+
+/** The live projects and groups in each domain keyform manages, by the domain's address. */
+function objectsByDomain(ctx: DiffContext): ReadonlyMap<string, readonly Resource[]> {
+  const out = new Map<string, Resource[]>();
+  for (const r of ctx.live.values()) {
+    if (r.kind !== 'project' && r.kind !== 'group') continue;
+    for (const d of parentsOf(r, ctx.live)) {
+      const list = out.get(d);
+      if (list === undefined) out.set(d, [r]);
+      else list.push(r);
+    }
+  }
+  return out;
+}
+
+function roleGone(r: Resource & { key: { workspace: string; project: string; role: string } }, ctx: DiffContext): string {
+  const tenant = `${r.key.workspace}.${r.key.project}`;
+  return ctx.desired.has(address('project', [r.platform, r.key.workspace, r.key.project]))
+    ? `role ${r.key.role} is no longer in the configuration of ${tenant}`
+    : `tenant ${tenant} was removed from the configuration`;
+}
+
+function addOrCount(c: Change | undefined, sink: DiffSink): void {
+  if (c === undefined) sink.unchanged++;
+  else sink.add(c);
+}
+
+function planQuota(q: QuotaResource, ctx: DiffContext, sink: DiffSink): void {
+  const p = ctx.live.get(address('project', [q.platform, q.key.workspace, q.key.project]));
+  const retained = p?.kind === 'project' && !ctx.desired.has(p.address) && policyOf(p) === 'retain';
+  addOrCount(retained ? undefined : deleteChange(q, `quota ${q.key.quotaKey} is not in the configuration: it goes back to the cloud's default`), sink);
+}
+
+function policyOf(p: ProjectResource): 'retain' | 'delete' {
+  return projectOwner(p.attrs.tags)?.deletionPolicy ?? 'retain';
+}
+
+function planProject(p: ProjectResource): Change | undefined {
+  const tenant = `${p.key.workspace}.${p.key.project}`;
+  if (policyOf(p) === 'delete') return deleteChange(p, `tenant ${tenant} was removed from the configuration and its deletion policy is delete`);
+  const after: ProjectResource = { ...p, attrs: { ...p.attrs, enabled: false, tags: sortedTags([...p.attrs.tags, RETIRED_TAG]) } };
+  const changed = [...(p.attrs.enabled ? ['enabled'] : []), ...(p.attrs.tags.includes(RETIRED_TAG) ? [] : ['tags'])];
+  if (changed.length === 0) return undefined;
+  return updateChange(p, after, changed, `tenant ${tenant} was removed from the configuration; deletion policy retain: the project is disabled and tagged ${RETIRED_TAG}, not deleted`);
+}
+
+function planDomain(d: DomainResource, inside: readonly Resource[], ctx: DiffContext, sink: DiffSink): Change | undefined {
+  const foreign = ctx.unmanaged.some((u) => u.kind !== 'domain' && u.domain === d.attrs.name);
+  if (!foreign && inside.every((r) => deletes(sink.changes.get(r.address)))) {
+    return deleteChange(d, `workspace ${d.key.workspace} has no tenant left on this platform: its domain goes with its last project`);
+  }
+  if (!d.attrs.enabled) return undefined;
+  const after: DomainResource = { ...d, attrs: { ...d.attrs, enabled: false } };
+  return updateChange(d, after, ['enabled'], `workspace ${d.key.workspace} has no tenant left on this platform, but its domain still holds projects or groups that stay: disabled, not deleted`);
+}
+
+function deletes(c: Change | undefined): boolean {
+  return c?.operations.some((o) => o.op === 'delete') ?? false;
+}

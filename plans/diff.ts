@@ -1,0 +1,71 @@
+import type { DesiredState, LiveState, Resource } from '../constructs/model/index.ts';
+import { compareAddresses, RESOURCE_KINDS } from '../constructs/model/index.ts';
+import type { Change, PlanError, Remark } from './change.ts';
+import { diffContext, diffSink, type DiffSink } from './diff-context.ts';
+import { planDesired } from './diff-desired.ts';
+import { planRemovals } from './diff-removed.ts';
+import { linkChanges, orderChanges } from './order.ts';
+import { namedObject } from './ownership.ts';
+import { nameTaken } from './problems.ts';
+
+/** One platform's diff: what to change, what to tell the reviewer, what stops the plan. */
+export interface DiffResult {
+  /** Every change that does something (no no-ops), linked and in execution order. */
+  readonly changes: readonly Change[];
+  /** Sorted by user, then tenant. */
+  readonly remarks: readonly Remark[];
+  /** Sorted by address; a plan with errors cannot be applied. */
+  readonly errors: readonly PlanError[];
+  /** How many desired or live resources need nothing. */
+  readonly unchanged: number;
+}
+
+/**
+ * Compares what one platform should look like with what it looks like now. Pure and
+ * deterministic: the same inputs give the same changes in the same order.
+ *
+ * Ownership is the first rule: `live.resources` are the objects carrying this platform's
+ * marker, and only they are ever updated or deleted. A desired object whose name an
+ * unmanaged object holds is a plan error, unless the tenant adopts that project.
+ * @example diff(desired, desired-as-live).changes // []
+ */
+export function diff(desired: DesiredState, live: LiveState): DiffResult {
+  if (desired.platform !== live.platform) throw new Error(`diff of platform ${desired.platform} against a snapshot of ${live.platform}`);
+  const stray = live.resources.find((r) => r.managed === false);
+  if (stray !== undefined) throw new Error(`${stray.address} is listed among the managed resources but carries no marker`);
+  const ctx = diffContext(desired, live);
+  const sink = diffSink(desired.platform);
+  for (const kind of RESOURCE_KINDS) for (const r of desired.resources) if (r.kind === kind) planDesired(r, ctx, sink);
+  planRemovals(ctx, sink);
+  const nameWaits = handOverNames(sink);
+  const changes = linkChanges([...sink.changes.values()], { desired: ctx.desired, live: ctx.live, nameWaits });
+  return {
+    changes: orderChanges(changes),
+    remarks: sink.remarks(),
+    errors: [...sink.errors].sort((a, b) => compareAddresses(a.address, b.address)),
+    unchanged: sink.unchanged,
+  };
+}
+
+/**
+ * A name another managed object holds can be taken over only after that object is deleted;
+ * if it stays (a retired project keeps its name), the desired object cannot have the name.
+ */
+function handOverNames(sink: DiffSink): ReadonlyMap<string, readonly string[]> {
+  const waits = new Map<string, string[]>();
+  for (const { address, holder } of sink.heldNames) {
+    if (sink.changes.get(holder.address)?.operations.some((o) => o.op === 'delete')) {
+      waits.set(address, [...(waits.get(address) ?? []), holder.address]);
+      continue;
+    }
+    const named = namedObject(sink.changes.get(address)?.after ?? holder)!;
+    sink.errors.push(nameTaken(holder.platform, address, named, keystoneId(holder), holder.address));
+    sink.changes.delete(address);
+  }
+  return waits;
+}
+
+/** The Keystone id of a live object, for messages. */
+function keystoneId(r: Resource): string {
+  return r.ids?.['id'] ?? Object.values(r.ids ?? {})[0] ?? 'unknown';
+}

@@ -1,0 +1,127 @@
+import type { DesiredState, LiveState } from '../constructs/model/index.ts';
+import type { Change, PlanError, Remark } from './change.ts';
+import { digestOf } from './canonical.ts';
+import { diff } from './diff.ts';
+
+/** The plan file format this keyform writes and reads; any other version is refused. */
+export const PLAN_FORMAT_VERSION = 1;
+
+/**
+ * Counts as Terraform prints them (`Plan: 1 to add, 2 to change, 0 to destroy.`): a replace
+ * adds one object and destroys one, or changes one when the old project is retired instead.
+ */
+export interface PlanSummary {
+  readonly add: number;
+  readonly change: number;
+  readonly destroy: number;
+  /** Replaces, also counted in `add` and in `destroy` or `change`. */
+  readonly replace: number;
+  readonly unchanged: number;
+  readonly remarks: number;
+  readonly errors: number;
+}
+
+/** One platform's part of a plan. */
+export interface PlatformPlan {
+  readonly platform: string;
+  /** The Keystone endpoint the snapshot was taken from, without credentials or query. */
+  readonly endpoint: string;
+  readonly region: string;
+  /** `digestOf(live)` of the snapshot the changes were computed against. */
+  readonly liveDigest: string;
+  /** What the platform should look like: apply recomputes the changes from it to check the plan is fresh. */
+  readonly desired: DesiredState;
+  /** In execution order (see `order.ts`). */
+  readonly changes: readonly Change[];
+  readonly remarks: readonly Remark[];
+  readonly errors: readonly PlanError[];
+  readonly summary: PlanSummary;
+}
+
+/**
+ * A reviewed plan: plain readonly JSON data, written to a file by `encodePlan` and applied
+ * exactly as it reads, or not at all. Holds no secret: no password, token or credential
+ * reaches any field (endpoints are stripped of user info and query).
+ */
+export interface Plan {
+  readonly formatVersion: typeof PLAN_FORMAT_VERSION;
+  /** The keyform version that made the plan. */
+  readonly toolVersion: string;
+  /** ISO 8601. */
+  readonly createdAt: string;
+  /** Sorted by platform id. */
+  readonly platforms: readonly PlatformPlan[];
+  readonly summary: PlanSummary;
+  /** True when there is something to apply and nothing stops it. */
+  readonly applyable: boolean;
+  /** True when a platform has errors: the plan cannot be applied. */
+  readonly errored: boolean;
+}
+
+/** One platform's inputs to a plan. */
+export interface PlatformInput {
+  readonly desired: DesiredState;
+  readonly live: LiveState;
+  readonly endpoint: string;
+  readonly region: string;
+}
+
+/** Builds a plan from each platform's desired and live state. `createdAt` is passed in: planning reads no clock. */
+export function createPlan(input: { readonly toolVersion: string; readonly createdAt: string; readonly platforms: readonly PlatformInput[] }): Plan {
+  const platforms = [...input.platforms]
+    .sort((a, b) => (a.desired.platform < b.desired.platform ? -1 : a.desired.platform > b.desired.platform ? 1 : 0))
+    .map(platformPlan);
+  const summary = totalOf(platforms.map((p) => p.summary));
+  const errored = summary.errors > 0;
+  return {
+    formatVersion: PLAN_FORMAT_VERSION, toolVersion: input.toolVersion, createdAt: input.createdAt, platforms, summary,
+    applyable: !errored && summary.add + summary.change + summary.destroy > 0, errored,
+  };
+}
+
+function platformPlan(p: PlatformInput): PlatformPlan {
+  const d = diff(p.desired, p.live);
+  return {
+    platform: p.desired.platform, endpoint: publicEndpoint(p.endpoint), region: p.region, liveDigest: digestOf(p.live), desired: p.desired,
+    changes: d.changes, remarks: d.remarks, errors: d.errors, summary: summarize(d.changes, d.unchanged, d.remarks.length, d.errors.length),
+  };
+}
+
+/** Counts changes the way `PlanSummary` says. */
+export function summarize(changes: readonly Change[], unchanged: number, remarks: number, errors: number): PlanSummary {
+  let add = 0, change = 0, destroy = 0, replace = 0;
+  for (const c of changes) {
+    const deletes = c.operations.some((o) => o.op === 'delete');
+    if (c.action === 'create') add++;
+    else if (c.action === 'update') change++;
+    else if (c.action === 'delete') destroy++;
+    else if (c.action === 'replace') {
+      replace++;
+      add++;
+      if (deletes) destroy++;
+      else change++;
+    }
+  }
+  return { add, change, destroy, replace, unchanged, remarks, errors };
+}
+
+/** The sum of several summaries. */
+export function totalOf(summaries: readonly PlanSummary[]): PlanSummary {
+  const zero: PlanSummary = { add: 0, change: 0, destroy: 0, replace: 0, unchanged: 0, remarks: 0, errors: 0 };
+  return summaries.reduce((t, s) => ({
+    add: t.add + s.add, change: t.change + s.change, destroy: t.destroy + s.destroy, replace: t.replace + s.replace,
+    unchanged: t.unchanged + s.unchanged, remarks: t.remarks + s.remarks, errors: t.errors + s.errors,
+  }), zero);
+}
+
+/**
+ * An endpoint as a plan may show it: scheme, host, port and path only. User info, query and
+ * fragment can carry credentials and are dropped; a string that is not a URL is kept only if
+ * it holds nothing that looks like one.
+ * @example publicEndpoint('https://admin:pw@keystone:5000/v3?token=x') // 'https://keystone:5000/v3'
+ */
+export function publicEndpoint(endpoint: string): string {
+  if (!URL.canParse(endpoint)) return /[@?#]/.test(endpoint) ? '(not shown)' : endpoint;
+  const u = new URL(endpoint);
+  return `${u.protocol}//${u.host}${u.pathname === '/' && !endpoint.endsWith('/') ? '' : u.pathname}`;
+}

@@ -1,0 +1,75 @@
+import { ACTION_GLYPHS, type Action } from '../action.ts';
+import type { AttributeValue } from '../change.ts';
+
+/** What text is shown as; each style is one ANSI colour or weight. */
+export type Style = 'create' | 'update' | 'delete' | 'bold' | 'dim' | 'remark' | 'error';
+
+const ANSI: Readonly<Record<Style, string>> = {
+  create: '\u001b[32m',
+  update: '\u001b[33m',
+  delete: '\u001b[31m',
+  bold: '\u001b[1m',
+  dim: '\u001b[2m',
+  remark: '\u001b[33m',
+  error: '\u001b[31m',
+};
+const RESET = '\u001b[0m';
+
+/** The one place glyphs and colours come from, so every renderer shows an action the same way. */
+export interface Formatter {
+  /** `text` in `style`, or `text` as is when colours are off. */
+  paint(style: Style, text: string): string;
+  /** The action's glyph, coloured: `+` green, `~` yellow, `-` red, `-/+` red and green. */
+  glyph(action: Action): string;
+}
+
+/**
+ * A formatter with or without ANSI colours.
+ * @example formatter({ color: false }).glyph('replace') // '-/+'
+ */
+export function formatter(options: { readonly color: boolean }): Formatter {
+  const paint = (style: Style, text: string): string => (options.color && text !== '' ? `${ANSI[style]}${text}${RESET}` : text);
+  return {
+    paint,
+    glyph: (action) => {
+      if (action === 'replace') return `${paint('delete', '-')}/${paint('create', '+')}`;
+      const style: Style | undefined = action === 'create' ? 'create' : action === 'update' ? 'update' : action === 'delete' ? 'delete' : undefined;
+      return style === undefined ? ACTION_GLYPHS[action] : paint(style, ACTION_GLYPHS[action]);
+    },
+  };
+}
+
+/**
+ * Whether to colour output: only on a terminal, and never when `NO_COLOR` is set to
+ * anything but the empty string (https://no-color.org).
+ */
+export function colorEnabled(env: Readonly<Record<string, string | undefined>>, isTTY: boolean): boolean {
+  const noColor = env['NO_COLOR'];
+  return isTTY && (noColor === undefined || noColor === '');
+}
+
+/** An attribute value as the renderers show it: strings quoted, lists in brackets. */
+export function showValue(v: AttributeValue | undefined): string {
+  if (v === undefined) return '(none)';
+  if (Array.isArray(v)) return `[${v.map((x) => JSON.stringify(x)).join(', ')}]`;
+  return JSON.stringify(v);
+}
+
+/** What happens to an address, in Terraform's words. */
+export const ACTION_PHRASES: Readonly<Record<Action, string>> = {
+  'no-op': 'is unchanged',
+  create: 'will be created',
+  update: 'will be updated in-place',
+  delete: 'will be destroyed',
+  replace: 'must be replaced',
+};
+
+/** `1 to add, 2 to change, 0 to destroy` */
+export function counts(s: { readonly add: number; readonly change: number; readonly destroy: number }): string {
+  return `${s.add} to add, ${s.change} to change, ${s.destroy} to destroy`;
+}
+
+/** `Plan: 1 to add, 2 to change, 0 to destroy.` */
+export function planLine(s: { readonly add: number; readonly change: number; readonly destroy: number }): string {
+  return `Plan: ${counts(s)}.`;
+}

@@ -1,0 +1,4 @@
+export * from './format.ts';
+export * from './text.ts';
+export * from './markdown.ts';
+export * from './json.ts';

@@ -1,0 +1,209 @@
+/**
+ * Snapshot benchmark: API calls and wall time of `snapshot()` for 100 and 1,000 seeded
+ * tenants, beside the time of the single largest raw list call of the same run (the floor:
+ * no snapshot can be faster than reading its biggest list once). Goal: calls constant in N,
+ * wall time within 3× the floor. It also times the ways of reading group memberships, the
+ * figures the snapshot's membership strategy was chosen by.
+ *
+ * Seeding 1,000 tenants takes ~12 minutes at Keystone's ~25 writes/s, so each size is seeded
+ * once into `$KEYFORM_BENCH_DIR/snapshot-N` (default: the OS temp folder) and reused: a
+ * `seeded.json` next to the sqlite file says the seed finished.
+ */
+import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Result } from 'neverthrow';
+import { projectMarkerTags, withDescriptionMarker } from '../../constructs/model/index.ts';
+import { loadCloud, openSession, type OpenStackSession } from '../../engine/openstack/index.ts';
+import * as ks from '../../engine/keystone/index.ts';
+import { snapshot, type PlatformSettingsForSnapshot } from '../../engine/snapshot/index.ts';
+import { startKeystoneService, keystoneUrl } from '../openstack/keystone-service.ts';
+import { writeCloudsYaml, CLOUD_NAMES } from '../openstack/clouds-yaml.ts';
+import { freeExtraKeystonePort } from '../openstack/stack-layout.ts';
+import { stopProcessGroups, type TrackedProcess } from '../openstack/processes.ts';
+
+/** Seed shape: per tenant one project, 3 groups with the `member` role on it, 3 members each, 1 limit. */
+export const SEED = { platform: 'bench', domain: 'kfbench', users: 20, roles: ['admin', 'user', 'reader'], membersPerGroup: 3, version: 1 } as const;
+
+const PLATFORM: PlatformSettingsForSnapshot = {
+  id: SEED.platform,
+  cloud: CLOUD_NAMES.adminSystem,
+  region: 'RegionOne',
+  userDomain: 'Default',
+  domain: SEED.domain,
+  domainPerWorkspace: false,
+  tagPrefix: 'kf_',
+  quotaBackend: 'unified-limits',
+};
+
+const euid = (k: number): string => `user${String(k).padStart(3, '0')}@bench.example`;
+const workspaceOf = (i: number): string => `ws${Math.floor(i / 10)}`;
+
+function fail(what: string, e: { message: string }): never {
+  throw new Error(`${what}: ${e.message}`);
+}
+
+/** The value of a Result, or a thrown error naming the step: a benchmark has no one to report a Result to. */
+async function must<T, E extends { message: string }>(what: string, r: PromiseLike<Result<T, E>> | Result<T, E>): Promise<T> {
+  const x = await r;
+  return x.isOk() ? x.value : fail(what, x.error);
+}
+
+/** Runs `work(i)` for i in [0, n) with at most `width` in flight. */
+async function pool(n: number, width: number, work: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < n) await work(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(width, n) }, worker));
+}
+
+interface SeedContext {
+  readonly domainId: string;
+  readonly memberRoleId: string;
+  readonly userIds: readonly string[];
+  readonly computeServiceId: string;
+}
+
+async function seedCommon(s: OpenStackSession): Promise<SeedContext> {
+  const domain = await must('create domain', ks.createDomain(s, { name: SEED.domain, description: 'keyform bench', enabled: true }));
+  const roles = await must('list roles', ks.listRoles(s, { name: 'member' }));
+  const userIds: string[] = [];
+  for (let k = 0; k < SEED.users; k++) {
+    const u = await must('create user', s.request<{ user: { id: string } }>({ method: 'POST', service: 'identity', path: '/users', body: { user: { name: euid(k), domain_id: 'default' } } }));
+    userIds.push(u.body.user.id);
+  }
+  const svc = await must('create service', s.request<{ service: { id: string } }>({ method: 'POST', service: 'identity', path: '/services', body: { service: { type: 'compute', name: 'nova' } } }));
+  const computeServiceId = svc.body.service.id;
+  await must('registered limit', ks.createRegisteredLimits(s, [{ service_id: computeServiceId, region_id: 'RegionOne', resource_name: 'class:VCPU', default_limit: 20 }]));
+  return { domainId: domain.id, memberRoleId: roles[0]!.id, userIds, computeServiceId };
+}
+
+async function seedTenant(s: OpenStackSession, c: SeedContext, i: number): Promise<void> {
+  const ws = workspaceOf(i);
+  const tenant = `${ws}.p${i}`;
+  const tags = [...projectMarkerTags(SEED.platform, ws, `p${i}`), `kf_cost_center=cc${i % 7}`];
+  const project = await must('create project', ks.createProject(s, { name: tenant, domain_id: c.domainId, description: '', enabled: true, tags }));
+  for (const [r, role] of SEED.roles.entries()) {
+    const description = withDescriptionMarker('', { platform: SEED.platform, tenant, role });
+    const group = await must('create group', ks.createGroup(s, { name: `${tenant}-${role}`, domain_id: c.domainId, description }));
+    await must('grant', ks.grantRole(s, { actor: { group: group.id }, target: { project: project.id }, roleId: c.memberRoleId }));
+    for (let j = 0; j < SEED.membersPerGroup; j++) {
+      await must('add member', ks.addGroupUser(s, group.id, c.userIds[(i + r * 7 + j * 3) % c.userIds.length]!));
+    }
+  }
+  const description = withDescriptionMarker('', { platform: SEED.platform, tenant });
+  await must('create limit', ks.createLimits(s, [{ service_id: c.computeServiceId, region_id: 'RegionOne', project_id: project.id, resource_name: 'class:VCPU', resource_limit: 40, description }]));
+  // Every 20th tenant has an unmanaged look-alike next to it, as a hand-made project would be.
+  if (i % 20 === 0) await must('create look-alike', ks.createProject(s, { name: `${tenant}-manual`, domain_id: c.domainId, description: 'made by hand', enabled: true, tags: [] }));
+}
+
+/** Seeds `n` tenants into a fresh Keystone; prints progress every 100 tenants. */
+export async function seed(s: OpenStackSession, n: number, progress: (line: string) => void): Promise<void> {
+  const c = await seedCommon(s);
+  const started = Date.now();
+  let done = 0;
+  await pool(n, 4, async (i) => {
+    await seedTenant(s, c, i);
+    if (++done % 100 === 0) progress(`  seeded ${done}/${n} tenants (${Math.round((Date.now() - started) / 1000)} s)`);
+  });
+}
+
+interface BenchKeystone {
+  readonly process: TrackedProcess;
+  readonly cloudsFile: string;
+}
+
+/** Starts the Keystone of `dir`, seeding it first when `seeded.json` does not name `n` tenants. */
+async function keystoneWithTenants(dir: string, n: number, progress: (line: string) => void): Promise<BenchKeystone> {
+  const marker = join(dir, 'seeded.json');
+  const want = JSON.stringify({ tenants: n, version: SEED.version });
+  const reuse = existsSync(marker) && readFileSync(marker, 'utf8') === want;
+  if (!reuse) rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const port = await must('free port', freeExtraKeystonePort());
+  const proc = await must('start keystone', startKeystoneService({ dir, port }));
+  const cloudsFile = await must('clouds.yaml', writeCloudsYaml(dir, keystoneUrl(port)));
+  if (!reuse) {
+    progress(`seeding ${n} tenants into ${dir} (once; reused on later runs)`);
+    // Project scope: Keystone validates a system-scoped token at ~2× the cost, and seeding is 17,000 writes.
+    const s = await openFor(cloudsFile, CLOUD_NAMES.admin);
+    await seed(s, n, progress);
+    s.close();
+    writeFileSync(marker, want);
+  }
+  return { process: proc, cloudsFile };
+}
+
+async function openFor(cloudsFile: string, cloudName: string): Promise<OpenStackSession> {
+  const cloud = await must('load cloud', loadCloud({ cloud: cloudName, files: { clouds: cloudsFile } }));
+  return must('open session', openSession(cloud));
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const t0 = performance.now();
+  const value = await work();
+  return { value, ms: performance.now() - t0 };
+}
+
+const RAW_LISTS = ['/domains', '/projects', '/groups', '/users', '/roles', '/role_assignments', '/registered_limits', '/limits'] as const;
+
+/** Times every raw list the snapshot reads, once each; the largest is the floor. */
+async function rawLists(s: OpenStackSession): Promise<{ path: string; ms: number; items: number }[]> {
+  const out: { path: string; ms: number; items: number }[] = [];
+  for (const path of RAW_LISTS) {
+    const key = path.slice(1);
+    const t = await timed(() => must(path, ks.listOnce<{ id?: string }>(s, path, key)));
+    out.push({ path, ms: t.ms, items: t.value.items.length });
+  }
+  return out;
+}
+
+/** The three ways of reading memberships, timed: the record the snapshot's strategy was chosen by. */
+async function membershipStrategies(s: OpenStackSession, print: (line: string) => void): Promise<void> {
+  const effective = await timed(() => must('effective', ks.listRoleAssignments(s, { effective: true })));
+  print(`    effective role assignments:        1 call, ${effective.value.length} entries, ${fmt(effective.ms)}`);
+  const users = await must('users', ks.listUsers(s));
+  const perUser = await timed(() => Promise.all(users.map((u) => must('user groups', ks.listUserGroups(s, u.id)))));
+  print(`    GET /users/{id}/groups, all users: ${users.length + 1} calls, ${fmt(perUser.ms)}`);
+  const groups = (await must('groups', ks.listGroups(s))).filter((g) => g.description.includes('[keyform'));
+  const perGroup = await timed(() => Promise.all(groups.map((g) => must('group users', ks.listGroupUsers(s, g.id)))));
+  print(`    GET /groups/{id}/users, per group: ${groups.length + 1} calls, ${fmt(perGroup.ms)}`);
+}
+
+const fmt = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
+
+async function benchSize(root: string, n: number, print: (line: string) => void): Promise<void> {
+  const ks1 = await keystoneWithTenants(join(root, `snapshot-${n}`), n, print);
+  try {
+    const s = await openFor(ks1.cloudsFile, CLOUD_NAMES.adminSystem);
+    const euids = Array.from({ length: SEED.users }, (_, k) => euid(k));
+    await must('warm-up snapshot', snapshot(s, PLATFORM, { euids })); // Keystone's caches warm, as in a pipeline's steady state
+    const raw = await rawLists(s);
+    const snap = await must('snapshot', snapshot(s, PLATFORM, { euids }));
+    const floor = raw.reduce((a, b) => (b.ms > a.ms ? b : a));
+    const counts = Object.entries(byKind(snap.live.resources)).map(([k, v]) => `${v} ${k}`).join(', ');
+    print(`${n} tenants: ${counts}`);
+    print(`  raw lists: ${raw.map((r) => `${r.path} ${r.items} in ${fmt(r.ms)}`).join('; ')}`);
+    print(`  snapshot: ${snap.calls} API calls, ${fmt(snap.ms)} — floor (largest raw list, ${floor.path}): ${fmt(floor.ms)} — ratio ${(snap.ms / floor.ms).toFixed(2)}× (goal ≤ 3×)`);
+    print('  membership strategies (same run):');
+    await membershipStrategies(s, print);
+    s.close();
+  } finally {
+    await stopProcessGroups([ks1.process]);
+  }
+}
+
+function byKind(rs: readonly { kind: string }[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const r of rs) out[r.kind] = (out[r.kind] ?? 0) + 1;
+  return out;
+}
+
+/** Prints the snapshot figures for 100 and 1,000 tenants (sizes overridable with KEYFORM_BENCH_SIZES=100,1000). */
+export async function run(print: (line: string) => void = (l) => console.log(l)): Promise<void> {
+  const root = process.env.KEYFORM_BENCH_DIR ?? join(tmpdir(), 'keyform-bench');
+  const sizes = (process.env.KEYFORM_BENCH_SIZES ?? '100,1000').split(',').map(Number).filter((x) => x > 0);
+  print('snapshot benchmark (real Keystone, one gunicorn worker, sqlite)');
+  for (const n of sizes) await benchSize(root, n, print);
+}

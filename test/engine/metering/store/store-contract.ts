@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import type { ResultAsync } from 'neverthrow';
+import type { MeteringError } from '../../../../engine/metering/errors.ts';
+import type { ProjectRecord, RunRecord, Sample } from '../../../../engine/metering/sample.ts';
+import type { MeteringStore, SampleGroup } from '../../../../engine/metering/store/metering-store.ts';
+
+/** How a contract run gets stores: `fresh` an empty one; `reopen` the same one again. */
+export interface StoreFactory {
+  fresh(): Promise<{ store: MeteringStore; reopen: () => ResultAsync<MeteringStore, MeteringError>; forceVersion: (v: number) => Promise<void> }>;
+}
+
+const run = (sampledAt: number, samples: number, intervalSeconds = 300): RunRecord => ({
+  platform: 'os-test',
+  sampledAt,
+  intervalSeconds,
+  startedAt: sampledAt + 1,
+  finishedAt: sampledAt + 2,
+  sampleCount: samples,
+});
+const server = (id: string, flavor = 'm1.small', project = 'p-a'): Sample => ({
+  resourceId: id,
+  resourceType: 'server',
+  projectId: project,
+  traits: { status: 'ACTIVE', vcpus: 1, flavor, ram_mib: 2048, disk_gib: 20 },
+});
+const projects: ProjectRecord[] = [{ projectId: 'p-a', name: 'acme.web', owner: { platform: 'os-test', workspace: 'acme', project: 'web' } }];
+
+/** The rules every store keeps, as tests; called once per implementation. */
+export function storeContract(name: string, factory: StoreFactory): void {
+  describe(`${name} store contract`, () => {
+    it('reads back a recorded run with its samples and the project map', async () => {
+      // GIVEN an empty store
+      const { store } = await factory.fresh();
+      // WHEN a run with two servers is recorded
+      const outcome = await store.recordRun(run(3600, 2), [server('s-2'), server('s-1', 'm1.large')], projects);
+      // THEN the run, its samples (sorted by id) and the project are there
+      expect(outcome._unsafeUnwrap()).toEqual({ recorded: true, samples: 2 });
+      expect((await store.runs('os-test', 0, 7200))._unsafeUnwrap()).toEqual([run(3600, 2)]);
+      expect((await store.samplesAt('os-test', 3600))._unsafeUnwrap()).toEqual([server('s-1', 'm1.large'), server('s-2')]);
+      expect((await store.projects('os-test'))._unsafeUnwrap()).toEqual(projects);
+      expect((await store.hasRun('os-test', 3600))._unsafeUnwrap()).toBe(true);
+      expect((await store.hasRun('os-test', 3900))._unsafeUnwrap()).toBe(false);
+      await store.close();
+    });
+
+    it('keeps one sample per resource and sample time when a run is recorded twice', async () => {
+      // GIVEN a store with a run recorded
+      const { store } = await factory.fresh();
+      await store.recordRun(run(3600, 1), [server('s-1')], projects);
+      // WHEN the same sample time is recorded again (a restarted collector), with other traits
+      const again = await store.recordRun(run(3600, 2), [server('s-1', 'm1.large'), server('s-9')], projects);
+      // THEN nothing changes: the first run and its sample stay as they were
+      expect(again._unsafeUnwrap()).toEqual({ recorded: false, reason: 'duplicate-run' });
+      expect((await store.samplesAt('os-test', 3600))._unsafeUnwrap()).toEqual([server('s-1')]);
+      expect((await store.runs('os-test', 0, 7200))._unsafeUnwrap()).toHaveLength(1);
+      await store.close();
+    });
+
+    it('writes a run with all its samples or not at all', async () => {
+      // GIVEN a run whose second sample can't be stored (its traits don't serialize)
+      const { store } = await factory.fresh();
+      const broken = { ...server('s-2'), traits: { size: 1n as unknown as number } };
+      // WHEN it is recorded
+      const r = await store.recordRun(run(3600, 2), [server('s-1'), broken], projects);
+      // THEN it fails and leaves neither the run nor its first sample behind
+      expect(r.isErr()).toBe(true);
+      expect((await store.hasRun('os-test', 3600))._unsafeUnwrap()).toBe(false);
+      expect((await store.samplesAt('os-test', 3600))._unsafeUnwrap()).toEqual([]);
+      // AND the same run can be recorded afterwards
+      expect((await store.recordRun(run(3600, 1), [server('s-1')], projects))._unsafeUnwrap()).toEqual({ recorded: true, samples: 1 });
+      await store.close();
+    });
+
+    it('sums weighted samples per resource, traits and hour', async () => {
+      // GIVEN three runs, a resize between the second and third, and another platform's run
+      const { store } = await factory.fresh();
+      await store.recordRun(run(3600, 1), [server('s-1')], projects);
+      await store.recordRun(run(3900, 1), [server('s-1')], projects);
+      await store.recordRun(run(7200, 1), [server('s-1', 'm1.large')], projects);
+      await store.recordRun({ ...run(3600, 1), platform: 'other' }, [server('x-1')], []);
+      // WHEN groups are read with weights (the third run reaches into the next hour's query only)
+      const groups: SampleGroup[] = [];
+      const weights = [
+        { sampledAt: 3600, hourStart: 3600, seconds: 300 },
+        { sampledAt: 3900, hourStart: 3600, seconds: 120 },
+        { sampledAt: 7200, hourStart: 7200, seconds: 300 },
+      ];
+      const n = await store.forEachSampleGroup('os-test', weights, (g) => groups.push(g));
+      // THEN each (resource, traits, hour) is one group with the summed seconds, in hour order
+      expect(n._unsafeUnwrap()).toBe(2);
+      expect(groups.map((g) => [g.resourceId, g.hourStart, g.seconds, g.traits['flavor']])).toEqual([
+        ['s-1', 3600, 420, 'm1.small'],
+        ['s-1', 7200, 300, 'm1.large'],
+      ]);
+      await store.close();
+    });
+
+    it('keeps the newest project record when runs arrive out of order', async () => {
+      // GIVEN a project renamed between two runs
+      const { store } = await factory.fresh();
+      const renamed: ProjectRecord[] = [{ projectId: 'p-a', name: 'acme.shop' }];
+      await store.recordRun(run(7200, 0), [], renamed);
+      // WHEN an older run is recorded afterwards (a second collector catching up)
+      await store.recordRun(run(3600, 0), [], projects);
+      // THEN the project map is the one of the newest run
+      expect((await store.projects('os-test'))._unsafeUnwrap()).toEqual(renamed);
+      await store.close();
+    });
+
+    it('keeps its data and schema version when opened again', async () => {
+      // GIVEN a store with a run
+      const { store, reopen } = await factory.fresh();
+      await store.recordRun(run(3600, 1), [server('s-1')], projects);
+      const version = (await store.schemaVersion())._unsafeUnwrap();
+      await store.close();
+      // WHEN it is opened again (migrations run again)
+      const again = (await reopen())._unsafeUnwrap();
+      // THEN the data is there and the version unchanged
+      expect((await again.samplesAt('os-test', 3600))._unsafeUnwrap()).toEqual([server('s-1')]);
+      expect((await again.schemaVersion())._unsafeUnwrap()).toBe(version);
+      expect(version).toBeGreaterThanOrEqual(1);
+      await again.close();
+    });
+
+    it('refuses a store written by a newer keyform', async () => {
+      // GIVEN a store whose schema is newer than this keyform knows
+      const { store, reopen, forceVersion } = await factory.fresh();
+      await store.close();
+      await forceVersion(999);
+      // WHEN it is opened
+      const r = await reopen();
+      // THEN it is refused with advice
+      expect(r._unsafeUnwrapErr().message).toMatch(/schema is version 999.*Upgrade keyform/);
+    });
+  });
+}

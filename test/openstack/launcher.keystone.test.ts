@@ -1,0 +1,93 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { osc, oscAction, startListLimitKeystone } from './osc.ts';
+import { testStack } from './stack.ts';
+
+const unique = (prefix: string) => `${prefix}-${process.pid}-${Date.now().toString(36)}`;
+const created: string[] = [];
+
+afterAll(async () => {
+  for (const id of created) await oscAction(['project', 'delete', id]);
+});
+
+describe('the keystone test stack', () => {
+  it('answers /v3 with identity API version 3.x', async () => {
+    // GIVEN the stack the global setup started or reused
+    const { authUrl } = testStack();
+    // WHEN its version document is read
+    const res = await fetch(authUrl);
+    const body = (await res.json()) as { version?: { id?: string; status?: string } };
+    // THEN it is Keystone's v3 API
+    expect(res.status).toBe(200);
+    expect(body.version?.id).toMatch(/^v3\.\d+$/);
+    expect(body.version?.status).toBe('stable');
+  });
+
+  it('lets the osc helper create a project and then list it', async () => {
+    // GIVEN a name no other test uses
+    const name = unique('kf-launcher');
+    // WHEN the real openstack CLI creates it and lists projects
+    const project = (await osc(['project', 'create', '--domain', 'default', name]))._unsafeUnwrap() as {
+      id: string;
+      name: string;
+    };
+    created.push(project.id);
+    const listed = (await osc(['project', 'list']))._unsafeUnwrap() as { ID: string; Name: string }[];
+    // THEN the listing holds it under its id
+    expect(project.name).toBe(name);
+    expect(listed).toContainEqual({ ID: project.id, Name: name });
+  });
+
+  it('writes a clouds.yaml whose admin entry gets a token scoped to project admin', async () => {
+    // GIVEN the admin entry of the stack's clouds.yaml
+    // WHEN a token is issued with it and project admin is looked up
+    const token = (await osc(['token', 'issue']))._unsafeUnwrap() as { project_id?: string };
+    const admin = (await osc(['project', 'show', 'admin']))._unsafeUnwrap() as { id: string };
+    // THEN the token is scoped to that project
+    expect(token.project_id).toBe(admin.id);
+  });
+
+  it('writes an admin-system entry that gets a system-scoped token', async () => {
+    // GIVEN the admin-system entry
+    // WHEN a token is issued with it
+    const token = (await osc(['token', 'issue'], { cloud: 'admin-system' }))._unsafeUnwrap() as Record<string, unknown>;
+    // THEN it is scoped to the whole system, not to a project
+    expect(token['system']).toBe('all');
+    expect(token['project_id']).toBeUndefined();
+  });
+
+  it('writes an auditor entry that may read projects but not create them', async () => {
+    // GIVEN the auditor entry (reader on project admin)
+    // WHEN it lists its projects and tries to create one
+    const visible = (await osc(['project', 'list', '--my-projects'], { cloud: 'auditor' }))._unsafeUnwrap() as {
+      Name: string;
+    }[];
+    const attempt = await osc(['project', 'create', '--domain', 'default', unique('kf-denied')], { cloud: 'auditor' });
+    // THEN it sees project admin, and Keystone refuses the write
+    expect(visible.map((p) => p.Name)).toEqual(['admin']);
+    expect(attempt._unsafeUnwrapErr().message).toMatch(/HTTP 403/);
+  });
+});
+
+describe('an extra Keystone with list_limit', () => {
+  it('cuts project lists to the limit and marks them truncated, until it is stopped', async () => {
+    // GIVEN a Keystone of its own with list_limit = 2, holding admin plus two more projects
+    const ks = (await startListLimitKeystone(2))._unsafeUnwrap();
+    try {
+      for (const name of ['kf-a', 'kf-b']) {
+        (await osc(['project', 'create', '--domain', 'default', name], { stack: ks.stack }))._unsafeUnwrap();
+      }
+      const token = (await osc(['token', 'issue'], { stack: ks.stack }))._unsafeUnwrap() as { id: string };
+      // WHEN the three projects are listed through the API
+      const res = await fetch(`${ks.stack.authUrl}/projects`, { headers: { 'x-auth-token': token.id } });
+      const body = (await res.json()) as { projects: unknown[]; truncated?: boolean };
+      // THEN two come back, marked truncated
+      expect(res.status).toBe(200);
+      expect(body.projects).toHaveLength(2);
+      expect(body.truncated).toBe(true);
+    } finally {
+      (await ks.stop())._unsafeUnwrap();
+    }
+    // AND once stopped it no longer answers
+    await expect(fetch(ks.stack.authUrl)).rejects.toThrow();
+  });
+});

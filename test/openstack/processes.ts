@@ -1,0 +1,174 @@
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync, readdirSync } from 'node:fs';
+import { ResultAsync, err, errAsync, ok, okAsync, type Result } from 'neverthrow';
+import { type LauncherError, commandFailed, fileSystem } from './launcher-error.ts';
+
+/**
+ * A long-running process the launcher started, as recorded in the stack's state file.
+ * It leads its own process group (it was spawned detached), so stopping the group stops
+ * whatever it forked; `startTicks` tells it apart from a later process given the same pid.
+ */
+export interface TrackedProcess {
+  /** What it is, e.g. `keystone`, `nova-compute`. */
+  readonly name: string;
+  readonly pid: number;
+  /** Field 22 of /proc/PID/stat: clock ticks after boot at which the process started. */
+  readonly startTicks: number;
+  /** Where its stdout and stderr go. */
+  readonly logFile: string;
+}
+
+/** How to run one command or daemon. */
+export interface CommandSpec {
+  readonly command: string;
+  readonly args: readonly string[];
+  /** Added to (and overriding) the launcher's own environment. */
+  readonly env?: Readonly<Record<string, string>>;
+  readonly cwd?: string;
+  /** Receives stdout and stderr, appended. */
+  readonly logFile: string;
+  /** Ends a command (runCommand only) once aborted. */
+  readonly signal?: AbortSignal;
+}
+
+/** The one Python that sees Debian's OpenStack packages (a pyenv `python3` on PATH does not). */
+export const SYSTEM_PYTHON = '/usr/bin/python3';
+
+/** Start ticks of a live (non-zombie) process, or undefined when there is none. */
+export function processStartTicks(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may contain spaces and parentheses: count from the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields[0] === 'Z' || fields[0] === 'X') return undefined;
+    return Number(fields[19]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `proc` is still the very process the launcher started. */
+export function isRunning(proc: TrackedProcess): boolean {
+  return processStartTicks(proc.pid) === proc.startTicks;
+}
+
+function openLog(logFile: string): Result<number, LauncherError> {
+  try {
+    return ok(openSync(logFile, 'a'));
+  } catch (cause) {
+    return err(fileSystem(logFile, cause));
+  }
+}
+
+function displayCommand(spec: CommandSpec): string {
+  return [spec.command, ...spec.args].join(' ');
+}
+
+/**
+ * Runs a command to completion, its output appended to its log file.
+ * @example runCommand({ command: '/usr/bin/python3', args: ['x.py'], logFile: '/tmp/x.log' })
+ */
+export function runCommand(spec: CommandSpec): ResultAsync<void, LauncherError> {
+  const fd = openLog(spec.logFile);
+  if (fd.isErr()) return errAsync(fd.error);
+  const exit = new Promise<string | undefined>((resolve) => {
+    const child = spawn(spec.command, [...spec.args], {
+      cwd: spec.cwd,
+      env: { ...process.env, ...spec.env },
+      stdio: ['ignore', fd.value, fd.value],
+      signal: spec.signal,
+    });
+    child.once('error', (e) => resolve(e.message));
+    child.once('exit', (code, signal) => resolve(code === 0 ? undefined : `exit ${code ?? signal}`));
+  }).finally(() => closeSync(fd.value));
+  return ResultAsync.fromSafePromise(exit).andThen((failure) =>
+    failure === undefined ? okAsync(undefined) : errAsync(commandFailed(displayCommand(spec), failure, spec.logFile)),
+  );
+}
+
+/**
+ * Starts a daemon in a new session and process group, detached from the launcher so that
+ * it outlives the test run that started it (the next run may reuse it).
+ */
+export function startDaemon(name: string, spec: CommandSpec): Result<TrackedProcess, LauncherError> {
+  const fd = openLog(spec.logFile);
+  if (fd.isErr()) return err(fd.error);
+  try {
+    const child = spawn(spec.command, [...spec.args], {
+      cwd: spec.cwd,
+      env: { ...process.env, ...spec.env },
+      stdio: ['ignore', fd.value, fd.value],
+      detached: true,
+    });
+    child.unref();
+    const startTicks = child.pid === undefined ? undefined : processStartTicks(child.pid);
+    if (child.pid === undefined || startTicks === undefined) {
+      return err(commandFailed(displayCommand(spec), 'it exited at once', spec.logFile));
+    }
+    return ok({ name, pid: child.pid, startTicks, logFile: spec.logFile });
+  } finally {
+    closeSync(fd.value);
+  }
+}
+
+/** Pids of the live processes in process group `pgid`. */
+function groupMembers(pgid: number): number[] {
+  const members: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) === pgid && fields[0] !== 'Z') members.push(Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return members;
+}
+
+/**
+ * Whether the group led by `proc` may be signalled: its leader is still the process we
+ * started, or the leader is gone but members remain (then the kernel cannot have given the
+ * group id to anyone else: a pid is never reused while a group of that id exists).
+ */
+function groupIsOurs(proc: TrackedProcess): boolean {
+  const ticks = processStartTicks(proc.pid);
+  if (ticks !== undefined) return ticks === proc.startTicks;
+  return groupMembers(proc.pid).length > 0;
+}
+
+function signalGroup(proc: TrackedProcess, signal: NodeJS.Signals): void {
+  if (!groupIsOurs(proc)) return;
+  try {
+    process.kill(-proc.pid, signal);
+  } catch {
+    // the group ended between the check and the signal
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Stops the process groups of `procs` and nothing else: SIGTERM, up to `graceMs` to exit
+ * (nova and cinder shut down gracefully), then SIGKILL for what is left.
+ */
+export async function stopProcessGroups(procs: readonly TrackedProcess[], graceMs = 10_000): Promise<void> {
+  for (const proc of procs) signalGroup(proc, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  let alive = procs.filter(groupIsOurs);
+  while (alive.length > 0 && Date.now() < deadline) {
+    await sleep(200);
+    alive = alive.filter(groupIsOurs);
+  }
+  for (const proc of alive) signalGroup(proc, 'SIGKILL');
+}
+
+/** The last `lines` lines of a log file, or '' when it cannot be read. */
+export function logTail(logFile: string, lines = 12): string {
+  try {
+    return readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}

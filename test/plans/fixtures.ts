@@ -1,0 +1,133 @@
+import {
+  address, DELETE_POLICY_TAG, projectMarkerTags, RETIRED_TAG, sortResources, withDescriptionMarker,
+  type DesiredState, type DomainResource, type LiveState, type ProjectResource, type Resource, type UnmanagedObject,
+} from '../../constructs/model/index.ts';
+
+/**
+ * Tiny builders for plan tests, shaped the way `synth()` shapes desired resources (names
+ * `WORKSPACE.PROJECT` and `WORKSPACE.PROJECT-ROLE`, markers in tags and descriptions, user
+ * tags under `kf_`), so each test states only what it is about.
+ */
+export const PLATFORM = 'os-prod';
+export const PREFIX = 'kf_';
+
+export interface TenantSpec {
+  readonly workspace?: string;
+  readonly project?: string;
+  readonly platform?: string;
+  /** The domain's name. @default 'default' (or the workspace with `ownDomain`) */
+  readonly domain?: string;
+  /** The tenant lives in its workspace's own domain (`domain_per_workspace`). @default false */
+  readonly ownDomain?: boolean;
+  readonly name?: string;
+  readonly enabled?: boolean;
+  /** User tags, written under the prefix: `{ cost_center: 'cc42' }` → `kf_cost_center=cc42`. */
+  readonly tags?: Readonly<Record<string, string>>;
+  /** Role alias → Keystone role. @default { admin: 'member' } */
+  readonly roles?: Readonly<Record<string, string>>;
+  /** euid → role aliases. */
+  readonly members?: Readonly<Record<string, readonly string[]>>;
+  readonly quotas?: Readonly<Record<string, number>>;
+  readonly deletionPolicy?: 'retain' | 'delete';
+  readonly adopt?: boolean;
+  /** Extra tags as found on the live project (foreign tags, `keyform.retired`). */
+  readonly extraTags?: readonly string[];
+}
+
+/** The desired resources of one tenant (without its domain: see `workspaceDomain`). */
+export function tenant(spec: TenantSpec = {}): Resource[] {
+  const w = spec.workspace ?? 'acme', p = spec.project ?? 'webshop', platform = spec.platform ?? PLATFORM;
+  const domain = spec.domain ?? (spec.ownDomain ? w : 'default');
+  const roles = spec.roles ?? { admin: 'member' };
+  const tags = [
+    ...projectMarkerTags(platform, w, p),
+    ...(spec.deletionPolicy === 'delete' ? [DELETE_POLICY_TAG] : []),
+    ...Object.entries(spec.tags ?? {}).map(([k, v]) => `${PREFIX}${k}=${v}`),
+    ...(spec.extraTags ?? []),
+  ].sort();
+  const project: ProjectResource = {
+    kind: 'project', address: address('project', [platform, w, p]), platform, key: { workspace: w, project: p },
+    attrs: { name: spec.name ?? `${w}.${p}`, domain, description: `${w}/${p}`, enabled: spec.enabled ?? true, tags },
+    ...(spec.deletionPolicy ? { deletionPolicy: spec.deletionPolicy } : {}),
+    ...(spec.adopt ? { adopt: true } : {}),
+  };
+  const out: Resource[] = [project];
+  for (const [role, keystoneRole] of Object.entries(roles)) {
+    const key = { workspace: w, project: p, role };
+    out.push({
+      kind: 'group', address: address('group', [platform, w, p, role]), platform, key,
+      attrs: { name: `${w}.${p}-${role}`, domain, description: withDescriptionMarker(`${w}/${p} ${role}`, { platform, tenant: `${w}.${p}`, role }) },
+    });
+    out.push({ kind: 'assignment', address: address('assignment', [platform, w, p, role]), platform, key, attrs: { keystoneRole } });
+  }
+  for (const [euid, rs] of Object.entries(spec.members ?? {})) {
+    for (const role of rs) {
+      out.push({ kind: 'membership', address: address('membership', [platform, w, p, role, euid]), platform, key: { workspace: w, project: p, role, euid }, attrs: {} });
+    }
+  }
+  for (const [quotaKey, value] of Object.entries(spec.quotas ?? {})) {
+    out.push({ kind: 'quota', address: address('quota', [platform, w, p, quotaKey]), platform, key: { workspace: w, project: p, quotaKey }, attrs: { value, backend: 'unified-limits' } });
+  }
+  return out;
+}
+
+/** A workspace's own domain (`domain_per_workspace`). */
+export function workspaceDomain(workspace = 'acme', opts: { name?: string; enabled?: boolean; platform?: string } = {}): DomainResource {
+  const platform = opts.platform ?? PLATFORM;
+  return {
+    kind: 'domain', address: address('domain', [platform, workspace]), platform, key: { workspace },
+    attrs: { name: opts.name ?? workspace, description: withDescriptionMarker(workspace, { platform, workspace }), enabled: opts.enabled ?? true },
+  };
+}
+
+/** What synth would return for these resources. */
+export function desiredState(resources: readonly Resource[], platform = PLATFORM): DesiredState {
+  return { platform, tagPrefix: PREFIX, resources: sortResources(resources.filter((r) => r.platform === platform)) };
+}
+
+/** A resource as a snapshot returns it: with Keystone ids and the managed flag, without desired-only fields. */
+export function asLive(r: Resource): Resource {
+  const id = `${r.kind}-${r.address.slice(r.address.indexOf('[') + 2, -2).replace(/\//g, '-')}`;
+  if (r.kind === 'project') {
+    const { deletionPolicy: _d, adopt: _a, ...rest } = r;
+    return { ...rest, ids: { id }, managed: true };
+  }
+  return { ...r, ids: { id }, managed: true };
+}
+
+/** A retired tenant's live project: disabled and tagged `keyform.retired`. */
+export function retired(resources: readonly Resource[]): Resource[] {
+  return resources.map((r) => (r.kind === 'project' ? { ...r, attrs: { ...r.attrs, enabled: false, tags: [...r.attrs.tags, RETIRED_TAG].sort() } } : r));
+}
+
+export interface LiveSpec {
+  readonly platform?: string;
+  /** euids that exist in Keystone; @default every euid with a membership in `resources` */
+  readonly users?: readonly string[];
+  readonly unmanaged?: readonly UnmanagedObject[];
+}
+
+/** A snapshot holding `resources` (made live with `asLive`). */
+export function liveState(resources: readonly Resource[], spec: LiveSpec = {}): LiveState {
+  const platform = spec.platform ?? PLATFORM;
+  const mine = resources.filter((r) => r.platform === platform);
+  const euids = spec.users ?? mine.flatMap((r) => (r.kind === 'membership' ? [r.key.euid] : []));
+  return {
+    platform,
+    resources: sortResources(mine.map(asLive)),
+    unmanaged: spec.unmanaged ?? [],
+    users: Object.fromEntries([...new Set(euids)].sort().map((e) => [e, `user-${e}`])),
+    roles: { member: 'role-member', reader: 'role-reader' },
+    domains: { default: 'domain-default' },
+  };
+}
+
+/** Replaces the resource at `addr` in `resources` with `edit(it)`. */
+export function edit(resources: readonly Resource[], addr: string, change: (r: Resource) => Resource): Resource[] {
+  return resources.map((r) => (r.address === addr ? change(r) : r));
+}
+
+/** The `{action, address}` summary of a list of changes, in order. */
+export function actions(changes: readonly { action: string; address: string }[]): string[] {
+  return changes.map((c) => `${c.action} ${c.address}`);
+}
