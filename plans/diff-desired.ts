@@ -27,14 +27,25 @@ export function planDesired(r: Resource, ctx: DiffContext, sink: DiffSink): void
     sink.add(createChange(after, `${r.kind} is in the configuration but not in Keystone`));
     return;
   }
-  const diff = compareAttributes(after, before, { after: ctx.desired, before: ctx.live });
-  const renewed = parentsOf(r, ctx.desired).filter((p) => isRenewed(sink.changes.get(p)));
+  const compared = compareAttributes(after, before, { after: ctx.desired, before: ctx.live });
+  const diff = own.kind === 'adopt' ? withoutDomain(compared) : compared;
+  // A new domain is already a changed `domain` attribute (compared by identity): only other parents cascade.
+  const renewed = parentsOf(r, ctx.desired).filter((p) => isRenewed(sink.changes.get(p)) && sink.changes.get(p)!.kind !== 'domain');
   const c = renewed.length > 0 ? cascadeReplace(before, after, diff, renewed, sink)
     : diff.impact === 'replace' ? replaceChange(before, after, diff, replaceReason(after, diff), retains(after))
     : diff.impact === 'update' ? updateChange(before, after, diff.changed, updateReason(before, diff))
     : undefined;
   if (c === undefined) sink.unchanged++;
   else sink.add(c);
+}
+
+/**
+ * An adoption never moves a project: its name was matched in the domain the tenant wants
+ * (see `ownership`), so the domain is not compared again (the domain may be new to keyform).
+ */
+function withoutDomain(d: AttributeDiff): AttributeDiff {
+  const changed = d.changed.filter((n) => n !== 'domain');
+  return { changed, replacePaths: [], impact: changed.length > 0 ? 'update' : 'no-op' };
 }
 
 /** A bound user without a Keystone user: a remark, unless the membership already exists and stays. */

@@ -40,7 +40,6 @@ export abstract class KeystoneResource<K extends ResourceKind = ResourceKind> ex
 
   protected constructor(scope: Construct, id: string, resource: ResourceOfKind<K>, origin: Origin | undefined) {
     super(scope, id);
-    Object.defineProperty(this, KEYSTONE_RESOURCE, { value: true });
     this.resource = resource;
     this.origin = origin ?? { source: callerSource(), path: [], hint: 'fix the construct that creates it' };
   }
@@ -57,3 +56,6 @@ export abstract class KeystoneResource<K extends ResourceKind = ResourceKind> ex
     return problemAt(this.origin.source, this.origin.path, message, this.origin.hint);
   }
 }
+
+// The brand lives on the prototype (as the constructs library does), not on each instance.
+Object.defineProperty(KeystoneResource.prototype, KEYSTONE_RESOURCE, { value: true });

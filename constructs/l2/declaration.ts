@@ -34,7 +34,6 @@ export abstract class Declaration extends Construct {
 
   protected constructor(scope: Construct, nodeId: string, configPath: ConfigPath, source: Source | undefined) {
     super(scope, nodeId);
-    Object.defineProperty(this, DECLARATION, { value: true });
     this.source = source ?? callerSource();
     this.configPath = configPath;
     this.node.addValidation({ validate: () => this.problems().map(renderProblem) });
@@ -53,3 +52,6 @@ export abstract class Declaration extends Construct {
 export function nodeId(blockType: string, identifier: string): string {
   return `${blockType}.${encodeURIComponent(identifier)}`;
 }
+
+// The brand lives on the prototype (as the constructs library does), not on each instance.
+Object.defineProperty(Declaration.prototype, DECLARATION, { value: true });

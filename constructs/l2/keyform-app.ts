@@ -29,7 +29,6 @@ export class KeyformApp extends Construct {
 
   constructor() {
     super(undefined as unknown as Construct, '');
-    Object.defineProperty(this, APP, { value: true });
   }
 
   /**
@@ -56,3 +55,6 @@ export class KeyformApp extends Construct {
     return this.loadProblems;
   }
 }
+
+// The brand lives on the prototype (as the constructs library does), not on each instance.
+Object.defineProperty(KeyformApp.prototype, APP, { value: true });

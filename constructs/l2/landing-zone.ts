@@ -37,7 +37,6 @@ export class LandingZone extends Declaration {
 
   constructor(scope: KeyformApp, id: string, props: LandingZoneProps) {
     super(scope as Construct, nodeId('landing_zone', id), ['landing_zone', id], props.source);
-    Object.defineProperty(this, LANDING_ZONE, { value: true });
     this.identifier = id;
     this.platform = typeof props.platform === 'string' ? props.platform : props.platform.identifier;
     this.quota = props.quota ?? {};
@@ -56,3 +55,6 @@ export class LandingZone extends Declaration {
     ];
   }
 }
+
+// The brand lives on the prototype (as the constructs library does), not on each instance.
+Object.defineProperty(LandingZone.prototype, LANDING_ZONE, { value: true });

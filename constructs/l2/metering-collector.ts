@@ -36,7 +36,6 @@ export class MeteringCollector extends Declaration {
   constructor(scope: KeyformApp, platform: Platform | string, props: MeteringCollectorProps = {}) {
     const id = typeof platform === 'string' ? platform : platform.identifier;
     super(scope as Construct, nodeId('metering', id), ['metering', id], props.source);
-    Object.defineProperty(this, METERING, { value: true });
     this.platform = id;
     this.interval = props.interval ?? DEFAULT_METERING_INTERVAL;
     this.store = props.store ?? DEFAULT_METERING_STORE;
@@ -71,3 +70,6 @@ export function durationSeconds(text: string): number | undefined {
   const s = Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
   return s > 0 ? s : undefined;
 }
+
+// The brand lives on the prototype (as the constructs library does), not on each instance.
+Object.defineProperty(MeteringCollector.prototype, METERING, { value: true });

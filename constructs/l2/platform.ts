@@ -78,7 +78,6 @@ export class Platform extends Declaration {
 
   constructor(scope: KeyformApp, id: string, props: PlatformProps) {
     super(scope as Construct, nodeId('platform', id), ['platform', id], props.source);
-    Object.defineProperty(this, PLATFORM, { value: true });
     this.identifier = id;
     this.cloud = props.cloud;
     this.meteringCloud = props.meteringCloud;
@@ -145,3 +144,6 @@ export class Platform extends Declaration {
     return out;
   }
 }
+
+// The brand lives on the prototype (as the constructs library does), not on each instance.
+Object.defineProperty(Platform.prototype, PLATFORM, { value: true });

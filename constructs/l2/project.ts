@@ -23,7 +23,6 @@ export class Project extends Declaration {
 
   constructor(scope: Workspace, id: string, props: ProjectProps = {}) {
     super(scope, nodeId('project', id), [...scope.configPath, 'project', id], props.source);
-    Object.defineProperty(this, PROJECT, { value: true });
     this.identifier = id;
     this.workspace = scope;
   }
@@ -33,3 +32,6 @@ export class Project extends Declaration {
     return identifierProblems(this.identifier).map((p) => this.problem([], `${what}: identifier ${p}`, 'rename the project block', 'key'));
   }
 }
+
+// The brand lives on the prototype (as the constructs library does), not on each instance.
+Object.defineProperty(Project.prototype, PROJECT, { value: true });

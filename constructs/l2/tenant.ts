@@ -49,7 +49,6 @@ export class Tenant extends Declaration {
   constructor(scope: Project, platform: Platform | string, props: TenantProps = {}) {
     const id = typeof platform === 'string' ? platform : platform.identifier;
     super(scope, nodeId('tenant', id), [...scope.configPath, 'tenant', id], props.source);
-    Object.defineProperty(this, TENANT, { value: true });
     this.project = scope;
     this.platform = id;
     this.landingZone = typeof props.landingZone === 'object' ? props.landingZone.identifier : props.landingZone;
@@ -79,3 +78,6 @@ export class Tenant extends Declaration {
     return out;
   }
 }
+
+// The brand lives on the prototype (as the constructs library does), not on each instance.
+Object.defineProperty(Tenant.prototype, TENANT, { value: true });

@@ -27,7 +27,6 @@ export class UserBinding extends Declaration {
 
   constructor(scope: Project, euid: string, props: UserBindingProps) {
     super(scope, nodeId('user', euid), [...scope.configPath, 'user', euid], props.source);
-    Object.defineProperty(this, USER_BINDING, { value: true });
     this.euid = euid;
     this.roles = props.roles;
     this.project = scope;
@@ -46,3 +45,6 @@ export class UserBinding extends Declaration {
     return out;
   }
 }
+
+// The brand lives on the prototype (as the constructs library does), not on each instance.
+Object.defineProperty(UserBinding.prototype, USER_BINDING, { value: true });

@@ -30,7 +30,6 @@ export class Workspace extends Declaration {
 
   constructor(scope: KeyformApp, id: string, props: WorkspaceProps = {}) {
     super(scope as Construct, nodeId('workspace', id), ['workspace', id], props.source);
-    Object.defineProperty(this, WORKSPACE, { value: true });
     this.identifier = id;
     this.name = props.name ?? id;
     this.tags = props.tags ?? {};
@@ -44,3 +43,6 @@ export class Workspace extends Declaration {
     return out;
   }
 }
+
+// The brand lives on the prototype (as the constructs library does), not on each instance.
+Object.defineProperty(Workspace.prototype, WORKSPACE, { value: true });

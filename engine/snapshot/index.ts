@@ -2,3 +2,4 @@ export * from './platform-settings.ts';
 export * from './snapshot-error.ts';
 export * from './snapshot.ts';
 export * from './read-keystone.ts';
+export * from './platform-sessions.ts';

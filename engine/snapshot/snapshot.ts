@@ -12,6 +12,8 @@ export interface SnapshotOptions {
   readonly euids: readonly string[];
   /** Parallel requests for the per-user membership reads. @default 8 */
   readonly concurrency?: number;
+  /** A system-scoped session for reading unified limits, when `session` is not system-scoped. */
+  readonly limitsSession?: OpenStackSession;
 }
 
 export interface SnapshotResult {
@@ -30,16 +32,18 @@ export interface SnapshotResult {
  * limits) plus one `GET /v3/users/{id}/groups` per Keystone user, whatever the number of
  * tenants. A list Keystone truncates is narrowed (per domain, by tag, by enabled) or fails.
  *
- * Scope: with `quotaBackend: 'unified-limits'` the session must be system-scoped, since
- * Keystone shows other projects' limits to system-scoped tokens only.
+ * Scope: with `quotaBackend: 'unified-limits'` the session, or `opts.limitsSession`, must
+ * be system-scoped, since Keystone shows other projects' limits to system scope only.
  * @example snapshot(session, platform, { euids: ['alice@acme.example'] }).map((s) => s.live.resources.length)
  */
 export function snapshot(session: OpenStackSession, platform: PlatformSettingsForSnapshot, opts: SnapshotOptions): ResultAsync<SnapshotResult, SnapshotError> {
   const started = performance.now();
-  const callsBefore = session.stats.calls;
-  return readKeystone(session, platform, { concurrency: opts.concurrency ?? 8 }).map((view) => ({
+  const sessions = opts.limitsSession && opts.limitsSession !== session ? [session, opts.limitsSession] : [session];
+  const calls = (): number => sessions.reduce((n, x) => n + x.stats.calls, 0);
+  const callsBefore = calls();
+  return readKeystone(session, platform, { concurrency: opts.concurrency ?? 8, ...(opts.limitsSession ? { limitsSession: opts.limitsSession } : {}) }).map((view) => ({
     live: toLiveState(view, platform, opts.euids),
-    calls: session.stats.calls - callsBefore,
+    calls: calls() - callsBefore,
     ms: Math.round(performance.now() - started),
   }));
 }

@@ -20,17 +20,19 @@ import type { TrackedProcess } from './processes.ts';
 import { rabbitUrl, startRabbit } from './rabbitmq.ts';
 import { httpAnswers, waitUntilReady } from './readiness.ts';
 import { type RunningStack, type StackParts, stopStackParts } from './running-stack.ts';
-import { FULL_STACK_PORTS, ensurePortsFree } from './stack-layout.ts';
+import { type FullStackPorts, ensurePortsFree } from './stack-layout.ts';
 
-/** The RabbitMQ node name of the full stack; the system broker's is rabbit@HOST. */
-export const FULL_STACK_RABBIT_NODE = 'keyform-full@localhost';
+/** The RabbitMQ node name of a full stack; the system broker's is rabbit@HOST. */
+export function fullStackRabbitNode(ports: FullStackPorts): string {
+  return `keyform-full-${ports.rabbit}@localhost`;
+}
 
 /** Time for one API or registration to come up on a busy two-core machine. */
 const SERVICE_TIMEOUT_MS = 240_000;
 
 /** Everything the parallel start shares: what was started, and how to stop the rest early. */
 interface StartRun {
-  readonly dir: string;
+  readonly layout: ServiceLayout;
   readonly parts: StackParts;
   readonly controller: AbortController;
   firstError?: LauncherError;
@@ -64,7 +66,7 @@ function waitFor(run: StartRun, name: string, what: string, probe: () => Promise
     service: `${name} (${what})`,
     probe,
     timeoutMs: SERVICE_TIMEOUT_MS,
-    logFile: `${run.dir}/log/${name}.log`,
+    logFile: `${run.layout.dir}/log/${name}.log`,
     process: daemon(run, name),
     signal: run.controller.signal,
     intervalMs: 500,
@@ -109,19 +111,20 @@ function startService(run: StartRun, spec: ServiceSpec, needs: ResultAsync<unkno
 
 /** nova-compute made its resource provider; then its host is mapped into cell1. */
 function registerCompute(run: StartRun, admin: AdminToken) {
-  const url = `http://127.0.0.1:${FULL_STACK_PORTS.placement}/resource_providers`;
+  const url = `http://127.0.0.1:${run.layout.ports.placement}/resource_providers`;
   const probe = async () => {
     const body = (await getJson(url, admin.token)) as { resource_providers?: unknown[] } | undefined;
     return (body?.resource_providers?.length ?? 0) > 0;
   };
   return waitFor(run, 'nova-compute', 'resource provider in placement', probe).andThen(() =>
-    discoverComputeHosts(run.dir),
+    discoverComputeHosts(run.layout),
   );
 }
 
 /** cinder-volume reported itself up (else volumes stay in "creating"). */
 function volumeServiceUp(run: StartRun, admin: AdminToken) {
-  const url = `http://127.0.0.1:${FULL_STACK_PORTS.cinder}/v3/${admin.projectId}/os-services?binary=cinder-volume`;
+  const { cinder } = run.layout.ports;
+  const url = `http://127.0.0.1:${cinder}/v3/${admin.projectId}/os-services?binary=cinder-volume`;
   const probe = async () => {
     const body = (await getJson(url, admin.token)) as { services?: { state?: string }[] } | undefined;
     return (body?.services ?? []).some((s) => s.state === 'up');
@@ -129,41 +132,53 @@ function volumeServiceUp(run: StartRun, admin: AdminToken) {
   return waitFor(run, 'cinder-volume', 'service up in cinder', probe);
 }
 
-function seedKeystone(authUrl: string): ResultAsync<AdminToken, LauncherError> {
+function seedKeystone(ports: FullStackPorts): ResultAsync<AdminToken, LauncherError> {
+  const authUrl = keystoneUrl(ports.keystone);
   return adminToken(authUrl).andThen((admin) =>
     ResultAsync.combine([
       seedAuditor(authUrl, admin.token),
-      seedServiceCatalog(authUrl, admin.token, catalogEntries(FULL_STACK_PORTS)),
+      seedServiceCatalog(authUrl, admin.token, catalogEntries(ports)),
     ]).map(() => admin),
   );
 }
 
+function startRabbitNode(run: StartRun) {
+  const { dir, ports } = run.layout;
+  const options = { dir, node: fullStackRabbitNode(ports), port: ports.rabbit, distPort: ports.rabbitDist };
+  return startRabbit({ ...options, signal: run.controller.signal }).map((node) => {
+    run.parts.rabbit = node;
+  });
+}
+
+function startKeystone(run: StartRun) {
+  const { dir, ports } = run.layout;
+  return startKeystoneService({ dir, port: ports.keystone, signal: run.controller.signal })
+    .map((proc) => run.parts.processes.push(proc))
+    .andThen(() => seedKeystone(ports));
+}
+
 /** Starts every part, each as soon as what it needs is there; resolves once all are ready. */
-function startParts(run: StartRun, layout: ServiceLayout): ResultAsync<unknown, LauncherError> {
-  const ports = FULL_STACK_PORTS;
-  const { parts, controller } = run;
-  const keystone = guard(
+function startParts(run: StartRun): ResultAsync<unknown, LauncherError> {
+  const { dir, ports } = run.layout;
+  const keystone = guard(run, startKeystone(run));
+  const rabbit = guard(run, startRabbitNode(run));
+  const postgres = guard(
     run,
-    startKeystoneService({ dir: run.dir, port: ports.keystone, signal: controller.signal })
-      .map((proc) => parts.processes.push(proc))
-      .andThen(() => seedKeystone(keystoneUrl(ports.keystone))),
+    startPostgres(dir, ports.postgres).map((pg) => {
+      run.parts.postgres = pg;
+    }),
   );
-  const rabbit = guard(
-    run,
-    startRabbit({ dir: run.dir, node: FULL_STACK_RABBIT_NODE, port: ports.rabbit, distPort: ports.rabbitDist, signal: controller.signal })
-      .map((node) => { parts.rabbit = node; }),
-  );
-  const postgres = guard(run, startPostgres(run.dir, ports.postgres).map((pg) => { parts.postgres = pg; }));
   const limit = limiter(2);
   const services = new Map(
-    serviceSpecs(layout).map((spec) => {
+    serviceSpecs(run.layout).map((spec) => {
       const needs = spec.needsRabbit ? [keystone, rabbit] : [keystone];
       return [spec.name, guard(run, startService(run, spec, needs, limit))] as const;
     }),
   );
-  const after = (names: ServiceSpec['name'][]) => ResultAsync.combine([keystone, ...names.map((n) => services.get(n) ?? okAsync(undefined))]);
-  const compute = guard(run, after(['nova', 'placement']).andThen(([admin]) => registerCompute(run, admin as AdminToken)));
-  const volume = guard(run, after(['cinder']).andThen(([admin]) => volumeServiceUp(run, admin as AdminToken)));
+  const after = (names: ServiceSpec['name'][]) =>
+    ResultAsync.combine([keystone, ...names.map((n) => services.get(n) ?? okAsync(undefined))]).map(([admin]) => admin);
+  const compute = guard(run, after(['nova', 'placement']).andThen((admin) => registerCompute(run, admin)));
+  const volume = guard(run, after(['cinder']).andThen((admin) => volumeServiceUp(run, admin)));
   return ResultAsync.combine([keystone, rabbit, postgres, ...services.values(), compute, volume]);
 }
 
@@ -173,15 +188,15 @@ function missingParts(): string[] {
 }
 
 function record(run: StartRun, cloudsYaml: string, started: number): RunningStack {
-  const { parts, dir } = run;
+  const { parts, layout } = run;
   return {
     kind: 'full',
-    dir,
-    authUrl: keystoneUrl(FULL_STACK_PORTS.keystone),
+    dir: layout.dir,
+    authUrl: keystoneUrl(layout.ports.keystone),
     cloudsYaml,
     ...(parts.postgres === undefined ? {} : { pgUrl: parts.postgres.url, postgres: parts.postgres }),
     ...(parts.rabbit === undefined ? {} : { rabbit: parts.rabbit }),
-    ports: FULL_STACK_PORTS,
+    ports: { ...layout.ports },
     processes: [...parts.processes],
     startSeconds: (Date.now() - started) / 1000,
   };
@@ -190,27 +205,27 @@ function record(run: StartRun, cloudsYaml: string, started: number): RunningStac
 /**
  * Starts the full stack in the empty folder `dir`: Keystone, nova (fake driver) with
  * placement, neutron (ML2, no agents), cinder (fake driver), glance (file store), RabbitMQ
- * and PostgreSQL 15, each on its port of FULL_STACK_PORTS. Parts start in parallel as soon
- * as what they need is up (~60 s on two cores). A failure stops everything already started
- * and keeps `dir` for its logs.
+ * and PostgreSQL 15, each on its port of `ports`. Parts start in parallel as soon as what
+ * they need is up (~60 s on two idle cores). A failure stops everything already started and
+ * keeps `dir` for its logs.
  */
-export function startFullStack(dir: string): ResultAsync<RunningStack, LauncherError> {
+export function startFullStack(dir: string, ports: FullStackPorts): ResultAsync<RunningStack, LauncherError> {
   const missing = missingParts();
   if (missing.length > 0) return errAsync(missingPackages('full', missing));
   const started = Date.now();
-  const run: StartRun = { dir, parts: { processes: [] }, controller: new AbortController() };
   const layout: ServiceLayout = {
     dir,
-    ports: FULL_STACK_PORTS,
-    keystoneBase: `http://127.0.0.1:${FULL_STACK_PORTS.keystone}`,
-    rabbitUrl: rabbitUrl(FULL_STACK_PORTS.rabbit),
+    ports,
+    keystoneBase: `http://127.0.0.1:${ports.keystone}`,
+    rabbitUrl: rabbitUrl(ports.rabbit),
   };
+  const run: StartRun = { layout, parts: { processes: [] }, controller: new AbortController() };
   const stopAll = (e: LauncherError) =>
     stopStackParts(run.parts, dir)
       .orElse(() => okAsync(undefined))
       .andThen(() => err(run.firstError ?? e));
-  return ensurePortsFree(Object.values(FULL_STACK_PORTS), 'full')
+  return ensurePortsFree(Object.values(ports), 'full')
     .andThen(() => writeServiceConfigs(layout))
-    .andThen(() => writeCloudsYaml(dir, keystoneUrl(FULL_STACK_PORTS.keystone)))
-    .andThen((cloudsYaml) => startParts(run, layout).orElse(stopAll).map(() => record(run, cloudsYaml, started)));
+    .andThen(() => writeCloudsYaml(dir, keystoneUrl(ports.keystone)))
+    .andThen((cloudsYaml) => startParts(run).orElse(stopAll).map(() => record(run, cloudsYaml, started)));
 }

@@ -19,8 +19,17 @@ import { startFullStack } from './full-stack.ts';
 import { type LauncherError, fileSystem, stackInUse } from './launcher-error.ts';
 import { startKeystoneStack } from './keystone-stack.ts';
 import { type RunningStack, stackIsHealthy, stopRunningStack } from './running-stack.ts';
-import { KEYSTONE_STACK_PORTS, STACK_KINDS, type StackKind, freeExtraKeystonePort } from './stack-layout.ts';
-import { type StackState, STATE_VERSION, currentUser, liveUsers, readState, removeState, withStackLock, writeState } from './stack-state.ts';
+import { STACK_KINDS, type StackKind, freeExtraKeystonePort, fullStackPorts, keystoneStackPort } from './stack-layout.ts';
+import {
+  type StackState,
+  STATE_VERSION,
+  currentUser,
+  liveUsers,
+  readState,
+  removeState,
+  withStackLock,
+  writeState,
+} from './stack-state.ts';
 
 export type { LauncherError } from './launcher-error.ts';
 export type { RunningStack } from './running-stack.ts';
@@ -73,7 +82,7 @@ function stackDir(prefix: string): ResultAsync<string, LauncherError> {
 
 function startStack(kind: StackKind): ResultAsync<RunningStack, LauncherError> {
   return stackDir(kind).andThen((dir) =>
-    kind === 'keystone' ? startKeystoneStack({ dir, port: KEYSTONE_STACK_PORTS.keystone }) : startFullStack(dir),
+    kind === 'keystone' ? startKeystoneStack({ dir, port: keystoneStackPort() }) : startFullStack(dir, fullStackPorts()),
   );
 }
 

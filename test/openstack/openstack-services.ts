@@ -98,74 +98,118 @@ export function writeServiceConfigs(layout: ServiceLayout): Result<void, Launche
     .map(() => undefined);
 }
 
-function entryPoint(name: string, args: readonly string[], dir: string, log: string, env?: Record<string, string>): CommandSpec {
-  return { command: SYSTEM_PYTHON, args: [pythonHelper('entry_point.py'), name, ...args], cwd: dir, logFile: `${dir}/log/${log}.log`, env };
+/** Builders shared by the service specs of one stack. */
+interface SpecTools {
+  readonly layout: ServiceLayout;
+  /** `--config-file DIR/etc/NAME` */
+  readonly conf: (name: string) => string[];
+  /** DIR/data/NAME.db */
+  readonly db: (name: string) => string;
+  /** A helper script of python/, logging to DIR/log/LOG.log. */
+  readonly python: (script: string, args: readonly string[], log: string) => CommandSpec;
+  /** A console_scripts entry point, logging to DIR/log/LOG.log. */
+  readonly entryPoint: (name: string, args: readonly string[], log: string) => CommandSpec;
+  /** A daemon run from its entry point, logging to DIR/log/NAME.log. */
+  readonly daemon: (name: string, args: readonly string[]) => ServiceSpec['daemons'][number];
+  /** http://127.0.0.1:PORT/ */
+  readonly root: (port: number) => string;
+}
+
+function specTools(layout: ServiceLayout): SpecTools {
+  const { dir } = layout;
+  const command = (args: readonly string[], log: string): CommandSpec => ({
+    command: SYSTEM_PYTHON,
+    args,
+    cwd: dir,
+    logFile: `${dir}/log/${log}.log`,
+  });
+  const entryPoint = (name: string, args: readonly string[], log: string) =>
+    command([pythonHelper('entry_point.py'), name, ...args], log);
+  return {
+    layout,
+    conf: (name) => ['--config-file', `${dir}/etc/${name}`],
+    db: (name) => `${dir}/data/${name}.db`,
+    python: (script, args, log) => command([pythonHelper(script), ...args], log),
+    entryPoint,
+    daemon: (name, args) => ({ name, spec: entryPoint(name, args, name) }),
+    root: (port) => `http://127.0.0.1:${port}/`,
+  };
+}
+
+/** nova's four nova-manage steps run in one interpreter (python/nova_prepare.py). */
+function novaSpec(t: SpecTools): ServiceSpec {
+  const { layout, db } = t;
+  const cells = [`sqlite:///${db('nova_cell0')}`, `sqlite:///${db('nova')}`, layout.rabbitUrl];
+  return {
+    name: 'nova',
+    prepare: t.python('nova_prepare.py', [`${layout.dir}/etc/nova.conf`, ...cells], 'nova-setup'),
+    databases: [db('nova_api'), db('nova'), db('nova_cell0')],
+    daemons: ['nova-api', 'nova-conductor', 'nova-scheduler', 'nova-compute'].map((n) => t.daemon(n, t.conf('nova.conf'))),
+    needsRabbit: true,
+    api: { daemon: 'nova-api', url: t.root(layout.ports.nova) },
+  };
+}
+
+/** placement-api is a wsgi_scripts entry point, served by python/serve_wsgi.py. */
+function placementSpec(t: SpecTools): ServiceSpec {
+  const { layout } = t;
+  const serve = t.python('serve_wsgi.py', ['placement-api', String(layout.ports.placement)], 'placement-api');
+  return {
+    name: 'placement',
+    prepare: t.entryPoint('placement-manage', [...t.conf('placement/placement.conf'), 'db', 'sync'], 'placement-setup'),
+    databases: [t.db('placement')],
+    daemons: [{ name: 'placement-api', spec: { ...serve, env: { OS_PLACEMENT_CONFIG_DIR: `${layout.dir}/etc/placement` } } }],
+    needsRabbit: false,
+    api: { daemon: 'placement-api', url: t.root(layout.ports.placement) },
+  };
+}
+
+function cinderSpec(t: SpecTools): ServiceSpec {
+  return {
+    name: 'cinder',
+    prepare: t.entryPoint('cinder-manage', [...t.conf('cinder.conf'), 'db', 'sync'], 'cinder-setup'),
+    databases: [t.db('cinder')],
+    daemons: ['cinder-api', 'cinder-scheduler', 'cinder-volume'].map((n) => t.daemon(n, t.conf('cinder.conf'))),
+    needsRabbit: true,
+    api: { daemon: 'cinder-api', url: t.root(t.layout.ports.cinder) },
+  };
+}
+
+/** neutron's schema is made from its models: its migrations do not run on sqlite. */
+function neutronSpec(t: SpecTools): ServiceSpec {
+  const { layout } = t;
+  const server = t.daemon('neutron-server', t.conf('neutron.conf'));
+  const args = [`${layout.dir}/etc/neutron.conf`, `sqlite:///${t.db('neutron')}`];
+  return {
+    name: 'neutron',
+    prepare: t.python('neutron_prepare.py', args, 'neutron-setup'),
+    databases: [t.db('neutron')],
+    // PYTHONPATH makes the keyform_bindall mechanism driver (python/) visible to ML2
+    daemons: [{ ...server, spec: { ...server.spec, env: { PYTHONPATH: `${LAUNCHER_DIR}/python` } } }],
+    needsRabbit: false,
+    api: { daemon: 'neutron-server', url: t.root(layout.ports.neutron) },
+  };
+}
+
+function glanceSpec(t: SpecTools): ServiceSpec {
+  return {
+    name: 'glance',
+    prepare: t.entryPoint('glance-manage', [...t.conf('glance-api.conf'), 'db_sync'], 'glance-setup'),
+    databases: [t.db('glance')],
+    daemons: [t.daemon('glance-api', t.conf('glance-api.conf'))],
+    needsRabbit: false,
+    api: { daemon: 'glance-api', url: t.root(t.layout.ports.glance) },
+  };
 }
 
 /**
- * The five services of the full stack. Databases are sqlite; neutron's schema is made from
- * its models (its migrations do not run on sqlite); nova's four nova-manage steps run in
- * one interpreter. Every daemon logs to DIR/log/NAME.log.
+ * The five services of the full stack, with sqlite databases; every daemon logs to
+ * DIR/log/NAME.log. In the order their databases are made: nova's is the slowest and on
+ * the critical path (nova-compute must register before the stack is ready).
  */
 export function serviceSpecs(layout: ServiceLayout): ServiceSpec[] {
-  const { dir, ports } = layout;
-  const conf = (name: string) => ['--config-file', `${dir}/etc/${name}`];
-  const db = (name: string) => `${dir}/data/${name}.db`;
-  const python = (script: string, args: readonly string[], log: string): CommandSpec => ({
-    command: SYSTEM_PYTHON, args: [pythonHelper(script), ...args], cwd: dir, logFile: `${dir}/log/${log}.log`,
-  });
-  const daemon = (name: string, args: readonly string[], env?: Record<string, string>) => ({
-    name, spec: entryPoint(name, args, dir, name, env),
-  });
-  const placementEnv = { OS_PLACEMENT_CONFIG_DIR: `${dir}/etc/placement` };
-  // in the order their databases are made: nova's is the slowest and on the critical path
-  return [
-    {
-      name: 'nova',
-      prepare: python(
-        'nova_prepare.py',
-        [`${dir}/etc/nova.conf`, `sqlite:///${db('nova_cell0')}`, `sqlite:///${db('nova')}`, layout.rabbitUrl],
-        'nova-setup',
-      ),
-      databases: [db('nova_api'), db('nova'), db('nova_cell0')],
-      daemons: ['nova-api', 'nova-conductor', 'nova-scheduler', 'nova-compute'].map((n) => daemon(n, conf('nova.conf'))),
-      needsRabbit: true,
-      api: { daemon: 'nova-api', url: `http://127.0.0.1:${ports.nova}/` },
-    },
-    {
-      name: 'placement',
-      prepare: entryPoint('placement-manage', [...conf('placement/placement.conf'), 'db', 'sync'], dir, 'placement-setup'),
-      databases: [db('placement')],
-      daemons: [{ name: 'placement-api', spec: { ...python('serve_wsgi.py', ['placement-api', String(ports.placement)], 'placement-api'), env: placementEnv } }],
-      needsRabbit: false,
-      api: { daemon: 'placement-api', url: `http://127.0.0.1:${ports.placement}/` },
-    },
-    {
-      name: 'cinder',
-      prepare: entryPoint('cinder-manage', [...conf('cinder.conf'), 'db', 'sync'], dir, 'cinder-setup'),
-      databases: [db('cinder')],
-      daemons: ['cinder-api', 'cinder-scheduler', 'cinder-volume'].map((n) => daemon(n, conf('cinder.conf'))),
-      needsRabbit: true,
-      api: { daemon: 'cinder-api', url: `http://127.0.0.1:${ports.cinder}/` },
-    },
-    {
-      name: 'neutron',
-      prepare: python('neutron_prepare.py', [`${dir}/etc/neutron.conf`, `sqlite:///${db('neutron')}`], 'neutron-setup'),
-      databases: [db('neutron')],
-      // PYTHONPATH makes the keyform_bindall mechanism driver (python/) visible to ML2
-      daemons: [daemon('neutron-server', conf('neutron.conf'), { PYTHONPATH: `${LAUNCHER_DIR}/python` })],
-      needsRabbit: false,
-      api: { daemon: 'neutron-server', url: `http://127.0.0.1:${ports.neutron}/` },
-    },
-    {
-      name: 'glance',
-      prepare: entryPoint('glance-manage', [...conf('glance-api.conf'), 'db_sync'], dir, 'glance-setup'),
-      databases: [db('glance')],
-      daemons: [daemon('glance-api', conf('glance-api.conf'))],
-      needsRabbit: false,
-      api: { daemon: 'glance-api', url: `http://127.0.0.1:${ports.glance}/` },
-    },
-  ];
+  const tools = specTools(layout);
+  return [novaSpec, placementSpec, cinderSpec, neutronSpec, glanceSpec].map((spec) => spec(tools));
 }
 
 /**
@@ -215,8 +259,7 @@ export function startServiceDaemons(
 }
 
 /** Maps the compute host into cell1 so the scheduler can pick it. */
-export function discoverComputeHosts(dir: string): ResultAsync<void, LauncherError> {
-  return runCommand(
-    entryPoint('nova-manage', ['--config-file', `${dir}/etc/nova.conf`, 'cell_v2', 'discover_hosts'], dir, 'nova-discover-hosts'),
-  );
+export function discoverComputeHosts(layout: ServiceLayout): ResultAsync<void, LauncherError> {
+  const t = specTools(layout);
+  return runCommand(t.entryPoint('nova-manage', [...t.conf('nova.conf'), 'cell_v2', 'discover_hosts'], 'nova-discover-hosts'));
 }

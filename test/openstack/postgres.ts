@@ -1,9 +1,8 @@
 import { chmodSync, chownSync, existsSync, readFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
 import pg from 'pg';
-import { ResultAsync, errAsync, okAsync } from 'neverthrow';
+import { type Result, ResultAsync, errAsync, ok, okAsync } from 'neverthrow';
 import { type LauncherError, commandFailed, missingPackages } from './launcher-error.ts';
-import { type CommandSpec, processStartTicks, runCommand } from './processes.ts';
+import { type SystemUser, processStartTicks, runCommand, systemUser } from './processes.ts';
 import { fsCall, makeDirs } from './stack-files.ts';
 
 /** The PostgreSQL 15 binaries of Debian 12's postgresql-15. */
@@ -26,30 +25,24 @@ export interface PostgresInstance {
 
 const asRoot = () => process.getuid?.() === 0;
 
-/** initdb refuses to run as root: as root, every PostgreSQL command runs as user `postgres`. */
-function asPostgres(spec: CommandSpec): CommandSpec {
-  if (!asRoot()) return spec;
-  return { ...spec, command: 'runuser', args: ['-u', 'postgres', '--', spec.command, ...spec.args] };
+/**
+ * initdb refuses to run as root: as root, every PostgreSQL command runs as user `postgres`,
+ * which then owns DIR/postgres (DIR itself must be traversable by it).
+ */
+function serverUser(): Result<SystemUser | undefined, LauncherError> {
+  return asRoot() ? systemUser('postgres') : ok(undefined);
 }
 
-function postgresIds(): { uid: number; gid: number } {
-  const id = (flag: string) => Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout.trim());
-  return { uid: id('-u'), gid: id('-g') };
-}
-
-/** DIR/postgres, owned by `postgres`; DIR itself must be traversable by that user. */
-function prepareDirs(dir: string): ResultAsync<string, LauncherError> {
+function prepareDirs(dir: string, user: SystemUser | undefined): Result<string, LauncherError> {
   const home = `${dir}/postgres`;
-  const made = makeDirs([home, `${home}/run`], 0o700)
+  return makeDirs([home, `${home}/run`], 0o700)
     .andThen(() => fsCall(dir, () => chmodSync(dir, 0o755)))
     .andThen(() =>
       fsCall(home, () => {
-        if (!asRoot()) return;
-        const { uid, gid } = postgresIds();
-        for (const p of [home, `${home}/run`]) chownSync(p, uid, gid);
+        if (user !== undefined) for (const p of [home, `${home}/run`]) chownSync(p, user.uid, user.gid);
       }),
-    );
-  return made.isErr() ? errAsync(made.error) : okAsync(home);
+    )
+    .map(() => home);
 }
 
 function readPostmaster(dataDir: string, logFile: string): ResultAsync<{ pid: number; startTicks: number }, LauncherError> {
@@ -80,37 +73,42 @@ function createDatabase(url: string): ResultAsync<void, LauncherError> {
  */
 export function startPostgres(dir: string, port: number): ResultAsync<PostgresInstance, LauncherError> {
   if (!existsSync(`${POSTGRES_BIN}/pg_ctl`)) return errAsync(missingPackages('full', ['postgresql-15']));
+  const user = serverUser();
+  if (user.isErr()) return errAsync(user.error);
+  const home = prepareDirs(dir, user.value);
+  if (home.isErr()) return errAsync(home.error);
   const setupLog = `${dir}/log/postgres-setup.log`;
   const url = `postgres://postgres@127.0.0.1:${port}/${POSTGRES_DATABASE}`;
-  return prepareDirs(dir).andThen((home) => {
-    const dataDir = `${home}/data`;
-    const logFile = `${home}/postgres.log`;
-    const serverOptions = [
-      `-c port=${port}`,
-      "-c listen_addresses='127.0.0.1'",
-      `-c unix_socket_directories='${home}/run'`,
-      '-c fsync=off -c synchronous_commit=off -c full_page_writes=off',
-    ].join(' ');
-    const initdb = ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--no-locale', '-E', 'UTF8', '--no-sync'];
-    const start = ['-D', dataDir, '-l', logFile, '-o', serverOptions, '-w', '-t', '60', 'start'];
-    const pgCtl = (args: string[]) => runCommand(asPostgres({ command: `${POSTGRES_BIN}/pg_ctl`, args, logFile: setupLog, cwd: home }));
-    const ready = () =>
-      createDatabase(url)
-        .andThen(() => readPostmaster(dataDir, logFile))
-        .map((postmaster): PostgresInstance => ({ dataDir, port, url, logFile, ...postmaster }))
-        // a server that started but is unusable is stopped again, not left behind
-        .orElse((e) => pgCtl(['-D', dataDir, '-m', 'immediate', 'stop']).andThen(() => errAsync(e)));
-    return runCommand(asPostgres({ command: `${POSTGRES_BIN}/initdb`, args: initdb, logFile: setupLog, cwd: home }))
-      .andThen(() => pgCtl(start))
-      .andThen(ready);
-  });
+  const dataDir = `${home.value}/data`;
+  const logFile = `${home.value}/postgres.log`;
+  const asServer = (tool: string, args: string[]) =>
+    runCommand({ command: `${POSTGRES_BIN}/${tool}`, args, logFile: setupLog, cwd: home.value, user: user.value });
+  const serverOptions = [
+    `-c port=${port}`,
+    "-c listen_addresses='127.0.0.1'",
+    `-c unix_socket_directories='${home.value}/run'`,
+    '-c fsync=off -c synchronous_commit=off -c full_page_writes=off',
+  ].join(' ');
+  const initdb = ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--no-locale', '-E', 'UTF8', '--no-sync'];
+  const start = ['-D', dataDir, '-l', logFile, '-o', serverOptions, '-w', '-t', '60', 'start'];
+  const ready = () =>
+    createDatabase(url)
+      .andThen(() => readPostmaster(dataDir, logFile))
+      .map((postmaster): PostgresInstance => ({ dataDir, port, url, logFile, ...postmaster }))
+      // a server that started but is unusable is stopped again, not left behind
+      .orElse((e) => asServer('pg_ctl', ['-D', dataDir, '-m', 'immediate', 'stop']).andThen(() => errAsync(e)));
+  return asServer('initdb', initdb)
+    .andThen(() => asServer('pg_ctl', start))
+    .andThen(ready);
 }
 
 /** Stops the instance with `pg_ctl stop -m fast` (rolls back open transactions, no wait for clients). */
 export function stopPostgres(instance: PostgresInstance, logFile: string): ResultAsync<void, LauncherError> {
   if (processStartTicks(instance.pid) !== instance.startTicks) return okAsync(undefined);
+  const user = serverUser();
+  if (user.isErr()) return errAsync(user.error);
   const args = ['-D', instance.dataDir, '-m', 'fast', '-w', '-t', '60', 'stop'];
-  return runCommand(asPostgres({ command: `${POSTGRES_BIN}/pg_ctl`, args, logFile, cwd: '/' }));
+  return runCommand({ command: `${POSTGRES_BIN}/pg_ctl`, args, logFile, cwd: '/', user: user.value });
 }
 
 /** Whether the instance accepts a connection to its database. */

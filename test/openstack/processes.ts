@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync, readdirSync } from 'node:fs';
 import { ResultAsync, err, errAsync, ok, okAsync, type Result } from 'neverthrow';
-import { type LauncherError, commandFailed, fileSystem } from './launcher-error.ts';
+import { type LauncherError, commandFailed, fileSystem, missingPackages } from './launcher-error.ts';
 
 /**
  * A long-running process the launcher started, as recorded in the stack's state file.
@@ -29,10 +29,43 @@ export interface CommandSpec {
   readonly logFile: string;
   /** Ends a command (runCommand only) once aborted. */
   readonly signal?: AbortSignal;
+  /** Run as this user instead of the launcher's (which must then be root). */
+  readonly user?: SystemUser;
+}
+
+/** A local account, e.g. `rabbitmq` or `postgres`, that some daemons must run as. */
+export interface SystemUser {
+  readonly name: string;
+  readonly uid: number;
+  readonly gid: number;
 }
 
 /** The one Python that sees Debian's OpenStack packages (a pyenv `python3` on PATH does not). */
 export const SYSTEM_PYTHON = '/usr/bin/python3';
+
+/** Looks up a local account in /etc/passwd (created by the rabbitmq-server / postgresql packages). */
+export function systemUser(name: string): Result<SystemUser, LauncherError> {
+  const read = (() => {
+    try {
+      return readFileSync('/etc/passwd', 'utf8');
+    } catch {
+      return '';
+    }
+  })();
+  const fields = read.split('\n').find((line) => line.startsWith(`${name}:`))?.split(':');
+  if (fields === undefined) return err(missingPackages('full', [`the system user ${name}`]));
+  return ok({ name, uid: Number(fields[2]), gid: Number(fields[3]) });
+}
+
+/** Spawn options shared by commands and daemons. */
+function spawnOptions(spec: CommandSpec, logFd: number) {
+  return {
+    cwd: spec.cwd,
+    env: { ...process.env, ...spec.env },
+    stdio: ['ignore', logFd, logFd] as ['ignore', number, number],
+    ...(spec.user === undefined ? {} : { uid: spec.user.uid, gid: spec.user.gid }),
+  };
+}
 
 /** Start ticks of a live (non-zombie) process, or undefined when there is none. */
 export function processStartTicks(pid: number): number | undefined {
@@ -72,12 +105,7 @@ export function runCommand(spec: CommandSpec): ResultAsync<void, LauncherError> 
   const fd = openLog(spec.logFile);
   if (fd.isErr()) return errAsync(fd.error);
   const exit = new Promise<string | undefined>((resolve) => {
-    const child = spawn(spec.command, [...spec.args], {
-      cwd: spec.cwd,
-      env: { ...process.env, ...spec.env },
-      stdio: ['ignore', fd.value, fd.value],
-      signal: spec.signal,
-    });
+    const child = spawn(spec.command, [...spec.args], { ...spawnOptions(spec, fd.value), signal: spec.signal });
     child.once('error', (e) => resolve(e.message));
     child.once('exit', (code, signal) => resolve(code === 0 ? undefined : `exit ${code ?? signal}`));
   }).finally(() => closeSync(fd.value));
@@ -94,12 +122,7 @@ export function startDaemon(name: string, spec: CommandSpec): Result<TrackedProc
   const fd = openLog(spec.logFile);
   if (fd.isErr()) return err(fd.error);
   try {
-    const child = spawn(spec.command, [...spec.args], {
-      cwd: spec.cwd,
-      env: { ...process.env, ...spec.env },
-      stdio: ['ignore', fd.value, fd.value],
-      detached: true,
-    });
+    const child = spawn(spec.command, [...spec.args], { ...spawnOptions(spec, fd.value), detached: true });
     child.unref();
     const startTicks = child.pid === undefined ? undefined : processStartTicks(child.pid);
     if (child.pid === undefined || startTicks === undefined) {

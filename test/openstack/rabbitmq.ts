@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync } from 'node:fs';
 import { Result, ResultAsync, errAsync } from 'neverthrow';
 import type { LauncherError } from './launcher-error.ts';
-import { type TrackedProcess, runCommand, startDaemon, stopProcessGroups } from './processes.ts';
+import { type SystemUser, type TrackedProcess, runCommand, startDaemon, stopProcessGroups, systemUser } from './processes.ts';
 import { tcpAccepts, waitUntilReady } from './readiness.ts';
 import { fsCall, makeDirs, writeStackFile } from './stack-files.ts';
 
@@ -57,42 +57,37 @@ function epmdNames(): string | undefined {
  * a mkdtemp folder is 0700, and rabbit then dies with
  * `failed_to_create_feature_flags_file_directory` (and nova waits forever).
  */
-function prepareDirs(options: RabbitOptions): Result<void, LauncherError> {
+function prepareDirs(options: RabbitOptions, user: SystemUser): Result<void, LauncherError> {
   const base = `${options.dir}/data/rabbit`;
-  const logDir = `${options.dir}/log/rabbit`;
-  const owned = [base, `${base}/mnesia`, logDir];
-  return makeDirs([options.dir, `${options.dir}/data`, `${options.dir}/log`, ...owned])
+  const owned = [base, `${base}/mnesia`, `${options.dir}/log/rabbit`, `${base}/enabled_plugins`];
+  return makeDirs([options.dir, `${options.dir}/data`, `${options.dir}/log`, ...owned.slice(0, 3)])
     .andThen(() => fsCall(options.dir, () => chmodSync(options.dir, 0o755)))
     .andThen(() => writeStackFile(`${base}/enabled_plugins`, '[].\n'))
-    .andThen(() =>
-      Result.combine(
-        [...owned, `${base}/enabled_plugins`].map((p) => fsCall(p, () => chownSync(p, rabbitUid(), rabbitGid()))),
-      ),
-    )
+    .andThen(() => Result.combine(owned.map((p) => fsCall(p, () => chownSync(p, user.uid, user.gid)))))
     .map(() => undefined);
 }
 
-function idOf(flag: '-u' | '-g'): number {
-  const res = spawnSync('id', [flag, 'rabbitmq'], { encoding: 'utf8' });
-  return Number(res.stdout.trim());
-}
-const rabbitUid = () => idOf('-u');
-const rabbitGid = () => idOf('-g');
+/** rabbitmq's own scripts (not Debian's /usr/sbin wrappers, which `su` into a new session). */
+const RABBIT_BIN = '/usr/lib/rabbitmq/bin';
 
 /**
  * Starts the node (the Debian wrapper switches to user `rabbitmq`) and resolves once its
  * AMQP port accepts connections (~10 s).
  */
 export function startRabbit(options: RabbitOptions): ResultAsync<RabbitNode, LauncherError> {
-  const dirs = prepareDirs(options);
+  const user = systemUser('rabbitmq');
+  if (user.isErr()) return errAsync(user.error);
+  const dirs = prepareDirs(options, user.value);
   if (dirs.isErr()) return errAsync(dirs.error);
   const startedEpmd = epmdNames() === undefined;
+  // started as user rabbitmq directly, so the whole broker stays in its process group
   const started = startDaemon('rabbitmq', {
-    command: '/usr/sbin/rabbitmq-server',
+    command: `${RABBIT_BIN}/rabbitmq-server`,
     args: [],
     env: rabbitEnv(options),
-    cwd: options.dir,
-    logFile: `${options.dir}/log/rabbit.out`,
+    cwd: `${options.dir}/data/rabbit`,
+    logFile: `${options.dir}/log/rabbitmq.log`,
+    user: user.value,
   });
   if (started.isErr()) return errAsync(started.error);
   const proc = started.value;
@@ -108,26 +103,21 @@ export function startRabbit(options: RabbitOptions): ResultAsync<RabbitNode, Lau
     .orElse((e) => ResultAsync.fromSafePromise(stopProcessGroups([proc])).andThen(() => errAsync(e)));
 }
 
-/** Whether the node answers `rabbitmqctl status` (slow: an Erlang VM per call). */
-export function rabbitAnswers(node: string): boolean {
-  const res = spawnSync('/usr/sbin/rabbitmqctl', ['-q', '-n', node, 'status'], {
-    env: { ...process.env, HOME: '/var/lib/rabbitmq' },
-    timeout: 30_000,
-    stdio: 'ignore',
-  });
-  return res.status === 0;
-}
-
 /**
  * Stops the node with `rabbitmqctl stop`; then ends epmd only if this node started it and no
  * other Erlang node (another stack's, the system broker) still uses it.
  */
 export function stopRabbit(rabbit: RabbitNode, logFile: string): ResultAsync<void, LauncherError> {
+  const user = systemUser('rabbitmq');
+  if (user.isErr()) return errAsync(user.error);
   return runCommand({
-    command: '/usr/sbin/rabbitmqctl',
+    command: `${RABBIT_BIN}/rabbitmqctl`,
     args: ['-q', '-n', rabbit.node, 'stop'],
+    // the Erlang cookie of user rabbitmq, which the node was started with
     env: { HOME: '/var/lib/rabbitmq' },
+    cwd: '/var/lib/rabbitmq',
     logFile,
+    user: user.value,
   }).map(() => {
     if (!rabbit.startedEpmd) return;
     const names = epmdNames();

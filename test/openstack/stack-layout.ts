@@ -8,35 +8,55 @@ export type StackKind = 'keystone' | 'full';
 /** Every stack kind, in the order `status` reports them. */
 export const STACK_KINDS: readonly StackKind[] = ['keystone', 'full'];
 
+function envPort(name: string, fallback: number): number {
+  const value = Number(process.env[name]);
+  return Number.isInteger(value) && value > 0 && value < 65536 ? value : fallback;
+}
+
 /**
- * The fixed port of the shared keystone-only stack. The full stack lives at 26000+, so both
- * kinds can run at once; both stay below Linux's ephemeral range (32768+), where outgoing
+ * The port of the shared keystone-only stack. The full stack lives at 26000+, so both kinds
+ * can run at once; both stay below Linux's ephemeral range (32768+), where outgoing
  * connections would otherwise take them at random.
+ * @default 25000 (KEYFORM_TEST_KEYSTONE_PORT overrides it)
  */
-export const KEYSTONE_STACK_PORTS = { keystone: 25000 } as const;
+export function keystoneStackPort(): number {
+  return envPort('KEYFORM_TEST_KEYSTONE_PORT', 25000);
+}
 
-/** The ports of the full stack, one block from 26000. */
-export const FULL_STACK_PORTS = {
-  keystone: 26000,
-  nova: 26001,
-  placement: 26002,
-  neutron: 26003,
-  cinder: 26004,
-  glance: 26005,
-  rabbit: 26006,
-  rabbitDist: 26007,
-  postgres: 26008,
-} as const;
+/** The ports of a full stack: one block of nine from its base. */
+export interface FullStackPorts {
+  readonly keystone: number;
+  readonly nova: number;
+  readonly placement: number;
+  readonly neutron: number;
+  readonly cinder: number;
+  readonly glance: number;
+  readonly rabbit: number;
+  /** Erlang distribution (rabbitmqctl talks to the node there). */
+  readonly rabbitDist: number;
+  readonly postgres: number;
+}
 
-export type FullStackPorts = typeof FULL_STACK_PORTS;
+/**
+ * The full stack's ports.
+ * @default base 26000 (KEYFORM_TEST_FULL_PORT_BASE overrides it)
+ */
+export function fullStackPorts(base = envPort('KEYFORM_TEST_FULL_PORT_BASE', 26000)): FullStackPorts {
+  return {
+    keystone: base,
+    nova: base + 1,
+    placement: base + 2,
+    neutron: base + 3,
+    cinder: base + 4,
+    glance: base + 5,
+    rabbit: base + 6,
+    rabbitDist: base + 7,
+    postgres: base + 8,
+  };
+}
 
 /** Extra Keystones started by tests (e.g. with `list_limit`) take the first free port here. */
 export const EXTRA_KEYSTONE_PORT_RANGE = { first: 25001, last: 25099 } as const;
-
-/** The port layout of a stack kind. */
-export function stackPorts(kind: StackKind): Readonly<Record<string, number>> {
-  return kind === 'keystone' ? KEYSTONE_STACK_PORTS : FULL_STACK_PORTS;
-}
 
 /** Whether nothing listens on 127.0.0.1:`port` (by binding it for a moment). */
 export function portIsFree(port: number): Promise<boolean> {

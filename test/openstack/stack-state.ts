@@ -57,8 +57,12 @@ export function readState(kind: StackKind): Result<StackState | undefined, Launc
     return err(stateFileInvalid(path, cause instanceof Error ? cause.message : String(cause)));
   }
   const state = parsed as Partial<StackState>;
-  if (state.version !== STATE_VERSION) return err(stateFileInvalid(path, `version ${String(state.version)}, expected ${STATE_VERSION}`));
-  if (state.stack?.kind !== kind) return err(stateFileInvalid(path, `it records a '${String(state.stack?.kind)}' stack`));
+  if (state.version !== STATE_VERSION) {
+    return err(stateFileInvalid(path, `version ${String(state.version)}, expected ${STATE_VERSION}`));
+  }
+  if (state.stack?.kind !== kind) {
+    return err(stateFileInvalid(path, `it records a '${String(state.stack?.kind)}' stack`));
+  }
   return ok(state as StackState);
 }
 

@@ -89,6 +89,11 @@ function world(x: World): { desired: DesiredState; live: LiveState } {
     if (taken.has(`${domain}/${u.target}`)) return;
     taken.add(`${domain}/${u.target}`);
     unmanaged.push({ kind: 'project', name: u.target, domain, id: `unmanaged-${i}`, tags: u.tags, enabled: true, description: 'by hand', ...(u.foreign ? { ownedByPlatform: 'os-other' } : {}) });
+    // A project lives in a domain that exists: one keyform manages, or one it must not touch.
+    const managedDomain = liveResources.some((r) => r.kind === 'domain' && r.attrs.name === domain);
+    if (domain !== 'default' && !managedDomain && !unmanaged.some((o) => o.kind === 'domain' && o.name === domain)) {
+      unmanaged.push({ kind: 'domain', name: domain, domain: '', id: `unmanaged-domain-${i}` });
+    }
   });
   const adopted = new Set<string>(x.unmanaged.filter((u) => u.adopt).map((u) => u.target));
   const desired = desiredResources.map((r) => (r.kind === 'project' && adopted.has(r.attrs.name) ? { ...r, adopt: true } : r));

@@ -56,6 +56,8 @@ export interface FaultProxyOptions {
   readonly maxRequests?: number;
   /** The proxy closes after this long. @default 600_000 */
   readonly lifetimeMs?: number;
+  /** Sees every request's method, path and headers (e.g. to learn which tokens a client sent). */
+  readonly onRequest?: (req: { readonly method: string; readonly path: string; readonly headers: Readonly<Record<string, string | string[] | undefined>> }) => void;
 }
 
 /** One request as the proxy saw it. */
@@ -122,6 +124,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
   const server = http.createServer((req, res) => {
     const method = req.method ?? 'GET';
     const path = req.url ?? '/';
+    opts.onRequest?.({ method, path, headers: req.headers });
     const fault = closed ? ({ kind: 'drop' } as const) : pick(method, path);
     const record = (status?: number): void => void events.push({ method, path, fault: fault.kind, ...(status === undefined ? {} : { status }) });
     const body: Buffer[] = [];

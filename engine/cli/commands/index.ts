@@ -3,6 +3,7 @@ import { registerValidate } from './validate.ts';
 import { registerSynth } from './synth.ts';
 import { registerMeter } from './meter.ts';
 import { registerExport } from './export.ts';
+import { registerSnapshot } from './snapshot.ts';
 
 /** Every CLI command, in the order `keyform --help` lists them. One line per command module. */
 export const COMMANDS: readonly RegisterCommand[] = [
@@ -10,4 +11,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerSynth,
   registerMeter,
   registerExport,
+  registerSnapshot,
 ];

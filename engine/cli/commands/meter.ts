@@ -27,9 +27,10 @@ function target(io: CliIO, opts: { config: string; platform?: string; store?: st
   });
 }
 
-function session(io: CliIO, t: MeterTarget): ResultAsync<OpenStackSession, Failure> {
+function session(io: CliIO, t: MeterTarget, verbose: boolean): ResultAsync<OpenStackSession, Failure> {
   const cloud = meteringCloud(t).andThen((name) => loadCloud({ cloud: name, env: io.env, cwd: io.cwd, region: t.region }));
-  return cloud.isErr() ? errAsync(cloud.error) : openSession(cloud.value);
+  if (cloud.isErr()) return errAsync(cloud.error);
+  return openSession(cloud.value, verbose ? { log: (line) => io.stderr(`${line}\n`) } : {});
 }
 
 function summary(o: CollectOutcome): string {
@@ -51,12 +52,12 @@ function withStore<T>(io: CliIO, url: string, fn: (store: MeteringStore) => Resu
   });
 }
 
-async function collect(io: CliIO, state: CliState, opts: { config: string; platform?: string; store?: string; once?: boolean; every?: string; pageSize?: string }) {
+async function collect(io: CliIO, state: CliState, opts: { config: string; platform?: string; store?: string; once?: boolean; every?: string; pageSize?: string; verbose?: boolean }) {
   const every = opts.every === undefined ? undefined : durationSeconds(opts.every);
   if (opts.every !== undefined && every === undefined) return fail(io, state, settingsError(`--every ${JSON.stringify(opts.every)} is not a duration: write e.g. 5m, 1h or 90s.`));
   const pageSize = opts.pageSize === undefined ? undefined : Number(opts.pageSize);
   const run = target(io, opts).andThen((t) =>
-    session(io, t).andThen((s) =>
+    session(io, t, opts.verbose === true).andThen((s) =>
       withStore(io, t.store, (store): ResultAsync<number, Failure> => {
         const base = { platform: t.platform, intervalSeconds: every ?? t.intervalSeconds, ...(pageSize ? { pageSize } : {}), log: (l: string) => io.stderr(`${l}\n`) };
         if (every === undefined) return collectOnce(s, store, base).map((o) => (io.stderr(summary(o)), 1));
@@ -108,6 +109,7 @@ export const registerMeter: RegisterCommand = (program: Command, io, state) => {
     .addOption(new Option('--once', 'one run, then exit (default)').conflicts('every'))
     .option('--every <duration>', 'run every DURATION (e.g. 5m) until SIGTERM or SIGINT')
     .option('--page-size <n>', 'items per page of each list call', '1000')
+    .option('--verbose', 'log every API request (method, URL without secrets, status, time)')
     .action((opts) => collect(io, state, opts));
   common(meter.command('report').description('Usage, charges and statements per workspace for a period.'))
     .requiredOption('--from <date>', 'first UTC day (2026-01-01) or hour (2026-01-01T06:00Z)')

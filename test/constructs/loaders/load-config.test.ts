@@ -10,7 +10,7 @@ describe('loadConfig', () => {
   it('synthesizes the HCL, YAML, JSON and TypeScript examples to identical JSON', async () => {
     // GIVEN the same example config in four formats
     // WHEN each is loaded and synthesized
-    const [hcl, yaml, json, ts] = await Promise.all(['hcl', 'yaml', 'json', 'ts'].map((f) => synthJson(`examples/${f}`)));
+    const [hcl = '', yaml, json, ts] = await Promise.all(['hcl', 'yaml', 'json', 'ts'].map((f) => synthJson(`examples/${f}`)));
     // THEN the bytes are the same, and the example has what it promises
     expect(yaml).toBe(hcl);
     expect(json).toBe(hcl);

@@ -73,9 +73,9 @@ describe('synth determinism', () => {
         expect(a.isOk()).toBe(true);
         expect(b._unsafeUnwrap()).toBe(a._unsafeUnwrap());
       }),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
-  });
+  }, 120_000);
 
   it('sorts every platform’s resources by address, with no address twice', () => {
     fc.assert(
@@ -90,5 +90,5 @@ describe('synth determinism', () => {
       }),
       { numRuns: 100 },
     );
-  });
+  }, 120_000);
 });

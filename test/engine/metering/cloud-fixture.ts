@@ -69,10 +69,12 @@ export class CloudFixture {
 
   private status(project: string, service: string, path: string, key: string): Promise<string | 'gone'> {
     return this.as(project).then(async (s) => {
-      const res = await fetch(`${s.endpoints[service]}${path}`, { headers: { 'x-auth-token': s.token, ...NOVA } });
+      const res = await fetch(`${s.endpoints[service]}${path}`, { headers: { 'x-auth-token': s.token, ...(service === 'compute' ? NOVA : {}) } });
       if (res.status === 404) return 'gone';
-      const body = (await res.json()) as Record<string, { status: string }>;
-      return body[key]!.status;
+      const body = (await res.json()) as Record<string, { status: string } | undefined>;
+      const item = body[key];
+      if (!item) throw new Error(`GET ${service}${path} → ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
+      return item.status;
     });
   }
 
@@ -137,7 +139,8 @@ export class CloudFixture {
   /** An external network for floating IPs, made by admin. */
   async externalNetwork(): Promise<string> {
     const { network } = await this.call<{ network: { id: string } }>(undefined, 'POST', 'network', '/v2.0/networks', {
-      network: { name: `meter-public-${this.tag}`, 'router:external': true, 'provider:network_type': 'flat', 'provider:physical_network': `meter${this.tag}` },
+      // vxlan, not flat: the stack's one flat physical network may already carry another test's network
+      network: { name: `meter-public-${this.tag}`, 'router:external': true },
     });
     this.cleanups.push(() => this.call(undefined, 'DELETE', 'network', `/v2.0/networks/${network.id}`));
     await this.call(undefined, 'POST', 'network', '/v2.0/subnets', { subnet: { network_id: network.id, cidr: '198.51.100.0/24', ip_version: 4, enable_dhcp: false } });
@@ -156,17 +159,25 @@ export class CloudFixture {
     return router.id;
   }
 
-  /** A load balancer in `project` (noop provider: it stays PENDING_CREATE). */
-  async loadBalancer(project: string): Promise<string> {
-    const subnet = '7a3b1d9e-0000-4000-8000-000000000001';
-    const { loadbalancer } = await this.call<{ loadbalancer: { id: string } }>(undefined, 'POST', 'load-balancer', '/v2/lbaas/loadbalancers', { loadbalancer: { name: `meter-${this.tag}`, vip_subnet_id: subnet, project_id: project } });
-    return loadbalancer.id;
+  /**
+   * A load balancer in `project` on the Octavia API at `url` (noop provider: it stays
+   * PENDING_CREATE; the noop network driver accepts any VIP subnet id).
+   */
+  async loadBalancer(url: string, project: string): Promise<string> {
+    const { token } = await this.as();
+    const res = await fetch(`${url}/v2/lbaas/loadbalancers`, {
+      method: 'POST',
+      headers: { 'x-auth-token': token, 'content-type': 'application/json' },
+      body: JSON.stringify({ loadbalancer: { name: `meter-${this.tag}`, vip_subnet_id: '7a3b1d9e-0000-4000-8000-000000000001', project_id: project } }),
+    });
+    if (!res.ok) throw new Error(`POST load balancer → ${res.status} ${await res.text()}`);
+    return ((await res.json()) as { loadbalancer: { id: string } }).loadbalancer.id;
   }
 
   /** Deletes and waits until the API answers 404 (`key` given: poll it). */
   async delete(project: string | undefined, service: string, path: string, key?: string): Promise<void> {
     const s = await this.as(project);
-    const res = await fetch(`${s.endpoints[service]}${path}`, { method: 'DELETE', headers: { 'x-auth-token': s.token, ...NOVA } });
+    const res = await fetch(`${s.endpoints[service]}${path}`, { method: 'DELETE', headers: { 'x-auth-token': s.token, ...(service === 'compute' ? NOVA : {}) } });
     if (!res.ok && res.status !== 404) throw new Error(`DELETE ${service}${path} → ${res.status} ${await res.text()}`);
     if (key && project) await this.waitFor(`${path} gone`, async () => (await this.status(project, service, path, key)) === 'gone');
   }

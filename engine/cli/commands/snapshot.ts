@@ -1,0 +1,66 @@
+import { Option } from 'commander';
+import { ResultAsync, errAsync, type Result } from 'neverthrow';
+import { canonicalJson, renderConfigError, type ConfigError, type DesiredState, type PlatformSettings } from '../../../constructs/index.ts';
+import type { OpenStackError } from '../../openstack/index.ts';
+import { openPlatformSessions, snapshot, type SnapshotError, type SnapshotResult } from '../../snapshot/index.ts';
+import { EXIT, type CliIO } from '../io.ts';
+import type { RegisterCommand } from '../main.ts';
+import { loadDesired } from '../config.ts';
+
+type Failure = ConfigError | OpenStackError | SnapshotError | { readonly kind: 'PlatformChoice'; readonly message: string };
+
+/** The platform `--platform` names, or the only one; every bound euid of its desired state. */
+function choose(platforms: readonly DesiredState[], settings: Readonly<Record<string, PlatformSettings>>, wanted: string | undefined): { settings: PlatformSettings; euids: string[] } | Failure {
+  const ids = platforms.map((p) => p.platform);
+  const id = wanted ?? (ids.length === 1 ? ids[0] : undefined);
+  const chosen = id === undefined ? undefined : settings[id];
+  if (!chosen) {
+    const why = wanted ? `There is no platform ${JSON.stringify(wanted)}` : ids.length === 0 ? 'The config declares no platform' : 'The config declares several platforms';
+    return { kind: 'PlatformChoice', message: `${why}. Pass --platform with one of: ${ids.join(', ') || '(none)'}.` };
+  }
+  const desired = platforms.find((p) => p.platform === chosen.id);
+  const euids = [...new Set(desired?.resources.flatMap((r) => (r.kind === 'membership' ? [r.key.euid] : [])) ?? [])].sort();
+  return { settings: chosen, euids };
+}
+
+function run(io: CliIO, opts: { config: string; platform?: string }): ResultAsync<{ platform: string; result: SnapshotResult }, Failure> {
+  return loadDesired(opts.config, io).andThen(({ output }) => {
+    const c = choose(output.platforms, output.settings, opts.platform);
+    if ('kind' in c) return errAsync<{ platform: string; result: SnapshotResult }, Failure>(c);
+    return openPlatformSessions(c.settings, { env: io.env, cwd: io.cwd }).andThen((ss) => {
+      const read = async (): Promise<Result<SnapshotResult, SnapshotError>> => {
+        const r = await snapshot(ss.session, c.settings, { euids: c.euids, ...(ss.limitsSession ? { limitsSession: ss.limitsSession } : {}) });
+        ss.close();
+        return r;
+      };
+      return new ResultAsync(read()).map((result) => ({ platform: c.settings.id, result }));
+    });
+  });
+}
+
+/**
+ * `keyform snapshot [--config PATH] [--platform ID] [--format json]`: reads what the platform
+ * looks like in Keystone now (its own objects, look-alikes it does not own, and the users,
+ * roles and domains a plan resolves) and prints it as canonical JSON on stdout; the number of
+ * API calls and the time taken go to stderr. Exit 1 on any error, with nothing on stdout.
+ */
+export const registerSnapshot: RegisterCommand = (program, io, state) => {
+  program
+    .command('snapshot')
+    .description("Print the platform's live state in Keystone (managed objects, unmanaged look-alikes, users, roles, domains) as JSON.")
+    .option('--config <path>', 'config file or folder', './keyform')
+    .option('--platform <id>', 'the platform to read (needed when the config has several)')
+    .addOption(new Option('--format <format>', 'output format').choices(['json']).default('json'))
+    .action(async (opts: { config: string; platform?: string }) => {
+      const r = await run(io, opts);
+      if (r.isErr()) {
+        io.stderr(r.error.kind === 'ConfigError' ? renderConfigError(r.error) : `keyform snapshot: ${r.error.message}\n`);
+        state.exitCode = EXIT.error;
+        return;
+      }
+      const { live, calls, ms } = r.value.result;
+      io.stdout(`${canonicalJson(live)}\n`);
+      io.stderr(`Snapshot of platform ${r.value.platform}: ${live.resources.length} managed resources, ${live.unmanaged.length} unmanaged objects; ${calls} API calls in ${ms} ms.\n`);
+      state.exitCode = EXIT.ok;
+    });
+};

@@ -1,0 +1,36 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../../../engine/cli/main.ts';
+import { openSqliteStore } from '../../../../engine/metering/store/sqlite-store.ts';
+import { testStack } from '../../../openstack/stack.ts';
+import { meterConfig } from '../meter-config.ts';
+
+describe('keyform meter collect with an account that sees only its own project', () => {
+  it('fails with exit 1, names the policy rules to change, and stores nothing', async () => {
+    // GIVEN the stack's `auditor`: reader on project admin only (Zed's defaults: 403 from nova
+    // and keystone, cinder and neutron silently list only its own project)
+    const stack = testStack();
+    const dir = meterConfig('auditor');
+    const out: string[] = [];
+    const io = { stdout: (t: string) => out.push(t), stderr: (t: string) => out.push(t), isTTY: false, env: { ...process.env, OS_CLIENT_CONFIG_FILE: stack.cloudsYaml }, cwd: dir };
+    // WHEN it collects once
+    const code = await main(['meter', 'collect', '--once', '--config', dir], io);
+    // THEN the exit code is 1 and the message names each confined service and its rules
+    const text = out.join('');
+    expect(code).toBe(1);
+    expect(text).toContain('sees only part of the cloud');
+    expect(text).toContain('compute: GET /servers/detail?all_tenants=1 answered 403');
+    expect(text).toContain('os_compute_api:servers:detail:get_all_tenants');
+    expect(text).toMatch(/volumev3: .*context_is_admin/);
+    expect(text).toMatch(/network: .*get_floatingip/);
+    expect(text).toContain('identity:list_projects');
+    // AND the store holds no run and no sample
+    const file = join(dir, 'meter.db');
+    expect(existsSync(file)).toBe(true);
+    const store = (await openSqliteStore(file))._unsafeUnwrap();
+    expect((await store.runs('os-meter', 0, 4_000_000_000))._unsafeUnwrap()).toEqual([]);
+    expect((await store.projects('os-meter'))._unsafeUnwrap()).toEqual([]);
+    await store.close();
+  });
+});

@@ -1,0 +1,17 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * A fresh config folder metering platform `os-meter` with the clouds.yaml entry `cloud`,
+ * storing samples in FOLDER/meter.db.
+ */
+export function meterConfig(cloud: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'kf-meter-cli-'));
+  writeFileSync(
+    join(dir, 'platform.hcl'),
+    `platform "os-meter" {\n  cloud          = "admin"\n  metering_cloud = "${cloud}"\n  region         = "RegionOne"\n}\n\n` +
+      `metering "os-meter" {\n  interval = "5m"\n  store    = "sqlite://meter.db"\n  prices   = { "floatingip.hour" = 0.005 }\n}\n`,
+  );
+  return dir;
+}

@@ -1,0 +1,257 @@
+import { describe, it, expect } from 'vitest';
+import { address, DELETE_POLICY_TAG, RETIRED_TAG, type Resource } from '../../constructs/model/index.ts';
+import { diff } from '../../plans/index.ts';
+import { actions, desiredState, edit, liveState, PLATFORM, retired, tenant, workspaceDomain } from './fixtures.ts';
+
+const project = (w = 'acme', p = 'webshop') => address('project', [PLATFORM, w, p]);
+const group = (role = 'admin', w = 'acme', p = 'webshop') => address('group', [PLATFORM, w, p, role]);
+const grant = (role = 'admin', w = 'acme', p = 'webshop') => address('assignment', [PLATFORM, w, p, role]);
+const member = (euid: string, role = 'admin', w = 'acme', p = 'webshop') => address('membership', [PLATFORM, w, p, role, euid]);
+const quota = (key: string, w = 'acme', p = 'webshop') => address('quota', [PLATFORM, w, p, key]);
+const domain = (w = 'acme') => address('domain', [PLATFORM, w]);
+
+describe('diff', () => {
+  it('creates a new tenant parent first: project and group, then the grant and the membership', () => {
+    // GIVEN a tenant that is not in Keystone
+    const desired = desiredState(tenant({ members: { alice: ['admin'] }, quotas: { 'compute.cores': 20 } }));
+    // WHEN it is diffed against an empty snapshot in which alice exists
+    const d = diff(desired, liveState([], { users: ['alice'] }));
+    // THEN everything is created, parents before children
+    expect(actions(d.changes)).toEqual([
+      `create ${group()}`,
+      `create ${project()}`,
+      `create ${member('alice')}`,
+      `create ${quota('compute.cores')}`,
+      `create ${grant()}`,
+    ]);
+    expect(d.changes.find((c) => c.address === grant())?.dependsOn).toEqual([group(), project()]);
+  });
+
+  it('updates a renamed project in place and names the changed attribute', () => {
+    // GIVEN a live project whose name the pattern now renders differently
+    const live = liveState(tenant());
+    const desired = desiredState(tenant({ name: 'acme-webshop' }));
+    // WHEN diffed
+    const [c, ...rest] = diff(desired, live).changes;
+    // THEN one update of the same address sets the new name
+    expect(rest).toEqual([]);
+    expect(c).toMatchObject({ action: 'update', address: project(), changed: ['name'], operations: [{ op: 'update', set: { name: 'acme-webshop' } }] });
+  });
+
+  it('removes a member someone added by hand to a keyform group', () => {
+    // GIVEN bob is in the admin group but only alice is bound
+    const live = liveState(tenant({ members: { alice: ['admin'], bob: ['admin'] } }));
+    const desired = desiredState(tenant({ members: { alice: ['admin'] } }));
+    // WHEN diffed
+    const d = diff(desired, live);
+    // THEN bob's membership is deleted and nothing else changes
+    expect(actions(d.changes)).toEqual([`delete ${member('bob')}`]);
+    expect(d.changes[0]!.before?.ids).toEqual({ id: 'membership-os-prod-acme-webshop-admin-bob' });
+  });
+
+  it('plans no membership for a bound user without a Keystone user and says so in a remark', () => {
+    // GIVEN carol is bound with two roles but has never logged in
+    const desired = desiredState(tenant({ roles: { admin: 'member', reader: 'reader' }, members: { carol: ['admin', 'reader'] } }));
+    const live = liveState(tenant({ roles: { admin: 'member', reader: 'reader' } }), { users: [] });
+    // WHEN diffed
+    const d = diff(desired, live);
+    // THEN there is no change and one remark naming who, which tenant and why
+    expect(d.changes).toEqual([]);
+    expect(d.remarks).toEqual([
+      expect.objectContaining({ kind: 'user-not-found', euid: 'carol', tenant: 'acme.webshop', roles: ['admin', 'reader'], addresses: [member('carol'), member('carol', 'reader')] }),
+    ]);
+    expect(d.remarks[0]!.message).toContain('has no Keystone user yet');
+  });
+
+  it('owns the tags under its prefix and leaves every other tag as found', () => {
+    // GIVEN a live project with a foreign tag and an outdated keyform tag
+    const live = liveState(tenant({ tags: { cost_center: 'cc41', old: 'x' }, extraTags: ['owner=ops'] }));
+    const desired = desiredState(tenant({ tags: { cost_center: 'cc42' } }));
+    // WHEN diffed
+    const [c] = diff(desired, live).changes;
+    // THEN the tags are updated to the desired ones plus the foreign one
+    expect(c).toMatchObject({ action: 'update', changed: ['tags'] });
+    expect(c!.after!.attrs).toMatchObject({ tags: ['keyform.managed=os-prod', 'keyform.tenant=acme.webshop', 'kf_cost_center=cc42', 'owner=ops'] });
+  });
+
+  it('retires a removed tenant by default: members, grants and groups go, the project is disabled and tagged, its quotas stay', () => {
+    // GIVEN a live tenant that the configuration no longer has
+    const live = liveState(tenant({ members: { alice: ['admin'] }, quotas: { 'compute.cores': 20 } }));
+    // WHEN diffed against a configuration without it
+    const d = diff(desiredState([]), live);
+    // THEN children go first, the project is retired, not deleted, and the quota is left
+    expect(actions(d.changes)).toEqual([`delete ${member('alice')}`, `delete ${grant()}`, `delete ${group()}`, `update ${project()}`]);
+    const retire = d.changes[3]!;
+    expect(retire.operations).toEqual([{ op: 'update', set: { enabled: false, tags: ['keyform.managed=os-prod', RETIRED_TAG, 'keyform.tenant=acme.webshop'] }, waitsFor: [{ address: grant(), index: 0 }] }]);
+    expect(d.unchanged).toBe(1);
+  });
+
+  it('deletes a removed tenant whose project records the delete policy, disabling it first', () => {
+    // GIVEN a live tenant tagged with the delete policy
+    const live = liveState(tenant({ deletionPolicy: 'delete', quotas: { 'compute.cores': 20 } }));
+    // WHEN diffed against a configuration without it
+    const d = diff(desiredState([]), live);
+    // THEN the grant, group and quota go before the project, which is disabled and then deleted
+    expect(actions(d.changes)).toEqual([`delete ${quota('compute.cores')}`, `delete ${grant()}`, `delete ${group()}`, `delete ${project()}`]);
+    expect(d.changes[3]!.operations.map((o) => o.op)).toEqual(['update', 'delete']);
+    expect(d.changes[3]!.before?.attrs).toMatchObject({ tags: expect.arrayContaining([DELETE_POLICY_TAG]) });
+  });
+
+  it('brings a retired project back when its tenant returns', () => {
+    // GIVEN a retired project of a tenant that is in the configuration again
+    const live = liveState(retired(tenant({ roles: {} })));
+    const desired = desiredState(tenant());
+    // WHEN diffed
+    const d = diff(desired, live);
+    // THEN the project is re-enabled without keyform.retired, and its group and grant are created again
+    expect(actions(d.changes)).toEqual([`create ${group()}`, `update ${project()}`, `create ${grant()}`]);
+    expect(d.changes[1]).toMatchObject({ changed: ['enabled', 'tags'], reason: expect.stringContaining('re-enabled') });
+    expect(d.changes[1]!.after!.attrs).toMatchObject({ enabled: true, tags: ['keyform.managed=os-prod', 'keyform.tenant=acme.webshop'] });
+  });
+
+  it('deletes a workspace domain with its last project, after the project', () => {
+    // GIVEN a workspace domain whose only tenant is removed with the delete policy
+    const live = liveState([workspaceDomain(), ...tenant({ ownDomain: true, deletionPolicy: 'delete', roles: {} })]);
+    // WHEN diffed against an empty configuration
+    const d = diff(desiredState([]), live);
+    // THEN the project goes, then the domain, each disabled first
+    expect(actions(d.changes)).toEqual([`delete ${project()}`, `delete ${domain()}`]);
+    expect(d.changes[1]!.operations).toEqual([
+      { op: 'update', set: { enabled: false }, waitsFor: [{ address: project(), index: 0 }, { address: project(), index: 1 }] },
+      { op: 'delete', waitsFor: [{ address: project(), index: 0 }, { address: project(), index: 1 }] },
+    ]);
+  });
+
+  it('only disables a workspace domain that still holds a retained project', () => {
+    // GIVEN a workspace with two tenants, one retained and one deleted
+    const live = liveState([workspaceDomain(), ...tenant({ ownDomain: true, roles: {} }), ...tenant({ ownDomain: true, project: 'shop2', deletionPolicy: 'delete', roles: {} })]);
+    // WHEN both are removed
+    const d = diff(desiredState([]), live);
+    // THEN the domain is disabled after both projects, not deleted
+    expect(actions(d.changes)).toEqual([`delete ${project('acme', 'shop2')}`, `update ${project()}`, `update ${domain()}`]);
+    expect(d.changes[2]).toMatchObject({ changed: ['enabled'], operations: [{ op: 'update', set: { enabled: false } }] });
+  });
+
+  it('refuses to plan a project whose name an unmanaged project holds, naming both', () => {
+    // GIVEN someone created acme.webshop by hand
+    const live = liveState([], { unmanaged: [{ kind: 'project', name: 'acme.webshop', domain: 'default', id: 'p-by-hand' }] });
+    // WHEN the tenant is planned
+    const d = diff(desiredState(tenant({ roles: {} })), live);
+    // THEN the plan has an error and no change for the project
+    expect(d.changes).toEqual([]);
+    expect(d.errors).toEqual([expect.objectContaining({ kind: 'name-clash', address: project(), name: 'acme.webshop', domain: 'default', conflictingId: 'p-by-hand' })]);
+    expect(d.errors[0]!.message).toContain('adopt = true');
+  });
+
+  it('adopts an unmanaged project when the tenant says so, adding the markers and keeping its foreign tags', () => {
+    // GIVEN an unmanaged project with a foreign tag and a tenant that adopts it
+    const live = liveState([], { unmanaged: [{ kind: 'project', name: 'acme.webshop', domain: 'default', id: 'p-by-hand', tags: ['owner=ops'], enabled: true, description: 'acme/webshop' }] });
+    // WHEN planned
+    const [c, ...rest] = diff(desiredState(tenant({ roles: {}, adopt: true })), live).changes;
+    // THEN the project is updated in place, with the markers added
+    expect(rest).toEqual([]);
+    expect(c).toMatchObject({ action: 'update', changed: ['tags'], before: { managed: false, ids: { id: 'p-by-hand' } } });
+    expect(c!.operations).toEqual([{ op: 'update', set: { tags: ['keyform.managed=os-prod', 'keyform.tenant=acme.webshop', 'owner=ops'] }, waitsFor: [] }]);
+  });
+
+  it('never adopts a project that belongs to another platform', () => {
+    // GIVEN the name is held by a project of platform os-other
+    const live = liveState([], { unmanaged: [{ kind: 'project', name: 'acme.webshop', domain: 'default', id: 'p-other', ownedByPlatform: 'os-other' }] });
+    // WHEN a tenant adopting it is planned
+    const d = diff(desiredState(tenant({ roles: {}, adopt: true })), live);
+    // THEN it is an error naming the other platform
+    expect(d.changes).toEqual([]);
+    expect(d.errors).toEqual([expect.objectContaining({ kind: 'foreign-owner', conflictingId: 'p-other', message: expect.stringContaining('"os-other"') })]);
+  });
+
+  it('replaces a role assignment whose Keystone role changes', () => {
+    // GIVEN the admin role now maps to Keystone's reader role
+    const live = liveState(tenant());
+    const desired = desiredState(tenant({ roles: { admin: 'reader' } }));
+    // WHEN diffed
+    const [c, ...rest] = diff(desired, live).changes;
+    // THEN the grant is deleted and created again
+    expect(rest).toEqual([]);
+    expect(c).toMatchObject({ action: 'replace', changed: ['keystoneRole'], replacePaths: ['keystoneRole'] });
+    expect(c!.operations.map((o) => o.op)).toEqual(['delete', 'create']);
+  });
+
+  it('retires and releases the old project when a retained tenant moves to its workspace domain', () => {
+    // GIVEN a project in the shared domain whose platform now gives each workspace a domain
+    const live = liveState(tenant({ quotas: { 'compute.cores': 20 } }));
+    const desired = desiredState([workspaceDomain(), ...tenant({ ownDomain: true, quotas: { 'compute.cores': 20 } })]);
+    // WHEN diffed
+    const d = diff(desired, live);
+    // THEN the grant and quota are recreated on a new project in the new domain, the old one is kept but let go
+    expect(actions(d.changes)).toEqual([
+      `create ${domain()}`, `replace ${quota('compute.cores')}`, `replace ${grant()}`, `replace ${group()}`, `replace ${project()}`,
+    ]);
+    const p = d.changes.find((c) => c.address === project())!;
+    expect(p.replacePaths).toEqual(['domain']);
+    expect(p.operations.map((o) => (o.op === 'update' ? o.set : o.op))).toEqual([{ enabled: false, tags: [RETIRED_TAG] }, 'create']);
+    expect(d.changes.find((c) => c.address === grant())!.replacePaths).toEqual(['ids.group', 'ids.project']);
+  });
+
+  it('deletes the old project when a tenant with the delete policy moves domain', () => {
+    // GIVEN the same move for a tenant whose policy is delete
+    const live = liveState(tenant({ deletionPolicy: 'delete', roles: {} }));
+    const desired = desiredState([workspaceDomain(), ...tenant({ ownDomain: true, deletionPolicy: 'delete', roles: {} })]);
+    // WHEN diffed
+    const p = diff(desired, live).changes.find((c) => c.address === project())!;
+    // THEN the old project is disabled, deleted, and the new one created
+    expect(p.action).toBe('replace');
+    expect(p.operations.map((o) => o.op)).toEqual(['update', 'delete', 'create']);
+  });
+
+  it('keeps projects where they are when their workspace domain is renamed', () => {
+    // GIVEN a workspace domain renamed by a new domain pattern
+    const live = liveState([workspaceDomain(), ...tenant({ ownDomain: true })]);
+    const desired = desiredState([workspaceDomain('acme', { name: 'ws-acme' }), ...tenant({ ownDomain: true, domain: 'ws-acme' })]);
+    // WHEN diffed
+    const d = diff(desired, live);
+    // THEN only the domain is renamed
+    expect(actions(d.changes)).toEqual([`update ${domain()}`]);
+    expect(d.changes[0]!.changed).toEqual(['name']);
+  });
+
+  it('updates a changed quota, creates a new key and deletes a dropped one back to the default', () => {
+    // GIVEN quotas that drifted
+    const live = liveState(tenant({ roles: {}, quotas: { 'compute.cores': 20, 'compute.ram': 1024 } }));
+    const desired = desiredState(tenant({ roles: {}, quotas: { 'compute.cores': 40, 'network.floatingip': 2 } }));
+    // WHEN diffed
+    const d = diff(desired, live);
+    // THEN one update, one delete, one create
+    expect(actions(d.changes)).toEqual([`update ${quota('compute.cores')}`, `delete ${quota('compute.ram')}`, `create ${quota('network.floatingip')}`]);
+    expect(d.changes[1]!.reason).toContain("back to the cloud's default");
+  });
+
+  it('lets a new project take the name of a project this plan deletes, after the delete', () => {
+    // GIVEN a deleted tenant whose project name a new tenant wants
+    const live = liveState(tenant({ project: 'old', name: 'acme.shop', deletionPolicy: 'delete', roles: {} }));
+    const desired = desiredState(tenant({ name: 'acme.shop', roles: {} }));
+    // WHEN diffed
+    const d = diff(desired, live);
+    // THEN the create waits for the delete
+    expect(actions(d.changes)).toEqual([`delete ${project('acme', 'old')}`, `create ${project()}`]);
+    expect(d.changes[1]!.operations[0]!.waitsFor).toEqual([{ address: project('acme', 'old'), index: 1 }]);
+  });
+
+  it('refuses a name that a retained project keeps', () => {
+    // GIVEN a retired project that keeps the name a new tenant wants
+    const live = liveState(retired(tenant({ project: 'old', name: 'acme.shop', roles: {} })));
+    const desired = desiredState(tenant({ name: 'acme.shop', roles: {} }));
+    // WHEN diffed
+    const d = diff(desired, live);
+    // THEN it is an error and nothing is planned for the new project
+    expect(d.changes).toEqual([]);
+    expect(d.errors).toEqual([expect.objectContaining({ kind: 'name-taken', address: project(), conflictingId: 'project-os-prod-acme-old' })]);
+  });
+
+  it('treats a snapshot that lists an unmanaged object among managed resources as a bug', () => {
+    // GIVEN a malformed snapshot
+    const live = liveState(tenant({ roles: {} }));
+    const bad = { ...live, resources: edit(live.resources, project(), (r): Resource => ({ ...r, managed: false })) };
+    // WHEN diffed, THEN it throws instead of planning changes to an object keyform does not own
+    expect(() => diff(desiredState([]), bad)).toThrow(/carries no marker/);
+  });
+});
