@@ -18,6 +18,15 @@ export const ATTRIBUTE_IMPACTS: { readonly [K in ResourceKind]: Readonly<Record<
   quota: { backend: 'replace', value: 'update' },
 };
 
+const ATTRIBUTE_NAMES: Readonly<Record<ResourceKind, readonly string[]>> = {
+  domain: Object.keys(ATTRIBUTE_IMPACTS.domain).sort(),
+  project: Object.keys(ATTRIBUTE_IMPACTS.project).sort(),
+  group: Object.keys(ATTRIBUTE_IMPACTS.group).sort(),
+  membership: [],
+  assignment: Object.keys(ATTRIBUTE_IMPACTS.assignment).sort(),
+  quota: Object.keys(ATTRIBUTE_IMPACTS.quota).sort(),
+};
+
 /** The outcome of comparing one resource's attributes. */
 export interface AttributeDiff {
   /** The attributes whose value differs, sorted. */
@@ -43,7 +52,7 @@ export function compareAttributes(after: Resource, before: Resource, sides: Side
   const impacts = ATTRIBUTE_IMPACTS[after.kind];
   const changed: string[] = [];
   const replacePaths: string[] = [];
-  for (const name of Object.keys(impacts).sort()) {
+  for (const name of ATTRIBUTE_NAMES[after.kind]) {
     if (attributeEqual(name, after, before, sides)) continue;
     changed.push(name);
     if (impacts[name] === 'replace') replacePaths.push(name);
@@ -57,6 +66,6 @@ function attributeEqual(name: string, after: Resource, before: Resource, sides: 
   }
   const a = (after.attrs as Readonly<Record<string, unknown>>)[name];
   const b = (before.attrs as Readonly<Record<string, unknown>>)[name];
-  if (Array.isArray(a) && Array.isArray(b)) return sameTags(a as string[], sortedTags(b as string[]));
+  if (Array.isArray(a) && Array.isArray(b)) return sameTags(a as string[], b as string[]) || sameTags(a as string[], sortedTags(b as string[]));
   return a === b;
 }

@@ -1,7 +1,8 @@
 import type { DesiredState, LiveState, MembershipResource, Resource, UnmanagedObject } from '../constructs/model/index.ts';
 import { byAddress } from '../constructs/model/index.ts';
 import type { Change, PlanError, Remark } from './change.ts';
-import { nameIndex, namedObject, type NameIndex } from './ownership.ts';
+import { nameIndex, nameKey, namedObject, type NameIndex } from './ownership.ts';
+import type { NamedObject } from './problems.ts';
 import type { ResourceIndex } from './parents.ts';
 import { userNotFound } from './problems.ts';
 
@@ -14,7 +15,10 @@ export interface DiffContext {
   readonly users: Readonly<Record<string, string>>;
   readonly unmanaged: readonly UnmanagedObject[];
   readonly unmanagedByName: NameIndex<UnmanagedObject>;
-  readonly liveByName: NameIndex<Resource>;
+  /** The uniqueness key a live object will have once its domain's rename is applied. */
+  readonly liveNameKey: (r: Resource) => string | undefined;
+  /** Live managed objects by that key; built on first use (most plans never need it). */
+  readonly liveByName: () => NameIndex<Resource>;
 }
 
 /** Builds the lookups of one platform's diff. */
@@ -22,6 +26,11 @@ export function diffContext(desired: DesiredState, live: LiveState): DiffContext
   const desiredIndex = byAddress(desired.resources);
   const liveIndex = byAddress(live.resources);
   const future = domainRenames(desiredIndex, liveIndex);
+  const liveNamed = (r: Resource): NamedObject | undefined => {
+    const o = namedObject(r);
+    return o === undefined || o.kind === 'domain' ? o : { ...o, domain: future(o.domain) };
+  };
+  let byName: NameIndex<Resource> | undefined;
   return {
     platform: desired.platform,
     tagPrefix: desired.tagPrefix,
@@ -30,10 +39,11 @@ export function diffContext(desired: DesiredState, live: LiveState): DiffContext
     users: live.users,
     unmanaged: live.unmanaged,
     unmanagedByName: nameIndex(live.unmanaged, (u) => (u.kind === 'domain' ? u : { ...u, domain: future(u.domain) })),
-    liveByName: nameIndex(live.resources, (r) => {
-      const o = namedObject(r);
-      return o === undefined || o.kind === 'domain' ? o : { ...o, domain: future(o.domain) };
-    }),
+    liveNameKey: (r) => {
+      const o = liveNamed(r);
+      return o === undefined ? undefined : nameKey(o);
+    },
+    liveByName: () => (byName ??= nameIndex(live.resources, liveNamed)),
   };
 }
 
@@ -45,8 +55,9 @@ export function diffContext(desired: DesiredState, live: LiveState): DiffContext
 function domainRenames(desired: ResourceIndex, live: ResourceIndex): (name: string) => string {
   const renames = new Map<string, string>();
   for (const d of live.values()) {
+    if (d.kind !== 'domain') continue;
     const next = desired.get(d.address);
-    if (d.kind === 'domain' && next?.kind === 'domain' && next.attrs.name !== d.attrs.name) renames.set(d.attrs.name, next.attrs.name);
+    if (next?.kind === 'domain' && next.attrs.name !== d.attrs.name) renames.set(d.attrs.name, next.attrs.name);
   }
   return (name) => renames.get(name) ?? name;
 }
@@ -58,6 +69,8 @@ export interface DiffSink {
   readonly errors: PlanError[];
   /** Desired objects whose name another managed object holds: resolved once every removal is known. */
   readonly heldNames: { readonly address: string; readonly holder: Resource }[];
+  /** `WORKSPACE.PROJECT` of every tenant with a group or project new in Keystone (created or replaced). */
+  readonly renewedTenants: Set<string>;
   /** Resources that need nothing. */
   unchanged: number;
   add(c: Change): void;
@@ -71,14 +84,19 @@ export interface DiffSink {
 export function diffSink(platform: string): DiffSink {
   const missing = new Map<string, { euid: string; tenant: string; roles: Set<string>; addresses: string[] }>();
   const changes = new Map<string, Change>();
+  const renewedTenants = new Set<string>();
   return {
     changes,
     errors: [],
     heldNames: [],
+    renewedTenants,
     unchanged: 0,
-    add: (c) => void changes.set(c.address, c),
+    add: (c) => {
+      changes.set(c.address, c);
+      if ((c.kind === 'project' || c.kind === 'group') && (c.action === 'create' || c.action === 'replace')) renewedTenants.add(tenantOf(c.after!));
+    },
     remark(m) {
-      const tenant = `${m.key.workspace}.${m.key.project}`;
+      const tenant = tenantOf(m);
       const k = `${m.key.euid}\u0000${tenant}`;
       const entry = missing.get(k) ?? { euid: m.key.euid, tenant, roles: new Set<string>(), addresses: [] };
       entry.roles.add(m.key.role);
@@ -91,4 +109,10 @@ export function diffSink(platform: string): DiffSink {
         return userNotFound(platform, e.euid, e.tenant, [...e.roles].sort(), [...e.addresses].sort());
       }),
   };
+}
+
+/** `WORKSPACE.PROJECT` of a resource below a tenant. */
+export function tenantOf(r: Resource): string {
+  const k = r.key as { readonly workspace: string; readonly project?: string };
+  return `${k.workspace}.${k.project ?? ''}`;
 }

@@ -3,7 +3,7 @@ import { DELETE_POLICY_TAG } from '../constructs/model/index.ts';
 import type { Change } from './change.ts';
 import { compareAttributes, type AttributeDiff } from './attributes.ts';
 import { createChange, replaceChange, updateChange } from './change-builders.ts';
-import type { DiffContext, DiffSink } from './diff-context.ts';
+import { tenantOf, type DiffContext, type DiffSink } from './diff-context.ts';
 import { ownership } from './ownership.ts';
 import { parentsOf } from './parents.ts';
 import { mergeTags } from './tags.ts';
@@ -29,8 +29,7 @@ export function planDesired(r: Resource, ctx: DiffContext, sink: DiffSink): void
   }
   const compared = compareAttributes(after, before, { after: ctx.desired, before: ctx.live });
   const diff = own.kind === 'adopt' ? withoutDomain(compared) : compared;
-  // A new domain is already a changed `domain` attribute (compared by identity): only other parents cascade.
-  const renewed = parentsOf(r, ctx.desired).filter((p) => isRenewed(sink.changes.get(p)) && sink.changes.get(p)!.kind !== 'domain');
+  const renewed = renewedParents(r, ctx, sink);
   const c = renewed.length > 0 ? cascadeReplace(before, after, diff, renewed, sink)
     : diff.impact === 'replace' ? replaceChange(before, after, diff, replaceReason(after, diff), retains(after))
     : diff.impact === 'update' ? updateChange(before, after, diff.changed, updateReason(before, diff))
@@ -50,12 +49,21 @@ function withoutDomain(d: AttributeDiff): AttributeDiff {
 
 /** A bound user without a Keystone user: a remark, unless the membership already exists and stays. */
 function planMissingUser(r: MembershipResource, ctx: DiffContext, sink: DiffSink): void {
-  const renewed = parentsOf(r, ctx.desired).some((p) => isRenewed(sink.changes.get(p)));
-  if (ctx.live.has(r.address) && !renewed) {
+  if (ctx.live.has(r.address) && renewedParents(r, ctx, sink).length === 0) {
     sink.unchanged++;
     return;
   }
   sink.remark(r);
+}
+
+/**
+ * The parents of `r` that get a new Keystone object. A new domain is already a changed
+ * `domain` attribute (compared by identity), so only groups and projects cascade; most
+ * tenants have none, which one set lookup tells without building any address.
+ */
+function renewedParents(r: Resource, ctx: DiffContext, sink: DiffSink): readonly string[] {
+  if (r.kind === 'domain' || r.kind === 'project' || r.kind === 'group' || !sink.renewedTenants.has(tenantOf(r))) return [];
+  return parentsOf(r, ctx.desired).filter((p) => isRenewed(sink.changes.get(p)));
 }
 
 function isRenewed(c: Change | undefined): boolean {

@@ -47,7 +47,8 @@ export interface OwnershipContext {
   readonly platform: string;
   readonly live: ResourceIndex;
   readonly unmanagedByName: NameIndex<UnmanagedObject>;
-  readonly liveByName: NameIndex<Resource>;
+  readonly liveNameKey: (r: Resource) => string | undefined;
+  readonly liveByName: () => NameIndex<Resource>;
 }
 
 /** Decides who holds the name the desired record `r` needs. */
@@ -55,13 +56,16 @@ export function ownership(r: Resource, ctx: OwnershipContext): Ownership {
   const o = namedObject(r);
   if (o === undefined) return { kind: 'free' };
   const key = nameKey(o);
-  const u = ctx.unmanagedByName.get(key);
+  const u = ctx.unmanagedByName.size === 0 ? undefined : ctx.unmanagedByName.get(key);
   if (u !== undefined) {
     if (u.ownedByPlatform !== undefined) return { kind: 'error', error: foreignOwner(ctx.platform, r.address, o, u.id, u.ownedByPlatform) };
     if (r.kind === 'project' && r.adopt === true && !ctx.live.has(r.address)) return { kind: 'adopt', before: adoptedRecord(r, u) };
     return { kind: 'error', error: nameClash(ctx.platform, r.address, o, u.id) };
   }
-  const holder = ctx.liveByName.get(key);
+  // The object keeps its own name: Keystone guarantees nobody else has it.
+  const same = ctx.live.get(r.address);
+  if (same !== undefined && ctx.liveNameKey(same) === key) return { kind: 'free' };
+  const holder = ctx.liveByName().get(key);
   return holder !== undefined && holder.address !== r.address ? { kind: 'held', holder } : { kind: 'free' };
 }
 

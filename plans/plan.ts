@@ -116,12 +116,12 @@ export function totalOf(summaries: readonly PlanSummary[]): PlanSummary {
 
 /**
  * An endpoint as a plan may show it: scheme, host, port and path only. User info, query and
- * fragment can carry credentials and are dropped; a string that is not a URL is kept only if
- * it holds nothing that looks like one.
+ * fragment can carry credentials and are dropped; anything but an http(s) URL is kept only if
+ * it holds nothing that could hide them (`@ ? # :`).
  * @example publicEndpoint('https://admin:pw@keystone:5000/v3?token=x') // 'https://keystone:5000/v3'
  */
 export function publicEndpoint(endpoint: string): string {
-  if (!URL.canParse(endpoint)) return /[@?#]/.test(endpoint) ? '(not shown)' : endpoint;
-  const u = new URL(endpoint);
+  const u = URL.canParse(endpoint) ? new URL(endpoint) : undefined;
+  if (u === undefined || (u.protocol !== 'https:' && u.protocol !== 'http:')) return /[@?#:]/.test(endpoint) ? '(not shown)' : endpoint;
   return `${u.protocol}//${u.host}${u.pathname === '/' && !endpoint.endsWith('/') ? '' : u.pathname}`;
 }

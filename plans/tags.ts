@@ -16,6 +16,8 @@ export function isKeyformTag(tag: string, prefix: string): boolean {
  * tags keyform does not own, sorted and without duplicates.
  */
 export function mergeTags(desired: readonly string[], live: readonly string[], prefix: string): readonly string[] {
+  // Most projects carry no foreign tag: then the desired list (sorted, as synth makes it) is the answer.
+  if (live.every((t) => isKeyformTag(t, prefix)) && isSorted(desired)) return desired;
   const out = new Set(desired);
   for (const t of live) if (!isKeyformTag(t, prefix)) out.add(t);
   return sortedTags(out);
@@ -36,6 +38,11 @@ export function retiredTags(live: readonly string[], release: boolean): readonly
 /** Tags in code-unit order, as Keystone records are compared. */
 export function sortedTags(tags: Iterable<string>): readonly string[] {
   return [...new Set(tags)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function isSorted(tags: readonly string[]): boolean {
+  for (let i = 1; i < tags.length; i++) if (!(tags[i - 1]! < tags[i]!)) return false;
+  return true;
 }
 
 /** Whether two sorted tag lists are equal. */

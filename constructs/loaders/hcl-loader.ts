@@ -1,4 +1,3 @@
-import { parse as hclToJson } from '@cdktf/hcl2json';
 import { ResultAsync } from 'neverthrow';
 import type { ConfigProblem } from '../problems/config-error.ts';
 import { renderLocation } from '../problems/config-error.ts';
@@ -24,6 +23,9 @@ interface HclSource extends Source {
  */
 export async function parseHclFile(file: string, text: string): Promise<ParsedDocument> {
   const source = hclSource(file, text);
+  // Imported on first use: loading the module starts compiling a large WebAssembly parser,
+  // which YAML- and JSON-only configs should not pay for.
+  const hclToJson = async (f: string, t: string) => (await import('@cdktf/hcl2json')).parse(f, t);
   return ResultAsync.fromPromise(hclToJson(file, text), (e) => syntaxProblems(file, String((e as Error).message ?? e))).match(
     (json) => {
       const problems: ConfigProblem[] = [];

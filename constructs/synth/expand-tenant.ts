@@ -58,10 +58,9 @@ export function expandTenant(r: ResolvedTenant, users: readonly UserBinding[], d
     });
     new KeystoneRoleAssignment(t, `assignment.${alias}`, { ...ids, role: alias, keystoneRole: mapping[alias]!, origin: groupOrigin });
   }
-  let m = 0;
   for (const u of users) {
     for (const role of new Set(u.roles)) {
-      new KeystoneGroupMembership(t, `member.${m++}`, { ...ids, role, euid: u.euid, origin: groupOrigin });
+      new KeystoneGroupMembership(t, `member.${role}.${encodeURIComponent(u.euid)}`, { ...ids, role, euid: u.euid, origin: groupOrigin });
     }
   }
   for (const q of quotas.quotas) {

@@ -1,94 +1,65 @@
-import { readFileSync } from 'node:fs';
-import { Result } from 'neverthrow';
 import { identityBase, type CloudConfig } from '../openstack/index.ts';
-import { Transport, type WireOutcome } from '../openstack/transport.ts';
 import { fail, ok, warn, type CheckRow } from './check-row.ts';
-import { describeVersion, parseVersionDocument, pickVersion, versionedUrl } from './version-document.ts';
+import { describeVersion, parseVersionDocument, pickVersion, versionedUrl, type ApiVersion } from './version-document.ts';
+import { jsonBody, type VersionReader } from './version-reader.ts';
 
-/** Time for Keystone to answer its version document. */
-const VERSION_TIMEOUT_MS = 15_000;
-
-/** Keystone's own API version keyform speaks. */
+/** Keystone's API version keyform speaks. */
 const IDENTITY_MAJOR = 3;
+
+const VERSION_FIX = 'point auth_url at a Keystone that serves the identity v3 API (keyform is tested on Zed)';
 
 /**
  * The checks that need no credentials: Keystone answers at the cloud's auth_url, over TLS
- * that verifies, with an identity v3 version document. Read before authenticating, so that
- * an old or odd Keystone is named as such instead of failing as a refused login.
- * @example await keystoneEndpointRows(cloud) // [ok('keystone.reachable', …), warn('keystone.tls', …), ok('keystone.version', …)]
+ * that verifies, with an identity v3 version document (version 3.0 or later). They run
+ * before authenticating, so that an old or odd Keystone is named as such rather than
+ * failing as a refused login.
+ * @example await keystoneEndpointRows(cloud, reader) // [ok('keystone.reachable', …), warn('keystone.tls', …), ok('keystone.version', …)]
  */
-export async function keystoneEndpointRows(cloud: CloudConfig): Promise<readonly CheckRow[]> {
-  const ca = Result.fromThrowable(
-    () => (cloud.cacert ? readFileSync(cloud.cacert) : undefined),
-    (e) => (e as Error).message,
-  )();
-  if (ca.isErr()) {
-    return [fail('keystone.tls', `cloud ${JSON.stringify(cloud.name)} names cacert ${cloud.cacert}, which cannot be read (${ca.error})`, 'fix the cacert path in clouds.yaml')];
-  }
-  const transport = new Transport({ verify: cloud.verify, ...(ca.value ? { ca: ca.value } : {}) });
-  try {
-    const url = identityBase(cloud.authUrl);
-    const started = Date.now();
-    const first = await get(transport, url);
-    const ms = Date.now() - started;
-    if (!first.ok) return unanswered(url, first.failure);
-    const rows = [ok('keystone.reachable', `Keystone answers at ${url} (${ms} ms)`), tlsRow(cloud, url)];
-    const doc = first.answer.status === 200 ? parseJson(first.answer.body) : undefined;
-    if (doc !== undefined && parseVersionDocument(doc).isOk()) return [...rows, versionRow(url, doc)];
-    // No v3 document where keyform looks: the root's list says what this Keystone offers.
-    const root = versionedUrl(url).root;
-    const second = await get(transport, root);
-    const rootDoc = second.ok ? parseJson(second.answer.body) : undefined;
-    const shown = rootDoc !== undefined && parseVersionDocument(rootDoc).isOk() ? { at: root, doc: rootDoc } : { at: url, doc: doc ?? first.answer.body };
-    return [...rows, versionRow(shown.at, shown.doc, first.answer.status)];
-  } finally {
-    transport.close();
-  }
-}
-
-function get(transport: Transport, url: string): Promise<WireOutcome> {
-  return transport.send({ method: 'GET', url, headers: { accept: 'application/json', 'user-agent': 'keyform' }, timeoutMs: VERSION_TIMEOUT_MS });
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-function unanswered(url: string, f: Extract<WireOutcome, { ok: false }>['failure']): readonly CheckRow[] {
-  if (f.kind === 'tls') {
+export async function keystoneEndpointRows(cloud: CloudConfig, reader: VersionReader): Promise<readonly CheckRow[]> {
+  const url = identityBase(cloud.authUrl);
+  const host = new URL(url).host;
+  const first = await reader.get(url);
+  if (first.kind === 'tls') {
     return [
-      ok('keystone.reachable', `${new URL(url).host} accepts connections`),
-      fail('keystone.tls', `the certificate of ${new URL(url).host} does not verify (${f.detail})`, "set cacert in clouds.yaml to the CA bundle that signed Keystone's certificate"),
+      ok('keystone.reachable', `${host} accepts connections`),
+      fail('keystone.tls', `the certificate of ${host} does not verify (${first.detail})`, "set cacert in clouds.yaml to the CA bundle that signed Keystone's certificate"),
     ];
   }
-  const why = f.kind === 'timeout' ? `no answer within ${VERSION_TIMEOUT_MS / 1000} s` : `${f.code}: ${f.detail}`;
-  return [fail('keystone.reachable', `Keystone does not answer at ${url} (${why})`, "check auth_url in clouds.yaml and that this machine can reach it (proxy, firewall, DNS)")];
+  if (first.kind === 'unreachable') {
+    return [fail('keystone.reachable', `Keystone does not answer at ${url} (${first.detail})`, 'check auth_url in clouds.yaml and that this machine can reach it (proxy, firewall, DNS)')];
+  }
+  const rows = [ok('keystone.reachable', `Keystone answers at ${url} (${first.ms} ms)`), tlsRow(cloud, url, host)];
+  const own = parseVersionDocument(first.status === 200 ? jsonBody(first.body) : undefined);
+  if (own.isOk()) return [...rows, versionRow(url, own.value)];
+  // No version document where keyform looks: the root's list says what this Keystone offers.
+  const root = versionedUrl(url).root;
+  const second = await reader.get(root);
+  const listed = parseVersionDocument(second.kind === 'answer' ? jsonBody(second.body) : undefined);
+  if (listed.isOk()) return [...rows, versionRow(root, listed.value)];
+  return [...rows, oddDocument(url, first.status, first.body)];
 }
 
-function tlsRow(cloud: CloudConfig, url: string): CheckRow {
+function tlsRow(cloud: CloudConfig, url: string, host: string): CheckRow {
   if (!url.startsWith('https:')) {
     return warn('keystone.tls', `${url} is plain http: passwords and tokens cross the network unencrypted`, 'serve Keystone over https and use the https auth_url');
   }
   if (!cloud.verify) {
     return warn('keystone.tls', `certificate verification is off for cloud ${JSON.stringify(cloud.name)} (insecure: true)`, 'remove insecure: true and set cacert to the CA bundle that signed the certificate');
   }
-  return ok('keystone.tls', `the certificate of ${new URL(url).host} verifies${cloud.cacert ? ` against ${cloud.cacert}` : ' against the system CAs'}`);
+  return ok('keystone.tls', `the certificate of ${host} verifies against ${cloud.cacert ?? 'the system CAs'}`);
 }
 
-function versionRow(at: string, doc: unknown, status?: number): CheckRow {
-  const fix = 'point auth_url at a Keystone that serves the identity v3 API (OpenStack Liberty or later; keyform is tested on Zed)';
-  const parsed = parseVersionDocument(doc);
-  if (parsed.isErr()) {
-    const what = typeof doc === 'string' ? `${JSON.stringify(doc.slice(0, 60))}${doc.length > 60 ? '…' : ''}` : 'a JSON document';
-    return fail('keystone.version', `${at}${status && status !== 200 ? ` answered ${status} with` : ' answered'} ${what}, which is not a Keystone version document: ${parsed.error}`, fix);
-  }
-  const v3 = pickVersion(parsed.value, IDENTITY_MAJOR, 'v3');
+function versionRow(at: string, versions: readonly ApiVersion[]): CheckRow {
+  const v3 = pickVersion(versions, IDENTITY_MAJOR, 'v3');
   if (!v3) {
-    return fail('keystone.version', `Keystone at ${at} offers identity ${parsed.value.map((v) => v.id).join(', ')} only; keyform needs identity v3 (version 3.0 or later)`, fix);
+    return fail('keystone.version', `Keystone at ${at} offers identity ${versions.map((v) => v.id).join(', ')} only; keyform needs identity v3 (3.0 or later)`, VERSION_FIX);
   }
-  return ok('keystone.version', `identity API ${describeVersion(v3)} (${v3.status || 'no status'}); keyform needs 3.0 or later`);
+  return ok('keystone.version', `identity API ${describeVersion(v3)}, ${v3.status || 'no status'} (keyform needs 3.0 or later)`);
+}
+
+function oddDocument(url: string, status: number, body: string): CheckRow {
+  const json = jsonBody(body);
+  const why = json === undefined ? 'is not JSON' : parseVersionDocument(json).match(() => 'is not a version document', (e) => `is not a version document: ${e}`);
+  const shown = body.replace(/\s+/g, ' ').trim().slice(0, 60);
+  return fail('keystone.version', `${url} answered ${status} with ${JSON.stringify(shown)}${body.length > 60 ? '…' : ''}, which ${why}`, VERSION_FIX);
 }

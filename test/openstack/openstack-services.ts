@@ -98,6 +98,15 @@ export function writeServiceConfigs(layout: ServiceLayout): Result<void, Launche
     .map(() => undefined);
 }
 
+/**
+ * An sqlite URL for oslo.db. WAL lets readers and one writer work at once, but writers still
+ * queue: nova's conductor, scheduler and API write to one file, and sqlite's default 5 s
+ * wait gives 500 "database is locked" on a busy machine. The templates use the same timeout.
+ */
+export function sqliteUrl(file: string): string {
+  return `sqlite:///${file}?timeout=60`;
+}
+
 /** Builders shared by the service specs of one stack. */
 interface SpecTools {
   readonly layout: ServiceLayout;
@@ -105,6 +114,8 @@ interface SpecTools {
   readonly conf: (name: string) => string[];
   /** DIR/data/NAME.db */
   readonly db: (name: string) => string;
+  /** The oslo.db URL of DIR/data/NAME.db. */
+  readonly dbUrl: (name: string) => string;
   /** A helper script of python/, logging to DIR/log/LOG.log. */
   readonly python: (script: string, args: readonly string[], log: string) => CommandSpec;
   /** A console_scripts entry point, logging to DIR/log/LOG.log. */
@@ -129,6 +140,7 @@ function specTools(layout: ServiceLayout): SpecTools {
     layout,
     conf: (name) => ['--config-file', `${dir}/etc/${name}`],
     db: (name) => `${dir}/data/${name}.db`,
+    dbUrl: (name) => sqliteUrl(`${dir}/data/${name}.db`),
     python: (script, args, log) => command([pythonHelper(script), ...args], log),
     entryPoint,
     daemon: (name, args) => ({ name, spec: entryPoint(name, args, name) }),
@@ -139,7 +151,7 @@ function specTools(layout: ServiceLayout): SpecTools {
 /** nova's four nova-manage steps run in one interpreter (python/nova_prepare.py). */
 function novaSpec(t: SpecTools): ServiceSpec {
   const { layout, db } = t;
-  const cells = [`sqlite:///${db('nova_cell0')}`, `sqlite:///${db('nova')}`, layout.rabbitUrl];
+  const cells = [t.dbUrl('nova_cell0'), t.dbUrl('nova'), layout.rabbitUrl];
   return {
     name: 'nova',
     prepare: t.python('nova_prepare.py', [`${layout.dir}/etc/nova.conf`, ...cells], 'nova-setup'),
@@ -179,7 +191,7 @@ function cinderSpec(t: SpecTools): ServiceSpec {
 function neutronSpec(t: SpecTools): ServiceSpec {
   const { layout } = t;
   const server = t.daemon('neutron-server', t.conf('neutron.conf'));
-  const args = [`${layout.dir}/etc/neutron.conf`, `sqlite:///${t.db('neutron')}`];
+  const args = [`${layout.dir}/etc/neutron.conf`, t.dbUrl('neutron')];
   return {
     name: 'neutron',
     prepare: t.python('neutron_prepare.py', args, 'neutron-setup'),

@@ -126,7 +126,12 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     const path = req.url ?? '/';
     opts.onRequest?.({ method, path, headers: req.headers });
     const fault = closed ? ({ kind: 'drop' } as const) : pick(method, path);
-    const record = (status?: number): void => void events.push({ method, path, fault: fault.kind, ...(status === undefined ? {} : { status }) });
+    // Recorded on arrival, so `events` keeps arrival order even when a delayed answer comes late.
+    const event: { method: string; path: string; fault: Fault['kind']; status?: number } = { method, path, fault: fault.kind };
+    events.push(event);
+    const record = (status?: number): void => {
+      if (status !== undefined) event.status = status;
+    };
     const body: Buffer[] = [];
     req.on('data', (c: Buffer) => body.push(c));
     req.on('end', () => {

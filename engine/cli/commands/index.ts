@@ -1,4 +1,5 @@
 import type { RegisterCommand } from '../main.ts';
+import { registerDoctor } from './doctor.ts';
 import { registerValidate } from './validate.ts';
 import { registerSynth } from './synth.ts';
 import { registerMeter } from './meter.ts';
@@ -7,6 +8,7 @@ import { registerSnapshot } from './snapshot.ts';
 
 /** Every CLI command, in the order `keyform --help` lists them. One line per command module. */
 export const COMMANDS: readonly RegisterCommand[] = [
+  registerDoctor,
   registerValidate,
   registerSynth,
   registerMeter,

@@ -4,7 +4,7 @@ import type { OpenStackSession } from '../../openstack/index.ts';
 import { meteringApiError, visibilityError, type MeteringApiError, type MeteringError } from '../errors.ts';
 import { sampleTime, type ProjectRecord, type ResourceType, type RunRecord, type Sample } from '../sample.ts';
 import type { MeteringStore } from '../store/metering-store.ts';
-import { describeList, listAll, type ListOutcome } from './list-all.ts';
+import { listAll, listRequest, type ListOutcome } from './list-all.ts';
 import { RESOURCE_COLLECTORS, type ResourceCollector } from './resource-collectors.ts';
 import { confinedServices, type ServiceView } from './visibility.ts';
 
@@ -71,7 +71,7 @@ function serviceViews(listed: readonly Listed[], log: (line: string) => void): S
   for (const { collector, outcome } of listed) {
     if (outcome === 'absent') continue;
     const v = views.get(collector.list.service) ?? { requests: [], denied: false, samples: [] };
-    v.requests.push(describeList({ ...collector.list, pageSize: 0 }).replace(/^\S+ /, ''));
+    v.requests.push(listRequest(collector.list));
     if (outcome.kind === 'denied') v.denied = true;
     else {
       for (const item of outcome.items) {

@@ -33,10 +33,15 @@ function nextLink(body: Record<string, unknown>, key: string): string | undefine
   return typeof body['next'] === 'string' ? body['next'] : undefined;
 }
 
-/** `service path` as shown in messages and visibility evidence. */
-export function describeList(spec: ListSpec): string {
+/** `GET path?query` of a list call, as shown in visibility evidence. */
+export function listRequest(spec: Pick<ListSpec, 'path' | 'query'>): string {
   const q = Object.entries(spec.query ?? {}).map(([k, v]) => `${k}=${String(v)}`);
-  return `${spec.service} GET ${spec.path}${q.length > 0 ? `?${q.join('&')}` : ''}`;
+  return `GET ${spec.path}${q.length > 0 ? `?${q.join('&')}` : ''}`;
+}
+
+/** `service GET path?query`, as shown in messages. */
+export function describeList(spec: Pick<ListSpec, 'service' | 'path' | 'query'> & { readonly pageSize?: number }): string {
+  return `${spec.service} ${listRequest(spec)}`;
 }
 
 /**

@@ -74,24 +74,45 @@ function sqliteStore(db: Db, path: string): MeteringStore {
     const r = Result.fromThrowable(fn, (e) => storeError(what, message(e)))();
     return r.isOk() ? okAsync(r.value) : errAsync(r.error);
   };
-  const record = db.transaction((r: RunRecord, samples: readonly Sample[], projects: readonly ProjectRecord[]): RecordOutcome => {
+  // Resource and facet rows are never changed or deleted once written, so their refs can be
+  // cached for the store's life; entries made in a transaction join the cache only after it
+  // commits (a rolled-back ref would point nowhere).
+  const resourceRefs = new Map<string, number>();
+  const facetRefs = new Map<string, number>();
+  const refOf = (cache: Map<string, number>, fresh: Map<string, number>, key: string, insert: () => number): number => {
+    let ref = cache.get(key) ?? fresh.get(key);
+    if (ref === undefined) {
+      ref = insert();
+      fresh.set(key, ref);
+    }
+    return ref;
+  };
+  const record = db.transaction((r: RunRecord, samples: readonly Sample[], projects: readonly ProjectRecord[], fresh: { resources: Map<string, number>; facets: Map<string, number> }): RecordOutcome => {
     const inserted = stmt.insertRun.run(r.platform, r.sampledAt, r.intervalSeconds, r.startedAt, r.finishedAt, r.sampleCount);
     if (inserted.changes === 0) return { recorded: false, reason: 'duplicate-run' };
     let written = 0;
     for (const s of samples) {
-      const res = stmt.resource.get(r.platform, s.resourceId, s.resourceType) as { ref: number };
-      const facet = stmt.facet.get(s.projectId, canonicalTraits(s.traits)) as { ref: number };
-      written += stmt.sample.run(r.sampledAt, res.ref, facet.ref).changes;
+      const res = refOf(resourceRefs, fresh.resources, `${r.platform}\u0000${s.resourceId}`, () => (stmt.resource.get(r.platform, s.resourceId, s.resourceType) as { ref: number }).ref);
+      const traits = canonicalTraits(s.traits);
+      const facet = refOf(facetRefs, fresh.facets, `${s.projectId}\u0000${traits}`, () => (stmt.facet.get(s.projectId, traits) as { ref: number }).ref);
+      written += stmt.sample.run(r.sampledAt, res, facet).changes;
     }
     for (const p of projects) {
       stmt.project.run(r.platform, p.projectId, p.name, p.owner?.platform ?? null, p.owner?.workspace ?? null, p.owner?.project ?? null, r.sampledAt);
     }
     return { recorded: true, samples: written };
   });
+  const recordRun = (r: RunRecord, samples: readonly Sample[], projects: readonly ProjectRecord[]): RecordOutcome => {
+    const fresh = { resources: new Map<string, number>(), facets: new Map<string, number>() };
+    const outcome = record.immediate(r, samples, projects, fresh);
+    for (const [k, v] of fresh.resources) resourceRefs.set(k, v);
+    for (const [k, v] of fresh.facets) facetRefs.set(k, v);
+    return outcome;
+  };
   return {
     dialect: 'sqlite',
     location: `sqlite://${path}`,
-    recordRun: (r, samples, projects) => run(`record the run at ${r.sampledAt}`, () => record.immediate(r, samples, projects)),
+    recordRun: (r, samples, projects) => run(`record the run at ${r.sampledAt}`, () => recordRun(r, samples, projects)),
     hasRun: (platform, sampledAt) =>
       run('read runs', () => db.prepare('SELECT 1 FROM runs WHERE platform = ? AND sampled_at = ?').get(platform, sampledAt) !== undefined),
     runs: (platform, from, to) =>

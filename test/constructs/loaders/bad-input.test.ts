@@ -89,7 +89,8 @@ async function problemsOf(files: Readonly<Record<string, string>>): Promise<{ di
   return { dir, lines: lines.map((l) => l.replaceAll(`${dir}/`, '')) };
 }
 
-describe('bad input', () => {
+// Generous timeouts: the first HCL file of a process compiles hcl2json's WebAssembly parser.
+describe('bad input', { timeout: 60_000 }, () => {
   it('has at least 30 cases', () => {
     expect(CASES.length).toBeGreaterThanOrEqual(30);
   });

@@ -6,7 +6,8 @@ import { synthConfig, canonicalJson, loadConfig } from '../../../constructs/inde
 
 const synthJson = async (path: string) => canonicalJson((await synthConfig(path))._unsafeUnwrap().output);
 
-describe('loadConfig', () => {
+// Generous timeouts: the first HCL file of a process compiles hcl2json's WebAssembly parser.
+describe('loadConfig', { timeout: 60_000 }, () => {
   it('synthesizes the HCL, YAML, JSON and TypeScript examples to identical JSON', async () => {
     // GIVEN the same example config in four formats
     // WHEN each is loaded and synthesized

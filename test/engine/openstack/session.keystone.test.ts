@@ -16,7 +16,7 @@ const fast: SessionOptions['retryPolicy'] = { baseMs: 5, capMs: 20 };
 const output: string[] = [];
 const secrets = new Set<string>();
 const log = (line: string): void => void output.push(line);
-const cleanup: (() => Promise<unknown>)[] = [];
+const cleanup: (() => unknown)[] = [];
 
 afterAll(async () => {
   for (const undo of cleanup.reverse()) await undo();

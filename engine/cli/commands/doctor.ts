@@ -1,0 +1,40 @@
+import { Option } from 'commander';
+import { passed, renderDoctorJson, renderDoctorText, runDoctor, doctorTargets } from '../../doctor/index.ts';
+import { EXIT } from '../io.ts';
+import type { RegisterCommand } from '../main.ts';
+import { DEFAULT_CONFIG_PATH, loadDesired, writeConfigError } from '../config.ts';
+
+/**
+ * `keyform doctor [--config PATH] [--platform ID] [--format text|json]`: checks each platform
+ * before anything is planned (Keystone, the service catalog, what the replicator and metering
+ * accounts may do, the roles, domains, users and registered limits the config names) and
+ * prints one row per check with ok / warn / fail and a one-line fix. Exit 0 when no check
+ * failed, 1 otherwise. A write probe, when one is needed, creates and deletes its own
+ * marked objects; nothing else is changed.
+ */
+export const registerDoctor: RegisterCommand = (program, io, state) => {
+  program
+    .command('doctor')
+    .description('Check each platform (Keystone, catalog, accounts, roles, domains, users, limits) before anything is planned.')
+    .option('--config <path>', 'config file or folder', DEFAULT_CONFIG_PATH)
+    .option('--platform <id>', 'check only this platform')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (opts: { config: string; platform?: string; format: 'text' | 'json' }) => {
+      const desired = await loadDesired(opts.config, io);
+      if (desired.isErr()) {
+        writeConfigError(desired.error, io);
+        state.exitCode = EXIT.error;
+        return;
+      }
+      const targets = doctorTargets(desired.value.output, opts.platform);
+      if (targets.isErr()) {
+        io.stderr(`Error: ${targets.error.message}\n`);
+        state.exitCode = EXIT.error;
+        return;
+      }
+      const report = await runDoctor(targets.value, { env: io.env, cwd: io.cwd });
+      if (opts.format === 'json') io.stdout(renderDoctorJson(report));
+      else io.stderr(renderDoctorText(report));
+      state.exitCode = passed(report) ? EXIT.ok : EXIT.error;
+    });
+};

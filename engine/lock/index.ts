@@ -1,0 +1,3 @@
+export * from './lock-record.ts';
+export * from './lock-error.ts';
+export * from './platform-lock.ts';

@@ -1,0 +1,144 @@
+/**
+ * Plan benchmark: diff + render of 10,000 and 100,000 tenants against a synthetic snapshot
+ * with 1% drift, in process (no Keystone), with time and peak memory, beside the floor of
+ * `JSON.stringify` + `JSON.parse` of the same desired state: no plan can be cheaper than
+ * reading its input once. Each case runs in its own process so that its peak RSS is its own;
+ * the `states` row is that process doing nothing but building the desired and live states.
+ *
+ * Shape per tenant (10 per workspace, shared domain): a project with 2 prefix tags, 3 groups
+ * with their grants, 3 memberships, 2 quotas: 12 resources. Drift, on 1% of the tenants
+ * (cycled): renamed project, changed tag, hand-added member, missing member, changed quota,
+ * deleted group, removed tenant.
+ */
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { DesiredState, LiveState, Resource } from '../../constructs/model/index.ts';
+import { createPlan, decodePlan, diff, encodePlan, renderJson, renderMarkdown, renderText } from '../../plans/index.ts';
+import { desiredState, liveState, tenant, type TenantSpec } from '../plans/fixtures.ts';
+
+export const SIZES = [10_000, 100_000] as const;
+export const DRIFT = 0.01;
+const CASES = ['states', 'floor', 'plan', 'plan-file'] as const;
+type Case = (typeof CASES)[number];
+
+/** Steps timed in a case: name → wall ms. */
+interface Measure {
+  readonly steps: Readonly<Record<string, number>>;
+  /** User + system CPU time of the measured steps: steadier than wall time on a busy machine. */
+  readonly cpuMs: number;
+  readonly peakRssMb: number;
+  readonly note: string;
+}
+
+/** A small deterministic PRNG (mulberry32), so every run drifts the same tenants. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const DRIFTS = ['rename', 'tag', 'extra-member', 'missing-member', 'quota', 'deleted-group', 'removed-tenant'] as const;
+
+function specOf(i: number): TenantSpec {
+  return {
+    workspace: `ws${Math.floor(i / 10)}`, project: `p${i % 10}`,
+    roles: { admin: 'member', user: 'member', reader: 'member' },
+    members: { [`u${i}@bench.example`]: ['admin'], [`v${i % 50}@bench.example`]: ['user', 'reader'] },
+    tags: { cost_center: `cc-${i % 97}`, tier: 'gold' },
+    quotas: { 'compute.cores': 8 + (i % 32), 'compute.ram': 51200 },
+  };
+}
+
+function drifted(spec: TenantSpec, drift: (typeof DRIFTS)[number], i: number): Resource[] {
+  switch (drift) {
+    case 'rename': return tenant({ ...spec, name: `renamed-${i}` });
+    case 'tag': return tenant({ ...spec, tags: { ...spec.tags, tier: 'silver' } });
+    case 'extra-member': return tenant({ ...spec, members: { ...spec.members, 'intruder@bench.example': ['admin'] } });
+    case 'missing-member': return tenant({ ...spec, members: { [`v${i % 50}@bench.example`]: ['user', 'reader'] } });
+    case 'quota': return tenant({ ...spec, quotas: { ...spec.quotas, 'compute.cores': 999 } });
+    case 'deleted-group': return tenant(spec).filter((r) => !('role' in r.key && r.key.role === 'reader'));
+    case 'removed-tenant': return [...tenant(spec), ...tenant({ ...spec, project: `gone${i % 10}` })];
+  }
+}
+
+/** The desired state of `n` tenants and a snapshot in which `drift` of them drifted. */
+export function syntheticStates(n: number, drift = DRIFT): { desired: DesiredState; live: LiveState; drifted: number } {
+  const next = random(42);
+  const desired: Resource[] = [];
+  const live: Resource[] = [];
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const spec = specOf(i);
+    const mine = tenant(spec);
+    desired.push(...mine);
+    live.push(...(next() < drift ? drifted(spec, DRIFTS[count++ % DRIFTS.length]!, i) : mine));
+  }
+  const users = live.flatMap((r) => (r.kind === 'membership' ? [r.key.euid] : []));
+  return { desired: desiredState(desired), live: liveState(live, { users }), drifted: count };
+}
+
+function timed<T>(steps: Record<string, number>, name: string, f: () => T): T {
+  const t0 = performance.now();
+  const out = f();
+  steps[name] = performance.now() - t0;
+  return out;
+}
+
+/** Runs one case in this process. */
+function runCase(which: Case, n: number): Measure {
+  const { desired, live, drifted: d } = syntheticStates(n);
+  const steps: Record<string, number> = {};
+  const cpu = process.cpuUsage();
+  let note = `${desired.resources.length} desired resources, ${d} drifted tenants`;
+  if (which === 'floor') timed(steps, 'stringify+parse', () => JSON.parse(JSON.stringify(desired)));
+  if (which === 'plan' || which === 'plan-file') {
+    const changes = timed(steps, 'diff', () => diff(desired, live).changes.length);
+    const plan = timed(steps, 'createPlan', () => createPlan({ toolVersion: 'bench', createdAt: new Date(0).toISOString(), platforms: [{ desired, live, endpoint: 'https://keystone/v3', region: 'RegionOne' }] }));
+    note += `, ${changes} changes, ${plan.summary.remarks} remarks`;
+    if (which === 'plan') {
+      timed(steps, 'text', () => renderText(plan, { color: false }));
+      timed(steps, 'markdown', () => renderMarkdown(plan));
+      timed(steps, 'json', () => renderJson(plan));
+    } else {
+      const text = timed(steps, 'encode', () => encodePlan(plan));
+      timed(steps, 'decode', () => decodePlan(text)._unsafeUnwrap());
+      note += `, plan file ${(text.length / 1e6).toFixed(0)} MB`;
+    }
+  }
+  const used = process.cpuUsage(cpu);
+  return { steps, cpuMs: (used.user + used.system) / 1000, peakRssMb: process.resourceUsage().maxRSS / 1024, note };
+}
+
+/** Runs every case in a child process and prints a table. */
+export async function run(print: (line: string) => void = (l) => console.log(l)): Promise<void> {
+  const self = fileURLToPath(import.meta.url);
+  const runner = resolve(self, '../../../engine/cli/run-ts.mjs');
+  print(`plan: diff + render against a snapshot with ${DRIFT * 100}% drift, each case in its own process`);
+  print('| tenants | case | steps (wall ms) | CPU (ms) | peak RSS (MB) | × floor (CPU) | notes |');
+  print('|---:|---|---|---:|---:|---:|---|');
+  for (const n of SIZES) {
+    let floor = 0;
+    for (const which of CASES) {
+      const child = spawnSync(process.execPath, ['--max-old-space-size=8192', runner, self, '--case', which, String(n)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+      if (child.status !== 0) {
+        print(`| ${n} | ${which} | failed: ${(child.stderr.trim().split('\n').pop() ?? '').slice(0, 120)} | | | | |`);
+        continue;
+      }
+      const m = JSON.parse(child.stdout.trim().split('\n').pop()!) as Measure;
+      if (which === 'floor') floor = m.cpuMs;
+      const steps = Object.entries(m.steps).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ');
+      const ratio = which === 'plan' || which === 'plan-file' ? `${(m.cpuMs / floor).toFixed(1)}×` : '';
+      print(`| ${n} | ${which} | ${steps} | ${m.cpuMs.toFixed(0)} | ${m.peakRssMb.toFixed(0)} | ${ratio} | ${m.note} |`);
+    }
+  }
+}
+
+const entry = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (entry && process.argv[2] === '--case') {
+  process.stdout.write(`${JSON.stringify(runCase(process.argv[3] as Case, Number(process.argv[4])))}\n`);
+} else if (entry) await run();

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { toLiveState, type KeystoneView, type PlatformSettingsForSnapshot } from '../../../engine/snapshot/index.ts';
+import type { Project } from '../../../engine/keystone/index.ts';
+
+// toLiveState is the pure half of snapshot(): these tests feed it what Keystone answered in
+// situations that are awkward to make for real (copied markers, several regions).
+
+const platform: PlatformSettingsForSnapshot = { id: 'p1', cloud: 'c', region: 'R1', userDomain: 'users', domain: 'shared', domainPerWorkspace: false, tagPrefix: 'kf_' };
+
+const project = (id: string, tags: string[], extra: Partial<Project> = {}): Project => ({ id, name: `n-${id}`, domain_id: 'd-shared', description: '', enabled: true, tags, ...extra });
+
+function view(over: Partial<KeystoneView>): KeystoneView {
+  return {
+    domains: [
+      { id: 'd-shared', name: 'shared', description: '', enabled: true },
+      { id: 'd-users', name: 'users', description: '', enabled: true },
+    ],
+    platformDomainIds: new Set(['d-shared']),
+    userDomainId: 'd-users',
+    projects: [],
+    groups: [],
+    users: [],
+    roles: [{ id: 'r-member', name: 'member' }],
+    assignments: [],
+    limits: [],
+    services: [{ id: 's-compute', type: 'compute' }],
+    members: new Map(),
+    ...over,
+  };
+}
+
+describe('toLiveState', () => {
+  it('keeps one project per tenant when two carry the same marker, and lists the other as unmanaged owned by the platform', () => {
+    // GIVEN two projects tagged for tenant w.a of p1, one of them retired
+    const tags = ['keyform.managed=p1', 'keyform.tenant=w.a'];
+    const v = view({ projects: [project('b-live', tags), project('a-retired', [...tags, 'keyform.retired'])] });
+    // WHEN turned into live state
+    const live = toLiveState(v, platform, []);
+    // THEN the non-retired one is the resource; the copy is never touched
+    expect(live.resources.map((r) => r.ids?.id)).toEqual(['b-live']);
+    expect(live.unmanaged).toEqual([expect.objectContaining({ kind: 'project', id: 'a-retired', ownedByPlatform: 'p1' })]);
+  });
+
+  it('reads only limits of the platform region (or none) and maps them to quota keys', () => {
+    // GIVEN limits for tenant w.a in R1, in R2, and without a region, plus an unknown resource
+    const desc = '[keyform platform=p1 tenant=w.a]';
+    const base = { service_id: 's-compute', project_id: 'pa', domain_id: null, description: desc };
+    const v = view({
+      projects: [project('pa', ['keyform.managed=p1', 'keyform.tenant=w.a'])],
+      limits: [
+        { ...base, id: 'l1', region_id: 'R1', resource_name: 'class:VCPU', resource_limit: 8 },
+        { ...base, id: 'l2', region_id: 'R2', resource_name: 'servers', resource_limit: 5 },
+        { ...base, id: 'l3', region_id: null, resource_name: 'gpus', resource_limit: 1 },
+      ],
+    });
+    // WHEN turned into live state
+    const quotas = toLiveState(v, platform, []).resources.filter((r) => r.kind === 'quota');
+    // THEN R2's limit is not this platform's; names map through the quota key catalog
+    expect(quotas.map((q) => [q.key, q.attrs])).toEqual([
+      [{ workspace: 'w', project: 'a', quotaKey: 'compute.cores' }, { value: 8, backend: 'unified-limits' }],
+      [{ workspace: 'w', project: 'a', quotaKey: 'compute.gpus' }, { value: 1, backend: 'unified-limits' }],
+    ]);
+  });
+
+  it('ignores a group grant on another tenant’s project and keeps resources sorted by address', () => {
+    // GIVEN group of w.a granted member on w.a's and on w.b's project
+    const v = view({
+      projects: [project('pa', ['keyform.managed=p1', 'keyform.tenant=w.a']), project('pb', ['keyform.managed=p1', 'keyform.tenant=w.b'])],
+      groups: [{ id: 'g', name: 'w.a-admin', domain_id: 'd-shared', description: '[keyform platform=p1 tenant=w.a role=admin]' }],
+      assignments: [
+        { role: { id: 'r-member' }, group: { id: 'g' }, scope: { project: { id: 'pb' } }, links: {} },
+        { role: { id: 'r-member' }, group: { id: 'g' }, scope: { project: { id: 'pa' } }, links: {} },
+      ],
+    });
+    // WHEN turned into live state
+    const live = toLiveState(v, platform, []);
+    // THEN one assignment, on w.a's project, and addresses in order
+    expect(live.resources.filter((r) => r.kind === 'assignment').map((r) => r.ids?.projectId)).toEqual(['pa']);
+    const addresses = live.resources.map((r) => r.address);
+    expect(addresses).toEqual([...addresses].sort());
+  });
+});

@@ -1,0 +1,78 @@
+import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
+import { ok } from 'neverthrow';
+import { createPlan, decodePlan, encodePlan, type Plan } from '../../plans/index.ts';
+import { desiredState, liveState, tenant } from './fixtures.ts';
+import { world, worldArb } from './worlds.ts';
+
+function planOf(desired = desiredState(tenant({ members: { alice: ['admin'] } })), live = liveState([], { users: ['alice'] })): Plan {
+  return createPlan({ toolVersion: '0.1.0', createdAt: '2025-06-01T12:00:00.000Z', platforms: [{ desired, live, endpoint: 'https://keystone.example/v3', region: 'RegionOne' }] });
+}
+
+/** Rewrites the JSON of a plan file without touching its checksum. */
+function tamper(text: string, edit: (file: { formatVersion: unknown; checksum: unknown; plan: Record<string, unknown> }) => void): string {
+  const file = JSON.parse(text);
+  edit(file);
+  return JSON.stringify(file);
+}
+
+describe('plan codec', () => {
+  it('reads back exactly the plan it wrote, for any plan', () => {
+    fc.assert(
+      fc.property(worldArb, (x) => {
+        // GIVEN a plan of random states
+        const { desired, live } = world(x);
+        const plan = planOf(desired, live);
+        // WHEN written and read
+        // THEN it is the same plan
+        expect(decodePlan(encodePlan(plan))).toEqual(ok(plan));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('writes the same bytes for the same plan', () => {
+    // GIVEN the same plan built twice
+    // WHEN encoded, THEN the texts are equal
+    expect(encodePlan(planOf())).toBe(encodePlan(planOf()));
+  });
+
+  it('accepts a re-indented file: the checksum covers the content, not the layout', () => {
+    // GIVEN a plan file that someone pretty-printed
+    const pretty = JSON.stringify(JSON.parse(encodePlan(planOf())), null, 4);
+    // WHEN read, THEN it is the plan
+    expect(decodePlan(pretty)).toEqual(ok(planOf()));
+  });
+
+  it.each([
+    ['refuses text that is not JSON', () => '{"formatVersion":1,', 'plan-file-not-json', /not valid JSON/],
+    ['refuses another format version, naming both and the writer', () => tamper(encodePlan(planOf()), (f) => { f.formatVersion = 2; f.plan['toolVersion'] = '9.0.0'; }), 'plan-format-version', /format version 2 \(written by keyform 9\.0\.0\), but this keyform reads version 1/],
+    ['refuses a hand-edited plan', () => tamper(encodePlan(planOf()), (f) => { f.plan['applyable'] = false; }), 'plan-checksum-mismatch', /changed after keyform wrote it/],
+    ['refuses a file without a checksum', () => tamper(encodePlan(planOf()), (f) => { delete f.checksum; }), 'plan-schema', /no checksum/],
+    ['refuses something that is not a plan', () => '[1, 2]', 'plan-schema', /holds no object/],
+  ])('%s', (_name, text, kind, message) => {
+    // GIVEN a damaged file WHEN read
+    const r = decodePlan(text());
+    // THEN it fails with a clear message that says how to go on
+    expect(r.isErr() && r.error.kind).toBe(kind);
+    expect(r.isErr() && r.error.message).toMatch(message);
+    expect(r.isErr() && r.error.message).toMatch(/keyform plan --out FILE/);
+  });
+
+  it('refuses a file with a valid checksum but the wrong shape, naming the field', () => {
+    // GIVEN a file whose checksum was recomputed over a broken plan
+    const broken = { ...planOf(), platforms: [{ ...planOf().platforms[0]!, changes: [{ action: 'destroy' }] }] } as unknown as Plan;
+    // WHEN written (bypassing nothing: the encoder trusts its caller's types) and read
+    const r = decodePlan(encodePlan(broken));
+    // THEN the schema error points at the field
+    expect(r.isErr() && r.error.kind).toBe('plan-schema');
+    expect(r.isErr() && r.error.message).toContain('plan.platforms[0].changes[0].kind: expected one of domain, project');
+  });
+
+  it('refuses to write a plan that holds a field named like a secret', () => {
+    // GIVEN a plan into which a bug put a password
+    const leaky = { ...planOf(), platforms: [{ ...planOf().platforms[0]!, password: 'x' }] } as unknown as Plan;
+    // WHEN encoded, THEN it throws instead of writing it
+    expect(() => encodePlan(leaky)).toThrow(/secret-named field at plan\.platforms\[0\]\.password/);
+  });
+});
