@@ -36,6 +36,18 @@ export function sha256Of(text: string): string {
   return `sha256:${createHash('sha256').update(text).digest('hex')}`;
 }
 
+/** Quoted keys: a plan repeats the same few dozen keys a million times. */
+const QUOTED = new Map<string, string>();
+
+function quoted(key: string): string {
+  let q = QUOTED.get(key);
+  if (q === undefined) {
+    q = JSON.stringify(key);
+    if (QUOTED.size < 10_000) QUOTED.set(key, q);
+  }
+  return q;
+}
+
 function writeCanonical(value: unknown, write: (chunk: string) => void): void {
   if (value === null || typeof value !== 'object') {
     write(JSON.stringify(value) ?? 'null');
@@ -43,19 +55,24 @@ function writeCanonical(value: unknown, write: (chunk: string) => void): void {
   }
   if (Array.isArray(value)) {
     write('[');
-    value.forEach((v, i) => {
+    for (let i = 0; i < value.length; i++) {
       if (i > 0) write(',');
-      writeCanonical(v === undefined ? null : v, write);
-    });
+      writeCanonical(value[i] === undefined ? null : value[i], write);
+    }
     write(']');
     return;
   }
   const record = value as Readonly<Record<string, unknown>>;
-  const keys = Object.keys(record).filter((k) => record[k] !== undefined).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  // The default sort compares UTF-16 code units: the locale-independent order canonical JSON needs.
+  const keys = Object.keys(record).sort();
+  let first = true;
   write('{');
-  keys.forEach((k, i) => {
-    write(i > 0 ? `,${JSON.stringify(k)}:` : `${JSON.stringify(k)}:`);
-    writeCanonical(record[k], write);
-  });
+  for (const k of keys) {
+    const v = record[k];
+    if (v === undefined) continue;
+    write(first ? `${quoted(k)}:` : `,${quoted(k)}:`);
+    first = false;
+    writeCanonical(v, write);
+  }
   write('}');
 }

@@ -66,6 +66,12 @@ export interface Change {
   readonly dependsOn: readonly string[];
   /** Why, in a sentence, for humans only: renderers show it, apply never reads it. */
   readonly reason: string;
+  /**
+   * What the reviewer should weigh before applying, for humans only like `reason` (e.g. a
+   * quota set below what the project uses now). Added by the engine after the diff, from
+   * reads that are no part of the snapshot; absent when there is nothing to say.
+   */
+  readonly warnings?: readonly string[];
 }
 
 /**
@@ -87,9 +93,14 @@ export interface Remark {
   readonly message: string;
 }
 
-/** A problem that makes the plan unapplyable until the configuration or Keystone changes. */
+/**
+ * A problem that makes the plan unapplyable until the configuration or Keystone changes.
+ * `quota-unavailable`: the platform's quota backend cannot hold a declared key (no
+ * registered limit; no such service in the region); `name` is the quota key, `domain` and
+ * `conflictingId` are empty.
+ */
 export interface PlanError {
-  readonly kind: 'name-clash' | 'foreign-owner' | 'name-taken';
+  readonly kind: 'name-clash' | 'foreign-owner' | 'name-taken' | 'quota-unavailable';
   readonly platform: string;
   /** The desired resource that cannot be created or renamed. */
   readonly address: string;

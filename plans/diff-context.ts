@@ -1,17 +1,15 @@
 import type { DesiredState, LiveState, MembershipResource, Resource, UnmanagedObject } from '../constructs/model/index.ts';
-import { byAddress } from '../constructs/model/index.ts';
 import type { Change, PlanError, Remark } from './change.ts';
-import { nameIndex, nameKey, namedObject, type NameIndex } from './ownership.ts';
-import type { NamedObject } from './problems.ts';
-import type { ResourceIndex } from './parents.ts';
+import { nameIndex, nameKey, resourceNameKey, type NameIndex } from './ownership.ts';
+import { resourceIndex, type SortedResources } from './parents.ts';
 import { userNotFound } from './problems.ts';
 
 /** What every step of one platform's diff reads. */
 export interface DiffContext {
   readonly platform: string;
   readonly tagPrefix: string;
-  readonly desired: ResourceIndex;
-  readonly live: ResourceIndex;
+  readonly desired: SortedResources;
+  readonly live: SortedResources;
   readonly users: Readonly<Record<string, string>>;
   readonly unmanaged: readonly UnmanagedObject[];
   readonly unmanagedByName: NameIndex<UnmanagedObject>;
@@ -23,13 +21,10 @@ export interface DiffContext {
 
 /** Builds the lookups of one platform's diff. */
 export function diffContext(desired: DesiredState, live: LiveState): DiffContext {
-  const desiredIndex = byAddress(desired.resources);
-  const liveIndex = byAddress(live.resources);
-  const future = domainRenames(desiredIndex, liveIndex);
-  const liveNamed = (r: Resource): NamedObject | undefined => {
-    const o = namedObject(r);
-    return o === undefined || o.kind === 'domain' ? o : { ...o, domain: future(o.domain) };
-  };
+  const desiredIndex = resourceIndex(desired.resources);
+  const liveIndex = resourceIndex(live.resources);
+  const future = domainRenames(desiredIndex.resources, liveIndex.resources);
+  const liveNameKey = (r: Resource): string | undefined => resourceNameKey(r, future);
   let byName: NameIndex<Resource> | undefined;
   return {
     platform: desired.platform,
@@ -38,12 +33,9 @@ export function diffContext(desired: DesiredState, live: LiveState): DiffContext
     live: liveIndex,
     users: live.users,
     unmanaged: live.unmanaged,
-    unmanagedByName: nameIndex(live.unmanaged, (u) => (u.kind === 'domain' ? u : { ...u, domain: future(u.domain) })),
-    liveNameKey: (r) => {
-      const o = liveNamed(r);
-      return o === undefined ? undefined : nameKey(o);
-    },
-    liveByName: () => (byName ??= nameIndex(live.resources, liveNamed)),
+    unmanagedByName: nameIndex(live.unmanaged, (u) => nameKey(u.kind === 'domain' ? u : { ...u, domain: future(u.domain) })),
+    liveNameKey,
+    liveByName: () => (byName ??= nameIndex(liveIndex.resources, liveNameKey)),
   };
 }
 
@@ -52,14 +44,15 @@ export function diffContext(desired: DesiredState, live: LiveState): DiffContext
  * live objects are indexed under the name their domain will have, so a desired object
  * clashes with an object in a renamed domain exactly when it would in Keystone.
  */
-function domainRenames(desired: ResourceIndex, live: ResourceIndex): (name: string) => string {
+function domainRenames(desired: readonly Resource[], live: readonly Resource[]): (name: string) => string {
+  const desiredNames = new Map<string, string>();
+  for (const d of desired) if (d.kind === 'domain') desiredNames.set(d.address, d.attrs.name);
   const renames = new Map<string, string>();
-  for (const d of live.values()) {
-    if (d.kind !== 'domain') continue;
-    const next = desired.get(d.address);
-    if (next?.kind === 'domain' && next.attrs.name !== d.attrs.name) renames.set(d.attrs.name, next.attrs.name);
+  for (const d of live) {
+    const next = d.kind === 'domain' ? desiredNames.get(d.address) : undefined;
+    if (d.kind === 'domain' && next !== undefined && next !== d.attrs.name) renames.set(d.attrs.name, next);
   }
-  return (name) => renames.get(name) ?? name;
+  return renames.size === 0 ? (name) => name : (name) => renames.get(name) ?? name;
 }
 
 /** Where the steps of a diff put what they find; read once at the end. */

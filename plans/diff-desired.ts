@@ -9,19 +9,19 @@ import { parentsOf } from './parents.ts';
 import { mergeTags } from './tags.ts';
 
 /**
- * Plans one desired resource against its live counterpart. Called parent kinds first, so a
+ * Plans one desired resource against its live counterpart `live`. Called parent kinds first, so a
  * parent's change is known when its children are planned: a child whose parent gets a new
  * Keystone object (create or replace) must be replaced too, since it points at the old id.
  */
-export function planDesired(r: Resource, ctx: DiffContext, sink: DiffSink): void {
-  if (r.kind === 'membership' && !(r.key.euid in ctx.users)) return planMissingUser(r, ctx, sink);
-  const own = ownership(r, ctx);
+export function planDesired(r: Resource, live: Resource | undefined, ctx: DiffContext, sink: DiffSink): void {
+  if (r.kind === 'membership' && !(r.key.euid in ctx.users)) return planMissingUser(r, live, ctx, sink);
+  const own = ownership(r, live, ctx);
   if (own.kind === 'error') {
     sink.errors.push(own.error);
     return;
   }
   if (own.kind === 'held') sink.heldNames.push({ address: r.address, holder: own.holder });
-  const before = own.kind === 'adopt' ? own.before : ctx.live.get(r.address);
+  const before = own.kind === 'adopt' ? own.before : live;
   const after = r.kind === 'project' ? withTags(r, mergeTags(r.attrs.tags, before?.kind === 'project' ? before.attrs.tags : [], ctx.tagPrefix)) : r;
   if (before === undefined) {
     sink.add(createChange(after, `${r.kind} is in the configuration but not in Keystone`));
@@ -48,8 +48,8 @@ function withoutDomain(d: AttributeDiff): AttributeDiff {
 }
 
 /** A bound user without a Keystone user: a remark, unless the membership already exists and stays. */
-function planMissingUser(r: MembershipResource, ctx: DiffContext, sink: DiffSink): void {
-  if (ctx.live.has(r.address) && renewedParents(r, ctx, sink).length === 0) {
+function planMissingUser(r: MembershipResource, live: Resource | undefined, ctx: DiffContext, sink: DiffSink): void {
+  if (live !== undefined && renewedParents(r, ctx, sink).length === 0) {
     sink.unchanged++;
     return;
   }

@@ -7,7 +7,7 @@ import { parentsOf } from './parents.ts';
 import { sortedTags } from './tags.ts';
 
 /**
- * Plans the live resources the configuration no longer has. Children first, so that a
+ * Plans the live resources the configuration no longer has (`gone`). Children first, so that a
  * domain can look at what happens to its projects: it follows its last tenant.
  *
  * - membership, assignment, group: deleted (a hand-added member is removed);
@@ -17,8 +17,7 @@ import { sortedTags } from './tags.ts';
  * - domain: deleted when every project and group in it is deleted and nothing keyform
  *   does not own is in it; otherwise disabled.
  */
-export function planRemovals(ctx: DiffContext, sink: DiffSink): void {
-  const gone = [...ctx.live.values()].filter((r) => !ctx.desired.has(r.address));
+export function planRemovals(gone: readonly Resource[], ctx: DiffContext, sink: DiffSink): void {
   for (const r of gone) {
     if (r.kind === 'membership') sink.add(deleteChange(r, `${JSON.stringify(r.key.euid)} is in this group but not bound to role ${r.key.role} of ${r.key.workspace}.${r.key.project} in the configuration`));
     else if (r.kind === 'assignment' || r.kind === 'group') sink.add(deleteChange(r, roleGone(r, ctx)));
@@ -34,7 +33,7 @@ export function planRemovals(ctx: DiffContext, sink: DiffSink): void {
 /** The live projects and groups in each domain keyform manages, by the domain's address. */
 function objectsByDomain(ctx: DiffContext): ReadonlyMap<string, readonly Resource[]> {
   const out = new Map<string, Resource[]>();
-  for (const r of ctx.live.values()) {
+  for (const r of ctx.live.resources) {
     if (r.kind !== 'project' && r.kind !== 'group') continue;
     for (const d of parentsOf(r, ctx.live)) {
       const list = out.get(d);

@@ -6,7 +6,7 @@ import { planDesired } from './diff-desired.ts';
 import { planRemovals } from './diff-removed.ts';
 import { linkChanges, orderChanges } from './order.ts';
 import { namedObject } from './ownership.ts';
-import { nameTaken } from './problems.ts';
+import { nameTaken, quotaUnavailable } from './problems.ts';
 
 /** One platform's diff: what to change, what to tell the reviewer, what stops the plan. */
 export interface DiffResult {
@@ -35,8 +35,16 @@ export function diff(desired: DesiredState, live: LiveState): DiffResult {
   if (stray !== undefined) throw new Error(`${stray.address} is listed among the managed resources but carries no marker`);
   const ctx = diffContext(desired, live);
   const sink = diffSink(desired.platform);
-  for (const kind of RESOURCE_KINDS) for (const r of desired.resources) if (r.kind === kind) planDesired(r, ctx, sink);
-  planRemovals(ctx, sink);
+  const { pairs, gone } = join(ctx.desired.resources, ctx.live.resources);
+  for (const kind of RESOURCE_KINDS) {
+    for (const [r, l] of pairs) {
+      if (r.kind !== kind) continue;
+      // A key the backend cannot hold would fail at apply (Keystone 403s a limit without a registered one): refuse it now.
+      if (r.kind === 'quota' && live.quotaDefaults !== undefined && !Object.hasOwn(live.quotaDefaults, r.key.quotaKey)) sink.errors.push(quotaUnavailable(r));
+      else planDesired(r, l, ctx, sink);
+    }
+  }
+  planRemovals(gone, ctx, sink);
   const nameWaits = handOverNames(sink);
   const changes = linkChanges([...sink.changes.values()], { desired: ctx.desired, live: ctx.live, nameWaits });
   return {
@@ -45,6 +53,23 @@ export function diff(desired: DesiredState, live: LiveState): DiffResult {
     errors: [...sink.errors].sort((a, b) => compareAddresses(a.address, b.address)),
     unchanged: sink.unchanged,
   };
+}
+
+/**
+ * Walks both sides in address order at once: each desired resource with its live
+ * counterpart, and the live resources nothing desired matches.
+ */
+function join(desired: readonly Resource[], live: readonly Resource[]): { pairs: [Resource, Resource | undefined][]; gone: Resource[] } {
+  const pairs: [Resource, Resource | undefined][] = [];
+  const gone: Resource[] = [];
+  let j = 0;
+  for (const d of desired) {
+    while (j < live.length && compareAddresses(live[j]!.address, d.address) < 0) gone.push(live[j++]!);
+    const match = j < live.length && live[j]!.address === d.address ? live[j++] : undefined;
+    pairs.push([d, match]);
+  }
+  while (j < live.length) gone.push(live[j++]!);
+  return { pairs, gone };
 }
 
 /**

@@ -1,7 +1,6 @@
 import type { ProjectResource, Resource, UnmanagedObject } from '../constructs/model/index.ts';
 import type { PlanError } from './change.ts';
 import { foreignOwner, nameClash, type NamedObject } from './problems.ts';
-import type { ResourceIndex } from './parents.ts';
 import { sortedTags } from './tags.ts';
 
 /** Keystone objects by `(kind, domain, name)`, the key Keystone keeps unique. */
@@ -19,12 +18,23 @@ export function namedObject(r: Resource): NamedObject | undefined {
   return undefined;
 }
 
-/** Indexes objects by the uniqueness key of their name; objects without one are left out. */
-export function nameIndex<T>(objects: Iterable<T>, named: (o: T) => NamedObject | undefined): NameIndex<T> {
+/**
+ * The uniqueness key of a domain, project or group record (undefined for other kinds), with
+ * its domain's name passed through `domainName` (to see it under a pending rename). Built
+ * without an intermediate object: it runs for every object of a plan.
+ */
+export function resourceNameKey(r: Resource, domainName: (name: string) => string = (n) => n): string | undefined {
+  if (r.kind === 'domain') return `domain\u0000\u0000${r.attrs.name}`;
+  if (r.kind === 'project' || r.kind === 'group') return `${r.kind}\u0000${domainName(r.attrs.domain)}\u0000${r.attrs.name}`;
+  return undefined;
+}
+
+/** Indexes objects by a uniqueness key; objects without one are left out. */
+export function nameIndex<T>(objects: Iterable<T>, keyOf: (o: T) => string | undefined): NameIndex<T> {
   const out = new Map<string, T>();
   for (const o of objects) {
-    const n = named(o);
-    if (n !== undefined) out.set(nameKey(n), o);
+    const k = keyOf(o);
+    if (k !== undefined) out.set(k, o);
   }
   return out;
 }
@@ -45,28 +55,28 @@ export type Ownership =
 /** What the lookups of `ownership` need. */
 export interface OwnershipContext {
   readonly platform: string;
-  readonly live: ResourceIndex;
   readonly unmanagedByName: NameIndex<UnmanagedObject>;
   readonly liveNameKey: (r: Resource) => string | undefined;
   readonly liveByName: () => NameIndex<Resource>;
 }
 
-/** Decides who holds the name the desired record `r` needs. */
-export function ownership(r: Resource, ctx: OwnershipContext): Ownership {
-  const o = namedObject(r);
-  if (o === undefined) return { kind: 'free' };
-  const key = nameKey(o);
+const FREE: Ownership = { kind: 'free' };
+
+/** Decides who holds the name the desired record `r` needs; `live` is its live counterpart, if any. */
+export function ownership(r: Resource, live: Resource | undefined, ctx: OwnershipContext): Ownership {
+  const key = resourceNameKey(r);
+  if (key === undefined) return FREE;
   const u = ctx.unmanagedByName.size === 0 ? undefined : ctx.unmanagedByName.get(key);
   if (u !== undefined) {
+    const o = namedObject(r)!;
     if (u.ownedByPlatform !== undefined) return { kind: 'error', error: foreignOwner(ctx.platform, r.address, o, u.id, u.ownedByPlatform) };
-    if (r.kind === 'project' && r.adopt === true && !ctx.live.has(r.address)) return { kind: 'adopt', before: adoptedRecord(r, u) };
+    if (r.kind === 'project' && r.adopt === true && live === undefined) return { kind: 'adopt', before: adoptedRecord(r, u) };
     return { kind: 'error', error: nameClash(ctx.platform, r.address, o, u.id) };
   }
   // The object keeps its own name: Keystone guarantees nobody else has it.
-  const same = ctx.live.get(r.address);
-  if (same !== undefined && ctx.liveNameKey(same) === key) return { kind: 'free' };
+  if (live !== undefined && ctx.liveNameKey(live) === key) return FREE;
   const holder = ctx.liveByName().get(key);
-  return holder !== undefined && holder.address !== r.address ? { kind: 'held', holder } : { kind: 'free' };
+  return holder !== undefined && holder.address !== r.address ? { kind: 'held', holder } : FREE;
 }
 
 /** An unmanaged project as the live record of the tenant adopting it (`managed: false` marks the adoption). */

@@ -1,7 +1,42 @@
-import { address, type GroupResource, type ProjectResource, type Resource } from '../constructs/model/index.ts';
+import { address, compareAddresses, sortResources, type GroupResource, type ProjectResource, type Resource } from '../constructs/model/index.ts';
 
 /** Resources of one side (desired or live) by address. */
-export type ResourceIndex = ReadonlyMap<string, Resource>;
+export interface ResourceIndex {
+  get(address: string): Resource | undefined;
+  has(address: string): boolean;
+}
+
+/** A `ResourceIndex` that also holds its resources, sorted by address. */
+export interface SortedResources extends ResourceIndex {
+  readonly resources: readonly Resource[];
+}
+
+const DOMAIN_ADDRESS = `${address('domain', ['x']).split('[')[0]}[`;
+
+/**
+ * Indexes resources that are (as desired and live states promise) sorted by address, without
+ * building a map of a million entries: lookups binary-search the list, except domains, which
+ * every project and group looks up and which are few, so they get a map. An unsorted list is
+ * sorted first.
+ */
+export function resourceIndex(list: readonly Resource[]): SortedResources {
+  const resources = list.every((r, i) => i === 0 || compareAddresses(list[i - 1]!.address, r.address) < 0) ? list : sortResources(list);
+  const domains = new Map<string, Resource>();
+  for (const r of resources) if (r.kind === 'domain') domains.set(r.address, r);
+  const get = (a: string): Resource | undefined => {
+    if (a.startsWith(DOMAIN_ADDRESS)) return domains.get(a);
+    let lo = 0, hi = resources.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const c = compareAddresses(resources[mid]!.address, a);
+      if (c === 0) return resources[mid];
+      if (c < 0) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  };
+  return { resources, get, has: (a) => get(a) !== undefined };
+}
 
 /**
  * The addresses of the objects `r` refers to in Keystone, looked up in its own side's

@@ -1,3 +1,4 @@
+import { quotaKeyInfo, type QuotaResource } from '../constructs/model/index.ts';
 import type { PlanError, Remark } from './change.ts';
 
 /** Where a name lives in Keystone, for messages. */
@@ -46,5 +47,19 @@ export function userNotFound(platform: string, euid: string, tenant: string, rol
     kind: 'user-not-found', platform, euid, tenant, roles, addresses,
     message: `user ${JSON.stringify(euid)} is bound to ${tenant} (${roles.join(', ')}) but has no Keystone user yet, ` +
       'so no group membership is planned; the next plan adds it once the identity provider has created the user (usually at first login).',
+  };
+}
+
+/** The platform's quota backend cannot hold a declared quota key (the live state's `quotaDefaults` lack it). */
+export function quotaUnavailable(q: QuotaResource): PlanError {
+  const info = quotaKeyInfo(q.key.quotaKey);
+  const unified = info?.unifiedLimits;
+  const why = q.attrs.backend === 'unified-limits' && unified !== undefined
+    ? `Keystone has no registered limit for ${unified.serviceType} ${unified.resourceName} in the platform's region, and refuses project limits without one (403). ` +
+      `Have the cloud operator register the default first (\`openstack registered limit create --service ${unified.serviceType} --region REGION --default-limit N ${unified.resourceName}\`), or remove the key`
+    : `the cloud has no ${info?.serviceApi.service ?? 'such'} quota API with ${info?.serviceApi.name ?? q.key.quotaKey} in the platform's region (the service is not in the catalog, or does not know the resource). Remove the key, or add the service`;
+  return {
+    kind: 'quota-unavailable', platform: q.platform, address: q.address, name: q.key.quotaKey, domain: '', conflictingId: '',
+    message: `${q.address}: quota ${q.key.quotaKey} cannot be set: ${why}.`,
   };
 }

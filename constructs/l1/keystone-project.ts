@@ -47,7 +47,8 @@ export class KeystoneProject extends KeystoneResource<'project'> {
   }
 
   override problems(): ConfigProblem[] {
-    const tags = tagListProblems(this.resource.attrs.tags).map((p) => this.problem(`project ${JSON.stringify(this.resource.attrs.name)} ${p}`));
+    const hint = 'remove or shorten landing-zone, workspace or tenant tags';
+    const tags = tagListProblems(this.resource.attrs.tags).map((p) => this.problem(`project ${JSON.stringify(this.resource.attrs.name)} ${p}`, hint));
     return [...super.problems(), ...tags];
   }
 }

@@ -51,9 +51,9 @@ export abstract class KeystoneResource<K extends ResourceKind = ResourceKind> ex
     return nameProblems(attrs.name).map((p) => this.problem(`${this.resource.kind} name ${JSON.stringify(attrs.name)} ${p}`));
   }
 
-  /** A problem at the origin of this resource. */
-  protected problem(message: string): ConfigProblem {
-    return problemAt(this.origin.source, this.origin.path, message, this.origin.hint);
+  /** A problem at the origin of this resource. @default hint: the origin's */
+  protected problem(message: string, hint: string = this.origin.hint): ConfigProblem {
+    return problemAt(this.origin.source, this.origin.path, message, hint);
   }
 }
 

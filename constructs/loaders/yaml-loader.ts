@@ -1,3 +1,4 @@
+import { Result } from 'neverthrow';
 import { parseDocument, LineCounter, isMap, isSeq, isScalar, type Node, type Document } from 'yaml';
 import type { ConfigProblem } from '../problems/config-error.ts';
 import type { ConfigPath, Position, Source } from '../problems/source.ts';
@@ -19,7 +20,14 @@ export function parseYamlFile(file: string, text: string): ParsedDocument {
     const problems = doc.errors.map((e) => syntaxProblem(file, lineCounter.linePos(e.pos[0]), e.message.split('\n')[0]!));
     return { file, format: 'yaml', value: undefined, source, problems };
   }
-  return { file, format: 'yaml', value: doc.toJS({ maxAliasCount: 1000 }) as unknown, source, problems: [] };
+  // toJS throws on alias bombs (an alias expanding past maxAliasCount nodes).
+  return Result.fromThrowable(
+    () => doc.toJS({ maxAliasCount: 1000 }) as unknown,
+    (e) => syntaxProblem(file, { line: 1, col: 1 }, (e as Error).message),
+  )().match(
+    (value): ParsedDocument => ({ file, format: 'yaml', value, source, problems: [] }),
+    (problem): ParsedDocument => ({ file, format: 'yaml', value: undefined, source, problems: [problem] }),
+  );
 }
 
 /**
@@ -29,17 +37,17 @@ export function parseYamlFile(file: string, text: string): ParsedDocument {
  */
 export function parseJsonFile(file: string, text: string): ParsedDocument {
   const source = yamlSource(file, text);
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    const message = (e as Error).message;
-    const offset = Number(/position (\d+)/.exec(message)?.[1] ?? 0);
-    const problem = syntaxProblem(file, offsetPosition(text, offset), message.replace(/ in JSON at position \d+.*$/, ''));
-    return { file, format: 'json', value: undefined, source, problems: [problem] };
-  }
+  const parsed = Result.fromThrowable(
+    () => JSON.parse(text) as unknown,
+    (e) => {
+      const message = (e as Error).message;
+      const offset = Number(/position (\d+)/.exec(message)?.[1] ?? 0);
+      return syntaxProblem(file, offsetPosition(text, offset), message.replace(/ in JSON at position \d+.*$/, ''));
+    },
+  )();
+  if (parsed.isErr()) return { file, format: 'json', value: undefined, source, problems: [parsed.error] };
   const problems = duplicateJsonKeys(text).map((offset) => syntaxProblem(file, offsetPosition(text, offset), 'Map keys must be unique'));
-  return { file, format: 'json', value: problems.length ? undefined : value, source, problems };
+  return { file, format: 'json', value: problems.length ? undefined : parsed.value, source, problems };
 }
 
 /**

@@ -11,6 +11,10 @@
  *   `[keyform platform=PLATFORM workspace=W]`, `[keyform platform=P tenant=W.P role=R]` or
  *   `[keyform platform=P tenant=W.P]`.
  *
+ * - Quotas in the service APIs (`quota_backend = "service-apis"`) carry no marker of their own:
+ *   the project records each key keyform manages as one tag `keyform.quota=KEY` (see
+ *   `QUOTA_TAG`).
+ *
  * These tags are outside any user tag prefix on purpose: changing `tag_prefix` must not make
  * keyform forget what it owns.
  */
@@ -79,4 +83,38 @@ export function descriptionMarker(description: string | null | undefined): Descr
     out[f.slice(0, eq)] = f.slice(eq + 1);
   }
   return out;
+}
+
+/**
+ * Records on a project that keyform manages one quota key in the service quota APIs
+ * (nova/cinder `os-quota-sets`, neutron `/v2.0/quotas`), which have no description or tag
+ * to mark a value with: `keyform.quota=compute.cores`, one tag per key.
+ *
+ * Why a tag per key, on the project: the snapshot reads it in the project list it already
+ * makes (no extra call), a key removed from the config is known to be keyform's and goes
+ * back to the cloud's default, and a key never recorded is never touched. One tag per key
+ * is added (`PUT …/tags/TAG`) and removed (`DELETE …/tags/TAG`) on its own, so quota
+ * operations on one project never race over a shared list. Keys are short (≤ 40
+ * characters, no `/` or `,`) and there are at most 25, well inside Keystone's 80 tags of
+ * 255 characters per project.
+ *
+ * Unlike `isMarkerTag` tags these are not part of the project's desired tags: they are
+ * written by the quota operations alone (tag before value on create, value before tag on
+ * delete, so a half-done operation always leaves the key recorded), and a project update
+ * carries them along as found.
+ */
+export const QUOTA_TAG = 'keyform.quota';
+
+/**
+ * The marker tag recording quota key `key` on a project.
+ * @example quotaMarkerTag('compute.cores') // 'keyform.quota=compute.cores'
+ */
+export function quotaMarkerTag(key: string): string {
+  return `${QUOTA_TAG}=${key}`;
+}
+
+/** The quota keys a project's tags record, sorted; empty when none. */
+export function quotaMarkerKeys(tags: readonly string[]): readonly string[] {
+  const prefix = `${QUOTA_TAG}=`;
+  return tags.filter((t) => t.startsWith(prefix) && t.length > prefix.length).map((t) => t.slice(prefix.length)).sort();
 }

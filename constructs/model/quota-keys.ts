@@ -18,6 +18,13 @@ export interface QuotaKeyInfo {
 /** -1 means unlimited in every backend. */
 export const UNLIMITED = -1;
 
+/**
+ * The largest limit any backend stores: a signed 32-bit integer column in nova, cinder and
+ * neutron (`MAX_INT`, `DB_INTEGER_MAX_VALUE`), and the maximum of Keystone's limit schema.
+ * A larger value is refused by the service (400); -1 is how to say unlimited.
+ */
+export const QUOTA_MAX = 2_147_483_647;
+
 const compute = (name: string, unified: string): QuotaKeyInfo => ({
   unifiedLimits: { serviceType: 'compute', resourceName: unified },
   serviceApi: { service: 'compute', name },
@@ -73,5 +80,6 @@ export function quotaKeyInfo(key: string): QuotaKeyInfo | undefined {
 export function quotaValueProblems(value: number): string[] {
   if (!Number.isInteger(value)) return [`is ${value}; quota values are whole numbers`];
   if (value < UNLIMITED) return [`is ${value}; use -1 for unlimited or a number ≥ 0`];
+  if (value > QUOTA_MAX) return [`is ${value}, above ${QUOTA_MAX}, the largest limit nova, cinder, neutron and Keystone store; use -1 for unlimited`];
   return [];
 }

@@ -43,6 +43,13 @@ export interface LiveState {
   readonly roles: Readonly<Record<string, string>>;
   /** Keystone domains by name → id (those keyform needs to resolve). */
   readonly domains: Readonly<Record<string, string>>;
+  /**
+   * The cloud's default limit of every quota key the platform's quota backend can hold, keys
+   * sorted: registered limits for `unified-limits`, each service's defaults for `service-apis`.
+   * A key absent here cannot be set (no registered limit; no such service in the region).
+   * Undefined when the snapshot did not read them: then nothing is checked against them.
+   */
+  readonly quotaDefaults?: Readonly<Record<string, number>>;
 }
 
 /** Sorts resources by address; fails (programmer error) on duplicate addresses. */

@@ -53,7 +53,10 @@ export async function meteringRows(metering: OpenStackSession, reference: Result
 
 function projectsRow(seen: Result<readonly Project[], KeystoneError>, reference: Result<readonly Project[], KeystoneError>): CheckRow {
   const fix = SERVICE_HELP['identity']!.fix(rulesOf('identity'));
-  if (seen.isErr()) return fail('metering.projects', `the metering account can't list Keystone's projects (${seen.error.message})`, fix);
+  if (seen.isErr()) {
+    const why = seen.error.kind === 'Forbidden' ? 'Keystone answered 403' : seen.error.message;
+    return fail('metering.projects', `the metering account may not list Keystone's projects (${why})`, fix);
+  }
   if (reference.isErr()) return warn('metering.projects', `the metering account lists ${seen.value.length} projects; the replicator's list to compare with can't be read (${reference.error.message})`, 'give the replicator account admin on the system');
   const ids = new Set(seen.value.map((p) => p.id));
   const missing = reference.value.filter((p) => !ids.has(p.id)).map((p) => p.name).sort();

@@ -56,7 +56,7 @@ async function identityRow(c: ReplicatorContext): Promise<CheckRow> {
   }
   const roles = c.facts.roles.unwrapOr([]);
   const role = c.needs.keystoneRoles.map((n) => roles.find((r) => r.name === n)).find((r) => r !== undefined);
-  const where = shared ? `domain ${shared.name}` : 'a probe domain';
+  const where = shared ? `domain ${shared.name}` : 'a domain of its own (created, then deleted)';
   const result = await writeProbe(c.session, { name: c.probeName, platform: c.target.settings.id, domainId: shared?.id, roleId: role?.id });
   return probeRow(c, result, where, role?.name);
 }
@@ -67,7 +67,7 @@ function probeRow(c: ReplicatorContext, r: ProbeResult, where: string, role: str
     return fail('replicator.identity', `write probe in ${where}: "${r.refused.operation}" was refused (${r.refused.message})${left}`, systemAdminFix(c));
   }
   const granted = role ? `, granted the group role ${role} on the project and revoked it` : ' (no mapped role exists to grant)';
-  const found = `write probe in ${where} passed: created, updated and deleted ${c.target.settings.domainPerWorkspace ? 'a domain, ' : ''}a project and a group named ${c.probeName} (disabled, marked "keyform doctor")${granted}${left}`;
+  const found = `write probe in ${where} passed: created, updated and deleted a project and a group named ${c.probeName} (disabled, marked "keyform doctor")${granted}${left}`;
   return r.leftovers.length > 0 ? fail('replicator.identity', found, 'delete the objects named above') : ok('replicator.identity', found);
 }
 

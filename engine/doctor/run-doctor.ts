@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { err, ok, type Result } from 'neverthrow';
 import type { SynthOutput } from '../../constructs/index.ts';
 import { listProjects } from '../keystone/index.ts';
-import { loadCloud, openSession, type CloudConfig, type OpenStackSession } from '../openstack/index.ts';
+import { loadCloud, openSession, type CloudConfig, type OpenStackError, type OpenStackSession } from '../openstack/index.ts';
 import { fail, ok as okRow, type CheckRow, type DoctorReport, type PlatformReport } from './check-row.ts';
 import { targetNeeds, type DoctorTarget } from './doctor-target.ts';
 import { keystoneEndpointRows } from './keystone-endpoint.ts';
@@ -19,8 +19,6 @@ export interface DoctorOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Where clouds.yaml is searched first. @default process.cwd() */
   readonly cwd?: string;
-  /** Names the write-probe objects `keyform-doctor-ID`. @default 8 random hex digits */
-  readonly probeId?: string;
 }
 
 /** The config has no platform of that id. */
@@ -73,7 +71,7 @@ export async function doctorPlatform(t: DoctorTarget, opts: DoctorOptions): Prom
   const p = t.settings;
   const rows: CheckRow[] = [];
   const report = (): PlatformReport => ({ platform: p.id, cloud: p.cloud, meteringCloud: p.meteringCloud, region: p.region, rows });
-  const cloud = loadCloud({ cloud: p.cloud, region: p.region, ...(opts.env ? { env: opts.env } : {}), ...(opts.cwd ? { cwd: opts.cwd } : {}) });
+  const cloud = cloudOf(p.cloud, p.region, opts);
   if (cloud.isErr()) {
     rows.push(fail('replicator.auth', cloud.error.message, `fix clouds.yaml entry ${JSON.stringify(p.cloud)}`));
     return report();
@@ -90,12 +88,16 @@ export async function doctorPlatform(t: DoctorTarget, opts: DoctorOptions): Prom
     const replicator = await signIn('replicator', cloud.value, rows, sessions);
     if (!replicator) return report();
     const metering = await meteringSignIn(t, opts, rows, sessions);
-    rows.push(...(await accountRows(t, replicator, metering, reader.value, opts)));
+    rows.push(...(await accountRows(t, replicator, metering, reader.value)));
     return report();
   } finally {
     for (const s of sessions) s.close();
     reader.value.close();
   }
+}
+
+function cloudOf(name: string, region: string, opts: DoctorOptions): Result<CloudConfig, OpenStackError> {
+  return loadCloud({ cloud: name, region, ...(opts.env ? { env: opts.env } : {}), ...(opts.cwd ? { cwd: opts.cwd } : {}) });
 }
 
 async function signIn(account: 'replicator' | 'metering', cloud: CloudConfig, rows: CheckRow[], sessions: OpenStackSession[]): Promise<Signed | undefined> {
@@ -121,7 +123,7 @@ async function meteringSignIn(t: DoctorTarget, opts: DoctorOptions, rows: CheckR
     if (t.meteringBlock) rows.push(fail('metering.auth', 'the config meters this platform but names no metering account', 'add metering_cloud = "ENTRY" (a clouds.yaml entry with cross-project read access) to the platform block'));
     return undefined;
   }
-  const cloud = loadCloud({ cloud: p.meteringCloud, region: p.region, ...(opts.env ? { env: opts.env } : {}), ...(opts.cwd ? { cwd: opts.cwd } : {}) });
+  const cloud = cloudOf(p.meteringCloud, p.region, opts);
   if (cloud.isErr()) {
     rows.push(fail('metering.auth', cloud.error.message, `fix clouds.yaml entry ${JSON.stringify(p.meteringCloud)}`));
     return undefined;
@@ -129,7 +131,7 @@ async function meteringSignIn(t: DoctorTarget, opts: DoctorOptions, rows: CheckR
   return signIn('metering', cloud.value, rows, sessions);
 }
 
-async function accountRows(t: DoctorTarget, replicator: Signed, metering: Signed | undefined, reader: VersionReader, opts: DoctorOptions): Promise<readonly CheckRow[]> {
+async function accountRows(t: DoctorTarget, replicator: Signed, metering: Signed | undefined, reader: VersionReader): Promise<readonly CheckRow[]> {
   const needs = targetNeeds(t);
   const s = replicator.session;
   const [catalog, facts, reference] = await Promise.all([
@@ -137,7 +139,8 @@ async function accountRows(t: DoctorTarget, replicator: Signed, metering: Signed
     readKeystoneFacts(s),
     metering ? listProjects(s) : undefined,
   ]);
-  const probeName = `keyform-doctor-${opts.probeId ?? randomBytes(4).toString('hex')}`;
+  // Unique per run: two doctors probing one Keystone never meet each other's objects.
+  const probeName = `keyform-doctor-${randomBytes(4).toString('hex')}`;
   const [replicating, metered, objects] = await Promise.all([
     replicatorRows({ session: s, cloud: replicator.cloud, target: t, needs, facts, probeName }),
     metering && reference ? meteringRows(metering.session, reference, t.settings.id) : [],

@@ -31,7 +31,7 @@ export const SERVICES: readonly ServiceSpec[] = [
   { type: 'block-storage', name: 'Cinder', major: 3, quotaService: 'volume', metered: true, disables: 'volume and snapshot metering and volume.* quotas on the service-apis backend' },
   { type: 'network', name: 'Neutron', major: 2, quotaService: 'network', metered: true, disables: 'floating IP and router metering and network.* quotas on the service-apis backend' },
   { type: 'image', name: 'Glance', major: 2, metered: true, disables: 'image metering' },
-  { type: 'load-balancer', name: 'Octavia (LBaaS v2)', major: 2, quotaService: 'load-balancer', metered: true, disables: 'load balancer metering and loadbalancer.* quotas' },
+  { type: 'load-balancer', name: 'Octavia', major: 2, quotaService: 'load-balancer', metered: true, disables: 'load balancer (LBaaS v2) metering and loadbalancer.* quotas' },
   { type: 'orchestration', name: 'Heat', major: 1, metered: false, disables: 'Heat stacks for the teams (keyform itself makes no Heat calls)' },
   { type: 'dns', name: 'Designate', major: 2, metered: false, disables: 'DNS zones for the teams (keyform itself makes no Designate calls)' },
   { type: 'object-store', name: 'Swift', major: 1, metered: false, versionFromUrl: true, disables: 'object storage for the teams (keyform itself makes no Swift calls)' },

@@ -9,6 +9,7 @@ import {
   deleteProject,
   grantRole,
   revokeRole,
+  updateDomain,
   updateGroup,
   updateProject,
 } from '../keystone/index.ts';
@@ -46,7 +47,7 @@ interface Made {
 
 /**
  * Does, once each, what apply does in Keystone, on objects of its own: a disabled, marked
- * project and a group (in a probe domain when `domainId` is undefined) are created and
+ * project and a group (in a domain of their own when `domainId` is undefined) are created and
  * updated, the group gets and loses a role on the project, and everything is deleted again.
  * Group membership is not probed: Keystone revokes the tokens of a user removed from a group,
  * so the account would lock itself out (and any other user would be logged out); Keystone's
@@ -72,8 +73,9 @@ export async function writeProbe(s: OpenStackSession, plan: ProbePlan): Promise<
   const updated = withDescriptionMarker('keyform doctor write probe (updated); safe to delete', { doctor: plan.platform });
   let domainId = plan.domainId;
   if (domainId === undefined) {
-    const d = (await step('create a domain', () => createDomain(s, { name: plan.name, description, enabled: false })))?.value;
-    if (d) made.push({ kind: 'domain', what: `domain ${d.name} (${d.id})`, remove: () => deleteDomain(s, d.id) });
+    // Enabled: Keystone refuses projects in a disabled domain. Deleting it disables it first.
+    const d = (await step('create a domain', () => createDomain(s, { name: plan.name, description, enabled: true })))?.value;
+    if (d) made.push({ kind: 'domain', what: `domain ${d.name} (${d.id})`, remove: () => updateDomain(s, d.id, { enabled: false }).andThen(() => deleteDomain(s, d.id)) });
     domainId = d?.id;
   }
   const inDomain = domainId;

@@ -1,5 +1,5 @@
 import { Result, ResultAsync, err, errAsync, ok, okAsync } from 'neverthrow';
-import { MANAGED_TAG, descriptionMarker } from '../../constructs/model/index.ts';
+import { descriptionMarker } from '../../constructs/model/index.ts';
 import type { OpenStackSession } from '../openstack/index.ts';
 import * as ks from '../keystone/index.ts';
 import type { Domain, Group, Limit, Project, Role, RoleAssignment, Service, User } from '../keystone/index.ts';
@@ -63,8 +63,9 @@ export function readKeystone(s: OpenStackSession, p: PlatformSettingsForSnapshot
     const inDomains = [...platformDomains.value].sort().map((id) => ({ domain_id: id }));
     const everyDomain = domains.map((d) => ({ domain_id: d.id }));
     const lists = ResultAsync.combine([
-      // Truncated? Then this platform's own projects by tag, plus each of its domains, is all the snapshot needs.
-      ks.listProjects(s, {}, [[{ tags: `${MANAGED_TAG}=${p.id}` }, ...inDomains]]),
+      // Truncated? Then each of the platform's domains is what the snapshot needs. (Not a tag query:
+      // Zed truncates the unfiltered list first and filters by tag after, so it stays truncated.)
+      ks.listProjects(s, {}, [inDomains]),
       ks.listGroups(s, {}, [inDomains]),
       ks.listUsers(s, {}, [everyDomain]),
       ks.listRoles(s),

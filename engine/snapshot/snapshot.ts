@@ -6,6 +6,7 @@ import { readKeystone, type KeystoneView } from './read-keystone.ts';
 import { liveDomains, liveGroups, liveProjects } from './live-objects.ts';
 import { liveAssignments, liveMemberships, liveQuotas } from './live-relations.ts';
 import type { SnapshotError } from './snapshot-error.ts';
+import { withLiveQuotas } from '../quota/live-quotas.ts';
 
 export interface SnapshotOptions {
   /** The euids the config binds; `live.users` maps those found in the user domain to user ids. */
@@ -31,6 +32,8 @@ export interface SnapshotResult {
  * Cost: 8 list calls (domains, projects, groups, users, roles, role assignments, services,
  * limits) plus one `GET /v3/users/{id}/groups` per Keystone user, whatever the number of
  * tenants. A list Keystone truncates is narrowed (per domain, by tag, by enabled) or fails.
+ * Quotas add the backend's defaults and, for `service-apis`, the per-project reads of the
+ * keys keyform recorded (see `withLiveQuotas`).
  *
  * Scope: with `quotaBackend: 'unified-limits'` the session, or `opts.limitsSession`, must
  * be system-scoped, since Keystone shows other projects' limits to system scope only.
@@ -41,11 +44,15 @@ export function snapshot(session: OpenStackSession, platform: PlatformSettingsFo
   const sessions = opts.limitsSession && opts.limitsSession !== session ? [session, opts.limitsSession] : [session];
   const calls = (): number => sessions.reduce((n, x) => n + x.stats.calls, 0);
   const callsBefore = calls();
-  return readKeystone(session, platform, { concurrency: opts.concurrency ?? 8, ...(opts.limitsSession ? { limitsSession: opts.limitsSession } : {}) }).map((view) => ({
-    live: toLiveState(view, platform, opts.euids),
-    calls: calls() - callsBefore,
-    ms: Math.round(performance.now() - started),
-  }));
+  return readKeystone(session, platform, { concurrency: opts.concurrency ?? 8, ...(opts.limitsSession ? { limitsSession: opts.limitsSession } : {}) })
+    .andThen((view) => withLiveQuotas(toLiveState(view, platform, opts.euids), {
+      platform, session, services: view.services, concurrency: opts.concurrency ?? 8, ...(opts.limitsSession ? { limitsSession: opts.limitsSession } : {}),
+    }))
+    .map((live) => ({
+      live,
+      calls: calls() - callsBefore,
+      ms: Math.round(performance.now() - started),
+    }));
 }
 
 /** Turns what was read into the platform's LiveState. Pure: no I/O. */

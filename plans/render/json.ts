@@ -61,6 +61,7 @@ function resourceChange(c: Change): Record<string, unknown> {
       ...(c.replacePaths.length > 0 ? { replace_paths: c.replacePaths.map((p) => p.split('.')) } : {}),
     },
     ...(c.action === 'replace' ? { action_reason: 'replace_because_cannot_update' } : {}),
+    ...(c.warnings !== undefined && c.warnings.length > 0 ? { keyform_warnings: c.warnings } : {}),
   };
 }
 

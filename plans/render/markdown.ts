@@ -6,7 +6,7 @@ import { changeBlock } from './text.ts';
 
 /**
  * The plan as a pull-request comment: the summary table first, then what stops the plan,
- * then every destroy and replace (what a reviewer must not miss), then the details per
+ * then every destroy and replace and every warning (what a reviewer must not miss), then the details per
  * workspace in collapsible sections, then the remarks. The details are `diff` code blocks,
  * so GitHub and GitLab colour the `+` and `-` lines.
  */
@@ -17,6 +17,7 @@ export function renderMarkdown(plan: Plan): string {
     `**${plan.summary.add + plan.summary.change + plan.summary.destroy === 0 ? 'No changes.' : planLine(plan.summary)}**`,
     errorCallout(plan),
     destructiveCallout(plan),
+    warningCallout(plan),
     ...plan.platforms.flatMap(workspaceSections),
     remarkList(plan),
   ];
@@ -43,6 +44,13 @@ function destructiveCallout(plan: Plan): string {
   const destroys = changes.filter((c) => c.action === 'delete').length;
   const head = `> **${destroys} to destroy, ${changes.length - destroys} to replace:** review these first.`;
   return ['> [!WARNING]', head, '>', ...changes.map((c) => `> - ${code(ACTION_GLYPHS[c.action])} ${code(c.address)}: ${inline(c.reason)}`)].join('\n');
+}
+
+/** The changes' warnings (e.g. a quota below usage), outside the collapsed details so that no reviewer misses them. */
+function warningCallout(plan: Plan): string {
+  const warned = plan.platforms.flatMap((p) => p.changes.flatMap((c) => (c.warnings ?? []).map((w) => `> - ${code(c.address)}: ${inline(w)}`)));
+  if (warned.length === 0) return '';
+  return ['> [!IMPORTANT]', `> **${warned.length} ${warned.length === 1 ? 'warning' : 'warnings'}:**`, '>', ...warned].join('\n');
 }
 
 function workspaceSections(p: PlatformPlan): string[] {

@@ -35,12 +35,14 @@ function platformSection(p: PlatformPlan, fmt: Formatter): string {
  * ```
  * # ADDRESS will be updated in-place
  * # (name differs from the configuration)
+ * # Warning: … (only when the change carries warnings)
  * ~ ADDRESS
  *     ~ name = "old" -> "new"
  * ```
  */
 export function changeBlock(c: Change, fmt: Formatter, indent: string): string[] {
-  const head = [`# ${c.address} ${ACTION_PHRASES[c.action]}`, `# (${c.reason})`, `${fmt.glyph(c.action)} ${c.address}`];
+  const warnings = (c.warnings ?? []).map((w) => `# ${fmt.paint('remark', 'Warning:')} ${w}`);
+  const head = [`# ${c.address} ${ACTION_PHRASES[c.action]}`, `# (${c.reason})`, ...warnings, `${fmt.glyph(c.action)} ${c.address}`];
   return [...head, ...attributeLines(c, fmt).map((l) => `    ${l}`)].map((l) => `${indent}${l}`);
 }
 

@@ -78,7 +78,8 @@ export function syntheticStates(n: number, drift = DRIFT): { desired: DesiredSta
     desired.push(...mine);
     live.push(...(next() < drift ? drifted(spec, DRIFTS[count++ % DRIFTS.length]!, i) : mine));
   }
-  const users = live.flatMap((r) => (r.kind === 'membership' ? [r.key.euid] : []));
+  // Every bound user exists (the missing-member drift is a membership removed by hand, not a user that never logged in).
+  const users = [...desired, ...live].flatMap((r) => (r.kind === 'membership' ? [r.key.euid] : []));
   return { desired: desiredState(desired), live: liveState(live, { users }), drifted: count };
 }
 

@@ -40,10 +40,11 @@ describe('the keystone test stack', () => {
   it('writes a clouds.yaml whose admin entry gets a token scoped to project admin', async () => {
     // GIVEN the admin entry of the stack's clouds.yaml
     // WHEN a token is issued with it and project admin is looked up
-    const token = (await osc(['token', 'issue']))._unsafeUnwrap() as { project_id?: string };
-    const admin = (await osc(['project', 'show', 'admin']))._unsafeUnwrap() as { id: string };
+    const [token, admin] = await Promise.all([osc(['token', 'issue']), osc(['project', 'show', 'admin'])]);
+    const tokenProject = (token._unsafeUnwrap() as { project_id?: string }).project_id;
+    const adminProject = (admin._unsafeUnwrap() as { id: string }).id;
     // THEN the token is scoped to that project
-    expect(token.project_id).toBe(admin.id);
+    expect(tokenProject).toBe(adminProject);
   });
 
   it('writes an admin-system entry that gets a system-scoped token', async () => {
@@ -58,10 +59,11 @@ describe('the keystone test stack', () => {
   it('writes an auditor entry that may read projects but not create them', async () => {
     // GIVEN the auditor entry (reader on project admin)
     // WHEN it lists its projects and tries to create one
-    const visible = (await osc(['project', 'list', '--my-projects'], { cloud: 'auditor' }))._unsafeUnwrap() as {
-      Name: string;
-    }[];
-    const attempt = await osc(['project', 'create', '--domain', 'default', unique('kf-denied')], { cloud: 'auditor' });
+    const [listed, attempt] = await Promise.all([
+      osc(['project', 'list', '--my-projects'], { cloud: 'auditor' }),
+      osc(['project', 'create', '--domain', 'default', unique('kf-denied')], { cloud: 'auditor' }),
+    ]);
+    const visible = listed._unsafeUnwrap() as { Name: string }[];
     // THEN it sees project admin, and Keystone refuses the write
     expect(visible.map((p) => p.Name)).toEqual(['admin']);
     expect(attempt._unsafeUnwrapErr().message).toMatch(/HTTP 403/);
@@ -73,10 +75,14 @@ describe('an extra Keystone with list_limit', () => {
     // GIVEN a Keystone of its own with list_limit = 2, holding admin plus two more projects
     const ks = (await startListLimitKeystone(2))._unsafeUnwrap();
     try {
-      for (const name of ['kf-a', 'kf-b']) {
-        (await osc(['project', 'create', '--domain', 'default', name], { stack: ks.stack }))._unsafeUnwrap();
-      }
-      const token = (await osc(['token', 'issue'], { stack: ks.stack }))._unsafeUnwrap() as { id: string };
+      const [a, b, issued] = await Promise.all([
+        osc(['project', 'create', '--domain', 'default', 'kf-a'], { stack: ks.stack }),
+        osc(['project', 'create', '--domain', 'default', 'kf-b'], { stack: ks.stack }),
+        osc(['token', 'issue'], { stack: ks.stack }),
+      ]);
+      a._unsafeUnwrap();
+      b._unsafeUnwrap();
+      const token = issued._unsafeUnwrap() as { id: string };
       // WHEN the three projects are listed through the API
       const res = await fetch(`${ks.stack.authUrl}/projects`, { headers: { 'x-auth-token': token.id } });
       const body = (await res.json()) as { projects: unknown[]; truncated?: boolean };

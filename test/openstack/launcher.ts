@@ -10,7 +10,7 @@
  *   node engine/cli/run-ts.mjs test/openstack/launcher.ts down keystone|full
  *   node engine/cli/run-ts.mjs test/openstack/launcher.ts status
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,8 +80,18 @@ function stackDir(prefix: string): ResultAsync<string, LauncherError> {
   }
 }
 
+/** A start that failed before writing anything worth reading leaves no folder behind. */
+function inFreshDir(prefix: string, start: (dir: string) => ResultAsync<RunningStack, LauncherError>) {
+  return stackDir(prefix).andThen((dir) =>
+    start(dir).orElse((e) => {
+      if (e.kind === 'PortInUse' || e.kind === 'MissingPackages') rmSync(dir, { recursive: true, force: true });
+      return errAsync(e);
+    }),
+  );
+}
+
 function startStack(kind: StackKind): ResultAsync<RunningStack, LauncherError> {
-  return stackDir(kind).andThen((dir) =>
+  return inFreshDir(kind, (dir) =>
     kind === 'keystone' ? startKeystoneStack({ dir, port: keystoneStackPort() }) : startFullStack(dir, fullStackPorts()),
   );
 }
@@ -94,7 +104,7 @@ function startStack(kind: StackKind): ResultAsync<RunningStack, LauncherError> {
 export function startKeystone(options: KeystoneOptions = {}): ResultAsync<RunningStack, LauncherError> {
   const port = options.port === undefined ? freeExtraKeystonePort() : okAsync(options.port);
   return port.andThen((p) =>
-    stackDir(`keystone-${p}`).andThen((dir) => startKeystoneStack({ dir, port: p, listLimit: options.listLimit })),
+    inFreshDir(`keystone-${p}`, (dir) => startKeystoneStack({ dir, port: p, listLimit: options.listLimit })),
   );
 }
 

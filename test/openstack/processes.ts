@@ -61,7 +61,8 @@ export function systemUser(name: string): Result<SystemUser, LauncherError> {
 function spawnOptions(spec: CommandSpec, logFd: number) {
   return {
     cwd: spec.cwd,
-    env: { ...process.env, ...spec.env },
+    // no __pycache__ written into the launcher's python/ folder (the work tree)
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', ...spec.env },
     stdio: ['ignore', logFd, logFd] as ['ignore', number, number],
     ...(spec.user === undefined ? {} : { uid: spec.user.uid, gid: spec.user.gid }),
   };

@@ -62,7 +62,7 @@ export function stopStackParts(parts: StackParts, dir: string): ResultAsync<void
   ];
   const rabbit = parts.rabbit;
   if (rabbit !== undefined && isRunning(rabbit.process)) {
-    // the node's wrapper group goes too, whether or not rabbitmqctl could reach the node
+    // what is left of the node's process group goes too, whether or not rabbitmqctl reached it
     const stopped = Promise.resolve(stopRabbit(rabbit, stopLog)).then(async (result) => {
       await stopProcessGroups([rabbit.process]);
       return result;

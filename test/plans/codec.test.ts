@@ -29,7 +29,7 @@ describe('plan codec', () => {
       }),
       { numRuns: 100 },
     );
-  });
+  }, 120_000);
 
   it('writes the same bytes for the same plan', () => {
     // GIVEN the same plan built twice

@@ -27,7 +27,7 @@ describe('diff properties', () => {
       }),
       { numRuns: 200 },
     );
-  });
+  }, 120_000);
 
   it('converges: applying the changes to the live state yields the desired state and leaves unmanaged objects alone', () => {
     let applied = 0;
@@ -55,7 +55,7 @@ describe('diff properties', () => {
       { numRuns: 400 },
     );
     expect(applied).toBeGreaterThan(200);
-  }, 60_000);
+  }, 120_000);
 
   it('never throws and never plans a change for an object without the platform marker', () => {
     fc.assert(
@@ -72,5 +72,5 @@ describe('diff properties', () => {
       }),
       { numRuns: 300 },
     );
-  });
+  }, 120_000);
 });

@@ -47,7 +47,7 @@ describe('schedule', () => {
       }),
       { numRuns: 300 },
     );
-  });
+  }, 120_000);
 
   it('refuses a cycle, which only a bug can make', () => {
     // GIVEN two changes that wait for each other

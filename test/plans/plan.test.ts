@@ -74,5 +74,5 @@ describe('no secret in a plan', () => {
       }),
       { numRuns: 100 },
     );
-  });
+  }, 120_000);
 });

@@ -111,15 +111,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
   const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
   let closed = false;
 
-  const pick = (method: string, path: string): Fault => {
-    for (const r of rules) {
-      if (r.faults.length === 0) continue;
-      if (r.match?.method && r.match.method !== method) continue;
-      if (r.match?.path && !r.match.path.test(path)) continue;
-      return r.faults.shift()!;
-    }
-    return random && opts.random ? randomFault(random, opts.random) : { kind: 'pass' };
-  };
+  const pick = (method: string, path: string): Fault => scripted(rules, method, path) ?? (random && opts.random ? randomFault(random, opts.random) : { kind: 'pass' });
 
   const server = http.createServer((req, res) => {
     const method = req.method ?? 'GET';
@@ -135,18 +127,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     const body: Buffer[] = [];
     req.on('data', (c: Buffer) => body.push(c));
     req.on('end', () => {
-      if (fault.kind === 'drop') {
-        record();
-        req.socket.destroy();
-      } else if (fault.kind === 'status') {
-        record(fault.status);
-        res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers });
-        res.end(fault.body ?? JSON.stringify({ error: { code: fault.status, message: 'injected by the fault proxy', title: 'Injected' } }));
-      } else {
-        const go = (): void => forward(target, agent, req, Buffer.concat(body), res, record);
-        if (fault.kind === 'delay') setTimeout(go, fault.ms);
-        else go();
-      }
+      apply(fault, { target, agent, req, body: Buffer.concat(body), res, record });
       if (events.length >= maxRequests) void close();
     });
   });
@@ -181,6 +162,41 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
   };
 }
 
+/** The next scripted fault for this request, consumed; undefined when no rule matches. */
+function scripted(rules: readonly PendingRule[], method: string, path: string): Fault | undefined {
+  for (const r of rules) {
+    if (r.faults.length === 0) continue;
+    if (r.match?.method && r.match.method !== method) continue;
+    if (r.match?.path && !r.match.path.test(path)) continue;
+    return r.faults.shift();
+  }
+  return undefined;
+}
+
+interface Exchange {
+  readonly target: URL;
+  readonly agent: http.Agent;
+  readonly req: http.IncomingMessage;
+  readonly body: Buffer;
+  readonly res: http.ServerResponse;
+  readonly record: (status?: number) => void;
+}
+
+/** Does to the request what the fault says. */
+function apply(fault: Fault, x: Exchange): void {
+  if (fault.kind === 'drop') {
+    x.req.socket.destroy();
+  } else if (fault.kind === 'status') {
+    x.record(fault.status);
+    x.res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers });
+    x.res.end(fault.body ?? JSON.stringify({ error: { code: fault.status, message: 'injected by the fault proxy', title: 'Injected' } }));
+  } else if (fault.kind === 'delay') {
+    setTimeout(() => forward(x), fault.ms);
+  } else {
+    forward(x);
+  }
+}
+
 function randomFault(next: () => number, r: RandomFaults): Fault {
   const x = next();
   const p503 = r.status503 ?? 0;
@@ -192,7 +208,7 @@ function randomFault(next: () => number, r: RandomFaults): Fault {
   return { kind: 'pass' };
 }
 
-function forward(target: URL, agent: http.Agent, req: http.IncomingMessage, body: Buffer, res: http.ServerResponse, record: (status?: number) => void): void {
+function forward({ target, agent, req, body, res, record }: Exchange): void {
   const headers = { ...req.headers, host: target.host };
   const up = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent }, (answer) => {
     record(answer.statusCode);

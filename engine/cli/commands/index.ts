@@ -5,6 +5,9 @@ import { registerSynth } from './synth.ts';
 import { registerMeter } from './meter.ts';
 import { registerExport } from './export.ts';
 import { registerSnapshot } from './snapshot.ts';
+import { registerApply } from './apply.ts';
+import { registerForceUnlock } from './force-unlock.ts';
+import { registerBlock } from './block.ts';
 
 /** Every CLI command, in the order `keyform --help` lists them. One line per command module. */
 export const COMMANDS: readonly RegisterCommand[] = [
@@ -14,4 +17,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerMeter,
   registerExport,
   registerSnapshot,
+  registerApply,
+  registerForceUnlock,
+  registerBlock,
 ];

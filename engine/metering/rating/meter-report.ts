@@ -2,7 +2,7 @@ import type { ProjectRecord, ResourceType } from '../sample.ts';
 import type { HourCoverage } from '../usage/coverage.ts';
 import type { Period } from '../usage/hourly-usage.ts';
 import { METRICS, type Metric, type UsageLine } from '../usage/usage-line.ts';
-import { rate, type Charge, type PriceList } from './price-list.ts';
+import { priceFor, type Charge, type PriceList } from './price-list.ts';
 
 /** One metric (and qualifier) of a tenant over the period, priced. */
 export interface StatementItem {
@@ -92,6 +92,7 @@ export interface MeterReport {
 const round = (n: number, digits = 6): number => Number(n.toFixed(digits));
 export const isoHour = (s: number): string => new Date(s * 1000).toISOString().replace('.000Z', 'Z');
 const isoDay = (s: number): string => new Date(s * 1000).toISOString().slice(0, 10);
+const DAY = 86400;
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 interface Owner {
@@ -110,14 +111,18 @@ interface Acc {
 export class ReportBuilder {
   private readonly owners = new Map<string, Owner>();
   private readonly perResource = new Map<string, { line: Charge; acc: Acc }>();
-  private readonly daily = new Map<string, Map<string, number>>();
+  /** Charges per workspace per day of the period (index 0 = the period's first UTC day). */
+  private readonly daily = new Map<string, Float64Array>();
+  private readonly prices = new Map<string, { readonly key: string; readonly price: number } | null>();
   private readonly hourly: HourlyCharge[] | undefined;
   private readonly currency: string | null;
+  private readonly firstDay: number;
+  private readonly days: number;
 
   constructor(
     private readonly platform: string,
     private readonly period: Period,
-    private readonly prices: PriceList,
+    private readonly priceList: PriceList,
     projects: readonly ProjectRecord[],
     opts: { readonly hourly?: boolean; readonly currency?: string } = {},
   ) {
@@ -127,24 +132,43 @@ export class ReportBuilder {
     }
     this.hourly = opts.hourly ? [] : undefined;
     this.currency = opts.currency ?? null;
+    this.firstDay = Math.floor(period.from / DAY);
+    this.days = Math.ceil(period.to / DAY) - this.firstDay;
+  }
+
+  /** The price of a metric and qualifier, looked up once (a report rates millions of lines). */
+  private priceOf(line: UsageLine): { readonly key: string; readonly price: number } | null {
+    const k = `${line.metric}\u0000${line.qualifier ?? ''}`;
+    let p = this.prices.get(k);
+    if (p === undefined) {
+      p = priceFor(this.priceList, line.metric, line.qualifier) ?? null;
+      this.prices.set(k, p);
+    }
+    return p;
   }
 
   /** Rates a line and adds it. */
   add(line: UsageLine): void {
-    const charge = rate(this.prices, line);
+    const price = this.priceOf(line);
+    const amount = price ? line.quantity * price.price : 0;
     const owner = this.owner(line.projectId);
-    this.hourly?.push({ ...charge, workspace: owner.workspace, tenant: owner.tenant });
+    const charge = (): Charge => ({ ...line, priceKey: price?.key ?? null, unitPrice: price?.price ?? null, amount });
+    this.hourly?.push({ ...charge(), workspace: owner.workspace, tenant: owner.tenant });
     const key = `${line.projectId}\u0000${line.resourceId}\u0000${line.metric}\u0000${line.qualifier ?? ''}`;
-    const entry = this.perResource.get(key) ?? { line: charge, acc: { quantity: 0, amount: 0 } };
-    entry.acc.quantity += charge.quantity;
-    entry.acc.amount += charge.amount;
-    this.perResource.set(key, entry);
-    const ws = owner.workspace;
-    if (ws !== null) {
-      const days = this.daily.get(ws) ?? new Map<string, number>();
-      const day = isoDay(line.hourStart);
-      days.set(day, (days.get(day) ?? 0) + charge.amount);
-      this.daily.set(ws, days);
+    let entry = this.perResource.get(key);
+    if (entry === undefined) {
+      entry = { line: charge(), acc: { quantity: 0, amount: 0 } };
+      this.perResource.set(key, entry);
+    }
+    entry.acc.quantity += line.quantity;
+    entry.acc.amount += amount;
+    if (owner.workspace !== null) {
+      let days = this.daily.get(owner.workspace);
+      if (days === undefined) {
+        days = new Float64Array(this.days);
+        this.daily.set(owner.workspace, days);
+      }
+      days[Math.floor(line.hourStart / DAY) - this.firstDay]! += amount;
     }
   }
 
@@ -198,9 +222,8 @@ export class ReportBuilder {
   }
 
   private statement(workspace: string, resources: readonly ResourceCharge[]): Statement {
-    const days = this.daily.get(workspace) ?? new Map<string, number>();
-    const daily: { day: string; amount: number }[] = [];
-    for (let d = this.period.from - (this.period.from % 86400); d < this.period.to; d += 86400) daily.push({ day: isoDay(d), amount: round(days.get(isoDay(d)) ?? 0) });
+    const days = this.daily.get(workspace) ?? new Float64Array(this.days);
+    const daily = Array.from(days, (amount, i) => ({ day: isoDay((this.firstDay + i) * DAY), amount: round(amount) }));
     const tenants = tenantStatements(resources);
     return { workspace, tenants, daily, total: round(resources.reduce((s, r) => s + r.amount, 0)) };
   }

@@ -49,7 +49,7 @@ export interface MeteringStore {
   projects(platform: string): ResultAsync<readonly ProjectRecord[], StoreError>;
   /**
    * Calls `visit` for every group of the platform's samples at the sample times in `weights`,
-   * grouped by (resource, project, traits, hour), ordered by hour then resource id. Resolves
+   * grouped by (resource, project, traits, hour), ordered by hour (then by store order). Resolves
    * to the number of groups. This is the one heavy query usage needs; it runs in the database.
    */
   forEachSampleGroup(platform: string, weights: readonly RunWeight[], visit: (group: SampleGroup) => void): ResultAsync<number, StoreError>;

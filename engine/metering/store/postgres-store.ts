@@ -108,7 +108,7 @@ async function sampleGroups(pool: pg.Pool, platform: string, weights: readonly R
        JOIN resources r ON r.ref = s.resource_ref JOIN facets f ON f.ref = s.facet_ref
        WHERE r.platform = $1
        GROUP BY w.hour_start, s.resource_ref, s.facet_ref, r.resource_id, r.resource_type, f.project_id, f.traits
-       ORDER BY w.hour_start, r.resource_id COLLATE "C", f.traits COLLATE "C"`,
+       ORDER BY w.hour_start, s.resource_ref, s.facet_ref`,
       [platform, part.map((w) => w.sampledAt), part.map((w) => w.hourStart), part.map((w) => w.seconds)],
     );
     for (const g of rows.rows) {

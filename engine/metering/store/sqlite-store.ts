@@ -149,14 +149,16 @@ function sampleGroups(db: Db, platform: string, weights: readonly RunWeight[], v
   fill();
   const parse = traitsParser();
   let n = 0;
+  // Group first, join names after: the joins then run once per group, not once per sample.
   const rows = db
     .prepare(
-      `SELECT r.resource_id, r.resource_type, f.project_id, f.traits, w.hour_start, SUM(w.seconds) AS seconds
-       FROM temp.weights w JOIN samples s ON s.sampled_at = w.sampled_at
-       JOIN resources r ON r.ref = s.resource_ref JOIN facets f ON f.ref = s.facet_ref
-       WHERE r.platform = ?
-       GROUP BY w.hour_start, s.resource_ref, s.facet_ref
-       ORDER BY w.hour_start, r.resource_id, f.traits`,
+      `SELECT r.resource_id, r.resource_type, f.project_id, f.traits, g.hour_start, g.seconds
+       FROM (SELECT w.hour_start, s.resource_ref, s.facet_ref, SUM(w.seconds) AS seconds
+             FROM temp.weights w JOIN samples s ON s.sampled_at = w.sampled_at
+             WHERE s.resource_ref IN (SELECT ref FROM resources WHERE platform = ?)
+             GROUP BY w.hour_start, s.resource_ref, s.facet_ref) g
+       JOIN resources r ON r.ref = g.resource_ref JOIN facets f ON f.ref = g.facet_ref
+       ORDER BY g.hour_start, g.resource_ref, g.facet_ref`,
     )
     .iterate(platform) as IterableIterator<GroupRow>;
   for (const g of rows) {

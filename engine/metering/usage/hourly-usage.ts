@@ -18,8 +18,8 @@ export interface UsageSummary {
 }
 
 /**
- * Streams the hourly usage lines of `platform` in `period` to `visit`, ordered by hour then
- * resource id, and resolves to how well the period was covered. The heavy part (summing
+ * Streams the hourly usage lines of `platform` in `period` to `visit`, ordered by hour, and
+ * resolves to how well the period was covered. The heavy part (summing
  * samples per resource and hour) runs in the store; memory stays flat however long the
  * period.
  */

@@ -31,7 +31,7 @@ describe('hclPositions', () => {
     [['platform', 'os-prod'], { line: 2, column: 10 }, { line: 2, column: 10 }],
     [['platform', 'os-prod', 'cloud'], { line: 5, column: 3 }, { line: 5, column: 11 }],
     [['platform', 'os-prod', 'quota'], { line: 9, column: 3 }, { line: 9, column: 11 }],
-    [['platform', 'os-prod', 'quota', 'volume.gigabytes'], { line: 11, column: 5 }, { line: 11, column: 24 }],
+    [['platform', 'os-prod', 'quota', 'volume.gigabytes'], { line: 11, column: 5 }, { line: 11, column: 25 }],
     [['platform', 'os-prod', 'roles', '1'], { line: 13, column: 21 }, { line: 13, column: 21 }],
     [['platform', 'os-prod', 'name'], { line: 14, column: 3 }, { line: 14, column: 11 }],
     [['workspace', 'acme', 'project', 'webshop', 'tenant', 'os-prod'], { line: 18, column: 12 }, { line: 18, column: 12 }],

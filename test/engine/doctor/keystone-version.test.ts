@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startVersionStub, type StubAnswer, type VersionStub } from '../../support/version-stub.ts';
 import { checksOf, folderWith, runKeyform } from './doctor-cli.ts';
@@ -36,7 +40,8 @@ afterEach(async () => {
   stub = undefined;
 });
 
-describe('keyform doctor against a Keystone whose version document is old or odd', () => {
+// The first in-process run loads the config loaders (HCL via WebAssembly): seconds on a busy machine.
+describe('keyform doctor against a Keystone whose version document is old or odd', { timeout: 60_000 }, () => {
   it('fails the version check naming the v2.0 a Keystone without identity v3 offers, and stops there', async () => {
     // GIVEN a Keystone that serves identity v2.0 only (no /v3; its root lists v2.0)
     const root = { status: 300, body: JSON.stringify({ versions: { values: [{ id: 'v2.0', status: 'deprecated', links: [] }] } }) };
@@ -61,7 +66,7 @@ describe('keyform doctor against a Keystone whose version document is old or odd
     expect(run.code).toBe(1);
     const row = checks.get('keystone.version');
     expect(row?.status).toBe('fail');
-    expect(row?.found).toBe(`${stub!.url}/v3 answered 200 with ${JSON.stringify(odd.body.slice(0, 60))}…, which is not a version document: a version id is "three", not like "v3.14"`);
+    expect(row?.found).toBe(`${stub!.url}/v3 answered 200 with ${JSON.stringify(odd.body)}, which is not a version document: a version id is "three", not like "v3.14"`);
   });
 
   it('passes the version check for a v3.14 document and goes on to sign in', async () => {
@@ -74,5 +79,45 @@ describe('keyform doctor against a Keystone whose version document is old or odd
     expect(checks.get('replicator.auth')?.status).toBe('fail');
     expect(run.code).toBe(1);
     expect(stub!.requests).toContain('POST /v3/auth/tokens');
+  });
+});
+
+/** A self-signed certificate for 127.0.0.1, made with the system's openssl. */
+function selfSigned(): { key: string; cert: string; certFile: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'keyform-tls-'));
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', `${dir}/key.pem`, '-out', `${dir}/cert.pem`], { stdio: 'ignore' });
+  return { key: readFileSync(`${dir}/key.pem`, 'utf8'), cert: readFileSync(`${dir}/cert.pem`, 'utf8'), certFile: `${dir}/cert.pem` };
+}
+
+describe('keyform doctor against a Keystone behind its own certificate', { timeout: 60_000 }, () => {
+  const v3 = { status: 200, body: JSON.stringify({ version: { id: 'v3.14', status: 'stable' } }) };
+  const tlsDoctor = async (cacert: string | undefined) => {
+    const tls = selfSigned();
+    stub = await startVersionStub({ '/v3': v3 }, tls);
+    const extra = cacert === undefined ? '' : `    cacert: ${cacert === 'the stub' ? tls.certFile : cacert}\n`;
+    const dir = folderWith({ 'keyform.hcl': CONFIG, 'clouds.yaml': cloudsYaml(`${stub.url}/v3`) + extra });
+    const run = await runKeyform(['doctor', '--config', 'keyform.hcl', '--format', 'json'], { OS_CLIENT_CONFIG_FILE: `${dir}/clouds.yaml` }, dir);
+    return checksOf(run, 'stubbed');
+  };
+
+  it('fails the TLS check when the certificate does not verify, and says to set cacert', async () => {
+    // GIVEN an https Keystone with a self-signed certificate and no cacert in clouds.yaml
+    // WHEN doctor checks it
+    const checks = await tlsDoctor(undefined);
+    // THEN the host is reachable, TLS fails with the reason, and nothing else runs
+    expect(checks.get('keystone.reachable')?.status).toBe('ok');
+    expect(checks.get('keystone.tls')?.status).toBe('fail');
+    expect(checks.get('keystone.tls')?.found).toContain('SELF_SIGNED');
+    expect(checks.get('keystone.tls')?.fix).toContain('cacert');
+    expect([...checks.keys()]).toEqual(['keystone.reachable', 'keystone.tls']);
+  });
+
+  it('passes the TLS check when clouds.yaml names the CA that signed the certificate', async () => {
+    // GIVEN the same Keystone, with its certificate as cacert WHEN doctor checks it
+    const checks = await tlsDoctor('the stub');
+    // THEN TLS verifies against that file and the version check runs
+    expect(checks.get('keystone.tls')?.status).toBe('ok');
+    expect(checks.get('keystone.tls')?.found).toMatch(/^the certificate of 127\.0\.0\.1:\d+ verifies against \/.*cert\.pem$/);
+    expect(checks.get('keystone.version')?.status).toBe('ok');
   });
 });

@@ -11,6 +11,8 @@ import { osc, oscAction, startListLimitKeystone, type ExtraKeystone } from '../.
 import { testStack, type TestStack } from '../../openstack/stack.ts';
 
 const tag = randomBytes(3).toString('hex');
+/** Each `openstack` command starts a Python process (seconds each on a busy machine); the worlds take dozens. */
+const WORLD_TIMEOUT_MS = 900_000;
 const P = `kfs${tag}`;
 const OTHER = `kfo${tag}`;
 
@@ -129,7 +131,7 @@ describe('snapshot() against objects made with the openstack CLI', () => {
     world = await buildWorld(testStack());
     s = await sessionFor(testStack(), 'admin');
     sys = await sessionFor(testStack(), 'admin-system');
-  });
+  }, WORLD_TIMEOUT_MS);
 
   afterAll(async () => {
     s?.close();
@@ -224,7 +226,7 @@ describe('snapshot() on a Keystone with list_limit', () => {
       await make(k, ['project', 'create', '--domain', 'default', `elsewhere-${n}`]);
     }
     world = { domain, userDomain: 'Default', ids };
-  });
+  }, WORLD_TIMEOUT_MS);
 
   afterAll(async () => {
     sys?.close();
@@ -251,5 +253,5 @@ describe('snapshot() on a Keystone with list_limit', () => {
     expect(e.kind).toBe('Truncated');
     expect(e.message).toContain('groups');
     expect(e.message).toContain('list_limit');
-  });
+  }, WORLD_TIMEOUT_MS);
 });

@@ -1,0 +1,137 @@
+import { err, ok, type Result } from 'neverthrow';
+import type { LiveState } from '../../constructs/model/index.ts';
+import { isStale, stalePlan, type Plan, type PlatformPlan } from '../../plans/index.ts';
+import { acquireLock, keepLock, type HeldLock, type LockError } from '../lock/index.ts';
+import { endpointMismatch, planErrored, platformNotConfigured, type ApplyError } from './apply-error.ts';
+import { NO_PROGRESS, type ApplyProgress } from './apply-progress.ts';
+import { applyReport, countOutcomes, type ApplyReport, type PlatformApplyReport } from './apply-report.ts';
+import { idBook } from './id-book.ts';
+import { runChanges } from './run-changes.ts';
+import { runOperation } from './run-operation.ts';
+import { snapshotTarget, targetEndpoint, type PlatformTarget } from './platform-target.ts';
+import { writeContext } from './write-context.ts';
+
+export interface ApplyOptions {
+  /** Operations in flight per platform. @default 8 */
+  readonly parallelism?: number;
+  /** How long a lock holds without renewal (renewed every third of it). @default 300000 */
+  readonly lockTtlMs?: number;
+  /** How long to wait for another apply's lock. @default 0 */
+  readonly lockWaitMs?: number;
+  /** Aborting stops starting operations; the locks are released all the same. */
+  readonly signal?: AbortSignal;
+  readonly progress?: ApplyProgress;
+  /** Lines worth telling that are not progress (waiting for a lock, breaking an expired one). */
+  readonly log?: (line: string) => void;
+  /** Where the config was read from, for messages. */
+  readonly configPath?: string;
+}
+
+/**
+ * Applies a reviewed plan exactly as it reads, or not at all:
+ * 1. checks each platform's target is the Keystone the plan was made against;
+ * 2. takes every platform's lock (sorted, so two applies never deadlock);
+ * 3. snapshots again and refuses a stale plan, naming the addresses that moved;
+ * 4. runs each platform's changes (see `runChanges`), renewing the locks meanwhile;
+ * 5. releases the locks: on success, failure and interruption alike.
+ * Refusals are errors (nothing was written); failed changes are in the report.
+ */
+export async function applyPlan(plan: Plan, targets: readonly PlatformTarget[], opts: ApplyOptions = {}): Promise<Result<ApplyReport, ApplyError>> {
+  if (plan.errored) return err(planErrored(plan.summary.errors));
+  const pairs: { p: PlatformPlan; t: PlatformTarget }[] = [];
+  for (const p of plan.platforms) {
+    const t = targets.find((x) => x.settings.id === p.platform);
+    if (t === undefined) return err(platformNotConfigured(p.platform, opts.configPath ?? 'the configuration'));
+    const now = targetEndpoint(t);
+    if (now !== p.endpoint) return err(endpointMismatch(p.platform, p.endpoint, now));
+    pairs.push({ p, t });
+  }
+  const busy = pairs.filter(({ p }) => p.changes.length > 0);
+  const locks = await lockAll(busy.map((x) => x.t), opts);
+  if (locks.isErr()) return err(locks.error);
+  const lost = new AbortController();
+  let lostBecause: string | undefined;
+  const stops = locks.value.map((l) => keepLock(l, Math.max(1000, Math.floor((opts.lockTtlMs ?? 300_000) / 3)), (e) => {
+    lostBecause = e.message;
+    lost.abort();
+  }));
+  try {
+    const fresh = await freshLives(busy);
+    if (fresh.isErr()) return err(fresh.error);
+    const moved = isStale({ ...plan, platforms: busy.map((x) => x.p) }, fresh.value);
+    if (moved.length > 0) return err(stalePlan(moved));
+    const signal = opts.signal ? AbortSignal.any([opts.signal, lost.signal]) : lost.signal;
+    const reports: PlatformApplyReport[] = [];
+    for (const { p, t } of pairs) {
+      const live = fresh.value.find((l) => l.platform === p.platform);
+      reports.push(live === undefined ? idle(p) : await applyPlatform(p, t, live, { ...opts, signal }));
+      if (lostBecause !== undefined) reports[reports.length - 1] = { ...reports[reports.length - 1]!, error: lostBecause };
+    }
+    return ok(applyReport(reports, signal.aborted));
+  } finally {
+    for (const stop of stops) stop();
+    await releaseAll(locks.value, opts.log);
+  }
+}
+
+async function lockAll(targets: readonly PlatformTarget[], opts: ApplyOptions): Promise<Result<readonly HeldLock[], LockError>> {
+  const held: HeldLock[] = [];
+  const sorted = [...targets].sort((a, b) => (a.settings.id < b.settings.id ? -1 : 1));
+  for (const t of sorted) {
+    const l = await acquireLock(t.sessions.session, { platform: t.settings.id, domain: t.settings.domain }, {
+      ...(opts.lockTtlMs === undefined ? {} : { ttlMs: opts.lockTtlMs }),
+      ...(opts.lockWaitMs === undefined ? {} : { waitMs: opts.lockWaitMs }),
+      ...(opts.log ? { log: opts.log } : {}),
+    });
+    if (l.isErr()) {
+      await releaseAll(held, opts.log);
+      return err(l.error);
+    }
+    held.push(l.value);
+  }
+  return ok(held);
+}
+
+async function releaseAll(locks: readonly HeldLock[], log: ((line: string) => void) | undefined): Promise<void> {
+  for (const l of locks) {
+    const r = await l.release();
+    if (r.isErr()) log?.(`Could not release the apply lock of platform ${l.platform} (${r.error.message}); it expires at ${l.record.expiresAt}, or run \`keyform force-unlock ${l.platform}\`.`);
+  }
+}
+
+async function freshLives(pairs: readonly { p: PlatformPlan; t: PlatformTarget }[]): Promise<Result<readonly LiveState[], ApplyError>> {
+  const out: LiveState[] = [];
+  for (const { p, t } of pairs) {
+    const snap = await snapshotTarget(t, p.desired);
+    if (snap.isErr()) return err(snap.error);
+    out.push(snap.value.live);
+  }
+  return ok(out);
+}
+
+function idle(p: PlatformPlan): PlatformApplyReport {
+  return { platform: p.platform, result: 'no-changes', counts: countOutcomes([]), changes: [], remarks: p.remarks, requests: 0, retries: 0, seconds: 0 };
+}
+
+/** Runs one platform's changes against its fresh snapshot; the platform must be locked. */
+export async function applyPlatform(p: PlatformPlan, t: PlatformTarget, live: LiveState, opts: ApplyOptions = {}): Promise<PlatformApplyReport> {
+  const { session, limitsSession } = t.sessions;
+  const sessions = limitsSession && limitsSession !== session ? [session, limitsSession] : [session];
+  const stat = (): { calls: number; retries: number } => sessions.reduce((a, s) => ({ calls: a.calls + s.stats.calls, retries: a.retries + s.stats.retries }), { calls: 0, retries: 0 });
+  const before = stat();
+  const started = performance.now();
+  const ctx = writeContext({ platform: p.platform, session, limitsSession: limitsSession ?? session, region: t.settings.region, book: idBook(live) });
+  const progress = opts.progress ?? NO_PROGRESS;
+  const parallelism = opts.parallelism ?? 8;
+  progress.begin(p.platform, p.changes.length, parallelism);
+  const outcomes = await runChanges(p.changes, (c, i) => runOperation(c, i, ctx), {
+    parallelism, events: progress, ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  progress.end();
+  const after = stat();
+  const counts = countOutcomes(outcomes);
+  return {
+    platform: p.platform, result: counts.done === counts.total ? 'applied' : 'partial', counts, changes: outcomes, remarks: p.remarks,
+    requests: after.calls - before.calls, retries: after.retries - before.retries, seconds: Math.round(performance.now() - started) / 1000,
+  };
+}

@@ -1,0 +1,79 @@
+import { ResultAsync, errAsync, okAsync } from 'neverthrow';
+import type { DomainResource, GroupResource, ProjectResource } from '../../constructs/model/index.ts';
+import type { AttributeValue } from '../../plans/index.ts';
+import * as ks from '../keystone/index.ts';
+import type { OpenStackError } from '../openstack/index.ts';
+import { operationFailed, type OperationFailure } from './apply-error.ts';
+import { findExisting, resolveConflict } from './existing-object.ts';
+import { fromKeystone, retryCreate, type WriteContext } from './write-context.ts';
+
+/** The Keystone objects with a name: domains, projects and groups. */
+export type NamedRecord = DomainResource | ProjectResource | GroupResource;
+
+/**
+ * Creates a domain, project or group with its marker in the same call (tags or description),
+ * so no object keyform made is ever unmarked. A 409 is resolved by reading the object that
+ * holds the name: ours and as planned is done, anything else fails (see `existing-object.ts`).
+ */
+export function createNamed(after: NamedRecord, ctx: WriteContext): ResultAsync<void, OperationFailure> {
+  const domainId = after.kind === 'domain' ? undefined : ctx.book.domainId(after.attrs.domain);
+  if (after.kind !== 'domain' && domainId === undefined) {
+    return errAsync(operationFailed(after.address, 'create', `domain ${JSON.stringify(after.attrs.domain)} does not exist in Keystone (yet); make a new plan`));
+  }
+  const what = `${after.kind} ${JSON.stringify(after.attrs.name)}${after.kind === 'domain' ? '' : ` in domain ${after.attrs.domain}`}`;
+  return retryCreate(() => send(after, domainId ?? '', ctx))
+    .orElse((e) => {
+      if (e.kind !== 'Conflict') return errAsync(fromKeystone(after.address, 'create', e));
+      return findExisting(ctx.session, after, domainId)
+        .mapErr((x) => fromKeystone(after.address, 'create', x))
+        .andThen((found) => resolveConflict(found, what).mapErr((m) => operationFailed(after.address, 'create', m)));
+    })
+    .map((id) => ctx.book.created(after, id));
+}
+
+function send(after: NamedRecord, domainId: string, ctx: WriteContext): ResultAsync<string, OpenStackError> {
+  const s = ctx.session;
+  switch (after.kind) {
+    case 'domain':
+      return ks.createDomain(s, { name: after.attrs.name, description: after.attrs.description, enabled: after.attrs.enabled }).map((d) => d.id);
+    case 'project': {
+      const a = after.attrs;
+      return ks.createProject(s, { name: a.name, domain_id: domainId, description: a.description, enabled: a.enabled, tags: a.tags }).map((p) => p.id);
+    }
+    case 'group':
+      return ks.createGroup(s, { name: after.attrs.name, domain_id: domainId, description: after.attrs.description }).map((g) => g.id);
+  }
+}
+
+/** Only these attributes may be written in place; anything else in `set` is a plan that is not keyform's. */
+const UPDATABLE: Readonly<Record<NamedRecord['kind'], readonly string[]>> = {
+  domain: ['description', 'enabled', 'name'],
+  project: ['description', 'enabled', 'name', 'tags'],
+  group: ['description', 'name'],
+};
+
+/** Writes `set` onto the live object `before` (one PATCH: Keystone replaces the tag list as a whole). */
+export function updateNamed(before: NamedRecord, set: Readonly<Record<string, AttributeValue>>, ctx: WriteContext): ResultAsync<void, OperationFailure> {
+  const id = before.ids?.['id'];
+  const extra = Object.keys(set).filter((k) => !UPDATABLE[before.kind].includes(k));
+  if (id === undefined || extra.length > 0) {
+    return errAsync(operationFailed(before.address, 'update', `the plan asks to write ${extra.join(', ') || 'an object without a Keystone id'}, which keyform never does in place; make a new plan`));
+  }
+  const patch = set as Record<string, never>;
+  const sent: ResultAsync<unknown, OpenStackError> = before.kind === 'domain' ? ks.updateDomain(ctx.session, id, patch)
+    : before.kind === 'project' ? ks.updateProject(ctx.session, id, patch)
+    : ks.updateGroup(ctx.session, id, patch);
+  return sent
+    .mapErr((e) => operationFailed(before.address, 'update', e.kind === 'NotFound' ? `${before.kind} ${id} was deleted since the plan was made; make a new plan` : e.message))
+    .map(() => {
+      if (before.kind === 'domain' && typeof set['name'] === 'string') ctx.book.domainRenamed(id, set['name']);
+    });
+}
+
+/** Deletes the live object `before`; one that is already gone counts as deleted. */
+export function deleteNamed(before: NamedRecord, ctx: WriteContext): ResultAsync<void, OperationFailure> {
+  const id = before.ids?.['id'];
+  if (id === undefined) return errAsync(operationFailed(before.address, 'delete', 'the plan names no Keystone id for it; make a new plan'));
+  const sent = before.kind === 'domain' ? ks.deleteDomain(ctx.session, id) : before.kind === 'project' ? ks.deleteProject(ctx.session, id) : ks.deleteGroup(ctx.session, id);
+  return sent.orElse((e) => (e.kind === 'NotFound' ? okAsync(undefined) : errAsync(fromKeystone(before.address, 'delete', e))));
+}

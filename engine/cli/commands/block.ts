@@ -1,0 +1,111 @@
+import { resolve } from 'node:path';
+import { durationSeconds } from '../../../constructs/l2/metering-collector.ts';
+import { applyProgress } from '../../apply/index.ts';
+import { runBlock, statusReporter, statusUrlProblem, type RunStatus, type StatusReporter } from '../../block/index.ts';
+import { EXIT, type CliIO } from '../io.ts';
+import { KEYFORM_VERSION, type CliState, type RegisterCommand } from '../main.ts';
+import { configPath } from '../config.ts';
+
+interface BlockFlags {
+  readonly inputs: string;
+  readonly outputs?: string;
+  readonly status?: string;
+  readonly statusUrl?: string;
+  readonly config: string;
+  readonly lockTimeout: string;
+  readonly parallelism: string;
+}
+
+/** Prints each step as it changes: `[plan] SUCCEEDED  3 to create, …`. */
+function printing(inner: StatusReporter, io: CliIO): StatusReporter {
+  let before: RunStatus | undefined;
+  return {
+    report(s) {
+      for (const step of s.steps) {
+        const was = before?.steps.find((x) => x.id === step.id);
+        if (was?.status !== step.status) io.stderr(`[${step.id}] ${step.status}  ${step.userMessage.split('\n')[0]}\n`);
+      }
+      before = s;
+      return inner.report(s);
+    },
+    close: () => inner.close(),
+  };
+}
+
+/** SIGINT/SIGTERM stop starting changes; the lock is released and the status says FAILED. */
+function trapSignals(io: CliIO, abort: AbortController): () => void {
+  const on = (sig: NodeJS.Signals): void => {
+    io.stderr(`\n${sig}: finishing the operations in flight, then reporting the run as failed…\n`);
+    abort.abort();
+  };
+  process.on('SIGINT', on);
+  process.on('SIGTERM', on);
+  return () => {
+    process.off('SIGINT', on);
+    process.off('SIGTERM', on);
+  };
+}
+
+/** `0`, `0s`, `90s`, `5m` as milliseconds; undefined when not a duration. */
+function durationMs(text: string): number | undefined {
+  if (/^0+s?$/.test(text)) return 0;
+  const s = durationSeconds(text);
+  return s === undefined ? undefined : s * 1000;
+}
+
+function invalid(flags: BlockFlags): string | undefined {
+  const wait = durationMs(flags.lockTimeout);
+  const n = Number(flags.parallelism);
+  if (wait === undefined) return `--lock-timeout ${JSON.stringify(flags.lockTimeout)} is not a duration; write e.g. 0s, 90s or 5m`;
+  if (!Number.isInteger(n) || n < 1) return '--parallelism takes a whole number ≥ 1';
+  return flags.statusUrl === undefined ? undefined : statusUrlProblem(flags.statusUrl);
+}
+
+async function run(io: CliIO, state: CliState, flags: BlockFlags): Promise<void> {
+  const problem = invalid(flags);
+  if (problem !== undefined) {
+    io.stderr(`keyform block run: ${problem}.\n`);
+    state.exitCode = EXIT.error;
+    return;
+  }
+  const reporter = printing(statusReporter({
+    ...(flags.status ? { file: resolve(io.cwd, flags.status) } : {}), ...(flags.statusUrl ? { url: flags.statusUrl } : {}),
+    post: { toolVersion: KEYFORM_VERSION }, log: (line) => io.stderr(`${line}\n`),
+  }), io);
+  const abort = new AbortController();
+  const untrap = trapSignals(io, abort);
+  const result = await runBlock({
+    inputsFile: flags.inputs, configPath: configPath(flags.config, io), reporter, env: io.env, cwd: io.cwd, toolVersion: KEYFORM_VERSION,
+    lockWaitMs: durationMs(flags.lockTimeout)!, parallelism: Number(flags.parallelism),
+    signal: abort.signal, progress: applyProgress({ stderr: io.stderr, isTTY: false, env: io.env }), log: (line) => io.stderr(`${line}\n`),
+    ...(flags.outputs ? { outputsFile: flags.outputs } : {}),
+  });
+  untrap();
+  await reporter.close();
+  const s = result.status;
+  io.stderr(`\nRun ${s.status}.\n${s.userMessage}\n${s.status === 'FAILED' && s.systemMessage ? `\nDetails for the platform team:\n${s.systemMessage}\n` : ''}`);
+  if (result.fileError) io.stderr(`${result.fileError.message}\n`);
+  state.exitCode = s.status === 'SUCCEEDED' && result.fileError === undefined ? EXIT.ok : EXIT.error;
+}
+
+/**
+ * `keyform block run --inputs FILE [--outputs FILE] [--status FILE] [--status-url URL]
+ * [--config PATH] [--lock-timeout D] [--parallelism N]`: the building-block mode. Plans and
+ * applies the one tenant the inputs describe (nothing else on the platform), writes its ids
+ * to the outputs file and reports the run's steps (IN_PROGRESS / SUCCEEDED / FAILED) to the
+ * status file and URL. Exit 0 when the run SUCCEEDED, 1 otherwise.
+ */
+export const registerBlock: RegisterCommand = (program, io, state) => {
+  const block = program.command('block').description('Building-block mode: replicate one tenant from a pipeline step\'s inputs.');
+  block
+    .command('run')
+    .description('Plan and apply the tenant the inputs describe; write its outputs and report the run status.')
+    .requiredOption('--inputs <file>', 'the inputs (JSON): platform, workspace, project, tenant, user_permissions')
+    .option('--outputs <file>', 'where to write the outputs (JSON), on success')
+    .option('--status <file>', 'where to keep the run status (JSON), replaced atomically on every change')
+    .option('--status-url <url>', 'where to POST the run status (JSON) on every change; no credentials are sent')
+    .option('--config <path>', 'config file or folder that declares the platform', './keyform')
+    .option('--lock-timeout <duration>', "how long to wait for another apply's lock on the platform", '5m')
+    .option('--parallelism <n>', 'Keystone operations in flight at most', '8')
+    .action(async (flags: BlockFlags) => run(io, state, flags));
+};

@@ -1,0 +1,41 @@
+import { renderConfigError } from '../../../constructs/index.ts';
+import { describeHolder, forceUnlock } from '../../lock/index.ts';
+import { openPlatformSessions } from '../../snapshot/index.ts';
+import { EXIT } from '../io.ts';
+import type { RegisterCommand } from '../main.ts';
+import { loadDesired } from '../config.ts';
+
+/**
+ * `keyform force-unlock PLATFORM [--config PATH]`: breaks the platform's apply lock, whoever
+ * holds it, and says whose it was. For an apply that died (killed, machine gone): what it
+ * left, a new plan converges from. Exit 0 also when there was no lock.
+ */
+export const registerForceUnlock: RegisterCommand = (program, io, state) => {
+  program
+    .command('force-unlock')
+    .description("Break a platform's apply lock (after an apply died), saying who held it.")
+    .argument('<platform>', 'the platform id')
+    .option('--config <path>', "config file or folder (for the platform's cloud)", './keyform')
+    .action(async (platform: string, opts: { config: string }) => {
+      const fail = (message: string): void => {
+        io.stderr(message);
+        state.exitCode = EXIT.error;
+      };
+      const desired = await loadDesired(opts.config, io);
+      if (desired.isErr()) return fail(renderConfigError(desired.error));
+      const settings = desired.value.output.settings[platform];
+      if (settings === undefined) {
+        const known = Object.keys(desired.value.output.settings).join(', ') || '(none)';
+        return fail(`keyform force-unlock: the configuration declares no platform ${JSON.stringify(platform)}; it declares: ${known}.\n`);
+      }
+      const sessions = await openPlatformSessions(settings, { env: io.env, cwd: io.cwd });
+      if (sessions.isErr()) return fail(`keyform force-unlock: ${sessions.error.message}\n`);
+      const r = await forceUnlock(sessions.value.session, { platform, domain: settings.domain });
+      sessions.value.close();
+      if (r.isErr()) return fail(`keyform force-unlock: ${r.error.message}\n`);
+      io.stderr(r.value === undefined
+        ? `Platform ${platform} is not locked: nothing to do.\n`
+        : `Broke the apply lock of platform ${platform}, held by ${describeHolder(r.value)} since ${r.value.acquiredAt}. Make a new plan before applying: that apply may have stopped halfway.\n`);
+      state.exitCode = EXIT.ok;
+    });
+};

@@ -1,0 +1,51 @@
+import { ResultAsync } from 'neverthrow';
+import type { QuotaService } from '../../constructs/model/index.ts';
+import type { OpenStackError, OpenStackSession } from '../openstack/index.ts';
+import type { RegisteredLimit, Service } from '../keystone/index.ts';
+import { quotaKeyOf } from '../snapshot/live-relations.ts';
+import { QUOTA_SERVICES, SERVICE_QUOTA_APIS, getQuotaSet, hasService, limitValue, quotaKeyOfService } from './service-quota-api.ts';
+
+/** Quota key → the cloud's default limit (-1 unlimited), keys sorted. */
+export type QuotaDefaults = Readonly<Record<string, number>>;
+
+/**
+ * The defaults of unified limits: the registered limits, in `region` or for every region
+ * (one in the region wins), by quota key. A key without a registered limit is absent:
+ * Keystone refuses project limits for it (403).
+ */
+export function unifiedDefaults(registered: readonly RegisteredLimit[], services: readonly Service[], region: string): QuotaDefaults {
+  const typeOf = new Map(services.map((s) => [s.id, s.type]));
+  const out = new Map<string, { value: number; regional: boolean }>();
+  for (const r of [...registered].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+    const type = typeOf.get(r.service_id);
+    if (type === undefined || (r.region_id !== null && r.region_id !== region)) continue;
+    const key = quotaKeyOf(type, r.resource_name);
+    const prev = out.get(key);
+    if (prev === undefined || (!prev.regional && r.region_id !== null)) out.set(key, { value: r.default_limit, regional: r.region_id !== null });
+  }
+  return sortedRecord([...out].map(([k, v]) => [k, v.value]));
+}
+
+/**
+ * The defaults of the service quota APIs of every service the session's catalog has (one
+ * call each). Every one needs *some* project id in its path and ignores which: the same
+ * defaults apply to all projects. Keys of services the cloud lacks are absent.
+ */
+export function serviceDefaults(s: OpenStackSession, anyProjectId: string, only?: ReadonlySet<QuotaService>): ResultAsync<QuotaDefaults, OpenStackError> {
+  const apis = QUOTA_SERVICES.map((q) => SERVICE_QUOTA_APIS[q]).filter((api) => (only === undefined || only.has(api.service)) && hasService(s, api));
+  return ResultAsync.combine(apis.map((api) => getQuotaSet(s, api, api.defaultsPath(anyProjectId)).map((set) => ({ api, set })))).map((sets) => {
+    const entries: [string, number][] = [];
+    for (const { api, set } of sets) {
+      for (const [name, raw] of Object.entries(set)) {
+        const key = quotaKeyOfService(api.service, name);
+        const v = limitValue(raw);
+        if (key !== undefined && typeof v === 'number') entries.push([key, v]);
+      }
+    }
+    return sortedRecord(entries);
+  });
+}
+
+function sortedRecord(entries: readonly (readonly [string, number])[]): QuotaDefaults {
+  return Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

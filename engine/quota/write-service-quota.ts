@@ -1,0 +1,84 @@
+import { ResultAsync, errAsync, okAsync } from 'neverthrow';
+import { quotaMarkerTag, type QuotaResource } from '../../constructs/model/index.ts';
+import type { OpenStackError, OpenStackSession } from '../openstack/index.ts';
+import { listProjectTags, removeProjectTag } from '../keystone/index.ts';
+import { seg } from '../keystone/call.ts';
+import { quotaWriteFailed, type QuotaWriteError } from './quota-error.ts';
+import { SERVICE_QUOTA_APIS, getQuotaSet, limitValue, putQuotaSet, serviceNameOf } from './service-quota-api.ts';
+
+/**
+ * The writes of the `service-apis` backend. Each touches one key of one project and nothing
+ * else, and keeps the project's record of the keys keyform manages (`keyform.quota=KEY`)
+ * such that an interrupted write always leaves the key recorded, so the next plan sees it
+ * and converges:
+ *
+ * | operation | first                      | then                              |
+ * |-----------|----------------------------|-----------------------------------|
+ * | create    | record the key (tag)       | write the value                   |
+ * | update    | write the value            |                                   |
+ * | delete    | write the cloud's default  | forget the key (remove the tag)   |
+ *
+ * A removed key goes back to the default the service reports at apply time, never to 0. The
+ * APIs have no "unset one key" (nova's and neutron's DELETE reset every key of the project,
+ * undeclared ones included), so the default is written as a value: should the operator
+ * change the default later, this project keeps the old one until keyform sets the key again.
+ */
+
+/** Sets a new key: records it on the project, then writes its value. */
+export function createServiceQuota(after: QuotaResource, projectId: string | undefined, s: OpenStackSession): ResultAsync<void, QuotaWriteError> {
+  if (projectId === undefined) return errAsync(quotaWriteFailed(after, `the project of ${after.key.workspace}.${after.key.project} has no Keystone id; apply again after a new plan`));
+  return addQuotaMarker(s, projectId, after.key.quotaKey)
+    .mapErr((e) => quotaWriteFailed(after, `could not record the key on the project: ${e.message}`))
+    .andThen(() => writeValue(after, projectId, after.attrs.value, s));
+}
+
+/** Writes a recorded key's new value. */
+export function updateServiceQuota(before: QuotaResource, value: number, s: OpenStackSession): ResultAsync<void, QuotaWriteError> {
+  const projectId = before.ids?.['projectId'];
+  if (projectId === undefined) return errAsync(quotaWriteFailed(before, 'the plan holds no project id for it; make a new plan'));
+  return writeValue(before, projectId, value, s);
+}
+
+/** Puts a key keyform no longer manages back to the service's default, then forgets it. */
+export function deleteServiceQuota(before: QuotaResource, s: OpenStackSession): ResultAsync<void, QuotaWriteError> {
+  const projectId = before.ids?.['projectId'];
+  const where = serviceNameOf(before.key.quotaKey);
+  if (projectId === undefined || where === undefined) return errAsync(quotaWriteFailed(before, 'the plan holds no project id or known quota key for it; make a new plan'));
+  const api = SERVICE_QUOTA_APIS[where.service];
+  return getQuotaSet(s, api, api.defaultsPath(projectId))
+    .mapErr((e) => quotaWriteFailed(before, `could not read ${api.label}'s default to restore: ${e.message}`))
+    .andThen((defaults) => {
+      const value = limitValue(defaults[where.name]);
+      if (typeof value !== 'number') return errAsync(quotaWriteFailed(before, `${api.label} reports no default for ${where.name}, so keyform cannot restore it; set the key in the configuration instead`));
+      return writeValue(before, projectId, value, s);
+    })
+    .andThen(() => removeQuotaMarker(s, projectId, before.key.quotaKey).mapErr((e) => quotaWriteFailed(before, `the default was restored, but the record tag could not be removed: ${e.message}`)));
+}
+
+function writeValue(q: QuotaResource, projectId: string, value: number, s: OpenStackSession): ResultAsync<void, QuotaWriteError> {
+  const where = serviceNameOf(q.key.quotaKey);
+  if (where === undefined) return errAsync(quotaWriteFailed(q, `${q.key.quotaKey} is not a quota key keyform knows`));
+  const api = SERVICE_QUOTA_APIS[where.service];
+  return putQuotaSet(s, api, projectId, { [where.name]: value }).mapErr((e) => quotaWriteFailed(q, `${api.label} refused ${where.name} = ${value}: ${e.message}`));
+}
+
+/**
+ * Adds `keyform.quota=KEY` to the project. Keystone answers 400 both when the project has the
+ * tag already (our own earlier, interrupted create: fine) and when it has no room for one
+ * more (80 tags): the tags are read to tell which.
+ */
+export function addQuotaMarker(s: OpenStackSession, projectId: string, quotaKey: string): ResultAsync<void, OpenStackError> {
+  const tag = quotaMarkerTag(quotaKey);
+  return s.request({ method: 'PUT', service: 'identity', path: `/projects/${seg(projectId)}/tags/${seg(tag)}` }).map(() => undefined).orElse((e) => {
+    if (e.status !== 400) return errAsync(e);
+    return listProjectTags(s, projectId).andThen((tags) => {
+      if (tags.includes(tag)) return okAsync(undefined);
+      return errAsync<void, OpenStackError>({ ...e, message: `${e.message} The project has ${tags.length} tags; Keystone allows 80. Remove tags keyform does not own, or declare fewer quota keys.` });
+    });
+  });
+}
+
+/** Removes `keyform.quota=KEY` from the project; already gone is fine. */
+export function removeQuotaMarker(s: OpenStackSession, projectId: string, quotaKey: string): ResultAsync<void, OpenStackError> {
+  return removeProjectTag(s, projectId, quotaMarkerTag(quotaKey)).orElse((e) => (e.kind === 'NotFound' ? okAsync(undefined) : errAsync(e)));
+}
