@@ -14,6 +14,8 @@ import { runTsProgram } from './ts-loader.ts';
 /** The file a config folder may hold as a TypeScript program. */
 export const TS_CONFIG_FILE = 'keyform.config.ts';
 const DECLARATIVE = new Set(['.hcl', '.yaml', '.yml', '.json']);
+/** JSON files of the Node/TypeScript tooling a TypeScript config's folder often holds: never config. */
+const TOOL_FILES = /^(package(-lock)?|tsconfig(\..*)?)\.json$/;
 
 /** A loaded construct tree and the files it came from (sorted). */
 export interface LoadedConfig {
@@ -22,8 +24,9 @@ export interface LoadedConfig {
 }
 
 /**
- * Loads `path`, a config file or a folder (every `*.hcl`, `*.yaml`, `*.yml`, `*.json` in it,
- * and a `keyform.config.ts`), into one construct tree. Fails only when nothing can be read
+ * Loads `path`, a config file or a folder (every `*.hcl`, `*.yaml`, `*.yml`, `*.json` in it
+ * but package.json, package-lock.json and tsconfig*.json, and a `keyform.config.ts`), into
+ * one construct tree. Fails only when nothing can be read
  * (no such path, no config files, the TypeScript program fails); problems inside files are
  * recorded on the tree and reported by `synth()`, all at once.
  * @example loadConfig('examples/hcl').andThen(({ app }) => synth(app))
@@ -56,7 +59,8 @@ function configFiles(path: string): ResultAsync<string[], ConfigError> {
       return known ? okAsync([path]) : errAsync(fail(`is not a config file`, 'config files end in .hcl, .yaml, .yml, .json, or are a keyform.config.ts program'));
     }
     return ResultAsync.fromPromise(readdir(path), () => fail('cannot list the folder', 'check its permissions')).andThen((names) => {
-      const files = names.filter((n) => DECLARATIVE.has(extname(n)) || n === TS_CONFIG_FILE).sort().map((n) => join(path, n));
+      const isConfig = (n: string) => (DECLARATIVE.has(extname(n)) && !TOOL_FILES.test(n)) || n === TS_CONFIG_FILE;
+      const files = names.filter(isConfig).sort().map((n) => join(path, n));
       return files.length > 0 ? okAsync(files) : errAsync(fail(`holds no config files`, `add *.hcl, *.yaml, *.yml or *.json files, or a ${TS_CONFIG_FILE}`));
     });
   });

@@ -1,8 +1,10 @@
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
+import { tsImport } from 'tsx/esm/api';
 import { configError, type ConfigError, type ConfigProblem } from '../problems/config-error.ts';
 import { KeyformApp } from '../l2/keyform-app.ts';
+import { whileRunningProgram } from '../problems/source.ts';
 
 /**
  * Runs a `keyform.config.ts` program. Its default export is either a KeyformApp it built, or
@@ -13,18 +15,28 @@ import { KeyformApp } from '../l2/keyform-app.ts';
  * export default (app: KeyformApp) => { new Platform(app, 'os-prod', { cloud: 'prod', region: 'RegionOne' }); };
  */
 export function runTsProgram(file: string, app: KeyformApp, hasOtherFiles: boolean): ResultAsync<KeyformApp, ConfigError> {
-  const url = pathToFileURL(resolve(file)).href;
-  return ResultAsync.fromPromise(import(url) as Promise<{ default?: unknown }>, (e) => thrown(file, e)).andThen((mod) => {
-    const main = mod.default;
+  // tsx's tsImport loads the program as ESM with TypeScript support wherever it lives (a
+  // plain `import()` of a .ts file outside an ESM package fails), in the CLI and in tests.
+  const loading = whileRunningProgram(file, () => tsImport(pathToFileURL(resolve(file)).href, import.meta.url) as Promise<{ default?: unknown }>);
+  return ResultAsync.fromPromise(loading, (e) => thrown(file, e)).andThen((mod) => {
+    const main = defaultExport(mod);
     if (KeyformApp.isKeyformApp(main)) {
       if (!hasOtherFiles) return okAsync(main);
       return errAsync(configError([problem(file, 'exports a KeyformApp of its own, but there are HCL/YAML/JSON files beside it', 'export a function (app) => { ... } that adds to the given app, or move the other files away')]));
     }
     if (typeof main === 'function') {
-      return ResultAsync.fromPromise(Promise.resolve().then(() => (main as (a: KeyformApp) => unknown)(app)), (e) => thrown(file, e)).map(() => app);
+      const running = whileRunningProgram(file, async () => (main as (a: KeyformApp) => unknown)(app));
+      return ResultAsync.fromPromise(running, (e) => thrown(file, e)).map(() => app);
     }
     return errAsync(configError([problem(file, 'has no usable default export', 'end it with `export default app` (a KeyformApp) or `export default (app: KeyformApp) => { ... }`')]));
   });
+}
+
+/** The default export; a program tsx ran as CommonJS has it one level down. */
+function defaultExport(mod: { default?: unknown }): unknown {
+  const d = mod.default;
+  if (typeof d === 'object' && d !== null && !KeyformApp.isKeyformApp(d) && 'default' in d) return (d as { default: unknown }).default;
+  return d;
 }
 
 function problem(file: string, message: string, hint: string, position: { line?: number; column?: number } = {}): ConfigProblem {

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { relative, isAbsolute } from 'node:path';
+import { relative, isAbsolute, resolve as resolvePath } from 'node:path';
 
 /** A position in a file; both parts absent when the format has none. */
 export interface Position {
@@ -52,8 +52,11 @@ const CONSTRUCTS_DIR = fileURLToPath(new URL('..', import.meta.url));
 export function callerSource(): Source {
   const trace: { stack?: string } = {};
   Error.captureStackTrace(trace, callerSource);
+  const program = (globalThis as { [PROGRAM]?: string })[PROGRAM];
   let resolved: { file: string; position: Position } | undefined;
-  const resolve = () => (resolved ??= callerFrame(trace.stack ?? ''));
+  const resolve = () => (resolved ??= callerFrame(trace.stack ?? '', program));
+  // A config program's frames are source-mapped only while it runs.
+  if (program !== undefined) resolve();
   return {
     get file() {
       return resolve().file;
@@ -62,15 +65,38 @@ export function callerSource(): Source {
   };
 }
 
-function callerFrame(stack: string): { file: string; position: Position } {
+/**
+ * Runs a TypeScript config program, naming it in a global (so that every copy of this
+ * module sees it) and with source maps on, so that the constructs it creates point at its
+ * lines. A call site with no usable frame (tsx runs a .ts file outside an ESM package as an
+ * inline CommonJS module) is attributed to the program's file.
+ */
+export async function whileRunningProgram<T>(file: string, run: () => Promise<T>): Promise<T> {
+  const g = globalThis as { [PROGRAM]?: string };
+  const sourceMaps = process.sourceMapsEnabled;
+  g[PROGRAM] = file;
+  process.setSourceMapsEnabled(true);
+  try {
+    return await run();
+  } finally {
+    delete g[PROGRAM];
+    process.setSourceMapsEnabled(sourceMaps);
+  }
+}
+
+const PROGRAM = Symbol.for('keyform.runningProgram');
+
+function callerFrame(stack: string, program: string | undefined): { file: string; position: Position } {
+  const programPath = program === undefined ? undefined : resolvePath(program);
   for (const line of stack.split('\n').slice(1)) {
-    const m = /\(?((?:file:\/\/)?\/[^():]+|[A-Za-z]:\\[^():]+):(\d+):(\d+)\)?\s*$/.exec(line);
+    const m = /(?:\(|at )((?:file:\/\/)?\/[^():?]+)(?:\?[^():]*)?:(\d+):(\d+)\)?\s*$/.exec(line);
     if (!m) continue;
     const file = m[1]!.startsWith('file://') ? fileURLToPath(m[1]!) : m[1]!;
-    if (file.startsWith(CONSTRUCTS_DIR) || file.includes('/node_modules/')) continue;
-    return { file: displayPath(file), position: { line: Number(m[2]), column: Number(m[3]) } };
+    // While a config program runs, only its own frames count: the frames below it are keyform's CLI.
+    if (programPath !== undefined ? file !== programPath : file.startsWith(CONSTRUCTS_DIR) || file.includes('/node_modules/')) continue;
+    return { file: program ?? displayPath(file), position: { line: Number(m[2]), column: Number(m[3]) } };
   }
-  return { file: '<program>', position: {} };
+  return { file: program ?? '<program>', position: {} };
 }
 
 function displayPath(file: string): string {

@@ -40,7 +40,8 @@ export function inputsInvalid(e: ConfigError, inputsFile: string): BlockFailure 
   const own = e.problems.filter((p) => p.file === inputsFile);
   const system = e.problems.map(renderProblem).join('\n');
   if (own.length < e.problems.length) return failure('validate-inputs', `keyform's configuration for this platform has problems. ${NOTHING_CHANGED} ${TELL_TEAM}`, system);
-  const list = own.map((p) => `- ${p.path ? `${p.path}: ` : ''}${p.message}${p.hint ? ` (${p.hint})` : ''}`).join('\n');
+  // Each message names its field or object already; the system message adds lines and columns.
+  const list = own.map((p) => `- ${p.message}${p.hint ? ` (${p.hint})` : ''}`).join('\n');
   return failure('validate-inputs', `The building block's inputs are not valid. ${NOTHING_CHANGED} Please correct:\n${list}`, system);
 }
 

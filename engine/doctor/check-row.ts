@@ -10,9 +10,6 @@
  */
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
-/** The closed set of statuses, best first. */
-export const CHECK_STATUSES: readonly CheckStatus[] = ['ok', 'warn', 'fail'];
-
 export interface CheckRow {
   /** Stable id for scripts, `area.subject`, e.g. `keystone.version`, `metering.volumev3`. */
   readonly check: string;

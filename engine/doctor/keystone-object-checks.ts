@@ -53,7 +53,8 @@ function domainRow(target: DoctorTarget, facts: KeystoneFacts): CheckRow {
 
 async function userRows(s: OpenStackSession, target: DoctorTarget, needs: TargetNeeds, facts: KeystoneFacts): Promise<CheckRow[]> {
   const want = target.settings.userDomain;
-  const domain = facts.domains.map((ds) => findDomain(ds, want)).unwrapOr(undefined);
+  if (facts.domains.isErr()) return [fail('users.domain', `user_domain ${JSON.stringify(want)} can't be resolved: Keystone's domains can't be listed (${facts.domains.error.message})`, 'give the replicator account admin on the system')];
+  const domain = findDomain(facts.domains.value, want);
   if (!domain) {
     return [fail('users.domain', `user_domain ${JSON.stringify(want)} is neither the name nor the id of a Keystone domain`, "set user_domain to the domain the identity provider's users live in (openstack identity provider show IDP shows its domain_id)")];
   }

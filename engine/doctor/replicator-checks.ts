@@ -50,9 +50,11 @@ async function identityRow(c: ReplicatorContext): Promise<CheckRow> {
   if (isSystemAdmin(assignments) && c.session.scope.kind === 'system') {
     return ok('replicator.identity', `admin on the system with a system-scoped token: may create, update and delete ${what} (read from its role assignments; nothing written)`);
   }
-  const shared = perWorkspace ? undefined : c.facts.domains.map((ds) => findDomain(ds, c.target.settings.domain)).unwrapOr(undefined);
+  const configured = c.target.settings.domain;
+  // An account that may not list domains may still write in one (a domain admin): probe with the configured domain as its id.
+  const shared = perWorkspace ? undefined : c.facts.domains.match((ds) => findDomain(ds, configured), () => ({ id: configured, name: configured }));
   if (!perWorkspace && shared === undefined) {
-    return fail('replicator.identity', `not probed: the shared domain ${JSON.stringify(c.target.settings.domain)} can't be found (see domain.shared), and the account is not admin on the system`, systemAdminFix(c));
+    return fail('replicator.identity', `not probed: the shared domain ${JSON.stringify(configured)} can't be found (see domain.shared), and the account is not admin on the system`, systemAdminFix(c));
   }
   const roles = c.facts.roles.unwrapOr([]);
   const role = c.needs.keystoneRoles.map((n) => roles.find((r) => r.name === n)).find((r) => r !== undefined);

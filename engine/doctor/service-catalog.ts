@@ -54,8 +54,9 @@ function quotaNeed(spec: ServiceSpec, target: DoctorTarget, needs: TargetNeeds):
 
 /**
  * One row per service of `SERVICES`: in the catalog for the platform's region, at its minimum
- * version. A service the config needs (its quota keys) fails when missing; a metered one
- * warns, naming what metering skips; the others warn with what the teams miss.
+ * version. A service the config's quotas need fails when missing; any other missing service
+ * warns, saying what is off without it. A service that is there but too old (or whose
+ * version document can't be read) fails when the quotas or the metering need it.
  */
 export async function catalogRows(sessions: CatalogSessions, target: DoctorTarget, needs: TargetNeeds, reader: VersionReader): Promise<readonly CheckRow[]> {
   return Promise.all(SERVICES.map((spec) => serviceRow(spec, sessions, target, needs, reader)));
@@ -77,10 +78,17 @@ async function serviceRow(spec: ServiceSpec, s: CatalogSessions, target: DoctorT
     return warn(check, `${spec.name} (${spec.type}) is not in the catalog for region ${region}; off without it: ${spec.disables}`, `if this cloud runs ${spec.name}, register its endpoint in region ${region}; otherwise nothing to do`);
   }
   const needed = forQuotas !== undefined || forMetering;
-  return versionCheck(spec, check, url, needed, reader);
+  return serviceVersionRow(spec, url, needed, reader);
 }
 
-async function versionCheck(spec: ServiceSpec, check: string, url: string, needed: boolean, reader: VersionReader): Promise<CheckRow> {
+/**
+ * The `catalog.TYPE` row of a service found at `url`: its version document (at the URL's
+ * root) lists the major keyform needs, at the microversion it asks for. Failures are `fail`
+ * when the service is `needed`, else `warn`.
+ * @example await serviceVersionRow(SERVICES[0]!, 'http://nova:8774/v2.1', true, reader) // ok('catalog.compute', 'Nova v2.1 (microversions 2.1–2.93) at …')
+ */
+export async function serviceVersionRow(spec: ServiceSpec, url: string, needed: boolean, reader: VersionReader): Promise<CheckRow> {
+  const check = `catalog.${spec.type}`;
   const bad = (found: string, fix: string) => (needed ? fail(check, found, fix) : warn(check, found, fix));
   const { root, pathVersion } = versionedUrl(url);
   const wanted = `v${spec.major}`;

@@ -4,7 +4,7 @@ import type { CloudConfig } from '../openstack/index.ts';
 import { Transport } from '../openstack/transport.ts';
 
 /** Time for a service to answer its version document. */
-export const VERSION_TIMEOUT_MS = 15_000;
+const VERSION_TIMEOUT_MS = 15_000;
 
 /** How a version document request ended. */
 export type VersionAnswer =

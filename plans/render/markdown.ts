@@ -14,7 +14,7 @@ export function renderMarkdown(plan: Plan): string {
   const blocks = [
     '## keyform plan',
     summaryTable(plan),
-    `**${plan.summary.add + plan.summary.change + plan.summary.destroy === 0 ? 'No changes.' : planLine(plan.summary)}**`,
+    headline(plan),
     errorCallout(plan),
     destructiveCallout(plan),
     warningCallout(plan),
@@ -22,6 +22,12 @@ export function renderMarkdown(plan: Plan): string {
     remarkList(plan),
   ];
   return `${blocks.filter((b) => b !== '').join('\n\n')}\n`;
+}
+
+function headline(plan: Plan): string {
+  const s = plan.summary;
+  if (s.add + s.change + s.destroy > 0) return `**${planLine(s)}**`;
+  return plan.errored ? '' : '**No changes.** Keystone matches the configuration.';
 }
 
 function summaryTable(plan: Plan): string {
@@ -84,9 +90,9 @@ function code(text: string): string {
   return `${ticks}${pad}${text}${pad}${ticks}`;
 }
 
-/** Text with the characters Markdown would read as markup escaped. */
+/** Text with the characters Markdown would read as markup escaped (GFM does not emphasize `_` inside words, and `[x]` alone is no link). */
 function inline(text: string): string {
-  return text.replace(/[\\`*_[\]<>|~#]/g, (ch) => `\\${ch}`);
+  return text.replace(/[\\`*<>|~]/g, (ch) => `\\${ch}`);
 }
 
 function html(text: string): string {

@@ -12,10 +12,11 @@ export function renderText(plan: Plan, options: { readonly color: boolean }): st
   const fmt = formatter(options);
   const sections = plan.platforms.map((p) => platformSection(p, fmt));
   const total = plan.summary;
-  const footer = total.add + total.change + total.destroy === 0
-    ? ['No changes. Keystone matches the configuration.']
-    : [fmt.paint('bold', planLine(total))];
-  if (plan.errored) footer.push(fmt.paint('error', 'The plan has errors and cannot be applied.'));
+  const changes = total.add + total.change + total.destroy > 0;
+  const footer = [
+    ...(changes ? [fmt.paint('bold', planLine(total))] : plan.errored ? [] : ['No changes. Keystone matches the configuration.']),
+    ...(plan.errored ? [fmt.paint('error', 'The plan has errors and cannot be applied.')] : []),
+  ];
   return `${[...sections, footer.join('\n')].join('\n\n')}\n`;
 }
 

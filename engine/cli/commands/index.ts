@@ -5,6 +5,8 @@ import { registerSynth } from './synth.ts';
 import { registerMeter } from './meter.ts';
 import { registerExport } from './export.ts';
 import { registerSnapshot } from './snapshot.ts';
+import { registerPlan } from './plan.ts';
+import { registerShow } from './show.ts';
 import { registerApply } from './apply.ts';
 import { registerForceUnlock } from './force-unlock.ts';
 import { registerBlock } from './block.ts';
@@ -17,6 +19,8 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerMeter,
   registerExport,
   registerSnapshot,
+  registerPlan,
+  registerShow,
   registerApply,
   registerForceUnlock,
   registerBlock,

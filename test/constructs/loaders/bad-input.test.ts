@@ -1,4 +1,5 @@
 import { describe, it, expect } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -117,6 +118,20 @@ describe('bad input', { timeout: 60_000 }, () => {
     const { lines } = await problemsOf(files);
     // THEN all four are reported, in order
     expect(lines.map((l) => l.split(': ')[0])).toEqual(['a.hcl:4:3', 'a.hcl:5:16', 'b.yaml:3:16', 'b.yaml:4:5']);
+  });
+
+  it("reports a TypeScript program's problems at the line that created the construct", async () => {
+    // GIVEN a keyform.config.ts (in an ESM package) declaring a workspace with a bad identifier on line 3
+    const dir = await mkdtemp(join(tmpdir(), 'keyform-ts-bad-'));
+    await writeFile(join(dir, 'package.json'), '{ "type": "module" }\n');
+    const constructs = JSON.stringify(join(process.cwd(), 'constructs/index.ts'));
+    await writeFile(join(dir, 'keyform.config.ts'), `import { KeyformApp, Workspace } from ${constructs};\nconst app = new KeyformApp();\nnew Workspace(app, 'Bad_Id');\nexport default app;\n`);
+    // WHEN the real CLI validates it (a separate process: vitest's own stack-trace mapping would hide the program's lines)
+    const run = spawnSync(process.execPath, ['engine/cli/keyform.mjs', 'validate', '--config', dir], { encoding: 'utf8' });
+    // THEN it fails, naming the program's file, line and column
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(`${join(dir, 'keyform.config.ts')}:3:1: workspace "Bad_Id": identifier must be a lower-case DNS label`);
   });
 
   it.each([['validate'], ['synth', '--format', 'json']])('the CLI `%s` exits 1 and writes nothing to stdout for a bad config', async (...command) => {

@@ -175,7 +175,7 @@ describe('keyform doctor on the real OpenStack stack', () => {
     const [l, q] = [checksOf(run, 'reader-limits'), checksOf(run, 'reader-quotas')];
     // THEN the write probe is refused at its first step, and each quota row says why
     expect(run.code).toBe(1);
-    expect(l.get('replicator.identity')?.found).toMatch(/^write probe in domain Default: "create a project" was refused \(POST .*\/v3\/projects answered 403 .*\); nothing left behind$/);
+    expect(l.get('replicator.identity')?.found).toMatch(/^write probe in domain default: "create a project" was refused \(POST .*\/v3\/projects answered 403 .*\); nothing left behind$/);
     expect(l.get('replicator.identity')?.fix).toContain('--user auditor --user-domain Default --system all admin');
     expect(l.get('replicator.limits')).toMatchObject({ status: 'fail', found: "the token is project-scoped; Keystone shows other projects' unified limits to a system-scoped token only" });
     expect(q.get('replicator.quotas')?.status).toBe('fail');

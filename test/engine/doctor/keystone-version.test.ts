@@ -69,6 +69,20 @@ describe('keyform doctor against a Keystone whose version document is old or odd
     expect(row?.found).toBe(`${stub!.url}/v3 answered 200 with ${JSON.stringify(odd.body)}, which is not a version document: a version id is "three", not like "v3.14"`);
   });
 
+  it('fails the reachability check, and stops, when nothing answers at auth_url', async () => {
+    // GIVEN an auth_url on a port where nothing listens any more
+    const gone = await startVersionStub({});
+    await gone.close();
+    const dir = folderWith({ 'keyform.hcl': CONFIG, 'clouds.yaml': cloudsYaml(`${gone.url}/v3`) });
+    // WHEN doctor checks it
+    const run = await runKeyform(['doctor', '--config', 'keyform.hcl', '--format', 'json'], { OS_CLIENT_CONFIG_FILE: `${dir}/clouds.yaml` }, dir);
+    // THEN one failing row says so, with the connection error
+    const checks = checksOf(run, 'stubbed');
+    expect(run.code).toBe(1);
+    expect([...checks.keys()]).toEqual(['keystone.reachable']);
+    expect(checks.get('keystone.reachable')?.found).toBe(`Keystone does not answer at ${gone.url}/v3 (ECONNREFUSED: connect ECONNREFUSED ${gone.url.replace('http://', '')})`);
+  });
+
   it('passes the version check for a v3.14 document and goes on to sign in', async () => {
     // GIVEN a stub that serves a Zed Keystone's version document but nothing else
     const v3 = { status: 200, body: JSON.stringify({ version: { id: 'v3.14', status: 'stable', links: [] } }) };

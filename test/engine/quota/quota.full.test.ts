@@ -18,9 +18,9 @@ const tag = randomBytes(3).toString('hex');
 const S = `kfqs${tag}`;
 const U = `kfqu${tag}`;
 /** Undone after the tests, last first: what lives in the tenants' projects, before the projects go. */
-const cleanups: (() => Promise<unknown>)[] = [];
+const cleanups: (() => unknown)[] = [];
 /** Undone once the projects are gone (a registered limit outlives no project limit). */
-const finalCleanups: (() => Promise<unknown>)[] = [];
+const finalCleanups: (() => unknown)[] = [];
 let admin: OpenStackSession;
 let system: OpenStackSession;
 
@@ -206,7 +206,7 @@ async function bootServer(pid: string): Promise<void> {
   cleanups.push(() => admin.request({ method: 'DELETE', service: 'compute', path: `/flavors/${flavor.body.flavor.id}` }));
   const imageFile = join(dir, `kfq-${tag}.raw`);
   writeFileSync(imageFile, Buffer.alloc(4096, 1));
-  const image = (await osc(['image', 'create', '--disk-format', 'raw', '--container-format', 'bare', '--file', imageFile, `kfq-${tag}`]))._unsafeUnwrap() as { id: string };
+  const image = (await osc(['image', 'create', '--public', '--disk-format', 'raw', '--container-format', 'bare', '--file', imageFile, `kfq-${tag}`]))._unsafeUnwrap() as { id: string };
   cleanups.push(() => admin.request({ method: 'DELETE', service: 'image', path: `/v2/images/${image.id}` }));
   const clouds = join(dir, `kfq-${tag}-clouds.yaml`);
   const { authUrl } = testStack();

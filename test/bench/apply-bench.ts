@@ -1,0 +1,179 @@
+/**
+ * Apply benchmark, against a real Keystone of its own (one gunicorn worker, sqlite):
+ *
+ * 1. 200 tenants from empty (one domain, 200 projects, 600 groups, 600 role assignments:
+ *    1,401 writes): keyform's apply wall time and requests/second at parallelism 1, 4 and 8,
+ *    beside a bare loop sending the same HTTP requests at the same concurrency with plain
+ *    `fetch` (the limit of this Keystone). Goal: ≥ 90% of the bare loop's rate.
+ * 2. The no-op re-plan at 1,000 tenants (snapshot + diff, nothing to change), beside the raw
+ *    list calls that snapshot needs, sent in parallel the same way. It reuses the Keystone
+ *    the snapshot benchmark seeded (`$KEYFORM_BENCH_DIR/snapshot-1000`), seeding it if absent.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Result } from 'neverthrow';
+import type { DesiredState, Resource } from '../../constructs/model/index.ts';
+import { createPlan } from '../../plans/index.ts';
+import { applyPlan, closeTargets } from '../../engine/apply/index.ts';
+import { openSession, loadCloud, type OpenStackSession } from '../../engine/openstack/index.ts';
+import * as ks from '../../engine/keystone/index.ts';
+import { snapshot, type PlatformSettingsForSnapshot } from '../../engine/snapshot/index.ts';
+import { startKeystoneService, keystoneUrl } from '../openstack/keystone-service.ts';
+import { writeCloudsYaml, CLOUD_NAMES } from '../openstack/clouds-yaml.ts';
+import { freeExtraKeystonePort } from '../openstack/stack-layout.ts';
+import { stopProcessGroups } from '../openstack/processes.ts';
+import { adminToken } from '../openstack/keystone-seed.ts';
+import { domainOf, planNow, runId, targetsFor, writeClouds, writeConfig } from '../engine/apply/apply-fixture.ts';
+import { SEED, seed } from './snapshot-bench.ts';
+
+const TENANTS = Number(process.env['KEYFORM_BENCH_APPLY_TENANTS'] ?? 200);
+const NOOP_TENANTS = 1000;
+
+async function must<T, E extends { message: string }>(what: string, r: PromiseLike<Result<T, E>> | Result<T, E>): Promise<T> {
+  const x = await r;
+  if (x.isErr()) throw new Error(`${what}: ${x.error.message}`);
+  return x.value;
+}
+
+const fmt = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
+
+async function pool<T>(items: readonly T[], width: number, work: (x: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  }));
+}
+
+/**
+ * The same writes keyform's apply sends, with nothing around them: one POST for the domain,
+ * then every project and group, then every role assignment, `width` at a time.
+ */
+async function bareLoop(authUrl: string, desired: DesiredState, width: number): Promise<{ ms: number; requests: number }> {
+  const { token } = await must('token', adminToken(authUrl));
+  let requests = 0;
+  const call = async (method: string, path: string, body?: unknown): Promise<Record<string, { id: string }>> => {
+    requests++;
+    const res = await fetch(`${authUrl}${path}`, { method, headers: { 'x-auth-token': token, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return res.status === 204 ? {} : ((await res.json()) as Record<string, { id: string }>);
+  };
+  const of = <K extends Resource['kind']>(k: K) => desired.resources.filter((r): r is Extract<Resource, { kind: K }> => r.kind === k);
+  const roleIds = new Map(((await (await fetch(`${authUrl}/roles`, { headers: { 'x-auth-token': token } })).json()) as { roles: { id: string; name: string }[] }).roles.map((r) => [r.name, r.id]));
+  const t0 = performance.now();
+  const ids = new Map<string, string>();
+  for (const d of of('domain')) ids.set(d.attrs.name, (await call('POST', '/domains', { domain: d.attrs }))['domain']!.id);
+  const named = [...of('project'), ...of('group')];
+  await pool(named, width, async (r) => {
+    const domain_id = ids.get(r.attrs.domain)!;
+    const body = r.kind === 'project' ? { project: { ...r.attrs, domain: undefined, domain_id } } : { group: { ...r.attrs, domain: undefined, domain_id } };
+    ids.set(r.address, (await call('POST', r.kind === 'project' ? '/projects' : '/groups', body))[r.kind]!.id);
+  });
+  await pool(of('assignment'), width, async (a) => {
+    const g = ids.get(`keyform_group.role[${JSON.stringify(`${a.platform}/${a.key.workspace}/${a.key.project}/${a.key.role}`)}]`)!;
+    const p = ids.get(`keyform_project.tenant[${JSON.stringify(`${a.platform}/${a.key.workspace}/${a.key.project}`)}]`)!;
+    await call('PUT', `/projects/${p}/groups/${g}/roles/${roleIds.get(a.attrs.keystoneRole)!}`);
+  });
+  return { ms: performance.now() - t0, requests };
+}
+
+/** Removes a run's domain, and with it its projects, groups and their role assignments. */
+async function dropDomain(s: OpenStackSession, name: string): Promise<void> {
+  for (const d of (await must('domains', ks.listDomains(s, { name })))) {
+    await must('disable', ks.updateDomain(s, d.id, { enabled: false }));
+    await must('delete', ks.deleteDomain(s, d.id));
+  }
+}
+
+async function applyFromEmpty(print: (line: string) => void): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'keyform-apply-bench-'));
+  const port = await must('port', freeExtraKeystonePort());
+  const proc = await must('keystone', startKeystoneService({ dir, port }));
+  try {
+    const cloudsYaml = await must('clouds.yaml', writeCloudsYaml(dir, keystoneUrl(port)));
+    const stack = { cloudsYaml, authUrl: keystoneUrl(port), dir };
+    const admin = await must('session', openSession(await must('cloud', (loadCloud({ cloud: CLOUD_NAMES.admin, files: { clouds: cloudsYaml }, env: {} })))));
+    print(`${TENANTS} tenants from empty (1 domain, ${TENANTS} projects, ${3 * TENANTS} groups, ${3 * TENANTS} role assignments)`);
+    for (const width of [1, 4, 8]) {
+      const run = runId();
+      const config = writeConfig({ run, tenants: TENANTS, users: {} });
+      const { output, targets } = await targetsFor(config, writeClouds(stack));
+      const { plan } = await planNow(output, targets);
+      const t0 = performance.now();
+      const report = await must('apply', applyPlan(plan, targets, { parallelism: width }));
+      const wall = performance.now() - t0;
+      closeTargets(targets);
+      const p = report.platforms[0]!;
+      await dropDomain(admin, domainOf(run));
+      const bare = await bareLoop(stack.authUrl, output.platforms[0]!, width);
+      await dropDomain(admin, domainOf(run));
+      const rate = p.requests / p.seconds;
+      const bareRate = bare.requests / (bare.ms / 1000);
+      print(`  parallelism ${width}: keyform ${p.counts.done}/${p.counts.total} changes, ${p.requests} requests in ${p.seconds.toFixed(1)} s = ${rate.toFixed(1)} req/s ` +
+        `(whole apply incl. lock + fresh snapshot: ${fmt(wall)}) — bare loop ${bare.requests} requests in ${fmt(bare.ms)} = ${bareRate.toFixed(1)} req/s — ${(100 * rate / bareRate).toFixed(0)}% (goal ≥ 90%)`);
+    }
+    admin.close();
+  } finally {
+    await stopProcessGroups([proc]);
+  }
+}
+
+const PLATFORM: PlatformSettingsForSnapshot = {
+  id: SEED.platform, cloud: CLOUD_NAMES.admin, region: 'RegionOne', userDomain: 'Default', domain: SEED.domain, domainPerWorkspace: false, tagPrefix: 'kf_', quotaBackend: 'unified-limits',
+};
+
+/** The live state as a desired state: what a config matching the cloud exactly would synthesize. */
+function asDesired(resources: readonly Resource[]): DesiredState {
+  return { platform: SEED.platform, tagPrefix: 'kf_', resources: resources.map(({ ids: _i, managed: _m, ...r }) => r as Resource) };
+}
+
+async function noopReplan(print: (line: string) => void): Promise<void> {
+  const root = process.env['KEYFORM_BENCH_DIR'] ?? join(tmpdir(), 'keyform-bench');
+  const dir = join(root, `snapshot-${NOOP_TENANTS}`);
+  const marker = join(dir, 'seeded.json');
+  const want = JSON.stringify({ tenants: NOOP_TENANTS, version: SEED.version });
+  const seeded = existsSync(marker) && readFileSync(marker, 'utf8') === want;
+  mkdirSync(dir, { recursive: true });
+  const port = await must('port', freeExtraKeystonePort());
+  const proc = await must('keystone', startKeystoneService({ dir, port }));
+  try {
+    const cloudsYaml = await must('clouds.yaml', writeCloudsYaml(dir, keystoneUrl(port)));
+    const open = async (name: string) => must('session', openSession(await must('cloud', (loadCloud({ cloud: name, files: { clouds: cloudsYaml }, env: {} })))));
+    const s = await open(CLOUD_NAMES.admin);
+    const sys = await open(CLOUD_NAMES.adminSystem);
+    if (!seeded) {
+      print(`seeding ${NOOP_TENANTS} tenants into ${dir} (once, ~12 minutes; shared with the snapshot benchmark)`);
+      await seed(s, NOOP_TENANTS, print);
+      writeFileSync(marker, want);
+    }
+    const euids = Array.from({ length: SEED.users }, (_, k) => `user${String(k).padStart(3, '0')}@bench.example`);
+    const warm = await must('snapshot', snapshot(s, PLATFORM, { euids, limitsSession: sys }));
+    const desired = asDesired(warm.live.resources);
+    const t0 = performance.now();
+    const snap = await must('snapshot', snapshot(s, PLATFORM, { euids, limitsSession: sys }));
+    const plan = createPlan({ toolVersion: 'bench', createdAt: new Date().toISOString(), platforms: [{ desired, live: snap.live, endpoint: keystoneUrl(port), region: 'RegionOne' }] });
+    const replan = performance.now() - t0;
+    const t1 = performance.now();
+    const users = await must('users', ks.listOnce<{ id: string }>(s, '/users', 'users'));
+    await Promise.all([
+      ...['/domains', '/projects', '/groups', '/roles', '/role_assignments', '/services'].map((p) => must(p, ks.listOnce(s, p, p.slice(1)))),
+      must('/limits', ks.listOnce(sys, '/limits', 'limits')),
+      must('/registered_limits', ks.listOnce(sys, '/registered_limits', 'registered_limits')),
+    ]);
+    await pool(users.items, 8, async (u) => void (await must('user groups', ks.listOnce(s, `/users/${u.id}/groups`, 'groups'))));
+    const raw = performance.now() - t1;
+    print(`no-op re-plan at ${NOOP_TENANTS} tenants (${snap.live.resources.length} resources): ${plan.summary.add + plan.summary.change + plan.summary.destroy} changes, ${snap.calls} API calls, ${fmt(replan)} — ` +
+      `the raw list calls it needs (9 lists, then ${users.items.length} user-group reads, 8 at a time): ${fmt(raw)} — ratio ${(replan / raw).toFixed(2)}×`);
+    s.close();
+    sys.close();
+  } finally {
+    await stopProcessGroups([proc]);
+  }
+}
+
+/** Prints both figures. */
+export async function run(print: (line: string) => void = (l) => console.log(l)): Promise<void> {
+  print('apply benchmark (real Keystone of its own, one gunicorn worker, sqlite)');
+  await applyFromEmpty(print);
+  await noopReplan(print);
+}

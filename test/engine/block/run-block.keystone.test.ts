@@ -1,0 +1,168 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../../engine/cli/main.ts';
+import type { BlockOutputs, RunStatus } from '../../../engine/block/index.ts';
+import { startKeystone } from '../../openstack/launcher.ts';
+import { osc, oscAction } from '../../openstack/osc.ts';
+import { testStack } from '../../openstack/stack.ts';
+import { startReceiver, type Received, type StatusReceiver } from './status-receiver.ts';
+
+const tag = randomBytes(3).toString('hex');
+const P = `kfb${tag}`;
+const DOMAIN = `kfb-${tag}`;
+const USERS = `kfb-users-${tag}`;
+
+const CONFIG = [
+  `platform "${P}" {`, '  cloud = "admin"', '  region = "RegionOne"', `  user_domain = "${USERS}"`, `  domain = "${DOMAIN}"`,
+  '  role_mapping = { admin = "member", user = "member", reader = "reader" }', '}',
+  'landing_zone "dev" {', `  platform = "${P}"`, '  tags = { environment = "dev" }', '}', '',
+].join('\n');
+
+/** Inputs for tenant `ws.project` on platform P, binding `users` (euid → roles). */
+function inputs(ws: string, project: string, users: Record<string, string[]>): string {
+  return JSON.stringify({
+    platform: P, workspace: { identifier: ws, name: ws.toUpperCase(), tags: { cost_center: `cc-${ws}` } }, project: { identifier: project },
+    tenant: { landing_zone: 'dev' }, user_permissions: Object.entries(users).map(([euid, roles]) => ({ euid, roles })),
+  }, null, 2);
+}
+
+interface Run {
+  readonly code: number;
+  readonly stderr: string;
+  readonly dir: string;
+}
+
+/** Runs `keyform block run` in-process in a fresh folder holding the config and `inputsText`. */
+async function blockRun(inputsText: string, extra: readonly string[], cloudsYaml = testStack().cloudsYaml): Promise<Run> {
+  const dir = mkdtempSync(join(tmpdir(), 'kf-block-'));
+  writeFileSync(join(dir, 'platform.hcl'), CONFIG);
+  writeFileSync(join(dir, 'inputs.json'), inputsText);
+  let stderr = '';
+  const code = await main(['block', 'run', '--inputs', 'inputs.json', '--config', 'platform.hcl', '--status', 'status.json', ...extra], {
+    stdout: () => undefined, stderr: (t) => void (stderr += t), isTTY: false, env: { OS_CLIENT_CONFIG_FILE: cloudsYaml }, cwd: dir,
+  });
+  return { code, stderr, dir };
+}
+
+const readJson = <T>(dir: string, file: string): T => JSON.parse(readFileSync(join(dir, file), 'utf8')) as T;
+const docs = (received: readonly Received[]): RunStatus[] => received.filter((r) => r.answer < 300).map((r) => JSON.parse(r.body) as RunStatus);
+const steps = (s: RunStatus): string => `${s.sequence} ${s.status}: ${s.steps.map((x) => `${x.id}=${x.status}`).join(' ')}`;
+
+type Row = Record<string, unknown>;
+const list = async (args: string[]): Promise<Row[]> => (await osc(args))._unsafeUnwrap() as Row[];
+const show = async (args: string[]): Promise<Row> => (await osc(args))._unsafeUnwrap() as Row;
+
+/** Tenant `ws.project` as the openstack CLI shows it: project, groups with their members, role assignments. */
+async function tenantInKeystone(ws: string, project: string): Promise<Row> {
+  const p = await show(['project', 'show', '--domain', DOMAIN, `${ws}.${project}`]);
+  const groups = (await list(['group', 'list', '--domain', DOMAIN, '--long'])).filter((g) => String(g['Name']).startsWith(`${ws}.${project}-`));
+  const members: Row = {};
+  for (const g of groups) members[String(g['Name'])] = (await list(['user', 'list', '--group', String(g['ID'])])).map((u) => u['Name']).sort();
+  const grants = await list(['role', 'assignment', 'list', '--project', String(p['id']), '--names']);
+  return { project: p, groups, members, grants: grants.map((a) => `${String(a['Group'])} ${String(a['Role'])}`).sort() };
+}
+
+describe('keyform block run against Keystone', () => {
+  let receiver: StatusReceiver;
+  let otherBefore: Row;
+
+  beforeAll(async () => {
+    await oscAction(['domain', 'create', DOMAIN]);
+    await oscAction(['domain', 'create', USERS]);
+    for (const u of ['alice', 'bob']) await oscAction(['user', 'create', '--domain', USERS, `${u}@acme.example`]);
+    // Another tenant of the same platform, made by an earlier run: it must stay as it is.
+    const other = await blockRun(inputs('globex', 'billing', { 'alice@acme.example': ['admin'] }), []);
+    expect(other.code, other.stderr).toBe(0);
+    otherBefore = await tenantInKeystone('globex', 'billing');
+  });
+
+  afterAll(async () => {
+    await receiver?.close();
+    for (const d of [DOMAIN, USERS]) {
+      await oscAction(['domain', 'set', '--disable', d]);
+      await oscAction(['domain', 'delete', d]);
+    }
+  });
+
+  it('replicates the tenant, writes outputs the openstack CLI confirms, and POSTs every step in order', async () => {
+    // GIVEN a status receiver whose first answer is a 503, and inputs binding alice (admin) and bob (user, reader)
+    receiver = await startReceiver({ answers: [503] });
+    const text = inputs('acme', 'webshop', { 'alice@acme.example': ['admin'], 'bob@acme.example': ['user', 'reader'] });
+    // WHEN the building block runs
+    const run = await blockRun(text, ['--outputs', 'outputs.json', '--status-url', receiver.url]);
+    // THEN it succeeded, and the outputs are the ids Keystone has
+    expect(run.code, run.stderr).toBe(0);
+    const out = readJson<BlockOutputs>(run.dir, 'outputs.json');
+    const project = await show(['project', 'show', '--domain', DOMAIN, 'acme.webshop']);
+    const domain = await show(['domain', 'show', DOMAIN]);
+    expect([out.projectId, out.domainId, out.projectName]).toEqual([project['id'], domain['id'], 'acme.webshop']);
+    for (const role of ['admin', 'reader', 'user']) expect(out.groups[role]).toBe((await show(['group', 'show', '--domain', DOMAIN, `acme.webshop-${role}`]))['id']);
+    expect(out.remarks).toEqual([]);
+    const now = await tenantInKeystone('acme', 'webshop');
+    expect(now['members']).toEqual({ 'acme.webshop-admin': ['alice@acme.example'], 'acme.webshop-reader': ['bob@acme.example'], 'acme.webshop-user': ['bob@acme.example'] });
+    expect(now['grants']).toEqual([`acme.webshop-admin@${DOMAIN} member`, `acme.webshop-reader@${DOMAIN} reader`, `acme.webshop-user@${DOMAIN} member`]);
+    // AND the receiver got every step in order (the 503'd first document again), with no credentials
+    expect(receiver.received.map((r) => r.answer)).toEqual([503, ...Array(8).fill(204)]);
+    expect(docs(receiver.received).map(steps)).toEqual([
+      '1 IN_PROGRESS: validate-inputs=IN_PROGRESS',
+      '2 IN_PROGRESS: validate-inputs=SUCCEEDED',
+      '3 IN_PROGRESS: validate-inputs=SUCCEEDED plan=IN_PROGRESS',
+      '4 IN_PROGRESS: validate-inputs=SUCCEEDED plan=SUCCEEDED',
+      '5 IN_PROGRESS: validate-inputs=SUCCEEDED plan=SUCCEEDED apply=IN_PROGRESS',
+      '6 IN_PROGRESS: validate-inputs=SUCCEEDED plan=SUCCEEDED apply=SUCCEEDED',
+      '7 IN_PROGRESS: validate-inputs=SUCCEEDED plan=SUCCEEDED apply=SUCCEEDED outputs=IN_PROGRESS',
+      '8 SUCCEEDED: validate-inputs=SUCCEEDED plan=SUCCEEDED apply=SUCCEEDED outputs=SUCCEEDED',
+    ]);
+    for (const r of receiver.received) {
+      expect(Object.keys(r.headers).filter((h) => /auth|token|cookie/i.test(h))).toEqual([]);
+      expect(r.body).not.toMatch(/secret|gAAAA/);
+    }
+    // AND the status file is the last document, and the other tenant is exactly as it was
+    expect(readJson<RunStatus>(run.dir, 'status.json')).toEqual(docs(receiver.received).at(-1));
+    expect(docs(receiver.received).at(-1)?.outputs).toEqual(out);
+    expect(await tenantInKeystone('globex', 'billing')).toEqual(otherBefore);
+  });
+
+  it('succeeds for a user without a Keystone account, telling the project owner in the user message', async () => {
+    // GIVEN the same tenant, now also binding zoe, whom the identity provider has not created
+    const text = inputs('acme', 'webshop', { 'alice@acme.example': ['admin'], 'bob@acme.example': ['user', 'reader'], 'zoe@acme.example': ['reader'] });
+    // WHEN the building block runs again
+    const run = await blockRun(text, ['--outputs', 'outputs.json']);
+    // THEN it succeeded with nothing to change, and zoe's remark is in the user message and the outputs
+    expect(run.code, run.stderr).toBe(0);
+    const status = readJson<RunStatus>(run.dir, 'status.json');
+    expect(status.status).toBe('SUCCEEDED');
+    expect(status.steps.find((s) => s.id === 'plan')?.userMessage).toBe('Your project already matches the inputs: nothing to change.');
+    expect(status.userMessage).toContain('zoe@acme.example (reader) has no account in the cloud yet');
+    expect(readJson<BlockOutputs>(run.dir, 'outputs.json').remarks.map((r) => r.euid)).toEqual(['zoe@acme.example']);
+    expect(await tenantInKeystone('globex', 'billing')).toEqual(otherBefore);
+  });
+
+  it('fails clearly against a stopped Keystone, writing a complete FAILED status and no outputs', async () => {
+    // GIVEN a Keystone of its own, started and then stopped (its clouds.yaml kept), and a receiver
+    const ks = (await startKeystone())._unsafeUnwrap();
+    const clouds = join(mkdtempSync(join(tmpdir(), 'kf-block-clouds-')), 'clouds.yaml');
+    writeFileSync(clouds, readFileSync(ks.cloudsYaml, 'utf8'));
+    (await ks.stop())._unsafeUnwrap();
+    const r = await startReceiver();
+    try {
+      // WHEN the building block runs against it
+      const run = await blockRun(inputs('acme', 'shop', { 'alice@acme.example': ['admin'] }), ['--outputs', 'outputs.json', '--status-url', r.url], clouds);
+      // THEN it failed in the plan step, saying so in plain words and in detail
+      expect(run.code).toBe(1);
+      const status = readJson<RunStatus>(run.dir, 'status.json');
+      expect(steps(status)).toBe(`${status.sequence} FAILED: validate-inputs=SUCCEEDED plan=FAILED`);
+      expect(status.userMessage).toMatch(/^The cloud could not be reached\. Nothing was changed in the cloud\./);
+      expect(status.systemMessage).toContain('ECONNREFUSED');
+      // AND nothing is half-written: no outputs, no temporary file, and the receiver has the same final status
+      expect(existsSync(join(run.dir, 'outputs.json'))).toBe(false);
+      expect(readdirSync(run.dir).sort()).toEqual(['inputs.json', 'platform.hcl', 'status.json']);
+      expect(docs(r.received).at(-1)).toEqual(status);
+    } finally {
+      await r.close();
+    }
+  }, 300_000);
+});

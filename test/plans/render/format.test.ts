@@ -1,0 +1,45 @@
+import { describe, it, expect } from 'vitest';
+import { ACTIONS } from '../../../plans/index.ts';
+import { colorEnabled, formatter, showValue } from '../../../plans/render/index.ts';
+
+describe('colorEnabled', () => {
+  it.each([
+    ['on a terminal without NO_COLOR', {}, true, true],
+    ['never when NO_COLOR is set', { NO_COLOR: '1' }, true, false],
+    ['when NO_COLOR is empty (the convention: only a non-empty value disables)', { NO_COLOR: '' }, true, true],
+    ['never when not a terminal', {}, false, false],
+  ])('colours %s', (_name, env, isTTY, expected) => {
+    // GIVEN / WHEN / THEN
+    expect(colorEnabled(env, isTTY)).toBe(expected);
+  });
+});
+
+describe('formatter', () => {
+  it.each([
+    ['no-op', ' '],
+    ['create', '+'],
+    ['update', '~'],
+    ['delete', '-'],
+    ['replace', '-/+'],
+  ] as const)('shows %s as %j without colours', (action, glyph) => {
+    // GIVEN / WHEN / THEN
+    expect(formatter({ color: false }).glyph(action)).toBe(glyph);
+  });
+
+  it('has a glyph for every action', () => {
+    // GIVEN every action WHEN shown THEN none is empty
+    for (const a of ACTIONS) expect(formatter({ color: false }).glyph(a)).not.toBe('');
+  });
+});
+
+describe('showValue', () => {
+  it.each([
+    ['quotes strings', 'a"b', '"a\\"b"'],
+    ['shows numbers and booleans as JSON', 40, '40'],
+    ['lists arrays in brackets', ['x', 'y'], '["x", "y"]'],
+    ['says when there is no value', undefined, '(none)'],
+  ])('%s', (_name, value, expected) => {
+    // GIVEN / WHEN / THEN
+    expect(showValue(value)).toBe(expected);
+  });
+});
