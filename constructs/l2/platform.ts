@@ -141,6 +141,8 @@ export class Platform extends Declaration {
     const out = tagProblems(this.tagPrefix).map((p) => this.problem(['tag_prefix'], `${what}: tag_prefix ${p}`, hint));
     if (this.tagPrefix.includes('=')) out.push(this.problem(['tag_prefix'], `${what}: tag_prefix contains "=", which separates tag keys and values`, hint));
     if (this.tagPrefix.startsWith('keyform.')) out.push(this.problem(['tag_prefix'], `${what}: tag_prefix starts with "keyform.", which keyform reserves for its ownership markers`, hint));
+    // A prefix of "keyform." would claim the quota record tags (`keyform.quota=KEY`), which project updates must carry along as found.
+    else if ('keyform.'.startsWith(this.tagPrefix)) out.push(this.problem(['tag_prefix'], `${what}: tag_prefix ${JSON.stringify(this.tagPrefix)} would cover the "keyform." tags keyform reserves for its ownership markers`, hint));
     return out;
   }
 }

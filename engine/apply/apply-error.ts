@@ -29,7 +29,19 @@ export type ApplyError =
   | { readonly kind: 'PlanErrored'; readonly message: string }
   | { readonly kind: 'PlatformNotConfigured'; readonly platform: string; readonly message: string }
   | { readonly kind: 'EndpointMismatch'; readonly platform: string; readonly message: string }
-  | { readonly kind: 'NotApproved'; readonly message: string };
+  | { readonly kind: 'NotApproved'; readonly message: string }
+  | { readonly kind: 'PlanFileUnreadable'; readonly file: string; readonly message: string }
+  | { readonly kind: 'InvalidOption'; readonly message: string };
+
+/** The plan file cannot be read. */
+export function planFileUnreadable(file: string, detail: string): ApplyError {
+  return { kind: 'PlanFileUnreadable', file, message: `Cannot read the plan file ${file} (${detail}). Pass the file \`keyform plan --out FILE\` wrote.` };
+}
+
+/** A command-line option has a value apply cannot use. */
+export function invalidOption(message: string): ApplyError {
+  return { kind: 'InvalidOption', message };
+}
 
 /** The plan has errors (name clashes, foreign owners): nothing of it may be applied. */
 export function planErrored(count: number): ApplyError {

@@ -9,7 +9,7 @@
  * a domain per workspace.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,11 +82,19 @@ async function runCase(which: Case, file: string): Promise<Measure> {
 /** Writes the inputs, runs every case in a child process, and prints a table. */
 export async function run(print: (line: string) => void = (l) => console.log(l)): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'keyform-synth-bench-'));
-  const self = fileURLToPath(import.meta.url);
-  const runner = resolve(self, '../../../engine/cli/run-ts.mjs');
   print('config load + synth: time and peak RSS per case (each in its own process)');
   print('| tenants | case | wall (ms) | CPU (ms) | peak RSS (MB) | resources | × JSON.parse (CPU) |');
   print('|---:|---|---:|---:|---:|---:|---:|');
+  try {
+    runSizes(dir, print);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function runSizes(dir: string, print: (line: string) => void): void {
+  const self = fileURLToPath(import.meta.url);
+  const runner = resolve(self, '../../../engine/cli/run-ts.mjs');
   for (const n of SIZES) {
     const doc = benchDocument(n);
     const files: Record<Case, string> = { baseline: '', 'json-parse': join(dir, `t${n}.json`), json: join(dir, `t${n}.json`), yaml: join(dir, `t${n}.yaml`), hcl: join(dir, `t${n}.hcl`) };

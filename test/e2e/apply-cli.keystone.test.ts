@@ -114,7 +114,7 @@ describe('keyform apply (CLI) against the real Keystone', () => {
     expect((await planNow(output, targets)).plan.platforms[0]!.changes.map((c) => c.address)).toEqual([]);
     const projects = (await ks.listProjects(targets[0]!.sessions.session, { tags: `keyform.managed=${platformOf(run)}` }))._unsafeUnwrap();
     expect(projects.map((p) => p.name).sort()).toEqual(['w1.p1', 'w1.p2', 'w1.p3']);
-  });
+  }, 600_000);
 
   it('fails naming the holder while another apply holds the lock, and with --lock-timeout waits for it', async () => {
     // GIVEN another machine holds the platform's lock
@@ -156,5 +156,5 @@ describe('keyform apply (CLI) against the real Keystone', () => {
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('Saved plan is stale');
     expect(again.stderr).toContain(`keyform_project.tenant["${platformOf(run)}/w1/p1"]`);
-  });
+  }, 300_000);
 });

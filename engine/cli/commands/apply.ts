@@ -7,7 +7,7 @@ import { durationSeconds } from '../../../constructs/l2/metering-collector.ts';
 import { renderConfigError, type PlatformSettings, type SynthOutput } from '../../../constructs/index.ts';
 import { decodePlan, renderText, colorEnabled, type Plan } from '../../../plans/index.ts';
 import {
-  applyPlan, applyProgress, closeTargets, notApproved, openTargets, planTargets, platformNotConfigured, renderApplyReport,
+  applyPlan, applyProgress, closeTargets, invalidOption, notApproved, openTargets, planErrored, planFileUnreadable, planTargets, platformNotConfigured, renderApplyReport,
   type ApplyError, type ApplyReport, type PlatformTarget,
 } from '../../apply/index.ts';
 import { EXIT, type CliIO } from '../io.ts';
@@ -70,7 +70,7 @@ async function planToApply(io: CliIO, file: string | undefined, flags: ApplyFlag
   const env = { env: io.env, cwd: io.cwd };
   if (file !== undefined) {
     const text = await readFile(resolve(io.cwd, file), 'utf8').catch((e: Error) => e);
-    if (text instanceof Error) return err({ kind: 'PlanErrored', message: `Cannot read the plan file ${file} (${text.message}). Pass the file \`keyform plan --out FILE\` wrote.` });
+    if (text instanceof Error) return err(planFileUnreadable(file, text.message));
     const plan = decodePlan(text);
     if (plan.isErr()) return err(plan.error);
     const settings = settingsFor(plan.value, output, path);
@@ -92,7 +92,8 @@ async function planToApply(io: CliIO, file: string | undefined, flags: ApplyFlag
     closeTargets(targets.value);
     return e === 'no-changes' ? ok(e) : err(e);
   };
-  if (plan.errored || !plan.applyable) return plan.errored ? stop({ kind: 'PlanErrored', message: 'The plan has errors (shown above) and cannot be applied. Fix them, then apply again.' }) : stop('no-changes');
+  if (plan.errored) return stop(planErrored(plan.summary.errors));
+  if (!plan.applyable) return stop('no-changes');
   if (flags.autoApprove !== true) {
     if (!io.isTTY || process.stdin.isTTY !== true) return stop(notApproved('no-tty'));
     if (!(await askYes(io))) return stop(notApproved('declined'));
@@ -124,7 +125,7 @@ async function run(io: CliIO, state: CliState, file: string | undefined, flags: 
   const lockWaitMs = durationMs(flags.lockTimeout);
   const lockTtlMs = durationMs(flags.lockTtl);
   if (!Number.isInteger(parallelism) || parallelism < 1 || lockWaitMs === undefined || lockTtlMs === undefined || lockTtlMs < 3000) {
-    return fail({ kind: 'PlanErrored', message: 'Invalid option: --parallelism takes a whole number ≥ 1; --lock-timeout and --lock-ttl take durations such as 0s, 90s or 5m (--lock-ttl at least 3s).' });
+    return fail(invalidOption('Invalid option: --parallelism takes a whole number ≥ 1; --lock-timeout and --lock-ttl take durations such as 0s, 90s or 5m (--lock-ttl at least 3s).'));
   }
   const desired = await loadDesired(flags.config, io);
   if (desired.isErr()) return fail(desired.error);

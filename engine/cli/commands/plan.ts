@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Option } from 'commander';
-import { ResultAsync, errAsync, okAsync, type Result } from 'neverthrow';
+import { ResultAsync, errAsync, okAsync } from 'neverthrow';
 import { renderConfigError, type ConfigError, type DesiredState, type PlatformSettings, type SynthOutput } from '../../../constructs/index.ts';
 import { colorEnabled, encodePlan, renderJson, renderMarkdown, renderText, type Plan } from '../../../plans/index.ts';
 import { closeTargets, openTargets, planTargets } from '../../apply/index.ts';
@@ -56,14 +56,17 @@ function makePlan(io: CliIO, flags: PlanFlags): ResultAsync<Plan, Failure> {
   return loadDesired(flags.config, io).andThen(({ output }): ResultAsync<Plan, Failure> => {
     const chosen = choose(output, flags.platform);
     if ('kind' in chosen) return errAsync(chosen);
-    return openTargets(chosen.settings, { env: io.env, cwd: io.cwd }).andThen((targets) => {
-      const planned = planTargets(targets, chosen.desired, KEYFORM_VERSION, new Date().toISOString());
-      const closed = planned.then((r): Result<Plan, Failure> => {
-        closeTargets(targets);
-        return r.map((p) => p.plan);
-      });
-      return new ResultAsync(closed);
-    });
+    return openTargets(chosen.settings, { env: io.env, cwd: io.cwd }).andThen((targets) =>
+      planTargets(targets, chosen.desired, KEYFORM_VERSION, new Date().toISOString())
+        .map((planned) => {
+          closeTargets(targets);
+          return planned.plan;
+        })
+        .mapErr((e): Failure => {
+          closeTargets(targets);
+          return e;
+        }),
+    );
   });
 }
 

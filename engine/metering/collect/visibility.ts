@@ -67,9 +67,15 @@ function probe(session: OpenStackSession, service: string, other: string): Resul
       );
     }
     case 'network': {
+      // Zed lets only admins read another project's quota *details* (quotasv2_detail); an
+      // account granted `get_quota` as the setup guide says gets 403 there but may read the
+      // plain quota, which then is the evidence that its policy reaches other projects.
       const path = `/v2.0/quotas/${other}/details`;
-      return ask(path).map((a) =>
-        a.status !== 200 ? refused(path, a.status) : inUse('floating IPs and routers in use', quotaUse(a.body, 'quota', 'floatingip', 'used') + quotaUse(a.body, 'quota', 'router', 'used')),
+      const plain = `/v2.0/quotas/${other}`;
+      return ask(path).andThen((a) =>
+        a.status === 200
+          ? okAsync(inUse('floating IPs and routers in use', quotaUse(a.body, 'quota', 'floatingip', 'used') + quotaUse(a.body, 'quota', 'router', 'used')))
+          : ask(plain).map((b) => (b.status === 200 ? VISIBLE : refused(plain, b.status))),
       );
     }
     case 'load-balancer': {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Result } from 'neverthrow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { loadCloud, openSession, type CloudConfig, type OpenStackSession, type SessionOptions } from '../../../engine/openstack/index.ts';
@@ -26,20 +27,26 @@ function stackCloud(name: string): CloudConfig {
   return loadCloud({ cloud: name, files: { clouds: testStack().cloudsYaml }, env: {} })._unsafeUnwrap();
 }
 
+/** The value, or a thrown Error with the failure's own message (kept for the secrets check). */
+function unwrap<T>(r: Result<T, { message: string }>): T {
+  if (r.isOk()) return r.value;
+  output.push(r.error.message);
+  throw new Error(r.error.message);
+}
+
 async function open(cloud: CloudConfig, opts: SessionOptions = {}): Promise<OpenStackSession> {
-  const s = await openSession(cloud, { log, retryPolicy: fast, ...opts });
-  if (s.isErr()) output.push(s.error.message);
-  return s._unsafeUnwrap();
+  return unwrap(await openSession(cloud, { log, retryPolicy: fast, ...opts }));
 }
 
 /** A user of its own with a long random password, and the role `role` on `target`. */
 async function makeUser(target: string[], role = 'admin'): Promise<{ name: string; password: string; id: string }> {
   const name = unique('kf-sess');
-  const password = randomBytes(18).toString('base64url');
+  // A leading letter: the CLI would take a password starting with '-' for an option.
+  const password = `pw${randomBytes(18).toString('base64url')}`;
   secrets.add(password);
-  const u = (await osc(['user', 'create', '--domain', 'default', '--password', password, name]))._unsafeUnwrap() as { id: string };
+  const u = unwrap(await osc(['user', 'create', '--domain', 'default', '--password', password, name])) as { id: string };
   cleanup.push(() => oscAction(['user', 'delete', u.id]));
-  (await oscAction(['role', 'add', '--user', u.id, ...target, role]))._unsafeUnwrap();
+  unwrap(await oscAction(['role', 'add', '--user', u.id, ...target, role]));
   return { name, password, id: u.id };
 }
 
@@ -120,7 +127,7 @@ describe('openSession against the real Keystone', () => {
     const u = await makeUser(['--project', 'admin']);
     const env = { OS_AUTH_URL: testStack().authUrl, OS_USERNAME: u.name, OS_PASSWORD: u.password, OS_USER_DOMAIN_ID: 'default', OS_PROJECT_NAME: 'admin', OS_PROJECT_DOMAIN_ID: 'default', OS_REGION_NAME: 'RegionOne' };
     const empty = mkdtempSync(join(tmpdir(), 'kf-env-'));
-    const cloud = loadCloud({ env, cwd: empty, home: empty })._unsafeUnwrap();
+    const cloud = unwrap(loadCloud({ env, cwd: empty, home: empty }));
     // WHEN a session is opened
     const s = await open(cloud);
     // THEN it is the user's, on project admin, in RegionOne

@@ -30,6 +30,15 @@ describe('quota configuration errors', () => {
     });
   }
 
+  it('refuses a tag prefix that would own the tags recording keyform\'s quota keys', async () => {
+    // GIVEN tag_prefix "keyform", which `keyform.quota=compute.cores` starts with
+    const dir = configDir({ 'a.hcl': 'platform "os-prod" {\n  cloud = "c"\n  region = "r"\n  tag_prefix = "keyform"\n}\n' });
+    // WHEN the configuration is synthesized
+    const problems = (await synthConfig(dir))._unsafeUnwrapErr().problems;
+    // THEN it fails, naming the reserved tags
+    expect(problems.map((p) => p.message)).toEqual([expect.stringContaining('tag_prefix "keyform" would cover the "keyform." tags keyform reserves')]);
+  });
+
   it('lists every valid key when the key is unknown', async () => {
     // GIVEN an unknown key
     const dir = configDir({ 'a.hcl': tenant('"volume.iops" = 4') });
