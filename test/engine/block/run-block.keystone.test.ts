@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../engine/cli/main.ts';
 import type { BlockOutputs, RunStatus } from '../../../engine/block/index.ts';
-import { startKeystone } from '../../openstack/launcher.ts';
+import { startKeystone, stopStack } from '../../openstack/launcher.ts';
 import { osc, oscAction } from '../../openstack/osc.ts';
 import { testStack } from '../../openstack/stack.ts';
 import { startReceiver, type Received, type StatusReceiver } from './status-receiver.ts';
@@ -146,7 +146,7 @@ describe('keyform block run against Keystone', () => {
     const ks = (await startKeystone())._unsafeUnwrap();
     const clouds = join(mkdtempSync(join(tmpdir(), 'kf-block-clouds-')), 'clouds.yaml');
     writeFileSync(clouds, readFileSync(ks.cloudsYaml, 'utf8'));
-    (await ks.stop())._unsafeUnwrap();
+    (await stopStack(ks))._unsafeUnwrap();
     const r = await startReceiver();
     try {
       // WHEN the building block runs against it
