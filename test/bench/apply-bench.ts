@@ -12,7 +12,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Result } from 'neverthrow';
+import { errAsync, okAsync, type Result } from 'neverthrow';
 import type { DesiredState, Resource } from '../../constructs/model/index.ts';
 import { createPlan } from '../../plans/index.ts';
 import { applyPlan, closeTargets } from '../../engine/apply/index.ts';
@@ -81,7 +81,8 @@ async function bareLoop(authUrl: string, desired: DesiredState, width: number): 
 async function dropDomain(s: OpenStackSession, name: string): Promise<void> {
   for (const d of (await must('domains', ks.listDomains(s, { name })))) {
     await must('disable', ks.updateDomain(s, d.id, { enabled: false }));
-    await must('delete', ks.deleteDomain(s, d.id));
+    // A domain of 800 objects can outlast the client's timeout: a retried DELETE then finds it gone.
+    await must('delete', ks.deleteDomain(s, d.id).orElse((e) => (e.kind === 'NotFound' ? okAsync(undefined) : errAsync(e))));
   }
 }
 
@@ -104,13 +105,13 @@ async function applyFromEmpty(print: (line: string) => void): Promise<void> {
       const wall = performance.now() - t0;
       closeTargets(targets);
       const p = report.platforms[0]!;
+      const rate = p.requests / p.seconds;
+      print(`  parallelism ${width}: keyform ${p.counts.done}/${p.counts.total} changes, ${p.requests} requests in ${p.seconds.toFixed(1)} s = ${rate.toFixed(1)} req/s (whole apply incl. lock + fresh snapshot: ${fmt(wall)})`);
       await dropDomain(admin, domainOf(run));
       const bare = await bareLoop(stack.authUrl, output.platforms[0]!, width);
       await dropDomain(admin, domainOf(run));
-      const rate = p.requests / p.seconds;
       const bareRate = bare.requests / (bare.ms / 1000);
-      print(`  parallelism ${width}: keyform ${p.counts.done}/${p.counts.total} changes, ${p.requests} requests in ${p.seconds.toFixed(1)} s = ${rate.toFixed(1)} req/s ` +
-        `(whole apply incl. lock + fresh snapshot: ${fmt(wall)}) — bare loop ${bare.requests} requests in ${fmt(bare.ms)} = ${bareRate.toFixed(1)} req/s — ${(100 * rate / bareRate).toFixed(0)}% (goal ≥ 90%)`);
+      print(`  parallelism ${width}: bare loop ${bare.requests} requests in ${fmt(bare.ms)} = ${bareRate.toFixed(1)} req/s — keyform reaches ${(100 * rate / bareRate).toFixed(0)}% of it (goal ≥ 90%)`);
     }
     admin.close();
   } finally {

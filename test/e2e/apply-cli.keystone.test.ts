@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeTargets, type PlatformTarget } from '../../engine/apply/index.ts';
@@ -89,8 +90,8 @@ describe('keyform apply (CLI) against the real Keystone', () => {
     const r = seededRandom(4242);
     const frac = (): number => 0.1 + r() * 0.5;
     const apply = (extra: string[] = [], watch?: (s: string) => 'kill' | undefined) =>
-      keyform(['apply', '--config', config, '--auto-approve', '--parallelism', '4', '--lock-ttl', '4s', ...extra], env, watch);
-    // WHEN the first apply is killed part-way
+      keyform(['apply', '--config', config, '--auto-approve', '--parallelism', '4', ...extra], env, watch);
+    // WHEN the first apply (its lock good for 5 minutes) is killed part-way
     const first = await apply([], killAt(frac()));
     expect(first.signal).toBe('SIGKILL');
     // THEN the next apply fails at once, naming the dead holder; force-unlock breaks its lock
@@ -101,9 +102,10 @@ describe('keyform apply (CLI) against the real Keystone', () => {
     expect(unlocked.code).toBe(0);
     expect(unlocked.stderr).toContain(`Broke the apply lock of platform ${platformOf(run)}, held by`);
     // WHEN the second apply is killed, and the third, which waits for the second's lock to expire, too
-    const second = await apply([], killAt(frac()));
+    const short = ['--lock-ttl', '4s'];
+    const second = await apply(short, killAt(frac()));
     expect(second.signal).toBe('SIGKILL');
-    const third = await apply(['--lock-timeout', '30s'], (s) => (s.includes('Breaking the expired') ? killAt(frac())(s) : undefined));
+    const third = await apply([...short, '--lock-timeout', '30s'], (s) => (s.includes('Breaking the expired') ? killAt(frac())(s) : undefined));
     expect(third.signal).toBe('SIGKILL');
     expect(third.stderr).toMatch(new RegExp(`Breaking the expired apply lock .*pid ${second.pid}`));
     // AND a last apply waits out the third's lock and finishes
@@ -145,7 +147,7 @@ describe('keyform apply (CLI) against the real Keystone', () => {
   it('applies a saved plan file as reviewed, and refuses it once Keystone moved under it', async () => {
     // GIVEN a saved plan from empty
     const { run, config, env, output, targets } = await setUp(1);
-    const file = join(config, 'reviewed.plan.json');
+    const file = join(mkdtempSync(join(tmpdir(), 'kf-plan-')), 'reviewed.plan.json');
     writeFileSync(file, encodePlan((await planNow(output, targets)).plan));
     // WHEN it is applied, and then applied again
     const applied = await keyform(['apply', file, '--config', config], env);

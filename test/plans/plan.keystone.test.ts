@@ -113,10 +113,10 @@ describe('keyform plan against the real Keystone', () => {
 
   it('plans exactly the drift, in execution order, with the remark and the clash', async () => {
     // WHEN the plan is made and saved
-    const r = await plan(dir, ['plan', '--out', 'plan.json', '--detailed-exitcode']);
+    const r = await plan(dir, ['plan', '--config', dir, '--out', 'plan.json', '--detailed-exitcode']);
     // THEN it is an error (the clash), shown, and still saved for review
-    expect(r.code).toBe(1);
     expect(r.stderr).toContain('Error: ');
+    expect(r.code).toBe(1);
     const saved = decodePlan(readFileSync(join(dir, 'plan.json'), 'utf8'))._unsafeUnwrap();
     const p = saved.platforms[0]!;
     // AND the changes are exactly the drift, parents first, in batches by address
@@ -158,8 +158,9 @@ describe('keyform plan against the real Keystone', () => {
     // GIVEN the unmanaged project is deleted by hand
     await act(['project', 'delete', ids['unmanaged']!]);
     // WHEN planned again, as JSON
-    const r = await plan(dir, ['plan', '--format', 'json', '--detailed-exitcode']);
+    const r = await plan(dir, ['plan', '--config', dir, '--format', 'json', '--detailed-exitcode']);
     // THEN changes are present (exit 2) and the clash tenant's project is created
+    expect(r.stderr).toBe('');
     expect(r.code).toBe(2);
     const doc = JSON.parse(r.stdout) as { errored: boolean; resource_changes: { address: string; change: { actions: string[] } }[] };
     expect(doc.errored).toBe(false);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, renderProblem, type KeyformApp } from '../../../constructs/index.ts';
 import { blockDesired, decodeBlockInputs } from '../../../engine/block/index.ts';
@@ -46,6 +47,16 @@ describe('blockDesired', () => {
     expect(e.kind).toBe('ConfigError');
     const lines = e.kind === 'ConfigError' ? e.problems.map(renderProblem) : [];
     expect(lines).toEqual([expect.stringMatching(/^inputs\.json:6:\d+: .*"boss"/)]);
+  });
+
+  it('builds examples/block/inputs.json against the example configuration', async () => {
+    // GIVEN the example inputs
+    const text = readFileSync('examples/block/inputs.json', 'utf8');
+    // WHEN they are decoded and built
+    const b = blockDesired(await exampleConfig(), decodeBlockInputs('examples/block/inputs.json', text)._unsafeUnwrap())._unsafeUnwrap();
+    // THEN the tenant initech.tps-reports binds both users
+    const members = b.desired.resources.flatMap((r) => (r.kind === 'membership' ? [`${r.key.role}:${r.key.euid}`] : []));
+    expect(members).toEqual(['admin:peter@initech.example', 'reader:milton@initech.example', 'user:milton@initech.example']);
   });
 
   it('names the configured platforms when the inputs name another', async () => {

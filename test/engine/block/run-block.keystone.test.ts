@@ -55,29 +55,40 @@ type Row = Record<string, unknown>;
 const list = async (args: string[]): Promise<Row[]> => (await osc(args))._unsafeUnwrap() as Row[];
 const show = async (args: string[]): Promise<Row> => (await osc(args))._unsafeUnwrap() as Row;
 
-/** Tenant `ws.project` as the openstack CLI shows it: project, groups with their members, role assignments. */
+/**
+ * Tenant `ws.project` as the openstack CLI shows it: project, groups with their members, role
+ * assignments. The calls run side by side: each costs the CLI's start-up.
+ */
 async function tenantInKeystone(ws: string, project: string): Promise<Row> {
-  const p = await show(['project', 'show', '--domain', DOMAIN, `${ws}.${project}`]);
-  const groups = (await list(['group', 'list', '--domain', DOMAIN, '--long'])).filter((g) => String(g['Name']).startsWith(`${ws}.${project}-`));
-  const members: Row = {};
-  for (const g of groups) members[String(g['Name'])] = (await list(['user', 'list', '--group', String(g['ID'])])).map((u) => u['Name']).sort();
-  const grants = await list(['role', 'assignment', 'list', '--project', String(p['id']), '--names']);
-  return { project: p, groups, members, grants: grants.map((a) => `${String(a['Group'])} ${String(a['Role'])}`).sort() };
+  const [p, all] = await Promise.all([show(['project', 'show', '--domain', DOMAIN, `${ws}.${project}`]), list(['group', 'list', '--domain', DOMAIN, '--long'])]);
+  const groups = all.filter((g) => String(g['Name']).startsWith(`${ws}.${project}-`));
+  const [grants, ...users] = await Promise.all([
+    list(['role', 'assignment', 'list', '--project', String(p['id']), '--names']),
+    ...groups.map((g) => list(['user', 'list', '--group', String(g['ID'])])),
+  ]);
+  const members = Object.fromEntries(groups.map((g, i) => [String(g['Name']), users[i]!.map((u) => u['Name']).sort()]));
+  return { project: p, groups, members, grants: grants!.map((a) => `${String(a['Group'])} ${String(a['Role'])}`).sort() };
 }
+
+/** The id of the group named `name` in a `tenantInKeystone` result. */
+const groupId = (t: Row, name: string): unknown => (t['groups'] as Row[]).find((g) => g['Name'] === name)?.['ID'];
+
+/** Under a loaded machine each openstack CLI call takes seconds: these tests get minutes. */
+const SLOW = 600_000;
 
 describe('keyform block run against Keystone', () => {
   let receiver: StatusReceiver;
   let otherBefore: Row;
 
   beforeAll(async () => {
-    await oscAction(['domain', 'create', DOMAIN]);
-    await oscAction(['domain', 'create', USERS]);
-    for (const u of ['alice', 'bob']) await oscAction(['user', 'create', '--domain', USERS, `${u}@acme.example`]);
+    const act = async (args: string[]): Promise<string> => (await oscAction(args))._unsafeUnwrap();
+    await Promise.all([DOMAIN, USERS].map((d) => act(['domain', 'create', d])));
+    await Promise.all(['alice', 'bob'].map((u) => act(['user', 'create', '--domain', USERS, `${u}@acme.example`])));
     // Another tenant of the same platform, made by an earlier run: it must stay as it is.
     const other = await blockRun(inputs('globex', 'billing', { 'alice@acme.example': ['admin'] }), []);
     expect(other.code, other.stderr).toBe(0);
     otherBefore = await tenantInKeystone('globex', 'billing');
-  });
+  }, SLOW);
 
   afterAll(async () => {
     await receiver?.close();
@@ -96,12 +107,11 @@ describe('keyform block run against Keystone', () => {
     // THEN it succeeded, and the outputs are the ids Keystone has
     expect(run.code, run.stderr).toBe(0);
     const out = readJson<BlockOutputs>(run.dir, 'outputs.json');
-    const project = await show(['project', 'show', '--domain', DOMAIN, 'acme.webshop']);
-    const domain = await show(['domain', 'show', DOMAIN]);
-    expect([out.projectId, out.domainId, out.projectName]).toEqual([project['id'], domain['id'], 'acme.webshop']);
-    for (const role of ['admin', 'reader', 'user']) expect(out.groups[role]).toBe((await show(['group', 'show', '--domain', DOMAIN, `acme.webshop-${role}`]))['id']);
+    const [now, other] = await Promise.all([tenantInKeystone('acme', 'webshop'), tenantInKeystone('globex', 'billing')]);
+    const project = now['project'] as Row;
+    expect([out.projectId, out.domainId, out.projectName]).toEqual([project['id'], project['domain_id'], 'acme.webshop']);
+    expect(out.groups).toEqual({ admin: groupId(now, 'acme.webshop-admin'), reader: groupId(now, 'acme.webshop-reader'), user: groupId(now, 'acme.webshop-user') });
     expect(out.remarks).toEqual([]);
-    const now = await tenantInKeystone('acme', 'webshop');
     expect(now['members']).toEqual({ 'acme.webshop-admin': ['alice@acme.example'], 'acme.webshop-reader': ['bob@acme.example'], 'acme.webshop-user': ['bob@acme.example'] });
     expect(now['grants']).toEqual([`acme.webshop-admin@${DOMAIN} member`, `acme.webshop-reader@${DOMAIN} reader`, `acme.webshop-user@${DOMAIN} member`]);
     // AND the receiver got every step in order (the 503'd first document again), with no credentials
@@ -123,8 +133,8 @@ describe('keyform block run against Keystone', () => {
     // AND the status file is the last document, and the other tenant is exactly as it was
     expect(readJson<RunStatus>(run.dir, 'status.json')).toEqual(docs(receiver.received).at(-1));
     expect(docs(receiver.received).at(-1)?.outputs).toEqual(out);
-    expect(await tenantInKeystone('globex', 'billing')).toEqual(otherBefore);
-  });
+    expect(other).toEqual(otherBefore);
+  }, SLOW);
 
   it('succeeds for a user without a Keystone account, telling the project owner in the user message', async () => {
     // GIVEN the same tenant, now also binding zoe, whom the identity provider has not created
@@ -139,7 +149,7 @@ describe('keyform block run against Keystone', () => {
     expect(status.userMessage).toContain('zoe@acme.example (reader) has no account in the cloud yet');
     expect(readJson<BlockOutputs>(run.dir, 'outputs.json').remarks.map((r) => r.euid)).toEqual(['zoe@acme.example']);
     expect(await tenantInKeystone('globex', 'billing')).toEqual(otherBefore);
-  });
+  }, SLOW);
 
   it('fails clearly against a stopped Keystone, writing a complete FAILED status and no outputs', async () => {
     // GIVEN a Keystone of its own, started and then stopped (its clouds.yaml kept), and a receiver
@@ -164,5 +174,5 @@ describe('keyform block run against Keystone', () => {
     } finally {
       await r.close();
     }
-  }, 300_000);
+  }, SLOW);
 });

@@ -99,13 +99,18 @@ describe('openSession against the real Keystone', () => {
   });
 
   it('authenticates with an application credential, by id and by name', async () => {
-    // GIVEN an application credential of a user with admin on project admin
+    // GIVEN an application credential of a user with admin on project admin, holding the member role only
+    // (naming the role keeps Keystone from storing an implied role twice when the shared stack's roles overlap)
     const u = await makeUser(['--project', 'admin']);
     const asUser = { auth: { auth_url: testStack().authUrl, username: u.name, password: u.password, user_domain_id: 'default', project_name: 'admin', project_domain_id: 'default' } };
     const userCloud = cloudFromYaml('u', { u: asUser });
     const me = await open(userCloud);
     const name = unique('kf-ac');
-    const ac = (await me.request<{ application_credential: { id: string; secret: string } }>({ method: 'POST', service: 'identity', path: `/users/${u.id}/application_credentials`, body: { application_credential: { name } } }))._unsafeUnwrap().body.application_credential;
+    const created = await me.request<{ application_credential: { id: string; secret: string } }>({ method: 'POST', service: 'identity', path: `/users/${u.id}/application_credentials`, body: { application_credential: { name, roles: [{ name: 'member' }] } } });
+    const ac = unwrap(created).body.application_credential;
+    // Deleted before its user: deleting a user drops its credentials in bulk, and Keystone on sqlite
+    // then leaves their role rows behind, which breaks the next credential made on that database.
+    cleanup.push(() => me.request({ method: 'DELETE', service: 'identity', path: `/users/${u.id}/application_credentials/${ac.id}` }));
     secrets.add(ac.secret);
     const byId = cloudFromYaml('ac', { ac: { auth_type: 'v3applicationcredential', auth: { auth_url: testStack().authUrl, application_credential_id: ac.id, application_credential_secret: ac.secret } } });
     const byName = cloudFromYaml('ac', { ac: { auth_type: 'v3applicationcredential', auth: { auth_url: testStack().authUrl, application_credential_name: name, application_credential_secret: ac.secret, user_id: u.id } } });
@@ -119,7 +124,6 @@ describe('openSession against the real Keystone', () => {
       expect((await s.request({ method: 'GET', service: 'identity', path: '/projects' })).isOk()).toBe(true);
       s.close();
     }
-    me.close();
   });
 
   it('authenticates from OS_* variables alone', async () => {
@@ -156,11 +160,11 @@ describe('openSession against the real Keystone', () => {
     // GIVEN a session of a user of its own
     const u = await makeUser(['--project', 'admin']);
     const s = await open(cloudFromYaml('u', { u: { auth: { auth_url: testStack().authUrl, username: u.name, password: u.password, user_domain_id: 'default', project_name: 'admin', project_domain_id: 'default' } } }));
-    (await s.request({ method: 'GET', service: 'identity', path: '/projects' }))._unsafeUnwrap();
+    unwrap(await s.request({ method: 'GET', service: 'identity', path: '/projects' }));
     const before = s.stats.calls;
     // WHEN the user is disabled and enabled again (Keystone revokes its tokens) and the session goes on
-    (await oscAction(['user', 'set', '--disable', u.id]))._unsafeUnwrap();
-    (await oscAction(['user', 'set', '--enable', u.id]))._unsafeUnwrap();
+    unwrap(await oscAction(['user', 'set', '--disable', u.id]));
+    unwrap(await oscAction(['user', 'set', '--enable', u.id]));
     const r = await s.request({ method: 'GET', service: 'identity', path: '/projects' });
     // THEN the call succeeds after a 401, a new token and a second try
     expect(r.isOk()).toBe(true);
