@@ -28,7 +28,9 @@ export function idBook(live: LiveState): IdBook {
   const domains = new Map(Object.entries(live.domains));
   return {
     idOf: (a) => created.get(a) ?? liveByAddress.get(a)?.ids?.['id'],
-    domainId: (name) => domains.get(name),
+    // The config may name the shared domain by id (`default`) as openstacksdk allows; the
+    // snapshot accepts either, so apply must too.
+    domainId: (name) => domains.get(name) ?? [...domains.values()].find((id) => id === name),
     userId: (euid) => live.users[euid],
     roleId: (name) => live.roles[name],
     created(record, id) {

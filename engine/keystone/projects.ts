@@ -4,7 +4,11 @@ import { identityCall, identityVoid, seg } from './call.ts';
 import { listAll, type KeystoneError, type ListQuery } from './list.ts';
 import type { Project } from './types.ts';
 
-/** Filters of `GET /v3/projects`. `tags` matches projects carrying all the given tags (comma-separated). */
+/**
+ * Filters of `GET /v3/projects`. `tags` matches projects carrying all the given tags
+ * (comma-separated). Beware with `list_limit`: Zed cuts the unfiltered list first and
+ * filters by tag after, so a tag query is no narrower and stays truncated.
+ */
 export interface ProjectQuery {
   readonly domain_id?: string;
   readonly name?: string;

@@ -19,9 +19,12 @@ export function readMemberships(s: OpenStackSession, users: readonly User[], gro
   const members = new Map<string, string[]>(groups.map((g) => [g.id, []]));
   if (wanted.size === 0) return new ResultAsync(Promise.resolve(ok(members)));
   return mapPool(users, concurrency, (u) =>
-    listUserGroups(s, u.id).map((gs) => {
-      for (const g of gs) if (wanted.has(g.id)) members.get(g.id)!.push(u.id);
-    }),
+    listUserGroups(s, u.id)
+      // A user deleted between the user list and this read is in no group any more.
+      .orElse((e) => (e.kind === 'NotFound' ? ok<readonly Group[], KeystoneError>([]) : err(e)))
+      .map((gs) => {
+        for (const g of gs) if (wanted.has(g.id)) members.get(g.id)!.push(u.id);
+      }),
   ).map(() => {
     for (const list of members.values()) list.sort();
     return members;

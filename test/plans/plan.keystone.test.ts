@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -26,11 +26,13 @@ const euid = (who: string): string => `${who}-${run}@example.test`;
 /** Each `openstack` command starts a Python process: seconds each on a busy machine. */
 const SEED_TIMEOUT_MS = 600_000;
 
+/** Writes the config into `DIR/keyform/` (the CLI's default `--config`, run from DIR); returns DIR. */
 function writeConfig(): string {
   const dir = mkdtempSync(join(tmpdir(), 'kf-plan-'));
+  mkdirSync(join(dir, 'keyform'));
   const user = (who: string, role: string) => `    user "${euid(who)}" { roles = ["${role}"] }`;
   const project = (id: string, users: string[]) => `  project "${id}" {\n    tenant "${P}" {}\n${users.join('\n')}\n  }`;
-  writeFileSync(join(dir, 'keyform.hcl'), `platform "${P}" {
+  writeFileSync(join(dir, 'keyform', 'main.hcl'), `platform "${P}" {
   cloud                = "admin"
   region               = "RegionOne"
   user_domain          = "default"
@@ -99,7 +101,7 @@ describe('keyform plan against the real Keystone', () => {
 
   beforeAll(async () => {
     dir = writeConfig();
-    const desired = (await synthConfig(dir))._unsafeUnwrap().output.platforms[0]!;
+    const desired = (await synthConfig(join(dir, 'keyform')))._unsafeUnwrap().output.platforms[0]!;
     // GIVEN Keystone as the config wants it, but: no clash tenant (an unmanaged project holds its
     // name), no reader group in nogroup, bob not in drift's admin group, an old cost center on drift
     const skip = (r: Resource) => tenantOf(r) === 'clash' || (tenantOf(r) === 'nogroup' && 'role' in r.key && r.key.role === 'reader') || r.address === member('drift', 'admin', 'bob');
@@ -113,7 +115,7 @@ describe('keyform plan against the real Keystone', () => {
 
   it('plans exactly the drift, in execution order, with the remark and the clash', async () => {
     // WHEN the plan is made and saved
-    const r = await plan(dir, ['plan', '--config', dir, '--out', 'plan.json', '--detailed-exitcode']);
+    const r = await plan(dir, ['plan', '--out', 'plan.json', '--detailed-exitcode']);
     // THEN it is an error (the clash), shown, and still saved for review
     expect(r.stderr).toContain('Error: ');
     expect(r.code).toBe(1);
@@ -122,6 +124,7 @@ describe('keyform plan against the real Keystone', () => {
     // AND the changes are exactly the drift, parents first, in batches by address
     expect(p.changes.map((c) => `${c.action} ${c.address}`)).toEqual([
       `create ${group('clash', 'admin')}`,
+      `create ${group('clash', 'reader')}`,
       `create ${group('nogroup', 'reader')}`,
       `create ${member('drift', 'admin', 'bob')}`,
       `delete ${member('drift', 'admin', 'carol')}`,
@@ -129,6 +132,7 @@ describe('keyform plan against the real Keystone', () => {
       `create ${member('clash', 'admin', 'alice')}`,
       `create ${member('nogroup', 'reader', 'alice')}`,
       `create ${grant('clash', 'admin')}`,
+      `create ${grant('clash', 'reader')}`,
       `create ${grant('nogroup', 'reader')}`,
     ]);
     expect(p.changes.find((c) => c.address === project('drift'))!.operations).toEqual([
@@ -158,7 +162,7 @@ describe('keyform plan against the real Keystone', () => {
     // GIVEN the unmanaged project is deleted by hand
     await act(['project', 'delete', ids['unmanaged']!]);
     // WHEN planned again, as JSON
-    const r = await plan(dir, ['plan', '--config', dir, '--format', 'json', '--detailed-exitcode']);
+    const r = await plan(dir, ['plan', '--format', 'json', '--detailed-exitcode']);
     // THEN changes are present (exit 2) and the clash tenant's project is created
     expect(r.stderr).toBe('');
     expect(r.code).toBe(2);

@@ -93,7 +93,7 @@ describe('applyPlan against the real Keystone', () => {
     // AND a new plan has nothing to do
     const again = await planNow(output, targets);
     expect(again.plan.platforms[0]!.changes.map((c) => c.address)).toEqual([]);
-  });
+  }, 300_000);
 
   it('refuses a plan that went stale between plan and apply, naming what moved, and writes nothing', async () => {
     // GIVEN a plan from empty
@@ -113,5 +113,5 @@ describe('applyPlan against the real Keystone', () => {
     expect(tagged).toEqual([]);
     expect((await ks.listGroups(sys, { domain_id: d.id }))._unsafeUnwrap()).toEqual([]);
     expect((await readLock(targets[0]!.sessions.session, { platform: platformOf(run), domain: 'default' }))._unsafeUnwrap()).toBeUndefined();
-  });
+  }, 300_000);
 });

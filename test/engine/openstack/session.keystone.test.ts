@@ -121,7 +121,7 @@ describe('openSession against the real Keystone', () => {
     for (const s of [s1, s2]) {
       expect(s.userId).toBe(u.id);
       expect(s.scope).toMatchObject({ kind: 'project', projectName: 'admin' });
-      expect((await s.request({ method: 'GET', service: 'identity', path: '/projects' })).isOk()).toBe(true);
+      expect((await s.request({ method: 'GET', service: 'identity', path: '/auth/projects' })).isOk()).toBe(true);
       s.close();
     }
   });
