@@ -173,9 +173,9 @@ async function plan(o: RunBlockOptions, t: Tracker, v: Validated, target: Platfo
 }
 
 async function apply(o: RunBlockOptions, t: Tracker, x: Planned, target: PlatformTarget, signal: AbortSignal): Promise<Result<void, BlockFailure>> {
-  if (signal.aborted) return err(runStopped('plan', false));
   const n = x.p.changes.length;
   await t.emit(stepStarted(t.status(), 'apply', n === 0 ? 'Nothing to change.' : `Making ${n} ${n === 1 ? 'change' : 'changes'}.`));
+  if (signal.aborted) return err(runStopped('apply', false));
   if (n === 0) {
     await t.emit(stepSucceeded(t.status(), 'apply', 'Nothing to change.', 'No changes.'));
     return ok(undefined);
@@ -189,8 +189,8 @@ async function apply(o: RunBlockOptions, t: Tracker, x: Planned, target: Platfor
 
 async function outputs(o: RunBlockOptions, t: Tracker, v: Validated, x: Planned, target: PlatformTarget): Promise<Result<void, BlockFailure>> {
   const changed = x.p.changes.length > 0;
-  if (o.signal?.aborted) return err(runStopped('apply', changed));
   await t.emit(stepStarted(t.status(), 'outputs', 'Reading back the ids of your project and its groups.'));
+  if (o.signal?.aborted) return err(runStopped('outputs', changed));
   const snap = await snapshotTarget(target, v.desired.desired);
   if (snap.isErr()) return err(cloudFailed('outputs', snap.error, changed));
   const out = blockOutputs(scopeLive(snap.value.live, v.scope), v.scope, x.p.remarks);

@@ -30,17 +30,19 @@ describe('isStale', () => {
   });
 
   it('ignores changes in Keystone that the plan does not touch', () => {
-    // GIVEN a new foreign tag and an unrelated unmanaged project appeared after the plan
+    // GIVEN an unmanaged project appeared after the plan, with a name nothing desired needs
     const plan = planAgainst(planned);
-    const now: LiveState = {
-      ...planned,
-      resources: edit(planned.resources, project, (r) => (r.kind === 'project' ? { ...r, attrs: { ...r.attrs, tags: [...r.attrs.tags, 'zz=1'] } } : r)),
-      unmanaged: [{ kind: 'project', name: 'other', domain: 'default', id: 'o' }],
-    };
-    // WHEN checked, THEN the plan still holds
-    // (the project's update now carries the foreign tag in its `before`, so it did move)
+    const now: LiveState = { ...planned, unmanaged: [{ kind: 'project', name: 'other', domain: 'default', id: 'o' }] };
+    // WHEN checked, THEN the plan still holds: the snapshot moved, no planned change did
+    expect(isStale(plan, [now])).toEqual([]);
+  });
+
+  it('names a project that changed under a planned update, even where the update writes nothing', () => {
+    // GIVEN someone put a foreign tag on the project the plan renames
+    const plan = planAgainst(planned);
+    const now: LiveState = { ...planned, resources: edit(planned.resources, project, (r) => (r.kind === 'project' ? { ...r, attrs: { ...r.attrs, tags: [...r.attrs.tags, 'zz=1'] } } : r)) };
+    // WHEN checked, THEN the project is named: what was reviewed as its `before` is no longer true
     expect(isStale(plan, [now])).toEqual([project]);
-    expect(isStale(plan, [{ ...planned, unmanaged: [{ kind: 'project', name: 'other', domain: 'default', id: 'o' }] }])).toEqual([]);
   });
 });
 

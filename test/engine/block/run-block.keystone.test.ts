@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../engine/cli/main.ts';
-import type { BlockOutputs, RunStatus } from '../../../engine/block/index.ts';
+import { runBlock, statusReporter, type BlockOutputs, type RunStatus } from '../../../engine/block/index.ts';
 import { startKeystone, stopStack } from '../../openstack/launcher.ts';
 import { osc, oscAction } from '../../openstack/osc.ts';
 import { testStack } from '../../openstack/stack.ts';
@@ -149,6 +149,25 @@ describe('keyform block run against Keystone', () => {
     expect(status.userMessage).toContain('zoe@acme.example (reader) has no account in the cloud yet');
     expect(readJson<BlockOutputs>(run.dir, 'outputs.json').remarks.map((r) => r.euid)).toEqual(['zoe@acme.example']);
     expect(await tenantInKeystone('globex', 'billing')).toEqual(otherBefore);
+  }, SLOW);
+
+  it('stopped by a signal before its changes, reports the apply step FAILED, changes nothing and releases the lock', async () => {
+    // GIVEN inputs for a new tenant, and a run whose signal has already fired
+    const dir = mkdtempSync(join(tmpdir(), 'kf-block-stop-'));
+    writeFileSync(join(dir, 'platform.hcl'), CONFIG);
+    writeFileSync(join(dir, 'inputs.json'), inputs('acme', 'halted', { 'alice@acme.example': ['admin'] }));
+    // WHEN the building block runs
+    const r = await runBlock({
+      inputsFile: 'inputs.json', configPath: join(dir, 'platform.hcl'), outputsFile: 'outputs.json', reporter: statusReporter({ post: { toolVersion: '0.1.0' } }),
+      env: { OS_CLIENT_CONFIG_FILE: testStack().cloudsYaml }, cwd: dir, toolVersion: '0.1.0', signal: AbortSignal.abort(),
+    });
+    // THEN the apply step failed with words for the owner, no project was made, and the lock is gone
+    expect(steps(r.status)).toBe(`${r.status.sequence} FAILED: validate-inputs=SUCCEEDED plan=SUCCEEDED apply=FAILED`);
+    expect(r.status.userMessage).toMatch(/^The run was stopped before it finished\. Nothing was changed in the cloud\./);
+    const names = (await list(['project', 'list', '--domain', DOMAIN])).map((x) => x['Name']);
+    expect(names).not.toContain('acme.halted');
+    expect((await list(['group', 'list', '--domain', DOMAIN])).map((g) => g['Name'])).not.toContain(`keyform-lock-${P}`);
+    expect(existsSync(join(dir, 'outputs.json'))).toBe(false);
   }, SLOW);
 
   it('fails clearly against a stopped Keystone, writing a complete FAILED status and no outputs', async () => {
