@@ -23,11 +23,7 @@ if (unknown.length > 0) {
 for (const name of wanted.length > 0 ? wanted : Object.keys(BENCHES)) {
   const t0 = performance.now();
   console.log(`\n== ${name} ==`);
-  const mod = await BENCHES[name]!().catch((e: unknown) => {
-    console.log(`(not available: ${(e as Error).message.split('\n')[0]})`);
-    return undefined;
-  });
-  if (!mod) continue;
+  const mod = await BENCHES[name]!();
   await mod.run((line) => console.log(line));
   console.log(`(${name}: ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
 }
