@@ -59,16 +59,10 @@ export function configBroken(e: ConfigError): BlockFailure {
 export function cloudFailed(step: StepId, e: OpenStackError | SnapshotError | LockError, changed: boolean): BlockFailure {
   const state = changed ? 'Your project was set up, but this run could not finish.' : NOTHING_CHANGED;
   const again = changed ? 'Run the building block again to finish.' : 'Run the building block again';
-  switch (e.kind) {
-    case 'Unreachable':
-    case 'Timeout':
-    case 'HttpError':
-      return failure(step, `The cloud could not be reached. ${state} ${again} later; if this keeps happening, please tell the platform team.`, e.message);
-    case 'LockHeld':
-      return failure(step, `Another change to this cloud is being made right now. ${state} ${again} in a few minutes.`, e.message);
-    default:
-      return failure(step, `keyform is not set up correctly for this cloud. ${state} ${TELL_TEAM}`, e.message);
-  }
+  const down = e.kind === 'Unreachable' || e.kind === 'Timeout' || (e.kind === 'HttpError' && ((e as OpenStackError).status ?? 0) >= 500);
+  if (down) return failure(step, `The cloud could not be reached. ${state} ${again} later; if this keeps happening, please tell the platform team.`, e.message);
+  if (e.kind === 'LockHeld') return failure(step, `Another change to this cloud is being made right now. ${state} ${again} in a few minutes.`, e.message);
+  return failure(step, `keyform is not set up correctly for this cloud. ${state} ${TELL_TEAM}`, e.message);
 }
 
 /** The plan cannot be applied: names the tenant needs are taken, or a quota cannot be set. */

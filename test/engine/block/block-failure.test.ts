@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { configError } from '../../../constructs/index.ts';
 import { nameClash } from '../../../plans/index.ts';
-import { unreachable } from '../../../engine/openstack/index.ts';
+import { authFailed, unreachable } from '../../../engine/openstack/index.ts';
 import { cloudFailed, inputsInvalid, planRefused, type BlockFailure } from '../../../engine/block/index.ts';
 
 const problem = (file: string, message: string) => ({ file, line: 3, column: 5, path: 'workspace.identifier', message, hint: 'use lower case' });
@@ -19,6 +19,12 @@ describe('block failures', () => {
       cloudFailed('outputs', unreachable('GET', 'http://127.0.0.1:1/v3', 'ECONNREFUSED', 5), true),
       /^The cloud could not be reached\. Your project was set up, but this run could not finish\./,
       /ECONNREFUSED/,
+    ],
+    [
+      'credentials Keystone refuses',
+      cloudFailed('plan', authFailed('prod', 'HTTP 401'), false),
+      /^keyform is not set up correctly for this cloud\. Nothing was changed in the cloud\. This is not a problem with your inputs: please tell the platform team/,
+      /Authentication to cloud "prod" failed/,
     ],
     [
       'a problem in the inputs',
