@@ -86,7 +86,13 @@ describe('applyPlan against the real Keystone', () => {
     expect([...p1.tags].sort()).toEqual([`keyform.managed=${p}`, 'keyform.tenant=w1.p1', 'kf_cost_center=cc-1', 'kf_environment=test']);
     expect([...p2.tags].sort()).toEqual([`keyform.managed=${p}`, 'keyform.tenant=w1.p2', 'kf_cost_center=cc-1', 'kf_environment=test']);
     expect(grants1.map((g) => `${String(g['Group'])}:${String(g['Role'])}`).sort()).toEqual([`w1.p1-admin@${d}:member`, `w1.p1-reader@${d}:reader`, `w1.p1-user@${d}:member`]);
-    expect(effective1.map((g) => `${String(g['User'])}:${String(g['Role'])}`).sort()).toEqual([`alice-${run}@x.example@Default:member`, `bob-${run}@x.example@Default:member`, `bob-${run}@x.example@Default:reader`]);
+    // Effective assignments include implied roles (Keystone's bootstrap makes member imply
+    // reader), so each member grant also shows as reader; bob's reader appears twice: from
+    // the reader group and implied by his member grant through the user group.
+    expect(effective1.map((g) => `${String(g['User'])}:${String(g['Role'])}`).sort()).toEqual([
+      `alice-${run}@x.example@Default:member`, `alice-${run}@x.example@Default:reader`,
+      `bob-${run}@x.example@Default:member`, `bob-${run}@x.example@Default:reader`, `bob-${run}@x.example@Default:reader`,
+    ]);
     expect([admins1, users1, readers1].map((us) => us.map((u) => u['Name']))).toEqual([[`alice-${run}@x.example`], [`bob-${run}@x.example`], [`bob-${run}@x.example`]]);
     const limits = (await ks.listLimits(sys, { project_id: p1.id }))._unsafeUnwrap();
     expect(limits.map((l) => [l.resource_name, l.resource_limit])).toEqual([['class:VCPU', 8]]);
