@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Option } from 'commander';
 import { err, ok, type Result } from 'neverthrow';
-import { durationSeconds } from '../../../constructs/l2/metering-collector.ts';
+import { durationMs, trapSignals } from '../process-control.ts';
 import { renderConfigError, type PlatformSettings, type SynthOutput } from '../../../constructs/index.ts';
 import { decodePlan, renderText, colorEnabled, type Plan } from '../../../plans/index.ts';
 import {
@@ -21,13 +21,6 @@ interface ApplyFlags {
   readonly lockTimeout: string;
   readonly lockTtl: string;
   readonly format: 'text' | 'json';
-}
-
-/** `0`, `0s`, `90s`, `5m`, `1h30m` as milliseconds; undefined when not a duration. */
-function durationMs(text: string): number | undefined {
-  if (/^0+s?$/.test(text)) return 0;
-  const s = durationSeconds(text);
-  return s === undefined ? undefined : s * 1000;
 }
 
 function describe(e: ApplyError): string {
@@ -101,21 +94,6 @@ async function planToApply(io: CliIO, file: string | undefined, flags: ApplyFlag
   return ok({ plan, targets: targets.value });
 }
 
-/** SIGINT/SIGTERM stop starting changes; the locks are released before the process ends. A second signal ends it at once. */
-function trapSignals(io: CliIO, abort: AbortController): () => void {
-  const on = (sig: NodeJS.Signals): void => {
-    if (abort.signal.aborted) process.exit(EXIT.error);
-    io.stderr(`\n${sig}: finishing the operations in flight, then releasing the lock (again to quit at once)…\n`);
-    abort.abort();
-  };
-  process.on('SIGINT', on);
-  process.on('SIGTERM', on);
-  return () => {
-    process.off('SIGINT', on);
-    process.off('SIGTERM', on);
-  };
-}
-
 async function run(io: CliIO, state: CliState, file: string | undefined, flags: ApplyFlags): Promise<void> {
   const fail = (e: ApplyError): void => {
     io.stderr(describe(e));
@@ -135,7 +113,7 @@ async function run(io: CliIO, state: CliState, file: string | undefined, flags: 
   if (chosen.value === 'no-changes') return;
   const { plan, targets } = chosen.value;
   const abort = new AbortController();
-  const untrap = trapSignals(io, abort);
+  const untrap = trapSignals(io, abort, (sig) => `\n${sig}: finishing the operations in flight, then releasing the lock (again to quit at once)…`, { secondExits: true });
   const result = await applyPlan(plan, targets, {
     parallelism, lockWaitMs, lockTtlMs, signal: abort.signal, configPath: configPath(flags.config, io),
     progress: applyProgress(io), log: (line) => io.stderr(`${line}\n`),

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { durationSeconds } from '../../../constructs/l2/metering-collector.ts';
+import { durationMs, trapSignals } from '../process-control.ts';
 import { applyProgress } from '../../apply/index.ts';
 import { runBlock, statusReporter, statusUrlProblem, type RunStatus, type StatusReporter } from '../../block/index.ts';
 import { EXIT, type CliIO } from '../io.ts';
@@ -32,27 +32,6 @@ function printing(inner: StatusReporter, io: CliIO): StatusReporter {
   };
 }
 
-/** SIGINT/SIGTERM stop starting changes; the lock is released and the status says FAILED. */
-function trapSignals(io: CliIO, abort: AbortController): () => void {
-  const on = (sig: NodeJS.Signals): void => {
-    io.stderr(`\n${sig}: finishing the operations in flight, then reporting the run as failed…\n`);
-    abort.abort();
-  };
-  process.on('SIGINT', on);
-  process.on('SIGTERM', on);
-  return () => {
-    process.off('SIGINT', on);
-    process.off('SIGTERM', on);
-  };
-}
-
-/** `0`, `0s`, `90s`, `5m` as milliseconds; undefined when not a duration. */
-function durationMs(text: string): number | undefined {
-  if (/^0+s?$/.test(text)) return 0;
-  const s = durationSeconds(text);
-  return s === undefined ? undefined : s * 1000;
-}
-
 function invalid(flags: BlockFlags): string | undefined {
   const wait = durationMs(flags.lockTimeout);
   const n = Number(flags.parallelism);
@@ -73,7 +52,7 @@ async function run(io: CliIO, state: CliState, flags: BlockFlags): Promise<void>
     post: { toolVersion: KEYFORM_VERSION }, log: (line) => io.stderr(`${line}\n`),
   }), io);
   const abort = new AbortController();
-  const untrap = trapSignals(io, abort);
+  const untrap = trapSignals(io, abort, (sig) => `\n${sig}: finishing the operations in flight, then reporting the run as failed…`);
   const result = await runBlock({
     inputsFile: flags.inputs, configPath: configPath(flags.config, io), reporter, env: io.env, cwd: io.cwd, toolVersion: KEYFORM_VERSION,
     lockWaitMs: durationMs(flags.lockTimeout)!, parallelism: Number(flags.parallelism),

@@ -13,6 +13,7 @@ import { buildReport, parsePeriod, renderCsv, renderHtml, renderJson } from '../
 import { openStore, type MeteringStore } from '../../metering/store/index.ts';
 import { EXIT, type CliIO } from '../io.ts';
 import type { CliState, RegisterCommand } from '../main.ts';
+import { trapSignals } from '../process-control.ts';
 
 type Failure = MeteringError | ConfigError | OpenStackError;
 
@@ -62,16 +63,8 @@ async function collect(io: CliIO, state: CliState, opts: { config: string; platf
         const base = { platform: t.platform, intervalSeconds: every ?? t.intervalSeconds, ...(pageSize ? { pageSize } : {}), log: (l: string) => io.stderr(`${l}\n`) };
         if (every === undefined) return collectOnce(s, store, base).map((o) => (io.stderr(summary(o)), 1));
         const stop = new AbortController();
-        const onSignal = () => {
-          io.stderr('metering: stopping after the current run\n');
-          stop.abort();
-        };
-        process.once('SIGTERM', onSignal);
-        process.once('SIGINT', onSignal);
-        const loop = collectLoop(s, store, { ...base, signal: stop.signal, onRun: (r) => io.stderr(r.isOk() ? summary(r.value) : `metering: run failed: ${r.error.message}\n`) }).finally(() => {
-          process.off('SIGTERM', onSignal);
-          process.off('SIGINT', onSignal);
-        });
+        const untrap = trapSignals(io, stop, () => 'metering: stopping after the current run', { secondExits: true });
+        const loop = collectLoop(s, store, { ...base, signal: stop.signal, onRun: (r) => io.stderr(r.isOk() ? summary(r.value) : `metering: run failed: ${r.error.message}\n`) }).finally(untrap);
         return new ResultAsync(loop);
       }),
     ),
