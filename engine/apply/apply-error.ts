@@ -68,11 +68,13 @@ export function endpointMismatch(platform: string, planned: string, now: string)
 }
 
 /** Apply without a plan file asks first; with no terminal and no --auto-approve it refuses. */
-export function notApproved(why: 'declined' | 'no-tty'): ApplyError {
+export function notApproved(why: 'declined' | 'interrupted' | 'no-tty'): ApplyError {
   return {
     kind: 'NotApproved',
     message: why === 'declined'
       ? 'Apply cancelled: only `yes` approves. Nothing was applied.'
+      : why === 'interrupted'
+      ? 'Apply interrupted before it started: nothing was applied, and the lock was released.'
       : 'Nothing was applied: `keyform apply` without a plan file asks for approval, and there is no terminal to ask on. Pass --auto-approve, or apply a reviewed plan file (`keyform plan --out FILE`, then `keyform apply FILE`).',
   };
 }

@@ -1,7 +1,7 @@
 import { err, ok, type Result } from 'neverthrow';
 import type { LiveState } from '../../constructs/model/index.ts';
 import { isStale, stalePlan, type Plan, type PlatformPlan } from '../../plans/index.ts';
-import { acquireLock, keepLock, type HeldLock, type LockError } from '../lock/index.ts';
+import { holdLocks, type HeldLocks, type LockError } from '../lock/index.ts';
 import { endpointMismatch, planErrored, platformNotConfigured, type ApplyError } from './apply-error.ts';
 import { NO_PROGRESS, type ApplyProgress } from './apply-progress.ts';
 import { applyReport, countOutcomes, type ApplyReport, type PlatformApplyReport } from './apply-report.ts';
@@ -25,15 +25,21 @@ export interface ApplyOptions {
   readonly log?: (line: string) => void;
   /** Where the config was read from, for messages. */
   readonly configPath?: string;
+  /**
+   * Locks the caller already holds (see `lockTargets`), covering every platform with
+   * changes: applyPlan then neither takes nor releases any. @default none: applyPlan locks
+   */
+  readonly held?: HeldLocks;
 }
 
 /**
  * Applies a reviewed plan exactly as it reads, or not at all:
  * 1. checks each platform's target is the Keystone the plan was made against;
- * 2. takes every platform's lock (sorted, so two applies never deadlock);
+ * 2. takes the lock of every platform with changes (sorted, so two applies never deadlock),
+ *    unless the caller holds them already (`opts.held`);
  * 3. snapshots again and refuses a stale plan, naming the addresses that moved;
  * 4. runs each platform's changes (see `runChanges`), renewing the locks meanwhile;
- * 5. releases the locks: on success, failure and interruption alike.
+ * 5. releases the locks it took: on success, failure and interruption alike.
  * Refusals are errors (nothing was written); failed changes are in the report.
  */
 export async function applyPlan(plan: Plan, targets: readonly PlatformTarget[], opts: ApplyOptions = {}): Promise<Result<ApplyReport, ApplyError>> {
@@ -47,56 +53,50 @@ export async function applyPlan(plan: Plan, targets: readonly PlatformTarget[], 
     pairs.push({ p, t });
   }
   const busy = pairs.filter(({ p }) => p.changes.length > 0);
-  const locks = await lockAll(busy.map((x) => x.t), opts);
+  if (opts.held !== undefined) {
+    const missing = busy.map(({ p }) => p.platform).filter((id) => !opts.held!.platforms.includes(id));
+    if (missing.length > 0) throw new Error(`applyPlan: the locks held do not cover platform(s) ${missing.join(', ')}`);
+    return applyLocked(plan, pairs, busy, opts.held, opts);
+  }
+  const locks = await lockTargets(busy.map((x) => x.t), opts);
   if (locks.isErr()) return err(locks.error);
-  const lost = new AbortController();
-  let lostBecause: string | undefined;
-  const stops = locks.value.map((l) => keepLock(l, Math.max(1000, Math.floor((opts.lockTtlMs ?? 300_000) / 3)), (e) => {
-    lostBecause = e.message;
-    lost.abort();
-  }));
   try {
-    const fresh = await freshLives(busy);
-    if (fresh.isErr()) return err(fresh.error);
-    const moved = isStale({ ...plan, platforms: busy.map((x) => x.p) }, fresh.value);
-    if (moved.length > 0) return err(stalePlan(moved));
-    const signal = opts.signal ? AbortSignal.any([opts.signal, lost.signal]) : lost.signal;
-    const reports: PlatformApplyReport[] = [];
-    for (const { p, t } of pairs) {
-      const live = fresh.value.find((l) => l.platform === p.platform);
-      reports.push(live === undefined ? idle(p) : await applyPlatform(p, t, live, { ...opts, signal }));
-      if (lostBecause !== undefined) reports[reports.length - 1] = { ...reports[reports.length - 1]!, error: lostBecause };
-    }
-    return ok(applyReport(reports, signal.aborted));
+    return await applyLocked(plan, pairs, busy, locks.value, opts);
   } finally {
-    for (const stop of stops) stop();
-    await releaseAll(locks.value, opts.log);
+    await locks.value.release();
   }
 }
 
-async function lockAll(targets: readonly PlatformTarget[], opts: ApplyOptions): Promise<Result<readonly HeldLock[], LockError>> {
-  const held: HeldLock[] = [];
-  const sorted = [...targets].sort((a, b) => (a.settings.id < b.settings.id ? -1 : 1));
-  for (const t of sorted) {
-    const l = await acquireLock(t.sessions.session, { platform: t.settings.id, domain: t.settings.domain }, {
-      ...(opts.lockTtlMs === undefined ? {} : { ttlMs: opts.lockTtlMs }),
-      ...(opts.lockWaitMs === undefined ? {} : { waitMs: opts.lockWaitMs }),
-      ...(opts.log ? { log: opts.log } : {}),
-    });
-    if (l.isErr()) {
-      await releaseAll(held, opts.log);
-      return err(l.error);
-    }
-    held.push(l.value);
-  }
-  return ok(held);
+/**
+ * Takes the apply locks of `targets` (see `holdLocks`), with the apply's TTL, wait and log:
+ * what `applyPlan` does itself, and what `keyform apply` without a file does before it plans,
+ * so that nothing can change the platforms between the plan shown and its apply.
+ */
+export function lockTargets(targets: readonly PlatformTarget[], opts: Pick<ApplyOptions, 'lockTtlMs' | 'lockWaitMs' | 'log'> = {}): Promise<Result<HeldLocks, LockError>> {
+  return holdLocks(targets.map((t) => ({ session: t.sessions.session, platform: t.settings.id, domain: t.settings.domain })), {
+    ...(opts.lockTtlMs === undefined ? {} : { ttlMs: opts.lockTtlMs }),
+    ...(opts.lockWaitMs === undefined ? {} : { waitMs: opts.lockWaitMs }),
+    ...(opts.log ? { log: opts.log } : {}),
+  });
 }
 
-async function releaseAll(locks: readonly HeldLock[], log: ((line: string) => void) | undefined): Promise<void> {
-  for (const l of locks) {
-    const r = await l.release();
-    if (r.isErr()) log?.(`Could not release the apply lock of platform ${l.platform} (${r.error.message}); it expires at ${l.record.expiresAt}, or run \`keyform force-unlock ${l.platform}\`.`);
+/** Steps 3 and 4 of `applyPlan`, with every busy platform's lock held. */
+async function applyLocked(plan: Plan, pairs: readonly { p: PlatformPlan; t: PlatformTarget }[], busy: readonly { p: PlatformPlan; t: PlatformTarget }[], held: HeldLocks, opts: ApplyOptions): Promise<Result<ApplyReport, ApplyError>> {
+  const lostBefore = held.lostWith();
+  if (lostBefore !== undefined) return err(lostBefore);
+  const fresh = await freshLives(busy);
+  if (fresh.isErr()) return err(fresh.error);
+  const moved = isStale({ ...plan, platforms: busy.map((x) => x.p) }, fresh.value);
+  if (moved.length > 0) return err(stalePlan(moved));
+  const signal = opts.signal ? AbortSignal.any([opts.signal, held.lost]) : held.lost;
+  const reports: PlatformApplyReport[] = [];
+  for (const { p, t } of pairs) {
+    const live = fresh.value.find((l) => l.platform === p.platform);
+    const report = live === undefined ? idle(p) : await applyPlatform(p, t, live, { ...opts, signal });
+    const lost = held.lostWith();
+    reports.push(lost === undefined ? report : { ...report, error: lost.message });
   }
+  return ok(applyReport(reports, signal.aborted));
 }
 
 async function freshLives(pairs: readonly { p: PlatformPlan; t: PlatformTarget }[]): Promise<Result<readonly LiveState[], ApplyError>> {

@@ -3,8 +3,7 @@ import { resolve } from 'node:path';
 import { err, ok, type Result } from 'neverthrow';
 import { loadConfig, type LiveState } from '../../constructs/index.ts';
 import { createPlan, planLine, type PlatformPlan } from '../../plans/index.ts';
-import { applyPlatform, closeTargets, openTargets, snapshotTarget, targetEndpoint, type ApplyProgress, type PlatformTarget } from '../apply/index.ts';
-import { acquireLock, keepLock } from '../lock/index.ts';
+import { applyPlatform, closeTargets, lockTargets, openTargets, snapshotTarget, targetEndpoint, type ApplyProgress, type PlatformTarget } from '../apply/index.ts';
 import { blockDesired, type BlockDesired } from './block-app.ts';
 import {
   applyIncomplete, cloudFailed, configBroken, inputsInvalid, inputsUnreadable, outputsFailed, planRefused, runStopped, unknownPlatform, type BlockFailure,
@@ -126,25 +125,16 @@ async function validate(o: RunBlockOptions): Promise<Result<Validated, BlockFail
 
 /** Holds the platform's lock (renewed meanwhile) from before the plan's snapshot until after the outputs' one. */
 async function underLock(o: RunBlockOptions, t: Tracker, v: Validated, target: PlatformTarget): Promise<Result<void, BlockFailure>> {
-  const lock = await acquireLock(target.sessions.session, { platform: v.scope.platform, domain: v.desired.settings.domain }, {
-    ttlMs: o.lockTtlMs ?? 300_000, waitMs: o.lockWaitMs ?? 300_000, ...(o.log ? { log: o.log } : {}),
-  });
-  if (lock.isErr()) return err(cloudFailed('plan', lock.error, false));
-  const lost = new AbortController();
-  const stop = keepLock(lock.value, Math.max(1000, Math.floor((o.lockTtlMs ?? 300_000) / 3)), (e) => {
-    o.log?.(e.message);
-    lost.abort();
-  });
+  const held = await lockTargets([target], { lockTtlMs: o.lockTtlMs ?? 300_000, lockWaitMs: o.lockWaitMs ?? 300_000, ...(o.log ? { log: o.log } : {}) });
+  if (held.isErr()) return err(cloudFailed('plan', held.error, false));
   try {
-    const signal = o.signal ? AbortSignal.any([o.signal, lost.signal]) : lost.signal;
+    const signal = o.signal ? AbortSignal.any([o.signal, held.value.lost]) : held.value.lost;
     const planned = await plan(o, t, v, target);
     if (planned.isErr()) return err(planned.error);
     const applied = await apply(o, t, planned.value, target, signal);
     return applied.isErr() ? err(applied.error) : outputs(o, t, v, planned.value, target);
   } finally {
-    stop();
-    const released = await lock.value.release();
-    if (released.isErr()) o.log?.(`Could not release the apply lock of platform ${v.scope.platform} (${released.error.message}); it expires at ${lock.value.record.expiresAt}, or run \`keyform force-unlock ${v.scope.platform}\`.`);
+    await held.value.release();
   }
 }
 

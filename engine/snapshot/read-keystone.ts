@@ -62,35 +62,37 @@ export function readKeystone(s: OpenStackSession, p: PlatformSettingsForSnapshot
     if (platformDomains.isErr()) return errAsync<KeystoneView, SnapshotError>(platformDomains.error);
     const inDomains = [...platformDomains.value].sort().map((id) => ({ domain_id: id }));
     const everyDomain = domains.map((d) => ({ domain_id: d.id }));
+    const users = ks.listUsers(s, {}, [everyDomain]);
+    // Truncated? Then each of the platform's domains is what the snapshot needs. (Not a tag query:
+    // Zed truncates the unfiltered list first and filters by tag after, so it stays truncated.)
+    const groups = ks.listGroups(s, {}, [inDomains]);
+    // Memberships start as soon as users and groups are in, while the larger lists are still
+    // being served: a Keystone with several workers answers them side by side.
+    const members = ResultAsync.combine([users, groups] as const).andThen(([us, gs]) =>
+      readMemberships(s, us, gs.filter((g) => descriptionMarker(g.description)?.platform === p.id), opts.concurrency ?? 8));
     const lists = ResultAsync.combine([
-      // Truncated? Then each of the platform's domains is what the snapshot needs. (Not a tag query:
-      // Zed truncates the unfiltered list first and filters by tag after, so it stays truncated.)
       ks.listProjects(s, {}, [inDomains]),
-      ks.listGroups(s, {}, [inDomains]),
-      ks.listUsers(s, {}, [everyDomain]),
+      groups,
+      users,
       ks.listRoles(s),
       ks.listRoleAssignments(s),
       unified ? ks.listServices(s) : okAsync<readonly Service[], ks.KeystoneError>([]),
       unified ? ks.listLimits(limitsSession, {}, [[{ region_id: p.region }]]) : okAsync<readonly Limit[], ks.KeystoneError>([]),
+      members,
     ] as const);
-    return lists.andThen(([projects, groups, users, roles, assignments, services, limits]) => {
-      const ours = groups.filter((g) => descriptionMarker(g.description)?.platform === p.id);
-      return readMemberships(s, users, ours, opts.concurrency ?? 8).map(
-        (members): KeystoneView => ({
-          domains,
-          platformDomainIds: platformDomains.value,
-          userDomainId: userDomain.id,
-          projects,
-          groups,
-          users,
-          roles,
-          assignments,
-          limits: unified ? limits : undefined,
-          services,
-          members,
-        }),
-      );
-    });
+    return lists.map(([projects, groups, users, roles, assignments, services, limits, members]): KeystoneView => ({
+      domains,
+      platformDomainIds: platformDomains.value,
+      userDomainId: userDomain.id,
+      projects,
+      groups,
+      users,
+      roles,
+      assignments,
+      limits: unified ? limits : undefined,
+      services,
+      members,
+    }));
   });
 }
 

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeTargets, type PlatformTarget } from '../../engine/apply/index.ts';
-import { acquireLock } from '../../engine/lock/index.ts';
+import { acquireLock, readLock } from '../../engine/lock/index.ts';
 import { encodePlan } from '../../plans/index.ts';
 import * as ks from '../../engine/keystone/index.ts';
 import { osc, oscAction } from '../openstack/osc.ts';
@@ -118,16 +118,17 @@ describe('keyform apply (CLI) against the real Keystone', () => {
     expect(projects.map((p) => p.name).sort()).toEqual(['w1.p1', 'w1.p2', 'w1.p3']);
   }, 600_000);
 
-  it('fails naming the holder while another apply holds the lock, and with --lock-timeout waits for it', async () => {
+  it('fails naming the holder while another apply holds the lock, before it plans, and with --lock-timeout waits for it', async () => {
     // GIVEN another machine holds the platform's lock
     const { run, config, env, targets } = await setUp(1);
     const t = { platform: platformOf(run), domain: 'default' };
     const held = (await acquireLock(targets[0]!.sessions.session, t, { holder: { host: 'ci-runner-9', pid: 31337, user: 'pipeline' } }))._unsafeUnwrap();
     // WHEN keyform apply runs without waiting
     const refused = await keyform(['apply', '--config', config, '--auto-approve'], env);
-    // THEN it fails and names the holder, having written nothing
+    // THEN it fails and names the holder, having written nothing, and shows no plan: the lock comes first
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(`Platform ${platformOf(run)} is locked by another apply: pipeline@ci-runner-9 (pid 31337)`);
+    expect(refused.stderr).not.toContain('Plan:');
     expect((await ks.listProjects(targets[0]!.sessions.session, { tags: `keyform.managed=${platformOf(run)}` }))._unsafeUnwrap()).toEqual([]);
     // WHEN it runs with --lock-timeout and the holder finishes while it waits
     let released = false;
@@ -142,6 +143,32 @@ describe('keyform apply (CLI) against the real Keystone', () => {
     expect(released).toBe(true);
     expect(waited.code, waited.stderr).toBe(0);
     expect(waited.stderr).toContain('Apply complete!');
+  });
+
+  it('holds the lock from before it plans while it asks for approval on a terminal, and releases it when declined', async () => {
+    // GIVEN a config with changes to make, and keyform apply run on a terminal (a pty through `script`)
+    const { run, config, env, targets } = await setUp(1);
+    const t = { platform: platformOf(run), domain: 'default' };
+    const onTty = spawn('script', ['-qec', `${process.execPath} ${KEYFORM} apply --config ${config}`, '/dev/null'], { env: { ...env, NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let screen = '';
+    const asked = new Promise<void>((done) => onTty.stdout.on('data', (b: Buffer) => {
+      screen += b.toString();
+      if (screen.includes('Enter a value:')) done();
+    }));
+    const exited = new Promise<number | null>((done) => onTty.on('close', (code) => done(code)));
+    // WHEN it shows the plan and waits for an answer
+    await asked;
+    const during = (await readLock(targets[0]!.sessions.session, t))._unsafeUnwrap();
+    onTty.stdin.write('no\n');
+    const code = await exited;
+    // THEN the lock was held while the plan was on screen, nothing was applied, and the lock is gone
+    expect(screen).toContain('Plan: ');
+    expect(during?.record?.holder.host).toBe(hostname());
+    expect(during?.record?.holder.pid).not.toBe(process.pid);
+    expect(code).toBe(1);
+    expect(screen).toContain('Apply cancelled: only `yes` approves.');
+    expect((await readLock(targets[0]!.sessions.session, t))._unsafeUnwrap()).toBeUndefined();
+    expect((await ks.listProjects(targets[0]!.sessions.session, { tags: `keyform.managed=${platformOf(run)}` }))._unsafeUnwrap()).toEqual([]);
   });
 
   it('applies a saved plan file as reviewed, and refuses it once Keystone moved under it', async () => {

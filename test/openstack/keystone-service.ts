@@ -18,6 +18,12 @@ export interface KeystoneServiceOptions {
   readonly readyTimeoutMs?: number;
   /** Stops waiting once aborted (another part of the stack failed). */
   readonly signal?: AbortSignal;
+  /**
+   * gunicorn worker processes. More than one only for a Keystone nobody writes to
+   * concurrently (a benchmark's seeded, read-only one): sqlite answers "database is locked"
+   * to concurrent writers. @default 1
+   */
+  readonly workers?: number;
 }
 
 /** What a Keystone needs that is not on this machine (Debian package names). */
@@ -71,8 +77,9 @@ function prepareDatabase(options: KeystoneServiceOptions): ResultAsync<void, Lau
 }
 
 /**
- * gunicorn with ONE worker and ONE thread: wsgiref drops connections past 5 concurrent
- * clients, and several threads give 500 "database is locked" on concurrent sqlite writes.
+ * gunicorn with ONE worker and ONE thread by default: wsgiref drops connections past 5
+ * concurrent clients, and several threads give 500 "database is locked" on concurrent
+ * sqlite writes.
  */
 function startServer(options: KeystoneServiceOptions) {
   const { dir, port } = options;
@@ -82,7 +89,7 @@ function startServer(options: KeystoneServiceOptions) {
       '-m', 'gunicorn',
       '--pythonpath', `${LAUNCHER_DIR}/python`,
       '--bind', `127.0.0.1:${port}`,
-      '--workers', '1',
+      '--workers', String(options.workers ?? 1),
       '--threads', '1',
       // a cold role-assignment listing of thousands of entries can take seconds on a busy box
       '--timeout', '300',

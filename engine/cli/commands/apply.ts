@@ -7,9 +7,10 @@ import { durationMs, trapSignals } from '../process-control.ts';
 import { renderConfigError, type PlatformSettings, type SynthOutput } from '../../../constructs/index.ts';
 import { decodePlan, renderText, colorEnabled, type Plan } from '../../../plans/index.ts';
 import {
-  applyPlan, applyProgress, closeTargets, invalidOption, notApproved, openTargets, planErrored, planFileUnreadable, planTargets, platformNotConfigured, renderApplyReport,
+  applyPlan, applyProgress, closeTargets, invalidOption, lockTargets, notApproved, openTargets, planErrored, planFileUnreadable, planTargets, platformNotConfigured, renderApplyReport,
   type ApplyError, type ApplyReport, type PlatformTarget,
 } from '../../apply/index.ts';
+import type { HeldLocks } from '../../lock/index.ts';
 import { EXIT, type CliIO } from '../io.ts';
 import { KEYFORM_VERSION, type CliState, type RegisterCommand } from '../main.ts';
 import { configPath, loadDesired } from '../config.ts';
@@ -38,8 +39,8 @@ function settingsFor(plan: Plan, output: SynthOutput, path: string): Result<read
   return ok(out);
 }
 
-/** Asks for `yes` on the terminal; anything else (or Ctrl-C) declines. */
-function askYes(io: CliIO): Promise<boolean> {
+/** Asks for `yes` on the terminal; anything else, Ctrl-C or SIGTERM (`signal`) declines. */
+function askYes(io: CliIO, signal: AbortSignal): Promise<boolean> {
   io.stderr('\nDo you want to perform these actions?\n  keyform will perform the actions described above.\n  Only \'yes\' will be accepted to approve.\n\n  Enter a value: ');
   const rl = createInterface({ input: process.stdin, terminal: false });
   return new Promise((done) => {
@@ -52,46 +53,61 @@ function askYes(io: CliIO): Promise<boolean> {
       done(false);
     });
     rl.once('close', () => done(false));
+    signal.addEventListener('abort', () => rl.close(), { once: true });
   });
 }
 
+/** What to apply: the plan, the open targets, and, without a plan file, the locks taken before planning. */
+interface Chosen {
+  readonly plan: Plan;
+  readonly targets: readonly PlatformTarget[];
+  readonly held?: HeldLocks;
+}
+
+/** Reads and decodes a saved plan and opens the targets of the platforms it names. */
+async function savedPlan(io: CliIO, file: string, output: SynthOutput, path: string): Promise<Result<Chosen, ApplyError>> {
+  const text = await readFile(resolve(io.cwd, file), 'utf8').catch((e: Error) => e);
+  if (text instanceof Error) return err(planFileUnreadable(file, text.message));
+  const plan = decodePlan(text);
+  if (plan.isErr()) return err(plan.error);
+  const settings = settingsFor(plan.value, output, path);
+  if (settings.isErr()) return err(settings.error);
+  const targets = await openTargets(settings.value, { env: io.env, cwd: io.cwd });
+  return targets.map((t) => ({ plan: plan.value, targets: t }));
+}
+
 /**
- * The plan to apply: the saved file as it reads (with FILE), or a fresh plan, shown and
- * approved (`yes` on a terminal, or --auto-approve).
+ * Without a plan file, as `terraform apply` does: takes every configured platform's lock
+ * first, then plans, shows the plan and asks for `yes` (or --auto-approve), so that no other
+ * apply can change the platforms between the plan shown and its apply. The locks stay held
+ * (renewed) while the prompt waits; the caller releases them.
  */
-async function planToApply(io: CliIO, file: string | undefined, flags: ApplyFlags, output: SynthOutput, path: string): Promise<Result<{ plan: Plan; targets: readonly PlatformTarget[] } | 'no-changes', ApplyError>> {
-  const env = { env: io.env, cwd: io.cwd };
-  if (file !== undefined) {
-    const text = await readFile(resolve(io.cwd, file), 'utf8').catch((e: Error) => e);
-    if (text instanceof Error) return err(planFileUnreadable(file, text.message));
-    const plan = decodePlan(text);
-    if (plan.isErr()) return err(plan.error);
-    const settings = settingsFor(plan.value, output, path);
-    if (settings.isErr()) return err(settings.error);
-    const targets = await openTargets(settings.value, env);
-    return targets.map((t) => ({ plan: plan.value, targets: t }));
-  }
+async function freshPlan(io: CliIO, flags: ApplyFlags, output: SynthOutput, lock: { lockTtlMs: number; lockWaitMs: number }, signal: AbortSignal): Promise<Result<Chosen | 'no-changes', ApplyError>> {
   const ids = output.platforms.map((d) => d.platform);
-  const targets = await openTargets(ids.flatMap((id) => output.settings[id] ?? []), env);
+  const targets = await openTargets(ids.flatMap((id) => output.settings[id] ?? []), { env: io.env, cwd: io.cwd });
   if (targets.isErr()) return err(targets.error);
-  const planned = await planTargets(targets.value, output.platforms, KEYFORM_VERSION, new Date().toISOString());
-  if (planned.isErr()) {
+  const held = await lockTargets(targets.value, { ...lock, log: (line) => io.stderr(`${line}\n`) });
+  if (held.isErr()) {
     closeTargets(targets.value);
-    return err(planned.error);
+    return err(held.error);
   }
-  const plan = planned.value.plan;
-  io.stderr(renderText(plan, { color: colorEnabled(io.env, io.isTTY) }));
-  const stop = (e: ApplyError | 'no-changes'): Result<'no-changes', ApplyError> => {
+  const stop = async (e: ApplyError | 'no-changes'): Promise<Result<'no-changes', ApplyError>> => {
+    await held.value.release();
     closeTargets(targets.value);
     return e === 'no-changes' ? ok(e) : err(e);
   };
+  const planned = await planTargets(targets.value, output.platforms, KEYFORM_VERSION, new Date().toISOString());
+  if (planned.isErr()) return stop(planned.error);
+  const plan = planned.value.plan;
+  io.stderr(renderText(plan, { color: colorEnabled(io.env, io.isTTY) }));
   if (plan.errored) return stop(planErrored(plan.summary.errors));
   if (!plan.applyable) return stop('no-changes');
   if (flags.autoApprove !== true) {
     if (!io.isTTY || process.stdin.isTTY !== true) return stop(notApproved('no-tty'));
-    if (!(await askYes(io))) return stop(notApproved('declined'));
+    if (!(await askYes(io, signal))) return stop(notApproved(signal.aborted ? 'interrupted' : 'declined'));
   }
-  return ok({ plan, targets: targets.value });
+  if (signal.aborted) return stop(notApproved('interrupted'));
+  return ok({ plan, targets: targets.value, held: held.value });
 }
 
 async function run(io: CliIO, state: CliState, file: string | undefined, flags: ApplyFlags): Promise<void> {
@@ -107,17 +123,23 @@ async function run(io: CliIO, state: CliState, file: string | undefined, flags: 
   }
   const desired = await loadDesired(flags.config, io);
   if (desired.isErr()) return fail(desired.error);
-  const chosen = await planToApply(io, file, flags, desired.value.output, configPath(flags.config, io));
+  const path = configPath(flags.config, io);
+  // Trapped from before the lock is taken, so that an interrupted prompt still releases it.
+  const abort = new AbortController();
+  const untrap = trapSignals(io, abort, (sig) => `\n${sig}: finishing the operations in flight, then releasing the lock (again to quit at once)…`, { secondExits: true });
+  const chosen = file === undefined
+    ? await freshPlan(io, flags, desired.value.output, { lockTtlMs, lockWaitMs }, abort.signal)
+    : await savedPlan(io, file, desired.value.output, path);
+  if (chosen.isErr() || chosen.value === 'no-changes') untrap();
   if (chosen.isErr()) return fail(chosen.error);
   // The plan shown above already says "No changes".
   if (chosen.value === 'no-changes') return;
-  const { plan, targets } = chosen.value;
-  const abort = new AbortController();
-  const untrap = trapSignals(io, abort, (sig) => `\n${sig}: finishing the operations in flight, then releasing the lock (again to quit at once)…`, { secondExits: true });
+  const { plan, targets, held } = chosen.value;
   const result = await applyPlan(plan, targets, {
-    parallelism, lockWaitMs, lockTtlMs, signal: abort.signal, configPath: configPath(flags.config, io),
-    progress: applyProgress(io), log: (line) => io.stderr(`${line}\n`),
+    parallelism, lockWaitMs, lockTtlMs, signal: abort.signal, configPath: path,
+    progress: applyProgress(io), log: (line) => io.stderr(`${line}\n`), ...(held ? { held } : {}),
   });
+  await held?.release();
   untrap();
   closeTargets(targets);
   if (result.isErr()) return fail(result.error);

@@ -1,0 +1,75 @@
+import { err, ok, type Result } from 'neverthrow';
+import type { OpenStackSession } from '../openstack/index.ts';
+import type { LockError } from './lock-error.ts';
+import { acquireLock, keepLock, type HeldLock, type LockOptions, type LockTarget } from './platform-lock.ts';
+
+/** One platform to lock: the target, and the session its lock group is written through. */
+export interface LockRequest extends LockTarget {
+  readonly session: OpenStackSession;
+}
+
+/** The locks of several platforms, held and renewed together. */
+export interface HeldLocks {
+  /** The platforms held, sorted. */
+  readonly platforms: readonly string[];
+  /** Aborted once any lock is lost (force-unlock, or expired and taken): stop starting writes. */
+  readonly lost: AbortSignal;
+  /** The error of the first lock lost; undefined while every lock holds. */
+  lostWith(): LockError | undefined;
+  /** Stops renewing and deletes every lock; a lock that cannot be deleted is reported through `log`. Idempotent. */
+  release(): Promise<void>;
+}
+
+export interface HoldOptions extends Pick<LockOptions, 'ttlMs' | 'waitMs' | 'log'> {}
+
+/**
+ * Takes the lock of every platform in `requests`, in sorted order so that two keyform runs
+ * wanting overlapping platforms never deadlock, and renews each every third of its TTL
+ * until `release()`. On a failure, the locks taken so far are released and the error
+ * (naming the holder of the busy one) is returned.
+ * @example const held = await holdLocks([{ session, platform: 'os-prod', domain: 'default' }], { waitMs: 60_000 });
+ */
+export async function holdLocks(requests: readonly LockRequest[], opts: HoldOptions = {}): Promise<Result<HeldLocks, LockError>> {
+  const sorted = [...requests].sort((a, b) => (a.platform < b.platform ? -1 : a.platform > b.platform ? 1 : 0));
+  const held: HeldLock[] = [];
+  for (const r of sorted) {
+    const l = await acquireLock(r.session, { platform: r.platform, domain: r.domain }, {
+      ...(opts.ttlMs === undefined ? {} : { ttlMs: opts.ttlMs }),
+      ...(opts.waitMs === undefined ? {} : { waitMs: opts.waitMs }),
+      ...(opts.log ? { log: opts.log } : {}),
+    });
+    if (l.isErr()) {
+      await releaseEach(held, opts.log);
+      return err(l.error);
+    }
+    held.push(l.value);
+  }
+  const lost = new AbortController();
+  let because: LockError | undefined;
+  const everyMs = Math.max(1000, Math.floor((opts.ttlMs ?? 300_000) / 3));
+  const stops = held.map((l) => keepLock(l, everyMs, (e) => {
+    because ??= e;
+    opts.log?.(e.message);
+    lost.abort();
+  }));
+  let released: Promise<void> | undefined;
+  return ok({
+    platforms: held.map((l) => l.platform),
+    lost: lost.signal,
+    lostWith: () => because,
+    release: () => {
+      released ??= (async () => {
+        for (const stop of stops) stop();
+        await releaseEach(held, opts.log);
+      })();
+      return released;
+    },
+  });
+}
+
+async function releaseEach(locks: readonly HeldLock[], log: ((line: string) => void) | undefined): Promise<void> {
+  for (const l of locks) {
+    const r = await l.release();
+    if (r.isErr()) log?.(`Could not release the apply lock of platform ${l.platform} (${r.error.message}); it expires at ${l.record.expiresAt}, or run \`keyform force-unlock ${l.platform}\`.`);
+  }
+}

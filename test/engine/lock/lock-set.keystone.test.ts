@@ -1,0 +1,63 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { forceUnlock, holdLocks, readLock, type LockRequest } from '../../../engine/lock/index.ts';
+import type { OpenStackSession } from '../../../engine/openstack/index.ts';
+import { testStack } from '../../openstack/stack.ts';
+import { adminSession, runId } from '../apply/apply-fixture.ts';
+
+const sessions: OpenStackSession[] = [];
+afterAll(() => {
+  for (const s of sessions) s.close();
+});
+
+async function requests(...platforms: string[]): Promise<LockRequest[]> {
+  const session = await adminSession(testStack());
+  sessions.push(session);
+  return platforms.map((platform) => ({ session, platform, domain: 'default' }));
+}
+
+describe('holdLocks against the real Keystone', () => {
+  it('takes every lock, and on a busy one fails naming its holder and releases those it took', async () => {
+    // GIVEN another run holds the lock of platform b
+    const run = runId();
+    const [a, b] = await requests(`${run}-a`, `${run}-b`);
+    const other = (await holdLocks([b!], { ttlMs: 60_000 }))._unsafeUnwrap();
+    // WHEN a run asks for b and a (taken in sorted order: a, then b)
+    const refused = await holdLocks([b!, a!]);
+    // THEN it fails naming b's holder, and a's lock, which it had taken, is gone again
+    expect(refused._unsafeUnwrapErr().kind).toBe('LockHeld');
+    expect(refused._unsafeUnwrapErr().message).toContain(`Platform ${run}-b is locked by another apply`);
+    expect((await readLock(a!.session, a!))._unsafeUnwrap()).toBeUndefined();
+    // WHEN b is released and the run asks again
+    await other.release();
+    const both = (await holdLocks([b!, a!]))._unsafeUnwrap();
+    // THEN it holds both, sorted, and release frees both
+    expect(both.platforms).toEqual([`${run}-a`, `${run}-b`]);
+    expect((await readLock(a!.session, a!))._unsafeUnwrap()?.record?.platform).toBe(`${run}-a`);
+    await both.release();
+    await both.release();
+    expect((await readLock(a!.session, a!))._unsafeUnwrap()).toBeUndefined();
+    expect((await readLock(b!.session, b!))._unsafeUnwrap()).toBeUndefined();
+  });
+
+  it('aborts its signal and says why once a lock it holds is broken by force-unlock', async () => {
+    // GIVEN a held lock renewed every second
+    const [a] = await requests(`${runId()}-a`);
+    const lines: string[] = [];
+    const held = (await holdLocks([a!], { ttlMs: 3000, log: (l) => lines.push(l) }))._unsafeUnwrap();
+    expect(held.lost.aborted).toBe(false);
+    // WHEN someone force-unlocks the platform
+    expect((await forceUnlock(a!.session, a!))._unsafeUnwrap()?.platform).toBe(a!.platform);
+    const aborted = await new Promise<boolean>((done) => {
+      const timer = setTimeout(() => done(false), 10_000);
+      held.lost.addEventListener('abort', () => {
+        clearTimeout(timer);
+        done(true);
+      });
+    });
+    // THEN the signal aborts, the error says the lock was lost, and it was logged
+    expect(aborted).toBe(true);
+    expect(held.lostWith()?.kind).toBe('LockLost');
+    expect(lines.join('\n')).toContain(`The apply lock of platform ${a!.platform} was lost`);
+    await held.release();
+  });
+});
