@@ -1,14 +1,14 @@
 import type { ResultAsync } from 'neverthrow';
 import type { OpenStackError, OpenStackSession } from '../openstack/index.ts';
 import { identityCall, identityVoid, seg } from './call.ts';
-import { listAll, type KeystoneError, type ListQuery } from './list.ts';
+import { listAll, type Fallbacks, type KeystoneError } from './list.ts';
 import type { Group, User } from './types.ts';
 
 /** Groups (in one domain, or every domain), with `fallbacks` tried when Keystone truncates. */
 export function listGroups(
   s: OpenStackSession,
   q: { readonly domain_id?: string; readonly name?: string } = {},
-  fallbacks: readonly (readonly ListQuery[])[] = [],
+  fallbacks: Fallbacks = [],
 ): ResultAsync<readonly Group[], KeystoneError> {
   return listAll<Group>(s, '/groups', 'groups', { ...q }, fallbacks, 'groups');
 }

@@ -1,7 +1,7 @@
 import type { ResultAsync } from 'neverthrow';
 import type { OpenStackError, OpenStackSession } from '../openstack/index.ts';
 import { identityCall, identityVoid, seg } from './call.ts';
-import { listAll, type KeystoneError, type ListQuery } from './list.ts';
+import { listAll, type Fallbacks, type KeystoneError } from './list.ts';
 import type { Limit, RegisteredLimit } from './types.ts';
 
 export interface LimitQuery {
@@ -13,7 +13,7 @@ export interface LimitQuery {
 }
 
 /** Registered limits: the cloud-wide defaults that project limits override. */
-export function listRegisteredLimits(s: OpenStackSession, q: Omit<LimitQuery, 'project_id' | 'domain_id'> = {}, fallbacks: readonly (readonly ListQuery[])[] = []): ResultAsync<readonly RegisteredLimit[], KeystoneError> {
+export function listRegisteredLimits(s: OpenStackSession, q: Omit<LimitQuery, 'project_id' | 'domain_id'> = {}, fallbacks: Fallbacks = []): ResultAsync<readonly RegisteredLimit[], KeystoneError> {
   return listAll<RegisteredLimit>(s, '/registered_limits', 'registered_limits', { ...q }, fallbacks, 'registered limits');
 }
 
@@ -21,7 +21,7 @@ export function listRegisteredLimits(s: OpenStackSession, q: Omit<LimitQuery, 'p
  * Project (and domain) limits. Only a system-scoped token sees the limits of every project;
  * a project-scoped token sees its own project's alone, whatever its role.
  */
-export function listLimits(s: OpenStackSession, q: LimitQuery = {}, fallbacks: readonly (readonly ListQuery[])[] = []): ResultAsync<readonly Limit[], KeystoneError> {
+export function listLimits(s: OpenStackSession, q: LimitQuery = {}, fallbacks: Fallbacks = []): ResultAsync<readonly Limit[], KeystoneError> {
   return listAll<Limit>(s, '/limits', 'limits', { ...q }, fallbacks, 'limits');
 }
 

@@ -49,6 +49,19 @@ export function listOnce<T>(s: OpenStackSession, path: string, key: string, quer
 }
 
 /**
+ * Narrower queries to try, in turn, when a list comes back truncated: each a set of queries
+ * that together cover what the caller needs. A function when they depend on another read
+ * (e.g. the domains): it is called only when a list is truncated, so the list need not wait.
+ */
+export type Fallbacks = readonly (readonly ListQuery[])[] | (() => ResultAsync<readonly (readonly ListQuery[])[], KeystoneError>);
+
+/** `fallbacks`, then `more`. */
+export function andThenTry(fallbacks: Fallbacks, more: readonly (readonly ListQuery[])[]): Fallbacks {
+  if (more.length === 0) return fallbacks;
+  return typeof fallbacks === 'function' ? () => fallbacks().map((f) => [...f, ...more]) : [...fallbacks, ...more];
+}
+
+/**
  * A complete list: the plain query first; when Keystone truncates it, each fallback in turn
  * (a set of narrower queries that together cover what the caller needs, e.g. one per domain),
  * merged and de-duplicated by `id`. Fails with `Truncated` when every fallback is cut too.
@@ -59,22 +72,23 @@ export function listAll<T extends { readonly id: string }>(
   path: string,
   key: string,
   query: ListQuery = {},
-  fallbacks: readonly (readonly ListQuery[])[] = [],
+  fallbacks: Fallbacks = [],
   what: string = key,
 ): ResultAsync<readonly T[], KeystoneError> {
   return listOnce<T>(s, path, key, query).andThen((first) => {
     if (!first.truncated) return okAsync<readonly T[], KeystoneError>(first.items);
     const cut = [first.query];
-    const tryFrom = (i: number): ResultAsync<readonly T[], KeystoneError> => {
-      const plan = fallbacks[i];
+    const resolved = typeof fallbacks === 'function' ? fallbacks() : okAsync<readonly (readonly ListQuery[])[], KeystoneError>(fallbacks);
+    return resolved.andThen((plans) => tryFrom(plans, 0));
+    function tryFrom(plans: readonly (readonly ListQuery[])[], i: number): ResultAsync<readonly T[], KeystoneError> {
+      const plan = plans[i];
       if (!plan) return errAsync(truncated(what, cut));
       return listPartitions<T>(s, path, key, plan.map((q) => ({ ...query, ...q }))).andThen((r) => {
         if (r.ok) return okAsync<readonly T[], KeystoneError>(r.items);
         cut.push(r.cut);
-        return tryFrom(i + 1);
+        return tryFrom(plans, i + 1);
       });
-    };
-    return tryFrom(0);
+    }
   });
 }
 

@@ -1,7 +1,7 @@
 import type { ResultAsync } from 'neverthrow';
 import type { OpenStackError, OpenStackSession } from '../openstack/index.ts';
 import { identityCall, identityVoid, seg } from './call.ts';
-import { listAll, type KeystoneError, type ListQuery } from './list.ts';
+import { andThenTry, listAll, type Fallbacks, type KeystoneError, type ListQuery } from './list.ts';
 import type { Project } from './types.ts';
 
 /**
@@ -23,9 +23,9 @@ export interface ProjectQuery {
  * answer, `fallbacks` are tried (each a set of narrower queries covering what the caller
  * needs), then the enabled/disabled halves; a list still cut is a `Truncated` error.
  */
-export function listProjects(s: OpenStackSession, q: ProjectQuery = {}, fallbacks: readonly (readonly ListQuery[])[] = []): ResultAsync<readonly Project[], KeystoneError> {
+export function listProjects(s: OpenStackSession, q: ProjectQuery = {}, fallbacks: Fallbacks = []): ResultAsync<readonly Project[], KeystoneError> {
   const halves: readonly ListQuery[] = q.enabled ? [] : [{ enabled: 'true' }, { enabled: 'false' }];
-  const plans = halves.length ? [...fallbacks, halves] : fallbacks;
+  const plans = andThenTry(fallbacks, halves.length ? [halves] : []);
   return listAll<Project>(s, '/projects', 'projects', { ...q }, plans, 'projects').map((ps) => ps.filter((p) => p.is_domain !== true));
 }
 

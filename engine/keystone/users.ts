@@ -1,16 +1,16 @@
 import { ResultAsync } from 'neverthrow';
 import type { OpenStackSession } from '../openstack/index.ts';
 import { seg } from './call.ts';
-import { listAll, type KeystoneError, type ListQuery } from './list.ts';
+import { andThenTry, listAll, type Fallbacks, type KeystoneError } from './list.ts';
 import type { Group, User } from './types.ts';
 
 /** Users (in one domain, or every domain the token may see), with `fallbacks` tried when Keystone truncates. */
 export function listUsers(
   s: OpenStackSession,
   q: { readonly domain_id?: string; readonly name?: string } = {},
-  fallbacks: readonly (readonly ListQuery[])[] = [],
+  fallbacks: Fallbacks = [],
 ): ResultAsync<readonly User[], KeystoneError> {
-  const plans = [...fallbacks, [{ enabled: 'true' }, { enabled: 'false' }]];
+  const plans = andThenTry(fallbacks, [[{ enabled: 'true' }, { enabled: 'false' }]]);
   return listAll<User>(s, '/users', 'users', { ...q }, plans, 'users');
 }
 

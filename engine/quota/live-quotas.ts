@@ -1,7 +1,7 @@
 import { ResultAsync, okAsync } from 'neverthrow';
 import { sortResources, type LiveState, type ProjectResource, type QuotaBackend } from '../../constructs/model/index.ts';
 import type { OpenStackSession } from '../openstack/index.ts';
-import { listRegisteredLimits, type KeystoneError, type Service } from '../keystone/index.ts';
+import { listRegisteredLimits, type KeystoneError, type RegisteredLimit, type Service } from '../keystone/index.ts';
 import { serviceDefaults, unifiedDefaults, type QuotaDefaults } from './quota-defaults.ts';
 import { readServiceQuotas } from './read-service-quotas.ts';
 
@@ -16,6 +16,11 @@ export interface LiveQuotaOptions {
   readonly services: readonly Service[];
   /** Per-project quota reads in flight. @default 8 */
   readonly concurrency?: number;
+  /**
+   * Unified limits: the registered limits, when the caller started reading them already
+   * (the snapshot does, beside its lists). @default read here
+   */
+  readonly registeredLimits?: ResultAsync<readonly RegisteredLimit[], KeystoneError>;
 }
 
 /**
@@ -33,7 +38,7 @@ export interface LiveQuotaOptions {
 export function withLiveQuotas(live: LiveState, o: LiveQuotaOptions): ResultAsync<LiveState, KeystoneError> {
   const backend = o.platform.quotaBackend ?? 'unified-limits';
   if (backend === 'unified-limits') {
-    return listRegisteredLimits(o.limitsSession ?? o.session).map((registered) => ({ ...live, quotaDefaults: unifiedDefaults(registered, o.services, o.platform.region) }));
+    return (o.registeredLimits ?? listRegisteredLimits(o.limitsSession ?? o.session)).map((registered) => ({ ...live, quotaDefaults: unifiedDefaults(registered, o.services, o.platform.region) }));
   }
   const projects = live.resources.filter((r): r is ProjectResource => r.kind === 'project');
   const anyProject = o.session.scope.projectId ?? projects.find((p) => p.ids?.['id'] !== undefined)?.ids?.['id'];

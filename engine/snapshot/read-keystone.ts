@@ -5,7 +5,7 @@ import * as ks from '../keystone/index.ts';
 import type { Domain, Group, Limit, Project, Role, RoleAssignment, Service, User } from '../keystone/index.ts';
 import type { PlatformSettingsForSnapshot } from './platform-settings.ts';
 import { domainNotFound, scopeRequired, type SnapshotError } from './snapshot-error.ts';
-import { readMemberships } from './read-memberships.ts';
+import { membersOf, readUserGroups } from './read-memberships.ts';
 
 /** Everything the snapshot reads from Keystone, before it is turned into resources. */
 export interface KeystoneView {
@@ -42,7 +42,8 @@ export function findDomain(domains: readonly Domain[], nameOrId: string): Domain
 
 /**
  * Reads the platform's part of Keystone with list calls only: domains, projects, groups,
- * users, roles, role assignments, (services and limits), then memberships. None of these
+ * users, roles, role assignments, (services and limits), all at once, and memberships as soon
+ * as the users are known. None of these
  * grows with the number of tenants; see `read-memberships.ts` for the one that grows with
  * the number of users.
  *
@@ -55,45 +56,59 @@ export function readKeystone(s: OpenStackSession, p: PlatformSettingsForSnapshot
   const unified = (p.quotaBackend ?? 'unified-limits') === 'unified-limits';
   const limitsSession = opts.limitsSession ?? s;
   if (unified && limitsSession.scope.kind !== 'system') return errAsync(scopeRequired(p.id, limitsSession.scope.kind));
-  return ks.listDomains(s).andThen((domains) => {
-    const userDomain = findDomain(domains, p.userDomain);
-    if (!userDomain) return errAsync<KeystoneView, SnapshotError>(domainNotFound(p.id, 'user_domain', p.userDomain, domains.map((d) => d.name)));
-    const platformDomains = platformDomainIds(domains, p);
-    if (platformDomains.isErr()) return errAsync<KeystoneView, SnapshotError>(platformDomains.error);
-    const inDomains = [...platformDomains.value].sort().map((id) => ({ domain_id: id }));
-    const everyDomain = domains.map((d) => ({ domain_id: d.id }));
-    const users = ks.listUsers(s, {}, [everyDomain]);
-    // Truncated? Then each of the platform's domains is what the snapshot needs. (Not a tag query:
-    // Zed truncates the unfiltered list first and filters by tag after, so it stays truncated.)
-    const groups = ks.listGroups(s, {}, [inDomains]);
-    // Memberships start as soon as users and groups are in, while the larger lists are still
-    // being served: a Keystone with several workers answers them side by side.
-    const members = ResultAsync.combine([users, groups] as const).andThen(([us, gs]) =>
-      readMemberships(s, us, gs.filter((g) => descriptionMarker(g.description)?.platform === p.id), opts.concurrency ?? 8));
-    const lists = ResultAsync.combine([
-      ks.listProjects(s, {}, [inDomains]),
-      groups,
-      users,
-      ks.listRoles(s),
-      ks.listRoleAssignments(s),
-      unified ? ks.listServices(s) : okAsync<readonly Service[], ks.KeystoneError>([]),
-      unified ? ks.listLimits(limitsSession, {}, [[{ region_id: p.region }]]) : okAsync<readonly Limit[], ks.KeystoneError>([]),
-      members,
-    ] as const);
-    return lists.map(([projects, groups, users, roles, assignments, services, limits, members]): KeystoneView => ({
-      domains,
-      platformDomainIds: platformDomains.value,
-      userDomainId: userDomain.id,
-      projects,
-      groups,
-      users,
-      roles,
-      assignments,
-      limits: unified ? limits : undefined,
-      services,
-      members,
-    }));
-  });
+  // Every list starts at once; the domains are needed only to narrow a list Keystone truncated.
+  const domains = ks.listDomains(s);
+  const placed = domains.andThen((ds) => placeDomains(ds, p));
+  const byDomain = (ids: (x: Placed) => readonly string[]) => (): ResultAsync<readonly (readonly ks.ListQuery[])[], ks.KeystoneError> =>
+    // A domain that cannot be placed fails the snapshot below, with its own message; here it narrows nothing.
+    placed.map((x) => [[...ids(x)].sort().map((id) => ({ domain_id: id }))]).orElse(() => ok([]));
+  const inDomains = byDomain((x) => [...x.platformDomainIds]);
+  const users = ks.listUsers(s, {}, byDomain((x) => x.domains.map((d) => d.id)));
+  // Truncated? Then each of the platform's domains is what the snapshot needs. (Not a tag query:
+  // Zed truncates the unfiltered list first and filters by tag after, so it stays truncated.)
+  const groups = ks.listGroups(s, {}, inDomains);
+  // Memberships start as soon as the users are in, while the larger lists are still being
+  // served: a Keystone with several workers answers them side by side.
+  const groupsOfUsers = users.andThen((us) => readUserGroups(s, us, opts.concurrency ?? 8));
+  const members = ResultAsync.combine([groupsOfUsers, groups] as const).map(([byUser, gs]) =>
+    membersOf(byUser, gs.filter((g) => descriptionMarker(g.description)?.platform === p.id)));
+  const lists = ResultAsync.combine([
+    placed,
+    ks.listProjects(s, {}, inDomains),
+    groups,
+    users,
+    ks.listRoles(s),
+    ks.listRoleAssignments(s),
+    unified ? ks.listServices(s) : okAsync<readonly Service[], ks.KeystoneError>([]),
+    unified ? ks.listLimits(limitsSession, {}, [[{ region_id: p.region }]]) : okAsync<readonly Limit[], ks.KeystoneError>([]),
+    members,
+  ] as const);
+  return lists.map(([where, projects, groups, users, roles, assignments, services, limits, members]): KeystoneView => ({
+    domains: where.domains,
+    platformDomainIds: where.platformDomainIds,
+    userDomainId: where.userDomainId,
+    projects,
+    groups,
+    users,
+    roles,
+    assignments,
+    limits: unified ? limits : undefined,
+    services,
+    members,
+  }));
+}
+
+/** The domains, and where the platform's users and tenants live among them. */
+interface Placed {
+  readonly domains: readonly Domain[];
+  readonly userDomainId: string;
+  readonly platformDomainIds: ReadonlySet<string>;
+}
+
+function placeDomains(domains: readonly Domain[], p: PlatformSettingsForSnapshot): Result<Placed, SnapshotError> {
+  const userDomain = findDomain(domains, p.userDomain);
+  if (!userDomain) return err(domainNotFound(p.id, 'user_domain', p.userDomain, domains.map((d) => d.name)));
+  return platformDomainIds(domains, p).map((platformDomainIds) => ({ domains, userDomainId: userDomain.id, platformDomainIds }));
 }
 
 function platformDomainIds(domains: readonly Domain[], p: PlatformSettingsForSnapshot): Result<ReadonlySet<string>, SnapshotError> {

@@ -3,7 +3,8 @@ import type { OpenStackSession } from '../openstack/index.ts';
 import { listUserGroups, type Group, type KeystoneError, type User } from '../keystone/index.ts';
 
 /**
- * Members of the platform's groups, read as `GET /v3/users/{id}/groups` for every user.
+ * The groups (ids) of every user, read as `GET /v3/users/{id}/groups`: with `membersOf`, the
+ * members of the platform's groups.
  *
  * Why this way (measured on Zed, 1,000 tenants = 3,000 groups, 20 users; see the snapshot
  * benchmark): Keystone has no list of all memberships. `role_assignments?effective` is one
@@ -14,21 +15,23 @@ import { listUserGroups, type Group, type KeystoneError, type User } from '../ke
  * including those added by hand who are not bound users: keyform owns its groups'
  * membership and must show those as removals.
  */
-export function readMemberships(s: OpenStackSession, users: readonly User[], groups: readonly Group[], concurrency: number): ResultAsync<ReadonlyMap<string, readonly string[]>, KeystoneError> {
-  const wanted = new Set(groups.map((g) => g.id));
-  const members = new Map<string, string[]>(groups.map((g) => [g.id, []]));
-  if (wanted.size === 0) return new ResultAsync(Promise.resolve(ok(members)));
+export function readUserGroups(s: OpenStackSession, users: readonly User[], concurrency: number): ResultAsync<ReadonlyMap<string, readonly string[]>, KeystoneError> {
   return mapPool(users, concurrency, (u) =>
     listUserGroups(s, u.id)
       // A user deleted between the user list and this read is in no group any more.
       .orElse((e) => (e.kind === 'NotFound' ? ok<readonly Group[], KeystoneError>([]) : err(e)))
-      .map((gs) => {
-        for (const g of gs) if (wanted.has(g.id)) members.get(g.id)!.push(u.id);
-      }),
-  ).map(() => {
-    for (const list of members.values()) list.sort();
-    return members;
-  });
+      .map((gs) => [u.id, gs.map((g) => g.id)] as const),
+  ).map((pairs) => new Map(pairs));
+}
+
+/** The members (sorted user ids) of each of `groups`, from each user's groups. */
+export function membersOf(groupsOfUser: ReadonlyMap<string, readonly string[]>, groups: readonly Group[]): ReadonlyMap<string, readonly string[]> {
+  const members = new Map<string, string[]>(groups.map((g) => [g.id, []]));
+  for (const [userId, groupIds] of groupsOfUser) {
+    for (const g of groupIds) members.get(g)?.push(userId);
+  }
+  for (const list of members.values()) list.sort();
+  return members;
 }
 
 /**
