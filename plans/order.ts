@@ -26,8 +26,10 @@ import { parentsOf, type ResourceIndex } from './parents.ts';
  * disable) or *reverse* (delete, or an update that disables). Forward operations wait for
  * their parents' forward operations (edges go down the kind order), reverse ones for their
  * children's reverse operations (edges go up it), and within a change every reverse operation
- * comes before every forward one (a replace deletes, then creates). The only other edge
- * lets a create wait for the delete of the object that held its name: forward after reverse.
+ * comes before every forward one (a replace deletes, then creates). The only other edges: a
+ * create waits for the delete of the object that held its name (forward after reverse), and a
+ * quota's delete for its project's tag update (reverse after forward, see `tagWaits`), which
+ * waits only for forward operations of parents, never for a quota.
  */
 
 /** What linking needs beyond the changes: both sides, to find parents, and the name hand-overs. */
@@ -57,7 +59,7 @@ export function linkChanges(changes: readonly Change[], ctx: LinkContext): reado
   }
   return changes.map((c) => {
     const operations = c.operations.map((o): Operation => {
-      const waits = isReverse(o) ? refsOf(children.get(c.address) ?? [], isReverse) : forwardWaits(c, o, byAddress, ctx);
+      const waits = isReverse(o) ? [...refsOf(children.get(c.address) ?? [], isReverse), ...tagWaits(c, o, byAddress, ctx)] : forwardWaits(c, o, byAddress, ctx);
       return { ...o, waitsFor: waits.sort(compareRefs) };
     });
     const dependsOn = [...new Set(operations.flatMap((o) => o.waitsFor.map((w) => w.address)))].sort(compareAddresses);
@@ -71,6 +73,19 @@ function forwardWaits(c: Change, o: Operation, byAddress: ReadonlyMap<string, Ch
   if (o.op !== 'create') return waits;
   const holders = (ctx.nameWaits.get(c.address) ?? []).flatMap((h) => byAddress.get(h) ?? []);
   return [...waits, ...refsOf(holders, (x) => x.op === 'delete')];
+}
+
+/**
+ * A quota's delete waits for its project's tag update. With the service quota APIs, keyform
+ * records each quota key it owns as a project tag (`keyform.quota=KEY`), which the quota's
+ * delete removes. Keystone replaces a project's tag list as a whole, and the update writes
+ * the list as the plan read it, record tags included: run after the delete, it would bring
+ * the removed record back.
+ */
+function tagWaits(c: Change, o: Operation, byAddress: ReadonlyMap<string, Change>, ctx: LinkContext): OperationRef[] {
+  if (c.kind !== 'quota' || o.op !== 'delete' || c.before === null) return [];
+  const projects = parentsOf(c.before, ctx.live).flatMap((p) => byAddress.get(p) ?? []);
+  return refsOf(projects, (x) => x.op === 'update' && 'tags' in x.set && !isReverse(x));
 }
 
 function refsOf(changes: readonly Change[], pick: (o: Operation) => boolean): OperationRef[] {

@@ -49,6 +49,20 @@ describe('schedule', () => {
     );
   }, 120_000);
 
+  it('runs a quota\'s delete after its project\'s tag update, which would bring the quota\'s record tag back', () => {
+    // GIVEN a tenant whose user tag changes and whose quota key is removed from the config
+    const live = liveState(tenant({ tags: { cost_center: 'cc1' }, quotas: { 'compute.cores': 20, 'compute.ram': 1024 } }));
+    const desired = desiredState(tenant({ tags: { cost_center: 'cc2' }, quotas: { 'compute.ram': 2048 } }));
+    // WHEN the changes are scheduled
+    const batches = batchesOf(diff(desired, live).changes);
+    // THEN the project's update runs first, then the quota delete beside the quota update
+    const a = (kind: Parameters<typeof address>[0], ...parts: string[]) => address(kind, [PLATFORM, ...parts]);
+    expect(batches).toEqual([
+      [`${a('project', 'acme', 'webshop')}#0`],
+      [`${a('quota', 'acme', 'webshop', 'compute.cores')}#0`, `${a('quota', 'acme', 'webshop', 'compute.ram')}#0`],
+    ]);
+  });
+
   it('refuses a cycle, which only a bug can make', () => {
     // GIVEN two changes that wait for each other
     const [c] = diff(desiredState(tenant({ roles: {} })), liveState([])).changes;

@@ -46,9 +46,9 @@ afterAll(async () => {
   system.close();
 });
 
-/** A one-tenant config: platform `id`, landing zone quotas, tenant quotas (`null`: no tenant). */
-function config(id: string, backend: string, zone: string, tenantQuota: string | null): string {
-  const tenant = tenantQuota === null ? '' : `workspace:\n  qws:\n    project:\n      app:\n        tenant:\n          ${id}: { landing_zone: lz, quota: ${tenantQuota} }\n`;
+/** A one-tenant config: platform `id`, landing zone quotas, tenant quotas (`null`: no tenant), workspace tags. */
+function config(id: string, backend: string, zone: string, tenantQuota: string | null, tags = '{}'): string {
+  const tenant = tenantQuota === null ? '' : `workspace:\n  qws:\n    tags: ${tags}\n    project:\n      app:\n        tenant:\n          ${id}: { landing_zone: lz, quota: ${tenantQuota} }\n`;
   return `platform:
   ${id}:
     cloud: admin
@@ -116,10 +116,11 @@ describe('quotas on the service quota APIs (nova, cinder, neutron)', () => {
     const pid = await projectId(S);
     (await oscAction(['quota', 'set', '--ram', '1234', '--gigabytes', '77', '--ports', '55', pid]))._unsafeUnwrap();
     const before = await quotaShow([pid]);
-    // WHEN the tenant raises cores to 9 and drops volumes
-    const p = await planConfig(config(S, 'service-apis', zone, '{ compute.cores: 9 }'), true);
-    // THEN the plan updated one key and removed the other
-    expect(changesOf(p)).toEqual([`delete ${quotaAddress(S, 'volume.volumes')}`, `update ${quotaAddress(S, 'compute.cores')}`]);
+    // WHEN the tenant raises cores to 9 and drops volumes, and its workspace gets a tag (a project tag update in the same apply)
+    const yaml = config(S, 'service-apis', zone, '{ compute.cores: 9 }', '{ team: blue }');
+    const p = await planConfig(yaml, true);
+    // THEN the plan updated one key, removed the other and updated the project's tags
+    expect(changesOf(p)).toEqual([`delete ${quotaAddress(S, 'volume.volumes')}`, `update keyform_project.tenant["${S}/qws/app"]`, `update ${quotaAddress(S, 'compute.cores')}`]);
     // AND cores is 9, volumes is back to the cloud's default (not 0), and every other key is exactly as before
     const after = await quotaShow([pid]);
     expect([after['cores'], after['volumes'], after['ram'], after['gigabytes'], after['ports']]).toEqual([9, 10, 1234, 77, 55]);
@@ -127,6 +128,9 @@ describe('quotas on the service quota APIs (nova, cinder, neutron)', () => {
     // AND the project no longer records volumes as keyform's
     const tags = await must('tags', ks.listProjectTags(admin, pid));
     expect(tags.filter((t) => t.startsWith('keyform.quota='))).toEqual(['keyform.quota=compute.cores', 'keyform.quota=network.network']);
+    expect(tags).toContain('kf_team=blue');
+    // AND the next plan has nothing to do: the tag update did not bring the removed key's record back
+    expect(changesOf(await planConfig(yaml, false))).toEqual([]);
   });
 
   it('warns when a new quota is below what the project uses, then applies it as reviewed', async () => {
