@@ -4,7 +4,9 @@
  * 1. 200 tenants from empty (one domain, 200 projects, 600 groups, 600 role assignments:
  *    1,401 writes): keyform's apply wall time and requests/second at parallelism 1, 4 and 8,
  *    beside a bare loop sending the same HTTP requests at the same concurrency with plain
- *    `fetch` (the limit of this Keystone). Goal: ≥ 90% of the bare loop's rate.
+ *    `fetch` (the limit of this Keystone). Goal: ≥ 90% of the bare loop's rate. Each width
+ *    runs keyform first, then the bare loop, then keyform again; the mean of keyform's two
+ *    runs is compared, so that neither side gains from running on a fresher database.
  * 2. The no-op re-plan at 1,000 tenants (snapshot + diff, nothing to change), beside the raw
  *    list calls that snapshot needs, sent in parallel the same way. It reuses the Keystone
  *    the snapshot benchmark seeded (`$KEYFORM_BENCH_DIR/snapshot-1000`), seeding it if absent.
@@ -47,7 +49,9 @@ async function pool<T>(items: readonly T[], width: number, work: (x: T) => Promi
 
 /**
  * The same writes keyform's apply sends, with nothing around them: one POST for the domain,
- * then every project and group, then every role assignment, `width` at a time.
+ * then `width` workers, each taking the next tenant and sending its project and groups, then
+ * its role assignments. No barrier between tenants: as soon as a worker is free it starts the
+ * next, so `width` requests are in flight the whole time, as in keyform's executor.
  */
 async function bareLoop(authUrl: string, desired: DesiredState, width: number): Promise<{ ms: number; requests: number }> {
   const { token } = await must('token', adminToken(authUrl));
@@ -60,19 +64,21 @@ async function bareLoop(authUrl: string, desired: DesiredState, width: number): 
   };
   const of = <K extends Resource['kind']>(k: K) => desired.resources.filter((r): r is Extract<Resource, { kind: K }> => r.kind === k);
   const roleIds = new Map(((await (await fetch(`${authUrl}/roles`, { headers: { 'x-auth-token': token } })).json()) as { roles: { id: string; name: string }[] }).roles.map((r) => [r.name, r.id]));
+  const tenantOf = (r: { platform: string; key: { workspace: string; project: string } }): string => `${r.platform}/${r.key.workspace}/${r.key.project}`;
+  const tenants = new Map<string, { project?: Extract<Resource, { kind: 'project' }>; groups: Extract<Resource, { kind: 'group' }>[]; grants: Extract<Resource, { kind: 'assignment' }>[] }>();
+  const entry = (t: string) => tenants.get(t) ?? tenants.set(t, { groups: [], grants: [] }).get(t)!;
+  for (const p of of('project')) entry(tenantOf(p)).project = p;
+  for (const g of of('group')) entry(tenantOf(g)).groups.push(g);
+  for (const a of of('assignment')) entry(tenantOf(a)).grants.push(a);
   const t0 = performance.now();
-  const ids = new Map<string, string>();
-  for (const d of of('domain')) ids.set(d.attrs.name, (await call('POST', '/domains', { domain: d.attrs }))['domain']!.id);
-  const named = [...of('project'), ...of('group')];
-  await pool(named, width, async (r) => {
-    const domain_id = ids.get(r.attrs.domain)!;
-    const body = r.kind === 'project' ? { project: { ...r.attrs, domain: undefined, domain_id } } : { group: { ...r.attrs, domain: undefined, domain_id } };
-    ids.set(r.address, (await call('POST', r.kind === 'project' ? '/projects' : '/groups', body))[r.kind]!.id);
-  });
-  await pool(of('assignment'), width, async (a) => {
-    const g = ids.get(`keyform_group.role[${JSON.stringify(`${a.platform}/${a.key.workspace}/${a.key.project}/${a.key.role}`)}]`)!;
-    const p = ids.get(`keyform_project.tenant[${JSON.stringify(`${a.platform}/${a.key.workspace}/${a.key.project}`)}]`)!;
-    await call('PUT', `/projects/${p}/groups/${g}/roles/${roleIds.get(a.attrs.keystoneRole)!}`);
+  const domainIds = new Map<string, string>();
+  for (const d of of('domain')) domainIds.set(d.attrs.name, (await call('POST', '/domains', { domain: d.attrs }))['domain']!.id);
+  await pool([...tenants.values()], width, async (t) => {
+    const p = t.project!;
+    const projectId = (await call('POST', '/projects', { project: { ...p.attrs, domain: undefined, domain_id: domainIds.get(p.attrs.domain) } }))['project']!.id;
+    const groupIds = new Map<string, string>();
+    for (const g of t.groups) groupIds.set(g.key.role, (await call('POST', '/groups', { group: { ...g.attrs, domain: undefined, domain_id: domainIds.get(g.attrs.domain) } }))['group']!.id);
+    for (const a of t.grants) await call('PUT', `/projects/${projectId}/groups/${groupIds.get(a.key.role)!}/roles/${roleIds.get(a.attrs.keystoneRole)!}`);
   });
   return { ms: performance.now() - t0, requests };
 }
@@ -96,22 +102,32 @@ async function applyFromEmpty(print: (line: string) => void): Promise<void> {
     const admin = await must('session', openSession(await must('cloud', (loadCloud({ cloud: CLOUD_NAMES.admin, files: { clouds: cloudsYaml }, env: {} })))));
     print(`${TENANTS} tenants from empty (1 domain, ${TENANTS} projects, ${3 * TENANTS} groups, ${3 * TENANTS} role assignments)`);
     for (const width of [1, 4, 8]) {
+      const keyform = async (): Promise<{ rate: number; line: string }> => {
+        const run = runId();
+        const config = writeConfig({ run, tenants: TENANTS, users: {} });
+        const { output, targets } = await targetsFor(config, writeClouds(stack));
+        const { plan } = await planNow(output, targets);
+        const t0 = performance.now();
+        const report = await must('apply', applyPlan(plan, targets, { parallelism: width }));
+        const wall = performance.now() - t0;
+        closeTargets(targets);
+        await dropDomain(admin, domainOf(run));
+        const p = report.platforms[0]!;
+        const rate = p.requests / p.seconds;
+        return { rate, line: `${p.counts.done}/${p.counts.total} changes, ${p.requests} requests in ${p.seconds.toFixed(1)} s = ${rate.toFixed(1)} req/s (whole apply incl. lock + fresh snapshot: ${fmt(wall)})` };
+      };
+      const first = await keyform();
+      print(`  parallelism ${width}: keyform ${first.line}`);
       const run = runId();
-      const config = writeConfig({ run, tenants: TENANTS, users: {} });
-      const { output, targets } = await targetsFor(config, writeClouds(stack));
-      const { plan } = await planNow(output, targets);
-      const t0 = performance.now();
-      const report = await must('apply', applyPlan(plan, targets, { parallelism: width }));
-      const wall = performance.now() - t0;
+      const { output, targets } = await targetsFor(writeConfig({ run, tenants: TENANTS, users: {} }), writeClouds(stack));
       closeTargets(targets);
-      const p = report.platforms[0]!;
-      const rate = p.requests / p.seconds;
-      print(`  parallelism ${width}: keyform ${p.counts.done}/${p.counts.total} changes, ${p.requests} requests in ${p.seconds.toFixed(1)} s = ${rate.toFixed(1)} req/s (whole apply incl. lock + fresh snapshot: ${fmt(wall)})`);
-      await dropDomain(admin, domainOf(run));
       const bare = await bareLoop(stack.authUrl, output.platforms[0]!, width);
       await dropDomain(admin, domainOf(run));
       const bareRate = bare.requests / (bare.ms / 1000);
-      print(`  parallelism ${width}: bare loop ${bare.requests} requests in ${fmt(bare.ms)} = ${bareRate.toFixed(1)} req/s — keyform reaches ${(100 * rate / bareRate).toFixed(0)}% of it (goal ≥ 90%)`);
+      print(`  parallelism ${width}: bare loop ${bare.requests} requests in ${fmt(bare.ms)} = ${bareRate.toFixed(1)} req/s`);
+      const second = await keyform();
+      const mean = (first.rate + second.rate) / 2;
+      print(`  parallelism ${width}: keyform again ${second.line} — mean ${mean.toFixed(1)} req/s = ${(100 * mean / bareRate).toFixed(0)}% of the bare loop (goal ≥ 90%)`);
     }
     admin.close();
   } finally {

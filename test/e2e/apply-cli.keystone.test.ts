@@ -83,6 +83,18 @@ async function setUp(tenants: number) {
   return { run, config, env: cloudsEnv(clouds), output, targets, sys };
 }
 
+/** Runs `keyform ARGS` on a terminal (a pty, through util-linux `script`); resolves once it asks for approval. */
+function onTerminal(args: readonly string[], env: NodeJS.ProcessEnv) {
+  const child = spawn('script', ['-qec', [process.execPath, KEYFORM, ...args].join(' '), '/dev/null'], { env: { ...env, NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let screen = '';
+  const asked = new Promise<void>((done) => child.stdout.on('data', (b: Buffer) => {
+    screen += b.toString();
+    if (screen.includes('Enter a value:')) done();
+  }));
+  const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
+  return { asked, exited, type: (text: string) => child.stdin.write(text), screen: () => screen };
+}
+
 describe('keyform apply (CLI) against the real Keystone', () => {
   it('converges after being killed mid-apply three times, the dead holders\' locks broken by force-unlock and by expiry', async () => {
     // GIVEN three tenants and kill points drawn from a fixed seed
@@ -145,30 +157,27 @@ describe('keyform apply (CLI) against the real Keystone', () => {
     expect(waited.stderr).toContain('Apply complete!');
   });
 
-  it('holds the lock from before it plans while it asks for approval on a terminal, and releases it when declined', async () => {
-    // GIVEN a config with changes to make, and keyform apply run on a terminal (a pty through `script`)
+  it('holds the lock from before it plans while it asks for approval on a terminal, and releases it when declined or interrupted', async () => {
+    // GIVEN a config with changes to make
     const { run, config, env, targets } = await setUp(1);
     const t = { platform: platformOf(run), domain: 'default' };
-    const onTty = spawn('script', ['-qec', `${process.execPath} ${KEYFORM} apply --config ${config}`, '/dev/null'], { env: { ...env, NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let screen = '';
-    const asked = new Promise<void>((done) => onTty.stdout.on('data', (b: Buffer) => {
-      screen += b.toString();
-      if (screen.includes('Enter a value:')) done();
-    }));
-    const exited = new Promise<number | null>((done) => onTty.on('close', (code) => done(code)));
-    // WHEN it shows the plan and waits for an answer
-    await asked;
-    const during = (await readLock(targets[0]!.sessions.session, t))._unsafeUnwrap();
-    onTty.stdin.write('no\n');
-    const code = await exited;
-    // THEN the lock was held while the plan was on screen, nothing was applied, and the lock is gone
-    expect(screen).toContain('Plan: ');
-    expect(during?.record?.holder.host).toBe(hostname());
-    expect(during?.record?.holder.pid).not.toBe(process.pid);
-    expect(code).toBe(1);
-    expect(screen).toContain('Apply cancelled: only `yes` approves.');
-    expect((await readLock(targets[0]!.sessions.session, t))._unsafeUnwrap()).toBeUndefined();
-    expect((await ks.listProjects(targets[0]!.sessions.session, { tags: `keyform.managed=${platformOf(run)}` }))._unsafeUnwrap()).toEqual([]);
+    const lockNow = async () => (await readLock(targets[0]!.sessions.session, t))._unsafeUnwrap();
+    for (const [answer, says] of [['no\n', 'Apply cancelled: only `yes` approves.'], ['\x03', 'Apply interrupted before it started']] as const) {
+      // WHEN keyform apply shows the plan on a terminal and waits for an answer, which is `no`, then Ctrl-C
+      const tty = onTerminal(['apply', '--config', config], env);
+      await tty.asked;
+      const during = await lockNow();
+      tty.type(answer);
+      const code = await tty.exited;
+      // THEN the lock was held while the plan was on screen, nothing was applied, and the lock is gone
+      expect(tty.screen()).toContain('Plan: ');
+      expect(during?.record?.holder.host).toBe(hostname());
+      expect(during?.record?.holder.pid).not.toBe(process.pid);
+      expect(code).toBe(1);
+      expect(tty.screen()).toContain(says);
+      expect(await lockNow()).toBeUndefined();
+      expect((await ks.listProjects(targets[0]!.sessions.session, { tags: `keyform.managed=${platformOf(run)}` }))._unsafeUnwrap()).toEqual([]);
+    }
   });
 
   it('applies a saved plan file as reviewed, and refuses it once Keystone moved under it', async () => {

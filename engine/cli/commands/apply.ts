@@ -53,7 +53,8 @@ function askYes(io: CliIO, signal: AbortSignal): Promise<boolean> {
       done(false);
     });
     rl.once('close', () => done(false));
-    signal.addEventListener('abort', () => rl.close(), { once: true });
+    if (signal.aborted) rl.close();
+    else signal.addEventListener('abort', () => rl.close(), { once: true });
   });
 }
 
