@@ -61,6 +61,15 @@ async function pool(n: number, width: number, work: (i: number) => Promise<void>
   await Promise.all(Array.from({ length: Math.min(width, n) }, worker));
 }
 
+/** How many users a seed makes, and which of them is member `j` of role `r`'s group of tenant `i`. */
+interface SeedShape {
+  readonly users: number;
+  readonly member: (i: number, r: number, j: number) => number;
+}
+
+/** The snapshot sizes' shape: 20 users, each in many groups (~450 at 1,000 tenants). */
+const FEW_USERS: SeedShape = { users: SEED.users, member: (i, r, j) => (i + r * 7 + j * 3) % SEED.users };
+
 interface SeedContext {
   readonly domainId: string;
   readonly memberRoleId: string;
@@ -68,11 +77,11 @@ interface SeedContext {
   readonly computeServiceId: string;
 }
 
-async function seedCommon(s: OpenStackSession): Promise<SeedContext> {
+async function seedCommon(s: OpenStackSession, shape: SeedShape): Promise<SeedContext> {
   const domain = await must('create domain', ks.createDomain(s, { name: SEED.domain, description: 'keyform bench', enabled: true }));
   const roles = await must('list roles', ks.listRoles(s, { name: 'member' }));
   const userIds: string[] = [];
-  for (let k = 0; k < SEED.users; k++) {
+  for (let k = 0; k < shape.users; k++) {
     const u = await must('create user', s.request<{ user: { id: string } }>({ method: 'POST', service: 'identity', path: '/users', body: { user: { name: euid(k), domain_id: 'default' } } }));
     userIds.push(u.body.user.id);
   }
@@ -82,7 +91,7 @@ async function seedCommon(s: OpenStackSession): Promise<SeedContext> {
   return { domainId: domain.id, memberRoleId: roles[0]!.id, userIds, computeServiceId };
 }
 
-async function seedTenant(s: OpenStackSession, c: SeedContext, i: number): Promise<void> {
+async function seedTenant(s: OpenStackSession, c: SeedContext, i: number, shape: SeedShape): Promise<void> {
   const ws = workspaceOf(i);
   const tenant = `${ws}.p${i}`;
   const tags = [...projectMarkerTags(SEED.platform, ws, `p${i}`), `kf_cost_center=cc${i % 7}`];
@@ -92,7 +101,7 @@ async function seedTenant(s: OpenStackSession, c: SeedContext, i: number): Promi
     const group = await must('create group', ks.createGroup(s, { name: `${tenant}-${role}`, domain_id: c.domainId, description }));
     await must('grant', ks.grantRole(s, { actor: { group: group.id }, target: { project: project.id }, roleId: c.memberRoleId }));
     for (let j = 0; j < SEED.membersPerGroup; j++) {
-      await must('add member', ks.addGroupUser(s, group.id, c.userIds[(i + r * 7 + j * 3) % c.userIds.length]!));
+      await must('add member', ks.addGroupUser(s, group.id, c.userIds[shape.member(i, r, j)]!));
     }
   }
   const description = withDescriptionMarker('', { platform: SEED.platform, tenant });
@@ -102,12 +111,12 @@ async function seedTenant(s: OpenStackSession, c: SeedContext, i: number): Promi
 }
 
 /** Seeds `n` tenants into a fresh Keystone; prints progress every 100 tenants. */
-export async function seed(s: OpenStackSession, n: number, progress: (line: string) => void): Promise<void> {
-  const c = await seedCommon(s);
+export async function seed(s: OpenStackSession, n: number, progress: (line: string) => void, shape: SeedShape = FEW_USERS): Promise<void> {
+  const c = await seedCommon(s, shape);
   const started = Date.now();
   let done = 0;
   await pool(n, 4, async (i) => {
-    await seedTenant(s, c, i);
+    await seedTenant(s, c, i, shape);
     if (++done % 100 === 0) progress(`  seeded ${done}/${n} tenants (${Math.round((Date.now() - started) / 1000)} s)`);
   });
 }
@@ -121,9 +130,9 @@ interface BenchKeystone {
  * Starts the Keystone of `dir` with `workers` gunicorn workers, seeding it first (with one
  * worker: sqlite takes one writer at a time) when `seeded.json` does not name `n` tenants.
  */
-async function keystoneWithTenants(dir: string, n: number, workers: number, progress: (line: string) => void): Promise<BenchKeystone> {
+async function keystoneWithTenants(dir: string, n: number, workers: number, progress: (line: string) => void, shape: SeedShape = FEW_USERS): Promise<BenchKeystone> {
   const marker = join(dir, 'seeded.json');
-  const want = JSON.stringify({ tenants: n, version: SEED.version });
+  const want = JSON.stringify({ tenants: n, version: SEED.version, ...(shape === FEW_USERS ? {} : { users: shape.users }) });
   const reuse = existsSync(marker) && readFileSync(marker, 'utf8') === want;
   if (!reuse) rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -134,12 +143,12 @@ async function keystoneWithTenants(dir: string, n: number, workers: number, prog
   progress(`seeding ${n} tenants into ${dir} (once; reused on later runs)`);
   // Project scope: Keystone validates a system-scoped token at ~2× the cost, and seeding is 17,000 writes.
   const s = await openFor(cloudsFile, CLOUD_NAMES.admin);
-  await seed(s, n, progress);
+  await seed(s, n, progress, shape);
   s.close();
   writeFileSync(marker, want);
   if (workers === 1) return { process: proc, cloudsFile };
   await stopProcessGroups([proc]);
-  return keystoneWithTenants(dir, n, workers, progress);
+  return keystoneWithTenants(dir, n, workers, progress, shape);
 }
 
 async function openFor(cloudsFile: string, cloudName: string): Promise<OpenStackSession> {
@@ -247,6 +256,38 @@ async function benchSize(root: string, n: number, workers: number, print: (line:
   }
 }
 
+/** Tenants and users of the many-users shape: each user in 3 groups, as when every person is in a few teams. */
+const MANY = { tenants: 300, users: 900 } as const;
+
+/**
+ * Membership strategies when users are many and each is in few groups (the shape federated
+ * clouds grow into: one Keystone user per person), on one worker: the per-user reads the
+ * snapshot makes grow with the users, `role_assignments?effective` with the assigned groups.
+ */
+async function manyUsers(root: string, print: (line: string) => void): Promise<void> {
+  const shape: SeedShape = { users: MANY.users, member: (i, r, j) => (i * 9 + r * 3 + j) % MANY.users };
+  const ks1 = await keystoneWithTenants(join(root, `snapshot-users-${MANY.users}`), MANY.tenants, 1, print, shape);
+  try {
+    const s = await openFor(ks1.cloudsFile, CLOUD_NAMES.admin);
+    const limitsSession = await openFor(ks1.cloudsFile, CLOUD_NAMES.adminSystem);
+    const euids = Array.from({ length: MANY.users }, (_, k) => euid(k));
+    await must('warm-up snapshot', snapshot(s, PLATFORM, { euids, limitsSession }));
+    const snaps = [];
+    for (let i = 0; i < 3; i++) snaps.push(await must('snapshot', snapshot(s, PLATFORM, { euids, limitsSession })));
+    const users = await must('users', ks.listUsers(s));
+    const perUser = await timed(async () => {
+      for (const u of users) await must('user groups', ks.listUserGroups(s, u.id));
+    });
+    const effective = await timed(() => must('effective', ks.listRoleAssignments(s, { effective: true })));
+    print(`${MANY.tenants} tenants, ${users.length} users each in 3 groups, Keystone with 1 worker: snapshot ${snaps[0]!.calls} API calls, median of 3 ${fmt(median(snaps.map((x) => x.ms)))}`);
+    print(`  memberships: ${users.length} × GET /users/{id}/groups one at a time ${fmt(perUser.ms)}; role_assignments?effective 1 call, ${effective.value.length} entries, ${fmt(effective.ms)}`);
+    s.close();
+    limitsSession.close();
+  } finally {
+    await stopProcessGroups([ks1.process]);
+  }
+}
+
 function byKind(rs: readonly { kind: string }[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const r of rs) out[r.kind] = (out[r.kind] ?? 0) + 1;
@@ -262,4 +303,5 @@ export async function run(print: (line: string) => void = (l) => console.log(l))
   const many = Math.max(2, availableParallelism());
   print(`snapshot benchmark (real Keystone, sqlite, gunicorn with 1 and with ${many} workers)`);
   for (const n of sizes) for (const workers of [1, many]) await benchSize(root, n, workers, print);
+  await manyUsers(root, print);
 }
