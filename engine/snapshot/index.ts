@@ -3,3 +3,4 @@ export * from './snapshot-error.ts';
 export * from './snapshot.ts';
 export * from './read-keystone.ts';
 export * from './platform-sessions.ts';
+export * from './read-memberships.ts';

@@ -5,7 +5,7 @@ import * as ks from '../keystone/index.ts';
 import type { Domain, Group, Limit, Project, Role, RoleAssignment, Service, User } from '../keystone/index.ts';
 import type { PlatformSettingsForSnapshot } from './platform-settings.ts';
 import { domainNotFound, scopeRequired, type SnapshotError } from './snapshot-error.ts';
-import { membersOf, readUserGroups } from './read-memberships.ts';
+import { chooseMembershipRead, readMembers, type MembershipRead } from './read-memberships.ts';
 
 /** Everything the snapshot reads from Keystone, before it is turned into resources. */
 export interface KeystoneView {
@@ -28,6 +28,8 @@ export interface KeystoneView {
 export interface ReadOptions {
   /** Parallel requests for the per-user membership reads. @default 8 */
   readonly concurrency?: number;
+  /** How memberships are read. @default the cheaper for the numbers of users and groups, see `chooseMembershipRead` */
+  readonly membershipRead?: MembershipRead;
   /**
    * A system-scoped session for `GET /v3/limits` (Keystone shows other projects' limits to
    * system scope only). @default the main session, which must then be system-scoped
@@ -67,18 +69,21 @@ export function readKeystone(s: OpenStackSession, p: PlatformSettingsForSnapshot
   // Truncated? Then each of the platform's domains is what the snapshot needs. (Not a tag query:
   // Zed truncates the unfiltered list first and filters by tag after, so it stays truncated.)
   const groups = ks.listGroups(s, {}, inDomains);
-  // Memberships start as soon as the users are in, while the larger lists are still being
-  // served: a Keystone with several workers answers them side by side.
-  const groupsOfUsers = users.andThen((us) => readUserGroups(s, us, opts.concurrency ?? 8));
-  const members = ResultAsync.combine([groupsOfUsers, groups] as const).map(([byUser, gs]) =>
-    membersOf(byUser, gs.filter((g) => descriptionMarker(g.description)?.platform === p.id)));
+  const assignments = ks.listRoleAssignments(s);
+  // Memberships start as soon as users and groups are in, while the larger lists are still
+  // being served: a Keystone with several workers answers them side by side.
+  const members = ResultAsync.combine([users, groups] as const).andThen(([us, gs]) => {
+    const how = opts.membershipRead ?? chooseMembershipRead(us.length, gs.length);
+    const ours = gs.filter((g) => descriptionMarker(g.description)?.platform === p.id);
+    return readMembers(s, how, { users: us, groups: ours, assignments }, opts.concurrency ?? 8);
+  });
   const lists = ResultAsync.combine([
     placed,
     ks.listProjects(s, {}, inDomains),
     groups,
     users,
     ks.listRoles(s),
-    ks.listRoleAssignments(s),
+    assignments,
     unified ? ks.listServices(s) : okAsync<readonly Service[], ks.KeystoneError>([]),
     unified ? ks.listLimits(limitsSession, {}, [[{ region_id: p.region }]]) : okAsync<readonly Limit[], ks.KeystoneError>([]),
     members,

@@ -4,6 +4,7 @@ import type { OpenStackSession } from '../openstack/index.ts';
 import { listRegisteredLimits } from '../keystone/index.ts';
 import type { PlatformSettingsForSnapshot } from './platform-settings.ts';
 import { readKeystone, type KeystoneView } from './read-keystone.ts';
+import type { MembershipRead } from './read-memberships.ts';
 import { liveDomains, liveGroups, liveProjects } from './live-objects.ts';
 import { liveAssignments, liveMemberships, liveQuotas } from './live-relations.ts';
 import type { SnapshotError } from './snapshot-error.ts';
@@ -14,6 +15,8 @@ export interface SnapshotOptions {
   readonly euids: readonly string[];
   /** Parallel requests for the per-user membership reads. @default 8 */
   readonly concurrency?: number;
+  /** How memberships are read. @default the cheaper one, see `chooseMembershipRead` */
+  readonly membershipRead?: MembershipRead;
   /** A system-scoped session for reading unified limits, when `session` is not system-scoped. */
   readonly limitsSession?: OpenStackSession;
 }
@@ -31,8 +34,10 @@ export interface SnapshotResult {
  * (for name-clash checks), and the users, roles and domains a plan must resolve.
  *
  * Cost: 8 list calls (domains, projects, groups, users, roles, role assignments, services,
- * limits) plus one `GET /v3/users/{id}/groups` per Keystone user, whatever the number of
- * tenants. A list Keystone truncates is narrowed (per domain, by tag, by enabled) or fails.
+ * limits), the registered limits, and the memberships: one `GET /v3/users/{id}/groups` per
+ * Keystone user, or, when users outnumber what that is worth, one effective role assignment
+ * list (see `MembershipRead`), whatever the number of tenants. A list Keystone truncates is
+ * narrowed (per domain, by tag, by enabled) or fails.
  * Quotas add the backend's defaults and, for `service-apis`, the per-project reads of the
  * keys keyform recorded (see `withLiveQuotas`).
  *
@@ -49,7 +54,7 @@ export function snapshot(session: OpenStackSession, platform: PlatformSettingsFo
   // Unified limits' defaults are read beside the lists, not after them.
   const unified = (platform.quotaBackend ?? 'unified-limits') === 'unified-limits';
   const registered = unified && (opts.limitsSession ?? session).scope.kind === 'system' ? { registeredLimits: listRegisteredLimits(opts.limitsSession ?? session) } : {};
-  return readKeystone(session, platform, { concurrency: opts.concurrency ?? 8, ...limitsSession })
+  return readKeystone(session, platform, { concurrency: opts.concurrency ?? 8, ...limitsSession, ...(opts.membershipRead ? { membershipRead: opts.membershipRead } : {}) })
     .andThen((view) => withLiveQuotas(toLiveState(view, platform, opts.euids), {
       platform, session, services: view.services, concurrency: opts.concurrency ?? 8, ...limitsSession, ...registered,
     }))

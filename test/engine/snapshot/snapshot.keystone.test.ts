@@ -157,6 +157,20 @@ describe('snapshot() against objects made with the openstack CLI', () => {
     expect(r.calls).toBeGreaterThan(7);
   });
 
+  it('reads the same members through the effective role assignments as through each user\'s groups', async () => {
+    // GIVEN the world made with the CLI: hand-added members, one from another domain, and a group that lost its role assignment
+    const euids = ['alice@acme.example', 'bob@acme.example'];
+    // WHEN one snapshot reads every user's groups and another the effective role assignments
+    const perUser = (await snapshot(s, platformFor(world), { euids, limitsSession: sys, membershipRead: 'per-user' }))._unsafeUnwrap();
+    const effective = (await snapshot(s, platformFor(world), { euids, limitsSession: sys, membershipRead: 'effective' }))._unsafeUnwrap();
+    // THEN both are exactly the expected resources (the unassigned group's member read from the group itself)
+    expect(effective.live.resources).toEqual(expectedResources(world));
+    expect(effective.live).toEqual(perUser.live);
+    // AND the effective way costs 8 lists, the registered limits, the effective list and one read for the one group without a grant
+    expect(effective.calls).toBe(11);
+    expect(perUser.calls).toBeGreaterThan(11);
+  });
+
   it('lists the look-alikes in the platform domain as unmanaged, naming another platform when marked', async () => {
     // GIVEN the same world
     // WHEN a snapshot is taken
