@@ -44,10 +44,9 @@ export function findDomain(domains: readonly Domain[], nameOrId: string): Domain
 
 /**
  * Reads the platform's part of Keystone with list calls only: domains, projects, groups,
- * users, roles, role assignments, (services and limits), all at once, and memberships as soon
- * as the users are known. None of these
- * grows with the number of tenants; see `read-memberships.ts` for the one that grows with
- * the number of users.
+ * users, roles, role assignments, (services and limits), all at once, and the memberships as
+ * soon as users and groups are known, the cheaper of two ways (see `MembershipRead`). None
+ * of these grows with the number of tenants.
  *
  * Scopes: identity lists work with a project-scoped admin token (Zed's default policies)
  * and cost Keystone less to validate than a system-scoped one (~4× less, measured: each
