@@ -224,4 +224,11 @@ async function bootServer(pid: string): Promise<void> {
   inProject.close();
   // By admin: the tenant's project is disabled by then, and a disabled project takes no tokens.
   cleanups.push(() => admin.request({ method: 'DELETE', service: 'compute', path: `/servers/${server.body.server.id}` }));
+  // Nova counts a server in the project's usage once the conductor has built it in the cell, after the POST returned.
+  for (let waited = 0; ; waited += 500) {
+    const shown = await must('server', admin.request<{ server: { status: string } }>({ method: 'GET', service: 'compute', path: `/servers/${server.body.server.id}` }));
+    if (shown.body.server.status === 'ACTIVE') return;
+    if (shown.body.server.status === 'ERROR' || waited > 120_000) throw new Error(`server ${server.body.server.id} is ${shown.body.server.status} after ${waited} ms`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }
