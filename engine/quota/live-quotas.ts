@@ -16,11 +16,8 @@ export interface LiveQuotaOptions {
   readonly services: readonly Service[];
   /** Per-project quota reads in flight. @default 8 */
   readonly concurrency?: number;
-  /**
-   * Unified limits: the registered limits, when the caller started reading them already
-   * (the snapshot does, beside its lists). @default read here
-   */
-  readonly registeredLimits?: ResultAsync<readonly RegisteredLimit[], KeystoneError>;
+  /** Unified limits: the registered limits, when the caller read them already (the snapshot does, beside its lists). @default read here */
+  readonly registeredLimits?: readonly RegisteredLimit[];
 }
 
 /**
@@ -38,7 +35,8 @@ export interface LiveQuotaOptions {
 export function withLiveQuotas(live: LiveState, o: LiveQuotaOptions): ResultAsync<LiveState, KeystoneError> {
   const backend = o.platform.quotaBackend ?? 'unified-limits';
   if (backend === 'unified-limits') {
-    return (o.registeredLimits ?? listRegisteredLimits(o.limitsSession ?? o.session)).map((registered) => ({ ...live, quotaDefaults: unifiedDefaults(registered, o.services, o.platform.region) }));
+    const registered = o.registeredLimits ? okAsync<readonly RegisteredLimit[], KeystoneError>(o.registeredLimits) : listRegisteredLimits(o.limitsSession ?? o.session);
+    return registered.map((registered) => ({ ...live, quotaDefaults: unifiedDefaults(registered, o.services, o.platform.region) }));
   }
   const projects = live.resources.filter((r): r is ProjectResource => r.kind === 'project');
   const anyProject = o.session.scope.projectId ?? projects.find((p) => p.ids?.['id'] !== undefined)?.ids?.['id'];

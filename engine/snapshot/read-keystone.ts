@@ -2,7 +2,7 @@ import { Result, ResultAsync, err, errAsync, ok, okAsync } from 'neverthrow';
 import { descriptionMarker } from '../../constructs/model/index.ts';
 import type { OpenStackSession } from '../openstack/index.ts';
 import * as ks from '../keystone/index.ts';
-import type { Domain, Group, Limit, Project, Role, RoleAssignment, Service, User } from '../keystone/index.ts';
+import type { Domain, Group, Limit, Project, RegisteredLimit, Role, RoleAssignment, Service, User } from '../keystone/index.ts';
 import type { PlatformSettingsForSnapshot } from './platform-settings.ts';
 import { domainNotFound, scopeRequired, type SnapshotError } from './snapshot-error.ts';
 import { chooseMembershipRead, readMembers, type MembershipRead } from './read-memberships.ts';
@@ -20,6 +20,8 @@ export interface KeystoneView {
   readonly assignments: readonly RoleAssignment[];
   /** Undefined when the platform does not keep quotas in unified limits. */
   readonly limits: readonly Limit[] | undefined;
+  /** The unified limits' defaults; undefined as `limits`. */
+  readonly registeredLimits?: readonly RegisteredLimit[] | undefined;
   readonly services: readonly Service[];
   /** Members (user ids) of each group carrying this platform's marker. */
   readonly members: ReadonlyMap<string, readonly string[]>;
@@ -44,7 +46,7 @@ export function findDomain(domains: readonly Domain[], nameOrId: string): Domain
 
 /**
  * Reads the platform's part of Keystone with list calls only: domains, projects, groups,
- * users, roles, role assignments, (services and limits), all at once, and the memberships as
+ * users, roles, role assignments, (services, limits and registered limits), all at once, and the memberships as
  * soon as users and groups are known, the cheaper of two ways (see `MembershipRead`). None
  * of these grows with the number of tenants.
  *
@@ -85,9 +87,10 @@ export function readKeystone(s: OpenStackSession, p: PlatformSettingsForSnapshot
     assignments,
     unified ? ks.listServices(s) : okAsync<readonly Service[], ks.KeystoneError>([]),
     unified ? ks.listLimits(limitsSession, {}, [[{ region_id: p.region }]]) : okAsync<readonly Limit[], ks.KeystoneError>([]),
+    unified ? ks.listRegisteredLimits(limitsSession) : okAsync<readonly RegisteredLimit[], ks.KeystoneError>([]),
     members,
   ] as const);
-  return lists.map(([where, projects, groups, users, roles, assignments, services, limits, members]): KeystoneView => ({
+  return lists.map(([where, projects, groups, users, roles, assignments, services, limits, registeredLimits, members]): KeystoneView => ({
     domains: where.domains,
     platformDomainIds: where.platformDomainIds,
     userDomainId: where.userDomainId,
@@ -97,6 +100,7 @@ export function readKeystone(s: OpenStackSession, p: PlatformSettingsForSnapshot
     roles,
     assignments,
     limits: unified ? limits : undefined,
+    registeredLimits: unified ? registeredLimits : undefined,
     services,
     members,
   }));

@@ -1,7 +1,6 @@
 import { ResultAsync } from 'neverthrow';
 import { sortResources, type LiveState, type Resource, type UnmanagedObject } from '../../constructs/model/index.ts';
 import type { OpenStackSession } from '../openstack/index.ts';
-import { listRegisteredLimits } from '../keystone/index.ts';
 import type { PlatformSettingsForSnapshot } from './platform-settings.ts';
 import { readKeystone, type KeystoneView } from './read-keystone.ts';
 import type { MembershipRead } from './read-memberships.ts';
@@ -51,12 +50,10 @@ export function snapshot(session: OpenStackSession, platform: PlatformSettingsFo
   const calls = (): number => sessions.reduce((n, x) => n + x.stats.calls, 0);
   const callsBefore = calls();
   const limitsSession = opts.limitsSession ? { limitsSession: opts.limitsSession } : {};
-  // Unified limits' defaults are read beside the lists, not after them.
-  const unified = (platform.quotaBackend ?? 'unified-limits') === 'unified-limits';
-  const registered = unified && (opts.limitsSession ?? session).scope.kind === 'system' ? { registeredLimits: listRegisteredLimits(opts.limitsSession ?? session) } : {};
   return readKeystone(session, platform, { concurrency: opts.concurrency ?? 8, ...limitsSession, ...(opts.membershipRead ? { membershipRead: opts.membershipRead } : {}) })
     .andThen((view) => withLiveQuotas(toLiveState(view, platform, opts.euids), {
-      platform, session, services: view.services, concurrency: opts.concurrency ?? 8, ...limitsSession, ...registered,
+      platform, session, services: view.services, concurrency: opts.concurrency ?? 8, ...limitsSession,
+      ...(view.registeredLimits ? { registeredLimits: view.registeredLimits } : {}),
     }))
     .map((live) => ({
       live,

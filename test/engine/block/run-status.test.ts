@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runFailed, runStarted, runSucceeded, stepStarted, stepSucceeded, type BlockOutputs, type RunStatus } from '../../../engine/block/index.ts';
+import { SUCCEEDED_RUN, statusLine } from './status-receiver.ts';
 
 const OUTPUTS: BlockOutputs = {
   platform: 'os-prod', workspace: 'acme', project: 'webshop', projectId: 'p1', projectName: 'acme.webshop',
@@ -7,7 +8,6 @@ const OUTPUTS: BlockOutputs = {
 };
 
 /** `step=STATUS` for each step, and the run's status. */
-const summary = (s: RunStatus): string => `${s.sequence} ${s.status}: ${s.steps.map((x) => `${x.id}=${x.status}`).join(' ')}`;
 
 describe('run status', () => {
   it('numbers the documents of a successful run and carries the outputs on the last', () => {
@@ -23,16 +23,7 @@ describe('run status', () => {
     add((s) => stepStarted(s, 'outputs', 'reading'));
     add((s) => runSucceeded(s, 'outputs', { userMessage: 'ready', systemMessage: 'p1' }, OUTPUTS));
     // THEN the documents say so step by step, and only the last has the outputs
-    expect(docs.map(summary)).toEqual([
-      '1 IN_PROGRESS: validate-inputs=IN_PROGRESS',
-      '2 IN_PROGRESS: validate-inputs=SUCCEEDED',
-      '3 IN_PROGRESS: validate-inputs=SUCCEEDED plan=IN_PROGRESS',
-      '4 IN_PROGRESS: validate-inputs=SUCCEEDED plan=SUCCEEDED',
-      '5 IN_PROGRESS: validate-inputs=SUCCEEDED plan=SUCCEEDED apply=IN_PROGRESS',
-      '6 IN_PROGRESS: validate-inputs=SUCCEEDED plan=SUCCEEDED apply=SUCCEEDED',
-      '7 IN_PROGRESS: validate-inputs=SUCCEEDED plan=SUCCEEDED apply=SUCCEEDED outputs=IN_PROGRESS',
-      '8 SUCCEEDED: validate-inputs=SUCCEEDED plan=SUCCEEDED apply=SUCCEEDED outputs=SUCCEEDED',
-    ]);
+    expect(docs.map(statusLine)).toEqual(SUCCEEDED_RUN);
     expect(docs.map((d) => d.outputs !== undefined)).toEqual([false, false, false, false, false, false, false, true]);
     expect(docs[7]!.userMessage).toBe('ready');
   });
@@ -43,7 +34,7 @@ describe('run status', () => {
     // WHEN the plan fails
     const failed = runFailed(planning, 'plan', { userMessage: 'The cloud could not be reached.', systemMessage: 'GET … ECONNREFUSED' });
     // THEN run and step are FAILED with both messages, and no later step appears
-    expect(summary(failed)).toBe('4 FAILED: validate-inputs=SUCCEEDED plan=FAILED');
+    expect(statusLine(failed)).toBe('4 FAILED: validate-inputs=SUCCEEDED plan=FAILED');
     expect(failed.steps[1]).toMatchObject({ userMessage: 'The cloud could not be reached.', systemMessage: 'GET … ECONNREFUSED' });
   });
 

@@ -1,5 +1,21 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { RunStatus } from '../../../engine/block/index.ts';
+
+/** A status document in one line: `sequence status: step=status …`. */
+export const statusLine = (s: RunStatus): string => `${s.sequence} ${s.status}: ${s.steps.map((x) => `${x.id}=${x.status}`).join(' ')}`;
+
+/** The documents of a run whose every step succeeded, as `statusLine` shows them, in order. */
+export const SUCCEEDED_RUN: readonly string[] = [
+  '1 IN_PROGRESS: validate-inputs=IN_PROGRESS',
+  '2 IN_PROGRESS: validate-inputs=SUCCEEDED',
+  '3 IN_PROGRESS: validate-inputs=SUCCEEDED plan=IN_PROGRESS',
+  '4 IN_PROGRESS: validate-inputs=SUCCEEDED plan=SUCCEEDED',
+  '5 IN_PROGRESS: validate-inputs=SUCCEEDED plan=SUCCEEDED apply=IN_PROGRESS',
+  '6 IN_PROGRESS: validate-inputs=SUCCEEDED plan=SUCCEEDED apply=SUCCEEDED',
+  '7 IN_PROGRESS: validate-inputs=SUCCEEDED plan=SUCCEEDED apply=SUCCEEDED outputs=IN_PROGRESS',
+  '8 SUCCEEDED: validate-inputs=SUCCEEDED plan=SUCCEEDED apply=SUCCEEDED outputs=SUCCEEDED',
+];
 
 /** One request the receiver got. */
 export interface Received {
