@@ -85,7 +85,10 @@ async function setUp(tenants: number) {
 
 /** Runs `keyform ARGS` on a terminal (a pty, through util-linux `script`); resolves once it asks for approval. */
 function onTerminal(args: readonly string[], env: NodeJS.ProcessEnv) {
-  const child = spawn('script', ['-qec', [process.execPath, KEYFORM, ...args].join(' '), '/dev/null'], { env: { ...env, NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  // `exec`: script runs the command through $SHELL -c; a shell left waiting as keyform's parent
+  // (dash, when SHELL is /bin/sh or unset, as on CI) dies of the terminal's SIGINT itself, and
+  // script then reports 130 whatever keyform did with the signal.
+  const child = spawn('script', ['-qec', ['exec', process.execPath, KEYFORM, ...args].join(' '), '/dev/null'], { env: { ...env, NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
   let screen = '';
   const asked = new Promise<void>((done) => child.stdout.on('data', (b: Buffer) => {
     screen += b.toString();
