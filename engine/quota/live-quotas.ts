@@ -8,10 +8,8 @@ import { readServiceQuotas } from './read-service-quotas.ts';
 /** What reading a platform's quotas needs beyond its Keystone view. */
 export interface LiveQuotaOptions {
   readonly platform: { readonly id: string; readonly region: string; readonly quotaBackend?: QuotaBackend };
-  /** Project-scoped admin session: its catalog leads to nova, cinder, neutron and octavia. */
+  /** Project-scoped admin session: its catalog leads to nova, cinder, neutron and octavia; any scope lists registered limits. */
   readonly session: OpenStackSession;
-  /** Session for Keystone's limits (system scope for unified limits); @default session */
-  readonly limitsSession?: OpenStackSession;
   /** Keystone's services, as the snapshot listed them (unified limits name services by id). */
   readonly services: readonly Service[];
   /** Per-project quota reads in flight. @default 8 */
@@ -35,7 +33,7 @@ export interface LiveQuotaOptions {
 export function withLiveQuotas(live: LiveState, o: LiveQuotaOptions): ResultAsync<LiveState, KeystoneError> {
   const backend = o.platform.quotaBackend ?? 'unified-limits';
   if (backend === 'unified-limits') {
-    const registered = o.registeredLimits ? okAsync<readonly RegisteredLimit[], KeystoneError>(o.registeredLimits) : listRegisteredLimits(o.limitsSession ?? o.session);
+    const registered = o.registeredLimits ? okAsync<readonly RegisteredLimit[], KeystoneError>(o.registeredLimits) : listRegisteredLimits(o.session);
     return registered.map((registered) => ({ ...live, quotaDefaults: unifiedDefaults(registered, o.services, o.platform.region) }));
   }
   const projects = live.resources.filter((r): r is ProjectResource => r.kind === 'project');

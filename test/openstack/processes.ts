@@ -135,20 +135,38 @@ export function startDaemon(name: string, spec: CommandSpec): Result<TrackedProc
   }
 }
 
-/** Pids of the live processes in process group `pgid`. */
-function groupMembers(pgid: number): number[] {
-  const members: number[] = [];
+/** The /proc/PID/stat fields from field 3 (state) on, of the live processes in process group `pgid`. */
+function groupStats(pgid: number): { pid: number; fields: string[] }[] {
+  const members: { pid: number; fields: string[] }[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) === pgid && fields[0] !== 'Z') members.push(Number(entry));
+      if (Number(fields[2]) === pgid && fields[0] !== 'Z') members.push({ pid: Number(entry), fields });
     } catch {
       // the process ended while we looked
     }
   }
   return members;
+}
+
+/** Pids of the live processes in process group `pgid`. */
+function groupMembers(pgid: number): number[] {
+  return groupStats(pgid).map((m) => m.pid);
+}
+
+/** Linux's USER_HZ: the unit of /proc's CPU times, 100 on every architecture Debian ships. */
+const TICKS_PER_SECOND = 100;
+
+/**
+ * CPU time (user + system, ms) used so far by the live processes of `proc`'s group, e.g. a
+ * gunicorn master and its workers; a benchmark takes the difference around its work.
+ */
+export function groupCpuMs(proc: TrackedProcess): number {
+  // Fields 14 and 15 of /proc/PID/stat (utime, stime), counted here from field 3.
+  const ticks = groupStats(proc.pid).reduce((sum, m) => sum + Number(m.fields[11]) + Number(m.fields[12]), 0);
+  return (ticks * 1000) / TICKS_PER_SECOND;
 }
 
 /**

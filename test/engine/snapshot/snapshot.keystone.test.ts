@@ -155,6 +155,8 @@ describe('snapshot() against objects made with the openstack CLI', () => {
     expect(r.live.roles).toMatchObject({ admin: expect.any(String), member: expect.any(String), reader: expect.any(String) });
     expect(r.live.domains).toMatchObject({ Default: 'default', [world.domain]: world.ids.domain, [world.userDomain]: world.ids.userDomain });
     expect(r.calls).toBeGreaterThan(7);
+    // AND the registered limit made above, read through the project-scoped session, gives the key its default
+    expect(r.live.quotaDefaults?.['compute.cores']).toEqual(expect.any(Number));
   });
 
   it('reads the same members through the effective role assignments as through each user\'s groups', async () => {
