@@ -33,10 +33,11 @@ function claim<R extends { address: string }, K extends { id: string }>(
   rank: (k: K) => number,
   asUnmanaged: (k: K) => UnmanagedObject,
 ): Claimed<R, K> {
-  const sorted = [...candidates].sort((a, b) => rank(a.object) - rank(b.object) || (a.object.id < b.object.id ? -1 : 1));
+  // Ranked once each: a rank may parse tags, and a sort compares each candidate ~log n times.
+  const sorted = candidates.map((c) => ({ c, rank: rank(c.object) })).sort((a, b) => a.rank - b.rank || (a.c.object.id < b.c.object.id ? -1 : 1));
   const resources = new Map<string, { resource: R; object: K }>();
   const unmanaged: UnmanagedObject[] = [];
-  for (const c of sorted) {
+  for (const { c } of sorted) {
     if (resources.has(c.resource.address)) unmanaged.push(asUnmanaged(c.object));
     else resources.set(c.resource.address, c);
   }
