@@ -33,11 +33,7 @@ export async function holdLocks(requests: readonly LockRequest[], opts: HoldOpti
   const sorted = [...requests].sort((a, b) => (a.platform < b.platform ? -1 : a.platform > b.platform ? 1 : 0));
   const held: HeldLock[] = [];
   for (const r of sorted) {
-    const l = await acquireLock(r.session, { platform: r.platform, domain: r.domain }, {
-      ...(opts.ttlMs === undefined ? {} : { ttlMs: opts.ttlMs }),
-      ...(opts.waitMs === undefined ? {} : { waitMs: opts.waitMs }),
-      ...(opts.log ? { log: opts.log } : {}),
-    });
+    const l = await acquireLock(r.session, { platform: r.platform, domain: r.domain }, opts);
     if (l.isErr()) {
       await releaseEach(held, opts.log);
       return err(l.error);

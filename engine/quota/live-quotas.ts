@@ -1,21 +1,21 @@
 import { ResultAsync, okAsync } from 'neverthrow';
 import { sortResources, type LiveState, type ProjectResource, type QuotaBackend } from '../../constructs/model/index.ts';
 import type { OpenStackSession } from '../openstack/index.ts';
-import { listRegisteredLimits, type KeystoneError, type RegisteredLimit, type Service } from '../keystone/index.ts';
+import type { KeystoneError, RegisteredLimit, Service } from '../keystone/index.ts';
 import { serviceDefaults, unifiedDefaults, type QuotaDefaults } from './quota-defaults.ts';
 import { readServiceQuotas } from './read-service-quotas.ts';
 
 /** What reading a platform's quotas needs beyond its Keystone view. */
 export interface LiveQuotaOptions {
   readonly platform: { readonly id: string; readonly region: string; readonly quotaBackend?: QuotaBackend };
-  /** Project-scoped admin session: its catalog leads to nova, cinder, neutron and octavia; any scope lists registered limits. */
+  /** Project-scoped admin session: its catalog leads to nova, cinder, neutron and octavia. */
   readonly session: OpenStackSession;
   /** Keystone's services, as the snapshot listed them (unified limits name services by id). */
   readonly services: readonly Service[];
   /** Per-project quota reads in flight. @default 8 */
   readonly concurrency?: number;
-  /** Unified limits: the registered limits, when the caller read them already (the snapshot does, beside its lists). @default read here */
-  readonly registeredLimits?: readonly RegisteredLimit[];
+  /** Unified limits: the registered limits, which the snapshot reads beside its lists; undefined for another backend. */
+  readonly registeredLimits: readonly RegisteredLimit[] | undefined;
 }
 
 /**
@@ -33,8 +33,7 @@ export interface LiveQuotaOptions {
 export function withLiveQuotas(live: LiveState, o: LiveQuotaOptions): ResultAsync<LiveState, KeystoneError> {
   const backend = o.platform.quotaBackend ?? 'unified-limits';
   if (backend === 'unified-limits') {
-    const registered = o.registeredLimits ? okAsync<readonly RegisteredLimit[], KeystoneError>(o.registeredLimits) : listRegisteredLimits(o.session);
-    return registered.map((registered) => ({ ...live, quotaDefaults: unifiedDefaults(registered, o.services, o.platform.region) }));
+    return okAsync({ ...live, quotaDefaults: unifiedDefaults(o.registeredLimits ?? [], o.services, o.platform.region) });
   }
   const projects = live.resources.filter((r): r is ProjectResource => r.kind === 'project');
   const anyProject = o.session.scope.projectId ?? projects.find((p) => p.ids?.['id'] !== undefined)?.ids?.['id'];

@@ -21,9 +21,9 @@ export type MembershipRead = 'per-user' | 'effective';
  * (10–30 ms: more for users in hundreds of groups); the effective list ~7 ms per assigned
  * group (21.8 s for 3,000 groups; 6.0 s for 900). 1,000 tenants and 20 users: per-user
  * 0.64 s vs effective 21.8 s; 300 tenants and 900 users in 3 groups each: per-user 12.9 s vs
- * effective 6.0 s. Whole snapshots forced each way at that shape (8 reads in flight): 8.4 s
- * vs 3.9 s with one worker, 7.8 s vs 3.8 s with two on two cores: the per-user reads spread
- * over workers, but not enough to change the choice.
+ * effective 6.0 s. Whole snapshots forced each way at that shape (8 reads in flight, two
+ * benchmark runs): 8.4–11.9 s vs 3.9–5.2 s with one worker, 7.8–9.0 s vs 3.8–4.6 s with two
+ * on two cores: the per-user reads spread over workers, but not enough to change the choice.
  */
 const MS_PER_USER_READ = 15;
 const MS_PER_EXPANDED_GROUP = 7;

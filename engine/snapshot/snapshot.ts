@@ -52,8 +52,7 @@ export function snapshot(session: OpenStackSession, platform: PlatformSettingsFo
   const limitsSession = opts.limitsSession ? { limitsSession: opts.limitsSession } : {};
   return readKeystone(session, platform, { concurrency: opts.concurrency ?? 8, ...limitsSession, ...(opts.membershipRead ? { membershipRead: opts.membershipRead } : {}) })
     .andThen((view) => withLiveQuotas(toLiveState(view, platform, opts.euids), {
-      platform, session, services: view.services, concurrency: opts.concurrency ?? 8,
-      ...(view.registeredLimits ? { registeredLimits: view.registeredLimits } : {}),
+      platform, session, services: view.services, registeredLimits: view.registeredLimits, concurrency: opts.concurrency ?? 8,
     }))
     .map((live) => ({
       live,

@@ -14,7 +14,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { errAsync, okAsync, type Result } from 'neverthrow';
+import { errAsync, okAsync } from 'neverthrow';
 import type { DesiredState, Resource } from '../../constructs/model/index.ts';
 import { createPlan } from '../../plans/index.ts';
 import { applyPlan, closeTargets } from '../../engine/apply/index.ts';
@@ -28,26 +28,14 @@ import { stopProcessGroups } from '../openstack/processes.ts';
 import { adminToken } from '../openstack/keystone-seed.ts';
 import { domainOf, planNow, runId, targetsFor, writeClouds, writeConfig } from '../engine/apply/apply-fixture.ts';
 import { SEED, seed } from './snapshot-bench.ts';
+import { median, must, pool, snapshotList, SNAPSHOT_LISTS } from './bench-kit.ts';
 
 const TENANTS = Number(process.env['KEYFORM_BENCH_APPLY_TENANTS'] ?? 200);
 /** Parallelisms compared with the bare loop (KEYFORM_BENCH_APPLY_WIDTHS=4 to rerun one). */
 const WIDTHS = (process.env['KEYFORM_BENCH_APPLY_WIDTHS'] ?? '1,4,8').split(',').map(Number).filter((w) => Number.isInteger(w) && w > 0);
 const NOOP_TENANTS = 1000;
 
-async function must<T, E extends { message: string }>(what: string, r: PromiseLike<Result<T, E>> | Result<T, E>): Promise<T> {
-  const x = await r;
-  if (x.isErr()) throw new Error(`${what}: ${x.error.message}`);
-  return x.value;
-}
-
 const fmt = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
-
-async function pool<T>(items: readonly T[], width: number, work: (x: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  }));
-}
 
 /**
  * The same writes keyform's apply sends, with nothing around them: one POST for the domain,
@@ -179,17 +167,13 @@ async function noopReplan(print: (line: string) => void): Promise<void> {
       replans.push({ ms: performance.now() - t0, snapshotMs: snap.ms, calls: snap.calls, changes: plan.summary.add + plan.summary.change + plan.summary.destroy, resources: snap.live.resources.length });
       const t1 = performance.now();
       const users = await must('users', ks.listOnce<{ id: string }>(s, '/users', 'users'));
-      // The same calls through the same sessions as the snapshot: only the limits need system scope.
-      await Promise.all([
-        ...['/domains', '/projects', '/groups', '/roles', '/role_assignments', '/services', '/registered_limits'].map((p) => must(p, ks.listOnce(s, p, p.slice(1)))),
-        must('/limits', ks.listOnce(sys, '/limits', 'limits')),
-      ]);
+      await Promise.all(SNAPSHOT_LISTS.filter((p) => p !== '/users').map((p) => snapshotList(p, s, sys)));
       await pool(users.items, 8, async (u) => void (await must('user groups', ks.listOnce(s, `/users/${u.id}/groups`, 'groups'))));
       raws.push(performance.now() - t1);
       userReads = users.items.length;
     }
-    const mid = [...replans].sort((a, b) => a.ms - b.ms)[2]!;
-    const raw = [...raws].sort((a, b) => a - b)[2]!;
+    const mid = replans.find((r) => r.ms === median(replans.map((x) => x.ms)))!;
+    const raw = median(raws);
     print(`no-op re-plan at ${NOOP_TENANTS} tenants (${mid.resources} resources): ${mid.changes} changes, ${mid.calls} API calls, median of 5 ${fmt(mid.ms)} (snapshot ${fmt(mid.snapshotMs)}, diff ${fmt(mid.ms - mid.snapshotMs)}) — ` +
       `the raw calls it needs (9 lists, then ${userReads} user-group reads, 8 at a time), median of 5: ${fmt(raw)} — ratio ${(mid.ms / raw).toFixed(2)}×`);
     s.close();

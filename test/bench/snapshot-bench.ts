@@ -17,7 +17,6 @@
 import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Result } from 'neverthrow';
 import { projectMarkerTags, withDescriptionMarker } from '../../constructs/model/index.ts';
 import { loadCloud, openSession, type OpenStackSession } from '../../engine/openstack/index.ts';
 import * as ks from '../../engine/keystone/index.ts';
@@ -27,6 +26,7 @@ import { startKeystoneService, keystoneUrl } from '../openstack/keystone-service
 import { writeCloudsYaml, CLOUD_NAMES } from '../openstack/clouds-yaml.ts';
 import { freeExtraKeystonePort } from '../openstack/stack-layout.ts';
 import { groupCpuMs, stopProcessGroups, type TrackedProcess } from '../openstack/processes.ts';
+import { median, must, pool, snapshotList, SNAPSHOT_LISTS, timed } from './bench-kit.ts';
 
 /** Seed shape: per tenant one project, 3 groups with the `member` role on it, 3 members each, 1 limit. */
 export const SEED = { platform: 'bench', domain: 'kfbench', users: 20, roles: ['admin', 'user', 'reader'], membersPerGroup: 3, version: 1 } as const;
@@ -44,25 +44,6 @@ const PLATFORM: PlatformSettingsForSnapshot = {
 
 const euid = (k: number): string => `user${String(k).padStart(3, '0')}@bench.example`;
 const workspaceOf = (i: number): string => `ws${Math.floor(i / 10)}`;
-
-function fail(what: string, e: { message: string }): never {
-  throw new Error(`${what}: ${e.message}`);
-}
-
-/** The value of a Result, or a thrown error naming the step: a benchmark has no one to report a Result to. */
-async function must<T, E extends { message: string }>(what: string, r: PromiseLike<Result<T, E>> | Result<T, E>): Promise<T> {
-  const x = await r;
-  return x.isOk() ? x.value : fail(what, x.error);
-}
-
-/** Runs `work(i)` for i in [0, n) with at most `width` in flight. */
-async function pool(n: number, width: number, work: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < n) await work(next++);
-  };
-  await Promise.all(Array.from({ length: Math.min(width, n) }, worker));
-}
 
 /** How many users a seed makes, and which of them is member `j` of role `r`'s group of tenant `i`. */
 interface SeedShape {
@@ -118,7 +99,7 @@ export async function seed(s: OpenStackSession, n: number, progress: (line: stri
   const c = await seedCommon(s, shape);
   const started = Date.now();
   let done = 0;
-  await pool(n, 4, async (i) => {
+  await pool(Array.from({ length: n }, (_, i) => i), 4, async (i) => {
     await seedTenant(s, c, i, shape);
     if (++done % 100 === 0) progress(`  seeded ${done}/${n} tenants (${Math.round((Date.now() - started) / 1000)} s)`);
   });
@@ -159,16 +140,6 @@ export async function openFor(cloudsFile: string, cloudName: string): Promise<Op
   return must('open session', openSession(cloud));
 }
 
-const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
-  const t0 = performance.now();
-  const value = await work();
-  return { value, ms: performance.now() - t0 };
-}
-
-const RAW_LISTS = ['/domains', '/projects', '/groups', '/users', '/roles', '/role_assignments', '/services', '/limits', '/registered_limits'] as const;
-
 interface RawCalls {
   readonly lists: readonly { path: string; ms: number; items: number }[];
   /** Every `GET /v3/users/{id}/groups`, one after the other. */
@@ -186,9 +157,8 @@ async function rawCalls(s: OpenStackSession, limitsSession: OpenStackSession, ru
   for (let r = 0; r < runs; r++) {
     const lists: { path: string; ms: number; items: number }[] = [];
     let users: readonly { id?: string }[] = [];
-    for (const path of RAW_LISTS) {
-      const via = path === '/limits' ? limitsSession : s;
-      const t = await timed(() => must(path, ks.listOnce<{ id?: string }>(via, path, path.slice(1))));
+    for (const path of SNAPSHOT_LISTS) {
+      const t = await timed(() => snapshotList(path, s, limitsSession));
       if (path === '/users') users = t.value.items;
       lists.push({ path, ms: t.ms, items: t.value.items.length });
     }
@@ -198,7 +168,7 @@ async function rawCalls(s: OpenStackSession, limitsSession: OpenStackSession, ru
     rounds.push({ lists, memberships: { calls: users.length, ms: t.ms } });
   }
   return {
-    lists: RAW_LISTS.map((path, i) => ({ path, items: rounds[0]!.lists[i]!.items, ms: median(rounds.map((x) => x.lists[i]!.ms)) })),
+    lists: SNAPSHOT_LISTS.map((path, i) => ({ path, items: rounds[0]!.lists[i]!.items, ms: median(rounds.map((x) => x.lists[i]!.ms)) })),
     memberships: { calls: rounds[0]!.memberships.calls, ms: median(rounds.map((x) => x.memberships.ms)) },
   };
 }

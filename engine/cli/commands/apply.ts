@@ -8,7 +8,7 @@ import { renderConfigError, type PlatformSettings, type SynthOutput } from '../.
 import { decodePlan, renderText, colorEnabled, type Plan } from '../../../plans/index.ts';
 import {
   applyPlan, applyProgress, closeTargets, invalidOption, lockTargets, notApproved, openTargets, planErrored, planFileUnreadable, planTargets, platformNotConfigured, renderApplyReport,
-  type ApplyError, type ApplyReport, type PlatformTarget,
+  type ApplyError, type ApplyOptions, type ApplyReport, type PlatformTarget,
 } from '../../apply/index.ts';
 import type { HeldLocks } from '../../lock/index.ts';
 import { EXIT, type CliIO } from '../io.ts';
@@ -128,24 +128,32 @@ async function run(io: CliIO, state: CliState, file: string | undefined, flags: 
   // Trapped from before the lock is taken, so that an interrupted prompt still releases it.
   const abort = new AbortController();
   const untrap = trapSignals(io, abort, (sig) => `\n${sig}: finishing the operations in flight, then releasing the lock (again to quit at once)…`, { secondExits: true });
-  const chosen = file === undefined
-    ? await freshPlan(io, flags, desired.value.output, { lockTtlMs, lockWaitMs }, abort.signal)
-    : await savedPlan(io, file, desired.value.output, path);
-  if (chosen.isErr() || chosen.value === 'no-changes') untrap();
-  if (chosen.isErr()) return fail(chosen.error);
-  // The plan shown above already says "No changes".
-  if (chosen.value === 'no-changes') return;
-  const { plan, targets, held } = chosen.value;
-  const result = await applyPlan(plan, targets, {
-    parallelism, lockWaitMs, lockTtlMs, signal: abort.signal, configPath: path,
-    progress: applyProgress(io), log: (line) => io.stderr(`${line}\n`), ...(held ? { held } : {}),
-  });
-  await held?.release();
-  untrap();
-  closeTargets(targets);
-  if (result.isErr()) return fail(result.error);
-  report(io, result.value, flags.format);
-  state.exitCode = result.value.succeeded ? EXIT.ok : EXIT.error;
+  try {
+    const chosen = file === undefined
+      ? await freshPlan(io, flags, desired.value.output, { lockTtlMs, lockWaitMs }, abort.signal)
+      : await savedPlan(io, file, desired.value.output, path);
+    if (chosen.isErr()) return fail(chosen.error);
+    // The plan shown above already says "No changes".
+    if (chosen.value === 'no-changes') return;
+    const result = await applyChosen(chosen.value, {
+      parallelism, lockWaitMs, lockTtlMs, signal: abort.signal, configPath: path, progress: applyProgress(io), log: (line) => io.stderr(`${line}\n`),
+    });
+    if (result.isErr()) return fail(result.error);
+    report(io, result.value, flags.format);
+    state.exitCode = result.value.succeeded ? EXIT.ok : EXIT.error;
+  } finally {
+    untrap();
+  }
+}
+
+/** Applies what was chosen, then releases the locks taken before planning (if any) and closes the targets. */
+async function applyChosen({ plan, targets, held }: Chosen, opts: ApplyOptions): Promise<Result<ApplyReport, ApplyError>> {
+  try {
+    return await applyPlan(plan, targets, { ...opts, ...(held ? { held } : {}) });
+  } finally {
+    await held?.release();
+    closeTargets(targets);
+  }
 }
 
 function report(io: CliIO, r: ApplyReport, format: 'text' | 'json'): void {

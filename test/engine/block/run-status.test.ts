@@ -7,8 +7,6 @@ const OUTPUTS: BlockOutputs = {
   domainId: 'default', domainName: 'Default', groups: { admin: 'g1' }, remarks: [],
 };
 
-/** `step=STATUS` for each step, and the run's status. */
-
 describe('run status', () => {
   it('numbers the documents of a successful run and carries the outputs on the last', () => {
     // GIVEN a run started

@@ -23,6 +23,7 @@ function view(over: Partial<KeystoneView>): KeystoneView {
     roles: [{ id: 'r-member', name: 'member' }],
     assignments: [],
     limits: [],
+    registeredLimits: [],
     services: [{ id: 's-compute', type: 'compute' }],
     members: new Map(),
     ...over,
