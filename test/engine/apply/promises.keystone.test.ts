@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeTargets, type PlatformTarget } from '../../../engine/apply/index.ts';
+import type { OpenStackSession } from '../../../engine/openstack/index.ts';
+import * as ks from '../../../engine/keystone/index.ts';
+import { osc, oscAction } from '../../openstack/osc.ts';
+import { testStack } from '../../openstack/stack.ts';
+import { adminSession, ensureCoresRegistered, platformOf, runId, targetsFor, writeClouds } from './apply-fixture.ts';
+import { applyNow, canScope, pendingChanges, projectName, writePromiseConfig, type PromiseConfig } from './promises-fixture.ts';
+
+/**
+ * keyform's two promises on the real Keystone, each in the scenario that once broke it:
+ * it never touches what it does not own, and it never takes away access by accident. Every
+ * result is read back with the real openstack CLI, including whether a bound user can still
+ * scope a token to the tenant's project.
+ */
+const opened: PlatformTarget[][] = [];
+const cleanup: (() => Promise<unknown>)[] = [];
+let sys: OpenStackSession;
+let clouds: string;
+
+beforeAll(async () => {
+  sys = await adminSession(testStack(), true);
+  await ensureCoresRegistered(sys);
+  clouds = writeClouds(testStack());
+});
+
+afterAll(async () => {
+  for (const t of opened) closeTargets(t);
+  for (const undo of cleanup.reverse()) await undo();
+  sys.close();
+});
+
+/** Creates a user with password `secret` in Default, as the identity provider would; removed after the file. */
+async function makeUser(name: string): Promise<string> {
+  const u = (await osc(['user', 'create', '--domain', 'default', '--password', 'secret', name]))._unsafeUnwrap() as { id: string };
+  cleanup.push(async () => oscAction(['user', 'delete', u.id]));
+  return u.id;
+}
+
+/** Removes, after the file, every project and group of the run and its workspace domain. */
+function forgetRun(run: string): void {
+  cleanup.push(async () => {
+    for (const p of (await ks.listProjects(sys))._unsafeUnwrap().filter((x) => x.name.startsWith(`${run}.`))) {
+      await ks.updateProject(sys, p.id, { enabled: false });
+      await ks.deleteProject(sys, p.id);
+    }
+    for (const g of (await ks.listGroups(sys))._unsafeUnwrap().filter((x) => x.name.startsWith(`${run}.`))) await ks.deleteGroup(sys, g.id);
+    for (const d of (await ks.listDomains(sys))._unsafeUnwrap().filter((x) => x.name.startsWith(`${run}-`))) {
+      await ks.updateDomain(sys, d.id, { enabled: false });
+      await ks.deleteDomain(sys, d.id);
+    }
+  });
+}
+
+/** A run with one user (`alice-RUN`, password `secret`), its config and its open targets. */
+async function setUp(c: Omit<PromiseConfig, 'run' | 'users'> & { readonly roles?: readonly string[] }) {
+  const run = runId();
+  forgetRun(run);
+  const alice = `alice-${run}`;
+  await makeUser(alice);
+  const config: PromiseConfig = { ...c, run, users: { [alice]: c.roles ?? ['admin'] } };
+  const dir = writePromiseConfig(config);
+  const open = async () => {
+    const t = await targetsFor(dir, clouds);
+    opened.push([...t.targets]);
+    return t;
+  };
+  return { run, alice, config, dir, open };
+}
+
+const projectAddress = (run: string, p: string): string => `keyform_project.tenant["${platformOf(run)}/w1/${p}"]`;
+
+describe("keyform's promises against the real Keystone", () => {
+  it('deletes the project of a removed tenant whose deletion policy is delete, shown as a destroy, and retains the others', async () => {
+    // GIVEN two tenants in the Default domain, one with deletion_policy = "delete", applied
+    const { run, alice, config, dir, open } = await setUp({ domain: 'Default', tenants: { keep: 'retain', gone: 'delete' } });
+    const first = await open();
+    await applyNow(first.output, first.targets);
+    expect(await canScope(alice, projectName(run, 'gone'), 'Default')).toBe(true);
+    // WHEN both tenants are removed from the configuration and a plan is made
+    writePromiseConfig({ ...config, tenants: { stay: 'retain' } }, dir);
+    const second = await open();
+    const pending = await pendingChanges(second.output, second.targets);
+    // THEN the delete-policy project is a destroy, the retained one an update (disable and tag)
+    expect(pending).toContain(`delete ${projectAddress(run, 'gone')}`);
+    expect(pending).toContain(`update ${projectAddress(run, 'keep')}`);
+    // AND once applied, the openstack CLI no longer finds it, while the retained project is disabled and kept
+    await applyNow(second.output, second.targets);
+    expect((await osc(['project', 'show', '--domain', 'default', projectName(run, 'gone')])).isErr()).toBe(true);
+    const kept = (await osc(['project', 'show', '--domain', 'default', projectName(run, 'keep')]))._unsafeUnwrap() as { enabled: boolean; tags: string[] };
+    expect(kept.enabled).toBe(false);
+    expect(kept.tags).toContain('keyform.retired');
+    // AND the user still reaches the tenant that stays, and nothing is left to do
+    expect(await canScope(alice, projectName(run, 'stay'), 'Default')).toBe(true);
+    expect(await pendingChanges(second.output, second.targets)).toEqual([]);
+  }, 300_000);
+});
