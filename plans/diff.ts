@@ -1,6 +1,7 @@
 import type { DesiredState, LiveState, Resource } from '../constructs/model/index.ts';
 import { compareAddresses, RESOURCE_KINDS } from '../constructs/model/index.ts';
 import type { Change, PlanError, Remark } from './change.ts';
+import { resolveDomainNames } from './domain-names.ts';
 import { diffContext, diffSink, type DiffSink } from './diff-context.ts';
 import { planDesired } from './diff-desired.ts';
 import { planRemovals } from './diff-removed.ts';
@@ -33,7 +34,8 @@ export function diff(desired: DesiredState, live: LiveState): DiffResult {
   if (desired.platform !== live.platform) throw new Error(`diff of platform ${desired.platform} against a snapshot of ${live.platform}`);
   const stray = live.resources.find((r) => r.managed === false);
   if (stray !== undefined) throw new Error(`${stray.address} is listed among the managed resources but carries no marker`);
-  const ctx = diffContext(desired, live);
+  // Domains are compared by identity: the config's spelling (id or name) becomes Keystone's name first.
+  const ctx = diffContext(resolveDomainNames(desired, live), live);
   const sink = diffSink(desired.platform);
   const { pairs, gone } = join(ctx.desired.resources, ctx.live.resources);
   for (const kind of RESOURCE_KINDS) {

@@ -39,9 +39,12 @@ export interface ReadOptions {
   readonly limitsSession?: OpenStackSession;
 }
 
-/** A domain by name, else by id (`default` is the id of the domain named `Default`). */
-export function findDomain(domains: readonly Domain[], nameOrId: string): Domain | undefined {
-  return domains.find((d) => d.name === nameOrId) ?? domains.find((d) => d.id === nameOrId);
+/**
+ * A domain by id, else by name, as the openstack CLI resolves `--domain` (`default` is the id
+ * of the domain named `Default`): a domain later *named* like another's id never takes its place.
+ */
+export function findDomain(domains: readonly Domain[], idOrName: string): Domain | undefined {
+  return domains.find((d) => d.id === idOrName) ?? domains.find((d) => d.name === idOrName);
 }
 
 /**

@@ -214,6 +214,25 @@ describe('diff', () => {
     expect(d.changes[0]!.changed).toEqual(['name']);
   });
 
+  it('plans nothing when the config names the shared domain by id and Keystone lists it by name', () => {
+    // GIVEN a tenant applied in the domain named Default (id `default`), configured as `default`
+    const live = { ...liveState(tenant({ domain: 'Default', members: { alice: ['admin'] } })), domains: { Default: 'default' } };
+    const desired = desiredState(tenant({ domain: 'default', members: { alice: ['admin'] } }));
+    // WHEN diffed
+    const d = diff(desired, live);
+    // THEN the same domain is seen under both spellings: no change, no replace
+    expect(actions(d.changes)).toEqual([]);
+  });
+
+  it('resolves a domain spelling as an id before a name, as the openstack CLI does', () => {
+    // GIVEN the project lives in the domain whose id is `default`, and another domain is *named* `default`
+    const live = { ...liveState(tenant({ domain: 'Default' })), domains: { Default: 'default', default: 'd-impostor' } };
+    // WHEN the config says `default`
+    const d = diff(desiredState(tenant({ domain: 'default' })), live);
+    // THEN it is the domain whose id is `default`: nothing moves to the look-alike
+    expect(actions(d.changes)).toEqual([]);
+  });
+
   it('updates a changed quota, creates a new key and deletes a dropped one back to the default', () => {
     // GIVEN quotas that drifted
     const live = liveState(tenant({ roles: {}, quotas: { 'compute.cores': 20, 'compute.ram': 1024 } }));

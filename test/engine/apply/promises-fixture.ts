@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,6 +100,24 @@ export function canScope(user: string, project: string, domain: string): Promise
   return new Promise((done) => {
     execFile(OPENSTACK_CLI, args, { env, timeout: 120_000 }, (error, stdout) => {
       done(error === null && typeof (JSON.parse(stdout) as { project_id?: unknown }).project_id === 'string');
+    });
+  });
+}
+
+const KEYFORM = resolve(import.meta.dirname, '../../../engine/cli/keyform.mjs');
+
+/** What a run of the keyform CLI left. */
+export interface CliRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the real keyform CLI with `env` (see `cloudsEnv`), as a user or a pipeline does. */
+export function keyformCli(args: readonly string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
+  return new Promise((done) => {
+    execFile(process.execPath, [KEYFORM, ...args], { env: { ...env, CI: 'true' }, timeout: 280_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      done({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout, stderr });
     });
   });
 }

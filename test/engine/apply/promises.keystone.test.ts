@@ -4,8 +4,8 @@ import type { OpenStackSession } from '../../../engine/openstack/index.ts';
 import * as ks from '../../../engine/keystone/index.ts';
 import { osc, oscAction } from '../../openstack/osc.ts';
 import { testStack } from '../../openstack/stack.ts';
-import { adminSession, ensureCoresRegistered, platformOf, runId, targetsFor, writeClouds } from './apply-fixture.ts';
-import { applyNow, canScope, pendingChanges, projectName, writePromiseConfig, type PromiseConfig } from './promises-fixture.ts';
+import { adminSession, cloudsEnv, ensureCoresRegistered, platformOf, runId, targetsFor, writeClouds } from './apply-fixture.ts';
+import { applyNow, canScope, keyformCli, pendingChanges, projectName, writePromiseConfig, type PromiseConfig } from './promises-fixture.ts';
 
 /**
  * keyform's two promises on the real Keystone, each in the scenario that once broke it:
@@ -93,5 +93,36 @@ describe("keyform's promises against the real Keystone", () => {
     // AND the user still reaches the tenant that stays, and nothing is left to do
     expect(await canScope(alice, projectName(run, 'stay'), 'Default')).toBe(true);
     expect(await pendingChanges(second.output, second.targets)).toEqual([]);
+  }, 300_000);
+
+  it('plans no change for the Default domain spelled by its id, after the first apply, and the user keeps the tenant', async () => {
+    // GIVEN the shared domain written as the seed's default setup writes it: `default`, the id of the domain named Default
+    const { run, alice, dir, open } = await setUp({ domain: 'default', tenants: { shop: 'retain' } });
+    const { output, targets } = await open();
+    await applyNow(output, targets);
+    // WHEN the unchanged config is planned again with the CLI
+    const plan = await keyformCli(['plan', '--config', dir, '--detailed-exitcode'], cloudsEnv(clouds));
+    // THEN there is nothing to do (exit 0), and the project is still the one the user reaches
+    expect({ code: plan.code, stderr: plan.code === 0 ? '' : plan.stderr + plan.stdout }).toEqual({ code: 0, stderr: '' });
+    expect(await canScope(alice, projectName(run, 'shop'), 'Default')).toBe(true);
+  }, 300_000);
+
+  const matrix: readonly [string, Omit<PromiseConfig, 'run' | 'users' | 'tenants'>][] = [
+    ['domain by id, user_domain by id, default role mapping, unified limits', { domain: 'default', userDomain: 'default', quotaBackend: 'unified-limits', cores: 4 }],
+    ['domain by name, user_domain by name, role-by-role mapping, unified limits', { domain: 'Default', userDomain: 'Default', roleMapping: { admin: 'member', user: 'member', reader: 'reader' }, quotaBackend: 'unified-limits', cores: 4 }],
+    ['domain by id, user_domain by name, default role mapping, service quota APIs', { domain: 'default', userDomain: 'Default', quotaBackend: 'service-apis' }],
+    ['domain per workspace, user_domain by id, role-by-role mapping, unified limits', { perWorkspace: true, userDomain: 'default', roleMapping: { admin: 'member', user: 'member', reader: 'reader' }, quotaBackend: 'unified-limits', cores: 4 }],
+    ['domain per workspace, user_domain by name, default role mapping, service quota APIs', { perWorkspace: true, userDomain: 'Default', quotaBackend: 'service-apis' }],
+  ];
+  it.each(matrix)('converges in one apply (%s): the next plan exits 0 and the bound user scopes a token to the project', async (_, c) => {
+    // GIVEN a config in this spelling, applied
+    const { run, alice, dir, open } = await setUp({ ...c, tenants: { shop: 'retain' }, roles: ['admin', 'reader'] });
+    const { output, targets } = await open();
+    await applyNow(output, targets);
+    // WHEN it is planned again with the CLI
+    const plan = await keyformCli(['plan', '--config', dir, '--detailed-exitcode'], cloudsEnv(clouds));
+    // THEN nothing is left to do, and the user reaches the project
+    expect({ code: plan.code, out: plan.code === 0 ? '' : plan.stderr + plan.stdout }).toEqual({ code: 0, out: '' });
+    expect(await canScope(alice, projectName(run, 'shop'), c.perWorkspace ? `${run}-w1` : 'Default')).toBe(true);
   }, 300_000);
 });
