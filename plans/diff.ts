@@ -7,7 +7,7 @@ import { planDesired } from './diff-desired.ts';
 import { planRemovals } from './diff-removed.ts';
 import { linkChanges, orderChanges } from './order.ts';
 import { namedObject } from './ownership.ts';
-import { nameTaken, quotaUnavailable } from './problems.ts';
+import { nameTaken, quotaUnavailable, unknownRole } from './problems.ts';
 
 /** One platform's diff: what to change, what to tell the reviewer, what stops the plan. */
 export interface DiffResult {
@@ -42,7 +42,9 @@ export function diff(desired: DesiredState, live: LiveState): DiffResult {
     for (const [r, l] of pairs) {
       if (r.kind !== kind) continue;
       // A key the backend cannot hold would fail at apply (Keystone 403s a limit without a registered one): refuse it now.
+      // Every Keystone reference is checked here, so that a plan that cannot be applied is an error, not a half-done apply.
       if (r.kind === 'quota' && live.quotaDefaults !== undefined && !Object.hasOwn(live.quotaDefaults, r.key.quotaKey)) sink.errors.push(quotaUnavailable(r));
+      else if (r.kind === 'assignment' && !Object.hasOwn(live.roles, r.attrs.keystoneRole)) sink.errors.push(unknownRole(r, Object.keys(live.roles)));
       else planDesired(r, l, ctx, sink);
     }
   }

@@ -233,6 +233,18 @@ describe('diff', () => {
     expect(actions(d.changes)).toEqual([]);
   });
 
+  it('refuses a role mapping to a Keystone role that does not exist, naming the role and the fix, instead of replacing the grant', () => {
+    // GIVEN an applied tenant whose role_mapping now says admin = "membr"
+    const live = liveState(tenant({ roles: { admin: 'member' } }));
+    const desired = desiredState(tenant({ roles: { admin: 'membr' } }));
+    // WHEN diffed
+    const d = diff(desired, live);
+    // THEN the grant is a plan error, not a replace: the old grant stays untouched
+    expect(actions(d.changes)).toEqual([]);
+    expect(d.errors.map((e) => [e.kind, e.address, e.name])).toEqual([['unknown-role', grant(), 'membr']]);
+    expect(d.errors[0]!.message).toMatch(/did you mean "member"\?/);
+  });
+
   it('updates a changed quota, creates a new key and deletes a dropped one back to the default', () => {
     // GIVEN quotas that drifted
     const live = liveState(tenant({ roles: {}, quotas: { 'compute.cores': 20, 'compute.ram': 1024 } }));

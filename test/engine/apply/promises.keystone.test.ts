@@ -107,6 +107,27 @@ describe("keyform's promises against the real Keystone", () => {
     expect(await canScope(alice, projectName(run, 'shop'), 'Default')).toBe(true);
   }, 300_000);
 
+  it('stops at plan time on a role_mapping typo (admin = "membr"): exit 1, the fix named, and every grant and token still there', async () => {
+    // GIVEN a tenant applied with admin = "member"
+    const mapping = { admin: 'member', user: 'member', reader: 'reader' };
+    const { run, alice, config, dir, open } = await setUp({ domain: 'Default', roleMapping: mapping, tenants: { shop: 'retain' } });
+    const { output, targets } = await open();
+    await applyNow(output, targets);
+    // WHEN the mapping is mistyped and planned with the CLI, saving the plan
+    writePromiseConfig({ ...config, roleMapping: { ...mapping, admin: 'membr' } }, dir);
+    const planFile = `${dir}/typo.plan`;
+    const plan = await keyformCli(['plan', '--config', dir, '--detailed-exitcode', '--out', planFile], cloudsEnv(clouds));
+    // THEN the plan is an error naming the value and the fix
+    expect(plan.code).toBe(1);
+    expect(plan.stdout + plan.stderr).toMatch(/Keystone role "membr", which Keystone does not have\. Fix role_mapping \(did you mean "member"\?/);
+    // AND applying it is refused, so the grant is still there and alice still reaches the project
+    const apply = await keyformCli(['apply', planFile, '--config', dir], cloudsEnv(clouds));
+    expect(apply.code).toBe(1);
+    const grants = (await osc(['role', 'assignment', 'list', '--names', '--project', projectName(run, 'shop'), '--project-domain', 'Default']))._unsafeUnwrap() as Record<string, unknown>[];
+    expect(grants.map((g) => `${String(g['Group'])}:${String(g['Role'])}`)).toContain(`${projectName(run, 'shop')}-admin@Default:member`);
+    expect(await canScope(alice, projectName(run, 'shop'), 'Default')).toBe(true);
+  }, 300_000);
+
   const matrix: readonly [string, Omit<PromiseConfig, 'run' | 'users' | 'tenants'>][] = [
     ['domain by id, user_domain by id, default role mapping, unified limits', { domain: 'default', userDomain: 'default', quotaBackend: 'unified-limits', cores: 4 }],
     ['domain by name, user_domain by name, role-by-role mapping, unified limits', { domain: 'Default', userDomain: 'Default', roleMapping: { admin: 'member', user: 'member', reader: 'reader' }, quotaBackend: 'unified-limits', cores: 4 }],
