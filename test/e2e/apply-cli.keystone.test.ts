@@ -113,7 +113,9 @@ describe('keyform apply (CLI) against the real Keystone', () => {
     const blocked = await apply();
     expect(blocked.code).toBe(1);
     expect(blocked.stderr).toContain(`(pid ${first.pid})`);
-    const unlocked = await keyform(['force-unlock', platformOf(run), '--config', config], env);
+    const id = /lock ID ([0-9a-f]+)/.exec(blocked.stderr)?.[1];
+    expect(id).toBeDefined();
+    const unlocked = await keyform(['force-unlock', platformOf(run), id!, '--config', config], env);
     expect(unlocked.code).toBe(0);
     expect(unlocked.stderr).toContain(`Broke the apply lock of platform ${platformOf(run)}, held by`);
     // WHEN the second apply is killed, and the third, which waits for the second's lock to expire, too

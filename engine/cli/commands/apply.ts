@@ -87,7 +87,7 @@ async function freshPlan(io: CliIO, flags: ApplyFlags, output: SynthOutput, lock
   const ids = output.platforms.map((d) => d.platform);
   const targets = await openTargets(ids.flatMap((id) => output.settings[id] ?? []), { env: io.env, cwd: io.cwd });
   if (targets.isErr()) return err(targets.error);
-  const held = await lockTargets(targets.value, { ...lock, log: (line) => io.stderr(`${line}\n`) });
+  const held = await lockTargets(targets.value, { ...lock, log: (line) => io.stderr(`${line}\n`), signal });
   if (held.isErr()) {
     closeTargets(targets.value);
     return err(held.error);

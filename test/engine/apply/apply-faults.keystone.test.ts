@@ -99,7 +99,7 @@ describe('apply through a fault-injecting proxy (20 seeded schedules)', () => {
     const left = (await readLock(direct.targets[0]!.sessions.session, { platform: platformOf(run), domain: 'default' }))._unsafeUnwrap();
     if (left !== undefined) {
       expect(logs.join('\n'), faults).toMatch(/Could not release the apply lock/);
-      (await forceUnlock(direct.targets[0]!.sessions.session, { platform: platformOf(run), domain: 'default' }))._unsafeUnwrap();
+      (await forceUnlock(direct.targets[0]!.sessions.session, { platform: platformOf(run), domain: 'default' }, left.record?.token))._unsafeUnwrap();
     }
     // AND a plan + apply without faults converges: a third plan has no changes
     const second = await planNow(direct.output, direct.targets);

@@ -45,8 +45,14 @@ describe('holdLocks against the real Keystone', () => {
     const lines: string[] = [];
     const held = (await holdLocks([a!], { ttlMs: 3000, log: (l) => lines.push(l) }))._unsafeUnwrap();
     expect(held.lost.aborted).toBe(false);
-    // WHEN someone force-unlocks the platform
-    expect((await forceUnlock(a!.session, a!))._unsafeUnwrap()?.platform).toBe(a!.platform);
+    // WHEN someone force-unlocks the platform without the lock's ID, then with it
+    const id = (await readLock(a!.session, a!))._unsafeUnwrap()?.record?.token;
+    const refused = (await forceUnlock(a!.session, a!, undefined))._unsafeUnwrapErr();
+    expect(refused.kind).toBe('UnlockRefused');
+    expect(refused.message).toContain('renewed within its TTL');
+    expect(held.lost.aborted).toBe(false);
+    expect((await forceUnlock(a!.session, a!, 'not-the-id'))._unsafeUnwrapErr().message).toContain(`the lock now held has ID ${id}`);
+    expect((await forceUnlock(a!.session, a!, id))._unsafeUnwrap()?.platform).toBe(a!.platform);
     const aborted = await new Promise<boolean>((done) => {
       const timer = setTimeout(() => done(false), 10_000);
       held.lost.addEventListener('abort', () => {
@@ -54,7 +60,7 @@ describe('holdLocks against the real Keystone', () => {
         done(true);
       });
     });
-    // THEN the signal aborts, the error says the lock was lost, and it was logged
+    // THEN only the ID broke it: the signal aborts, the error says the lock was lost, and it was logged
     expect(aborted).toBe(true);
     expect(held.lostWith()?.kind).toBe('LockLost');
     expect(lines.join('\n')).toContain(`The apply lock of platform ${a!.platform} was lost`);
