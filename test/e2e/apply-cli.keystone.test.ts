@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeTargets, type PlatformTarget } from '../../engine/apply/index.ts';
 import { acquireLock, readLock } from '../../engine/lock/index.ts';
@@ -10,13 +10,13 @@ import * as ks from '../../engine/keystone/index.ts';
 import { osc, oscAction } from '../openstack/osc.ts';
 import { testStack } from '../openstack/stack.ts';
 import { seededRandom } from '../support/fault-proxy.ts';
+import { KEYFORM, onTerminal } from './on-terminal.ts';
 import { adminSession, cloudsEnv, domainOf, ensureCoresRegistered, planNow, platformOf, runId, targetsFor, writeClouds, writeConfig } from '../engine/apply/apply-fixture.ts';
 
 /**
  * `keyform apply` as a user runs it: a child process of the real CLI, killed with SIGKILL
  * at seeded random points, and racing another holder of the platform's lock.
  */
-const KEYFORM = resolve(import.meta.dirname, '../../engine/cli/keyform.mjs');
 const opened: PlatformTarget[][] = [];
 const cleanup: (() => Promise<unknown>)[] = [];
 
@@ -81,21 +81,6 @@ async function setUp(tenants: number) {
   const { output, targets } = await targetsFor(config, clouds);
   opened.push([...targets]);
   return { run, config, env: cloudsEnv(clouds), output, targets, sys };
-}
-
-/** Runs `keyform ARGS` on a terminal (a pty, through util-linux `script`); resolves once it asks for approval. */
-function onTerminal(args: readonly string[], env: NodeJS.ProcessEnv) {
-  // `exec`: script runs the command through $SHELL -c; a shell left waiting as keyform's parent
-  // (dash, when SHELL is /bin/sh or unset, as on CI) dies of the terminal's SIGINT itself, and
-  // script then reports 130 whatever keyform did with the signal.
-  const child = spawn('script', ['-qec', ['exec', process.execPath, KEYFORM, ...args].join(' '), '/dev/null'], { env: { ...env, NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
-  let screen = '';
-  const asked = new Promise<void>((done) => child.stdout.on('data', (b: Buffer) => {
-    screen += b.toString();
-    if (screen.includes('Enter a value:')) done();
-  }));
-  const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
-  return { asked, exited, type: (text: string) => child.stdin.write(text), screen: () => screen };
 }
 
 describe('keyform apply (CLI) against the real Keystone', () => {

@@ -44,9 +44,10 @@ function askYes(io: CliIO, signal: AbortSignal): Promise<boolean> {
   io.stderr('\nDo you want to perform these actions?\n  keyform will perform the actions described above.\n  Only \'yes\' will be accepted to approve.\n\n  Enter a value: ');
   const rl = createInterface({ input: process.stdin, terminal: false });
   return new Promise((done) => {
+    // Settled before close(), whose 'close' event declines.
     rl.once('line', (answer) => {
-      rl.close();
       done(answer.trim() === 'yes');
+      rl.close();
     });
     rl.once('SIGINT', () => {
       rl.close();
