@@ -37,7 +37,8 @@ export interface ApplyOptions {
  * 1. checks each platform's target is the Keystone the plan was made against;
  * 2. takes the lock of every platform with changes (sorted, so two applies never deadlock),
  *    unless the caller holds them already (`opts.held`);
- * 3. snapshots again and refuses a stale plan, naming the addresses that moved;
+ * 3. snapshots again and refuses a stale plan, naming the addresses that moved, and
+ *    renews the locks, refusing if one was broken meanwhile (force-unlock);
  * 4. runs each platform's changes (see `runChanges`), renewing the locks meanwhile;
  * 5. releases the locks it took: on success, failure and interruption alike.
  * Refusals are errors (nothing was written); failed changes are in the report.
@@ -72,11 +73,12 @@ export async function applyPlan(plan: Plan, targets: readonly PlatformTarget[], 
  * what `applyPlan` does itself, and what `keyform apply` without a file does before it plans,
  * so that nothing can change the platforms between the plan shown and its apply.
  */
-export function lockTargets(targets: readonly PlatformTarget[], opts: Pick<ApplyOptions, 'lockTtlMs' | 'lockWaitMs' | 'log'> = {}): Promise<Result<HeldLocks, LockError>> {
+export function lockTargets(targets: readonly PlatformTarget[], opts: Pick<ApplyOptions, 'lockTtlMs' | 'lockWaitMs' | 'log' | 'signal'> = {}): Promise<Result<HeldLocks, LockError>> {
   return holdLocks(targets.map((t) => ({ session: t.sessions.session, platform: t.settings.id, domain: t.settings.domain })), {
     ...(opts.lockTtlMs === undefined ? {} : { ttlMs: opts.lockTtlMs }),
     ...(opts.lockWaitMs === undefined ? {} : { waitMs: opts.lockWaitMs }),
     ...(opts.log ? { log: opts.log } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
   });
 }
 
@@ -88,6 +90,8 @@ async function applyLocked(plan: Plan, pairs: readonly { p: PlatformPlan; t: Pla
   if (fresh.isErr()) return err(fresh.error);
   const moved = isStale({ ...plan, platforms: busy.map((x) => x.p) }, fresh.value);
   if (moved.length > 0) return err(stalePlan(moved));
+  const confirmed = await held.confirm();
+  if (confirmed.isErr()) return err(confirmed.error);
   const signal = opts.signal ? AbortSignal.any([opts.signal, held.lost]) : held.lost;
   const reports: PlatformApplyReport[] = [];
   for (const { p, t } of pairs) {

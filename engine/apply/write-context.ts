@@ -1,5 +1,5 @@
 import { ResultAsync, errAsync } from 'neverthrow';
-import type { OpenStackError, OpenStackSession } from '../openstack/index.ts';
+import type { OpenStackSession } from '../openstack/index.ts';
 import type { KeystoneError } from '../keystone/index.ts';
 import { operationFailed, type OperationFailure } from './apply-error.ts';
 import type { IdBook } from './id-book.ts';
@@ -19,11 +19,16 @@ export interface WriteContext {
   readonly limits: () => ResultAsync<LimitCatalog, KeystoneError>;
 }
 
-/** A write context; the limit catalog is read lazily and shared by every quota operation. */
+/**
+ * A write context whose sessions send creates again on transient faults (see
+ * `retryingCreates`); the limit catalog is read lazily and shared by every quota operation.
+ */
 export function writeContext(x: Omit<WriteContext, 'limits'>): WriteContext {
   let catalog: ResultAsync<LimitCatalog, KeystoneError> | undefined;
   return {
     ...x,
+    session: retryingCreates(x.session),
+    limitsSession: retryingCreates(x.limitsSession),
     limits: () => {
       catalog ??= limitCatalog(x.limitsSession, x.region);
       // A failed read is not cached: the next quota operation tries again.
@@ -35,28 +40,30 @@ export function writeContext(x: Omit<WriteContext, 'limits'>): WriteContext {
   };
 }
 
-/** Faults worth sending a create again for: the service may not have seen it, and a 409 on the retry resolves it if it did. */
-export function isTransient(e: { readonly kind: string; readonly status?: number }): boolean {
-  return e.kind === 'Unreachable' || e.kind === 'Timeout' || (e.status !== undefined && (e.status >= 500 || e.status === 429));
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
 /**
- * Sends a create (POST) again on transient faults, up to `tries` times in all, with jittered
- * backoff. The session retries idempotent calls itself but not POST, which Keystone might
- * have carried out before the answer was lost; names are unique, so the retry of a create
- * that did happen answers 409 and the caller resolves it (see `existing-object.ts`).
+ * `s`, with every create (POST) sent again on transient faults by the session's own retry
+ * policy, as it does GET, PUT and DELETE: jittered backoff, Retry-After honoured, counted in
+ * `stats.retries`. Keystone may have carried out a create whose answer was lost; names (and a
+ * limit's project, service, region and resource) are unique, so the repeat of a create that
+ * did happen answers 409, and the caller resolves it (see `existing-object.ts`).
  */
-export function retryCreate<T>(send: () => ResultAsync<T, OpenStackError>, tries = 5): ResultAsync<T, OpenStackError> {
-  const loop = async (): Promise<Awaited<ReturnType<typeof send>>> => {
-    for (let i = 1; ; i++) {
-      const r = await send();
-      if (r.isOk() || i >= tries || !isTransient(r.error)) return r;
-      await sleep(Math.floor(Math.random() * 200 * 2 ** (i - 1)));
-    }
+export function retryingCreates(s: OpenStackSession): OpenStackSession {
+  return {
+    cloud: s.cloud,
+    region: s.region,
+    get scope() {
+      return s.scope;
+    },
+    get userId() {
+      return s.userId;
+    },
+    get stats() {
+      return s.stats;
+    },
+    endpoint: (serviceType) => s.endpoint(serviceType),
+    request: (req) => s.request(req.method === 'POST' ? { ...req, idempotent: true } : req),
+    close: () => s.close(),
   };
-  return new ResultAsync(loop());
 }
 
 /** An operation failure from a Keystone error: the service's message, which already says how to fix it. */

@@ -5,7 +5,7 @@ import * as ks from '../keystone/index.ts';
 import type { OpenStackError } from '../openstack/index.ts';
 import { operationFailed, type OperationFailure } from './apply-error.ts';
 import { findExisting, resolveConflict } from './existing-object.ts';
-import { fromKeystone, retryCreate, type WriteContext } from './write-context.ts';
+import { fromKeystone, type WriteContext } from './write-context.ts';
 
 /** The Keystone objects with a name: domains, projects and groups. */
 export type NamedRecord = DomainResource | ProjectResource | GroupResource;
@@ -21,7 +21,7 @@ export function createNamed(after: NamedRecord, ctx: WriteContext): ResultAsync<
     return errAsync(operationFailed(after.address, 'create', `domain ${JSON.stringify(after.attrs.domain)} does not exist in Keystone (yet); make a new plan`));
   }
   const what = `${after.kind} ${JSON.stringify(after.attrs.name)}${after.kind === 'domain' ? '' : ` in domain ${after.attrs.domain}`}`;
-  return retryCreate(() => send(after, domainId ?? '', ctx))
+  return send(after, domainId ?? '', ctx)
     .orElse((e) => {
       if (e.kind !== 'Conflict') return errAsync(fromKeystone(after.address, 'create', e));
       return findExisting(ctx.session, after, domainId)

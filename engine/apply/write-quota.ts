@@ -5,7 +5,7 @@ import * as ks from '../keystone/index.ts';
 import { operationFailed, type OperationFailure } from './apply-error.ts';
 import { projectAddress } from './id-book.ts';
 import { limitKey, type LimitHome } from './limit-catalog.ts';
-import { fromKeystone, retryCreate, type WriteContext } from './write-context.ts';
+import { fromKeystone, type WriteContext } from './write-context.ts';
 import { createServiceQuota, deleteServiceQuota, updateServiceQuota } from '../quota/index.ts';
 
 /**
@@ -27,7 +27,7 @@ export function createQuota(after: QuotaResource, ctx: WriteContext): ResultAsyn
     const home = catalog.get(limitKey(info.serviceType, info.resourceName));
     if (home === undefined) return fail(noRegisteredLimit(info.serviceType, info.resourceName, ctx.region));
     const item = { service_id: home.serviceId, ...(home.regionId === null ? {} : { region_id: home.regionId }), project_id: projectId, resource_name: info.resourceName, resource_limit: after.attrs.value, description };
-    return retryCreate(() => ks.createLimits(ctx.limitsSession, [item])).map(() => undefined).orElse((e) =>
+    return ks.createLimits(ctx.limitsSession, [item]).map(() => undefined).orElse((e) =>
       e.kind === 'Conflict' ? existingLimit(after, home, projectId, info.resourceName, ctx) : errAsync(fromKeystone(after.address, 'create', e)),
     );
   });

@@ -125,8 +125,8 @@ async function validate(o: RunBlockOptions): Promise<Result<Validated, BlockFail
 
 /** Holds the platform's lock (renewed meanwhile) from before the plan's snapshot until after the outputs' one. */
 async function underLock(o: RunBlockOptions, t: Tracker, v: Validated, target: PlatformTarget): Promise<Result<void, BlockFailure>> {
-  const held = await lockTargets([target], { lockTtlMs: o.lockTtlMs ?? 300_000, lockWaitMs: o.lockWaitMs ?? 300_000, ...(o.log ? { log: o.log } : {}) });
-  if (held.isErr()) return err(cloudFailed('plan', held.error, false));
+  const held = await lockTargets([target], { lockTtlMs: o.lockTtlMs ?? 300_000, lockWaitMs: o.lockWaitMs ?? 300_000, ...(o.log ? { log: o.log } : {}), ...(o.signal ? { signal: o.signal } : {}) });
+  if (held.isErr()) return err(held.error.kind === 'LockWaitStopped' ? runStopped('plan', false) : cloudFailed('plan', held.error, false));
   try {
     const signal = o.signal ? AbortSignal.any([o.signal, held.value.lost]) : held.value.lost;
     const planned = await plan(o, t, v, target);

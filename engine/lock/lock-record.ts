@@ -9,12 +9,15 @@ import { MAX_NAME_LENGTH } from '../../constructs/model/index.ts';
  */
 export interface LockRecord {
   readonly platform: string;
-  /** Random per acquisition: tells the holder's own lock from a later one of the same name. */
+  /**
+   * Random per acquisition: tells the holder's own lock from a later one of the same name.
+   * It is the lock ID that the holder prints and `keyform force-unlock PLATFORM LOCK_ID` asks for.
+   */
   readonly token: string;
   readonly holder: LockHolder;
-  /** ISO 8601. */
+  /** ISO 8601, by Keystone's clock (its Date header), never the holder's own. */
   readonly acquiredAt: string;
-  /** ISO 8601. After this, anyone may break the lock: its holder stopped refreshing it. */
+  /** ISO 8601, by Keystone's clock. After this, anyone may break the lock: its holder stopped refreshing it. */
   readonly expiresAt: string;
 }
 
@@ -61,7 +64,7 @@ export function lockName(platform: string): string {
   return `${plain.slice(0, MAX_NAME_LENGTH - hash.length - 1)}-${hash}`;
 }
 
-/** Whether the lock may be broken at `now` (its holder stopped refreshing it). */
+/** Whether the lock may be broken at `now`, Keystone's time (its holder stopped refreshing it). */
 export function isExpired(r: LockRecord, now: number): boolean {
   const at = Date.parse(r.expiresAt);
   return Number.isNaN(at) || at <= now;

@@ -12,15 +12,23 @@ export interface LockRequest extends LockTarget {
 export interface HeldLocks {
   /** The platforms held, sorted. */
   readonly platforms: readonly string[];
-  /** Aborted once any lock is lost (force-unlock, or expired and taken): stop starting writes. */
+  /**
+   * Aborted once any lock is lost (force-unlock, or expired and taken) or its renewals kept
+   * failing until just before its lease ends (fencing): stop writing.
+   */
   readonly lost: AbortSignal;
   /** The error of the first lock lost; undefined while every lock holds. */
   lostWith(): LockError | undefined;
+  /**
+   * Renews every lock now: to run right before writing, so that a lock broken while its
+   * holder waited (e.g. for approval) stops it before its first write. Fails with the first lock lost.
+   */
+  confirm(): Promise<Result<void, LockError>>;
   /** Stops renewing and deletes every lock; a lock that cannot be deleted is reported through `log`. Idempotent. */
   release(): Promise<void>;
 }
 
-export interface HoldOptions extends Pick<LockOptions, 'ttlMs' | 'waitMs' | 'log'> {}
+export interface HoldOptions extends Pick<LockOptions, 'ttlMs' | 'waitMs' | 'log' | 'signal'> {}
 
 /**
  * Takes the lock of every platform in `requests`, in sorted order so that two keyform runs
@@ -43,16 +51,26 @@ export async function holdLocks(requests: readonly LockRequest[], opts: HoldOpti
   const lost = new AbortController();
   let because: LockError | undefined;
   const everyMs = Math.max(1000, Math.floor((opts.ttlMs ?? 300_000) / 3));
-  const stops = held.map((l) => keepLock(l, everyMs, (e) => {
-    because ??= e;
+  const lose = (e: LockError): void => {
+    if (because !== undefined) return;
+    because = e;
     opts.log?.(e.message);
     lost.abort();
-  }));
+  };
+  const stops = held.map((l) => keepLock(l, everyMs, lose));
   let released: Promise<void> | undefined;
   return ok({
     platforms: held.map((l) => l.platform),
     lost: lost.signal,
     lostWith: () => because,
+    confirm: async () => {
+      for (const l of held) {
+        if (because !== undefined) break;
+        const r = await l.refresh();
+        if (r.isErr() && (r.error.kind === 'LockLost' || r.error.kind === 'LockForeign')) lose(r.error);
+      }
+      return because === undefined ? ok(undefined) : err(because);
+    },
     release: () => {
       released ??= (async () => {
         for (const stop of stops) stop();
@@ -66,6 +84,6 @@ export async function holdLocks(requests: readonly LockRequest[], opts: HoldOpti
 async function releaseEach(locks: readonly HeldLock[], log: ((line: string) => void) | undefined): Promise<void> {
   for (const l of locks) {
     const r = await l.release();
-    if (r.isErr()) log?.(`Could not release the apply lock of platform ${l.platform} (${r.error.message}); it expires at ${l.record.expiresAt}, or run \`keyform force-unlock ${l.platform}\`.`);
+    if (r.isErr()) log?.(`Could not release the apply lock of platform ${l.platform} (${r.error.message}); it expires at ${l.record.expiresAt}, or run \`keyform force-unlock ${l.platform} ${l.id}\`.`);
   }
 }

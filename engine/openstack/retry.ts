@@ -48,3 +48,8 @@ export function isTransientStatus(status: number): boolean {
 export function isIdempotent(method: string, declared: boolean | undefined): boolean {
   return declared === true || method === 'GET' || method === 'HEAD' || method === 'PUT' || method === 'DELETE';
 }
+
+/** An error worth trying again for: the service may not have seen the request, or may answer next time. */
+export function isTransientFailure(e: { readonly kind: string; readonly status?: number }): boolean {
+  return e.kind === 'Unreachable' || e.kind === 'Timeout' || (e.status !== undefined && isTransientStatus(e.status));
+}

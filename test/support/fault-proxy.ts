@@ -67,6 +67,8 @@ export interface ProxyEvent {
   readonly fault: Fault['kind'];
   /** The status the client got, when it got one. */
   readonly status?: number;
+  /** How long a `delay` fault held the request. */
+  readonly delayMs?: number;
 }
 
 export interface FaultProxy {
@@ -77,6 +79,11 @@ export interface FaultProxy {
   script(rule: FaultRule): void;
   /** Drops all scripted faults that were not used yet. */
   clearScript(): void;
+  /**
+   * Starts (or, with undefined, stops) seeded random faults from the next request on: e.g.
+   * after a client opened its sessions cleanly, so that every fault lands in what is tested.
+   */
+  randomize(r: RandomFaults | undefined): void;
   /** Every request so far, in arrival order. */
   readonly events: readonly ProxyEvent[];
   /** Whether it has closed (asked to, or reached a bound). */
@@ -106,12 +113,13 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
   const target = new URL(opts.target);
   const rules: PendingRule[] = [];
   const events: ProxyEvent[] = [];
-  const random = opts.random ? seededRandom(opts.random.seed) : undefined;
+  let randomOpts = opts.random;
+  let random = randomOpts ? seededRandom(randomOpts.seed) : undefined;
   const maxRequests = opts.maxRequests ?? 10_000;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
   let closed = false;
 
-  const pick = (method: string, path: string): Fault => scripted(rules, method, path) ?? (random && opts.random ? randomFault(random, opts.random) : { kind: 'pass' });
+  const pick = (method: string, path: string): Fault => scripted(rules, method, path) ?? (random && randomOpts ? randomFault(random, randomOpts) : { kind: 'pass' });
 
   const server = http.createServer((req, res) => {
     const method = req.method ?? 'GET';
@@ -119,7 +127,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     opts.onRequest?.({ method, path, headers: req.headers });
     const fault = closed ? ({ kind: 'drop' } as const) : pick(method, path);
     // Recorded on arrival, so `events` keeps arrival order even when a delayed answer comes late.
-    const event: { method: string; path: string; fault: Fault['kind']; status?: number } = { method, path, fault: fault.kind };
+    const event: { method: string; path: string; fault: Fault['kind']; status?: number; delayMs?: number } = { method, path, fault: fault.kind, ...(fault.kind === 'delay' ? { delayMs: fault.ms } : {}) };
     events.push(event);
     const record = (status?: number): void => {
       if (status !== undefined) event.status = status;
@@ -152,6 +160,10 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     port,
     script: (rule) => void rules.push({ match: rule.match, faults: [...rule.faults] }),
     clearScript: () => void rules.splice(0),
+    randomize: (r) => {
+      randomOpts = r;
+      random = r ? seededRandom(r.seed) : undefined;
+    },
     get events() {
       return events;
     },

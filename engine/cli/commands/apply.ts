@@ -44,9 +44,10 @@ function askYes(io: CliIO, signal: AbortSignal): Promise<boolean> {
   io.stderr('\nDo you want to perform these actions?\n  keyform will perform the actions described above.\n  Only \'yes\' will be accepted to approve.\n\n  Enter a value: ');
   const rl = createInterface({ input: process.stdin, terminal: false });
   return new Promise((done) => {
+    // Settled before close(), whose 'close' event declines.
     rl.once('line', (answer) => {
-      rl.close();
       done(answer.trim() === 'yes');
+      rl.close();
     });
     rl.once('SIGINT', () => {
       rl.close();
@@ -87,7 +88,7 @@ async function freshPlan(io: CliIO, flags: ApplyFlags, output: SynthOutput, lock
   const ids = output.platforms.map((d) => d.platform);
   const targets = await openTargets(ids.flatMap((id) => output.settings[id] ?? []), { env: io.env, cwd: io.cwd });
   if (targets.isErr()) return err(targets.error);
-  const held = await lockTargets(targets.value, { ...lock, log: (line) => io.stderr(`${line}\n`) });
+  const held = await lockTargets(targets.value, { ...lock, log: (line) => io.stderr(`${line}\n`), signal });
   if (held.isErr()) {
     closeTargets(targets.value);
     return err(held.error);

@@ -6,17 +6,21 @@ import type { RegisterCommand } from '../main.ts';
 import { loadDesired } from '../config.ts';
 
 /**
- * `keyform force-unlock PLATFORM [--config PATH]`: breaks the platform's apply lock, whoever
- * holds it, and says whose it was. For an apply that died (killed, machine gone): what it
- * left, a new plan converges from. Exit 0 also when there was no lock.
+ * `keyform force-unlock PLATFORM LOCK_ID [--config PATH]`, as `terraform force-unlock`:
+ * breaks the platform's apply lock when LOCK_ID is its ID (printed by the holder and in
+ * every "locked" error), and says whose it was. Without the ID, or with the ID of an older
+ * lock, it refuses, saying who holds the lock, since when and whether it is still renewed.
+ * For an apply that died (killed, machine gone): what it left, a new plan converges from.
+ * Exit 0 also when there was no lock.
  */
 export const registerForceUnlock: RegisterCommand = (program, io, state) => {
   program
     .command('force-unlock')
     .description("Break a platform's apply lock (after an apply died), saying who held it.")
     .argument('<platform>', 'the platform id')
+    .argument('[lock_id]', 'the ID of the lock to break, as its holder and the "locked" error print it')
     .option('--config <path>', "config file or folder (for the platform's cloud)", './keyform')
-    .action(async (platform: string, opts: { config: string }) => {
+    .action(async (platform: string, lockId: string | undefined, opts: { config: string }) => {
       const fail = (message: string): void => {
         io.stderr(message);
         state.exitCode = EXIT.error;
@@ -30,7 +34,7 @@ export const registerForceUnlock: RegisterCommand = (program, io, state) => {
       }
       const sessions = await openPlatformSessions(settings, { env: io.env, cwd: io.cwd });
       if (sessions.isErr()) return fail(`keyform force-unlock: ${sessions.error.message}\n`);
-      const r = await forceUnlock(sessions.value.session, { platform, domain: settings.domain });
+      const r = await forceUnlock(sessions.value.session, { platform, domain: settings.domain }, lockId);
       sessions.value.close();
       if (r.isErr()) return fail(`keyform force-unlock: ${r.error.message}\n`);
       io.stderr(r.value === undefined

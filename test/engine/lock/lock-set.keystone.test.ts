@@ -1,8 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { forceUnlock, holdLocks, readLock, type LockRequest } from '../../../engine/lock/index.ts';
-import type { OpenStackSession } from '../../../engine/openstack/index.ts';
+import { loadCloud, openSession, type OpenStackSession } from '../../../engine/openstack/index.ts';
 import { testStack } from '../../openstack/stack.ts';
-import { adminSession, runId } from '../apply/apply-fixture.ts';
+import { startFaultProxy } from '../../support/fault-proxy.ts';
+import { adminSession, runId, writeClouds } from '../apply/apply-fixture.ts';
 
 const sessions: OpenStackSession[] = [];
 afterAll(() => {
@@ -45,8 +46,14 @@ describe('holdLocks against the real Keystone', () => {
     const lines: string[] = [];
     const held = (await holdLocks([a!], { ttlMs: 3000, log: (l) => lines.push(l) }))._unsafeUnwrap();
     expect(held.lost.aborted).toBe(false);
-    // WHEN someone force-unlocks the platform
-    expect((await forceUnlock(a!.session, a!))._unsafeUnwrap()?.platform).toBe(a!.platform);
+    // WHEN someone force-unlocks the platform without the lock's ID, then with it
+    const id = (await readLock(a!.session, a!))._unsafeUnwrap()?.record?.token;
+    const refused = (await forceUnlock(a!.session, a!, undefined))._unsafeUnwrapErr();
+    expect(refused.kind).toBe('UnlockRefused');
+    expect(refused.message).toContain('renewed within its TTL');
+    expect(held.lost.aborted).toBe(false);
+    expect((await forceUnlock(a!.session, a!, 'not-the-id'))._unsafeUnwrapErr().message).toContain(`the lock now held has ID ${id}`);
+    expect((await forceUnlock(a!.session, a!, id))._unsafeUnwrap()?.platform).toBe(a!.platform);
     const aborted = await new Promise<boolean>((done) => {
       const timer = setTimeout(() => done(false), 10_000);
       held.lost.addEventListener('abort', () => {
@@ -54,10 +61,35 @@ describe('holdLocks against the real Keystone', () => {
         done(true);
       });
     });
-    // THEN the signal aborts, the error says the lock was lost, and it was logged
+    // THEN only the ID broke it: the signal aborts, the error says the lock was lost, and it was logged
     expect(aborted).toBe(true);
     expect(held.lostWith()?.kind).toBe('LockLost');
     expect(lines.join('\n')).toContain(`The apply lock of platform ${a!.platform} was lost`);
     await held.release();
   });
+
+  it('stops writing before its lease ends, by Keystone\'s clock, when its renewals keep failing, and says so', async () => {
+    // GIVEN a lock with a 20 s TTL held through a proxy in front of Keystone
+    const proxy = await startFaultProxy({ target: new URL(testStack().authUrl).origin, lifetimeMs: 60_000 });
+    const cloud = loadCloud({ cloud: 'kf', files: { clouds: writeClouds(testStack(), { proxyUrl: proxy.url }) }, env: {} })._unsafeUnwrap();
+    const session = (await openSession(cloud))._unsafeUnwrap();
+    sessions.push(session);
+    const [direct] = await requests(`${runId()}-a`);
+    const t = { session, platform: direct!.platform, domain: 'default' };
+    const lines: string[] = [];
+    const held = (await holdLocks([t], { ttlMs: 20_000, log: (l) => lines.push(l) }))._unsafeUnwrap();
+    // WHEN every renewal from now on is answered 503
+    proxy.script({ match: { method: 'PATCH', path: /^\/v3\/groups\// }, faults: Array.from({ length: 100 }, () => ({ kind: 'status', status: 503 }) as const) });
+    await new Promise<void>((done) => held.lost.addEventListener('abort', () => done(), { once: true }));
+    // THEN it gave up the lock while Keystone's clock (Date, truncated to the second) is still before the lease's end
+    const now = (await direct!.session.request({ method: 'GET', service: 'identity', path: '/groups', query: { name: 'none' } }))._unsafeUnwrap().headers.date!;
+    const record = (await readLock(direct!.session, direct!))._unsafeUnwrap()?.record;
+    await held.release();
+    await proxy.close();
+    expect(proxy.events.filter((e) => e.method === 'PATCH' && e.status === 503).length).toBeGreaterThanOrEqual(2);
+    expect(Date.parse(now) + 1000).toBeLessThanOrEqual(Date.parse(record!.expiresAt));
+    expect(held.lostWith()?.message).toContain(`it could not be renewed (PATCH ${proxy.url}/v3/groups/`);
+    expect(lines.join('\n')).toContain('so keyform stopped writing before then');
+    expect((await readLock(direct!.session, direct!))._unsafeUnwrap()).toBeUndefined();
+  }, 60_000);
 });
