@@ -2,6 +2,7 @@ import { err, ok, Result } from 'neverthrow';
 import { canonicalJson, digestOf, sha256Of } from './canonical.ts';
 import { PLAN_FORMAT_VERSION, type Plan } from './plan.ts';
 import { planShapeProblem, secretKeyPath } from './plan-schema.ts';
+import { planInvariantProblem, tooDeepPath } from './plan-invariants.ts';
 
 /**
  * The plan file: `{"formatVersion":1,"checksum":"sha256:…","plan":{…}}`. The checksum is the
@@ -71,8 +72,10 @@ export function decodePlan(text: string): Result<Plan, PlanFileError> {
       return err(formatVersion === undefined ? planSchema('it has no formatVersion') : planFormatVersion(formatVersion, typeof by === 'string' ? by : undefined));
     }
     if (typeof checksum !== 'string') return err(planSchema('it has no checksum'));
+    const deep = tooDeepPath(plan);
+    if (deep !== undefined) return err(planSchema(deep));
     if (digestOf(plan) !== checksum) return err(planChecksumMismatch());
-    const problem = planShapeProblem(plan);
+    const problem = planShapeProblem(plan) ?? planInvariantProblem(plan as Plan);
     if (problem !== undefined) return err(planSchema(problem));
     if ((plan as Plan).formatVersion !== PLAN_FORMAT_VERSION) return err(planFormatVersion((plan as Plan).formatVersion, (plan as Plan).toolVersion));
     const secret = secretKeyPath(plan);

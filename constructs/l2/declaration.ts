@@ -50,7 +50,19 @@ export abstract class Declaration extends Construct {
 
 /** Node ids of L2 constructs carry their block type, so a platform and a workspace may share a name. */
 export function nodeId(blockType: string, identifier: string): string {
-  return `${blockType}.${encodeURIComponent(identifier)}`;
+  return `${blockType}.${idSegment(identifier)}`;
+}
+
+/**
+ * `text` as one segment of a construct id, one to one: URI-encoded, with each lone UTF-16
+ * surrogate (which `encodeURIComponent` throws on) written `$uXXXX` (`$` is never in its
+ * output). A lone surrogate is then reported as a problem instead of crashing the load.
+ * @example idSegment('a@b.example') // 'a%40b.example'
+ */
+export function idSegment(text: string): string {
+  return text.replace(/[\ud800-\udbff][\udc00-\udfff]|[\ud800-\udfff]|[^\ud800-\udfff]+/g, (part) =>
+    part.length === 1 && part.charCodeAt(0) >= 0xd800 && part.charCodeAt(0) <= 0xdfff ? `$u${part.charCodeAt(0).toString(16)}` : encodeURIComponent(part),
+  );
 }
 
 // The brand lives on the prototype (as the constructs library does), not on each instance.

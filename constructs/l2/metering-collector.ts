@@ -45,8 +45,11 @@ export class MeteringCollector extends Declaration {
   problems(): ConfigProblem[] {
     const what = `metering ${JSON.stringify(this.platform)}`;
     const out: ConfigProblem[] = [];
-    if (durationSeconds(this.interval) === undefined) {
+    const seconds = durationSeconds(this.interval);
+    if (seconds === undefined) {
       out.push(this.problem(['interval'], `${what}: interval ${JSON.stringify(this.interval)} is not a duration`, 'write e.g. "5m", "1h" or "90s"'));
+    } else if (seconds < MIN_INTERVAL_S || seconds > MAX_INTERVAL_S) {
+      out.push(this.problem(['interval'], `${what}: interval ${JSON.stringify(this.interval)} is out of range`, `sample at most every ${MIN_INTERVAL_S}s (more often floods the cloud's APIs) and at least every ${MAX_INTERVAL_S / 3600}h (hourly usage needs a sample each hour)`));
     }
     if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(this.store)) {
       out.push(this.problem(['store'], `${what}: store ${JSON.stringify(this.store)} is not a store URL`, 'use sqlite://PATH or postgres://USER@HOST/DB'));
@@ -58,6 +61,11 @@ export class MeteringCollector extends Declaration {
     return out;
   }
 }
+
+/** The shortest sampling interval: each round lists every project's resources. */
+export const MIN_INTERVAL_S = 60;
+/** The longest: usage is reported per hour, so a longer interval leaves every hour a gap. */
+export const MAX_INTERVAL_S = 3600;
 
 /**
  * Seconds in a duration written as hours, minutes and seconds; undefined when it isn't one

@@ -35,6 +35,10 @@ export class UserBinding extends Declaration {
   problems(): ConfigProblem[] {
     const what = `user ${JSON.stringify(this.euid)}`;
     const out = euidProblems(this.euid).map((p) => this.problem([], `${what}: external id ${p}`, "write the user's external id as the identity provider stores it", 'key'));
+    const twin = this.earlierCaseTwin();
+    if (twin) {
+      out.push(this.problem([], `${what} is also bound as ${JSON.stringify(twin.euid)} in this project; Keystone compares user names without case, so both name one user`, 'bind the user once, spelled as the identity provider stores it', 'key'));
+    }
     if (this.roles.length === 0) out.push(this.problem(['roles'], `${what} has no roles`, 'give at least one role, e.g. roles = ["user"], or remove the binding'));
     const seen = new Set<string>();
     this.roles.forEach((role, i) => {
@@ -43,6 +47,16 @@ export class UserBinding extends Declaration {
       seen.add(role);
     });
     return out;
+  }
+
+  /** An earlier binding of the same project whose external id differs from this one in case only. */
+  private earlierCaseTwin(): UserBinding | undefined {
+    const lower = this.euid.toLowerCase();
+    for (const c of this.project.node.children) {
+      if (c === this) return undefined;
+      if (UserBinding.isUserBinding(c) && c.euid !== this.euid && c.euid.toLowerCase() === lower) return c;
+    }
+    return undefined;
   }
 }
 

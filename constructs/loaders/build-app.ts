@@ -11,6 +11,7 @@ import { Tenant } from '../l2/tenant.ts';
 import { UserBinding } from '../l2/user-binding.ts';
 import { MeteringCollector } from '../l2/metering-collector.ts';
 import { decodeBlock } from './schema.ts';
+import { documentProblems } from './document-checks.ts';
 import { CONFIG_DOCUMENT, type ConfigDocument, type PlatformBlock, type ProjectBlock, type WorkspaceBlock } from './config-schema.ts';
 
 /** One config file, parsed into the canonical document shape. */
@@ -39,6 +40,9 @@ export function buildApp(documents: readonly ParsedDocument[], app: KeyformApp =
   for (const doc of sorted) {
     for (const p of doc.problems) app.reportProblem(p);
     if (doc.value === undefined) continue;
+    const unsafe = documentProblems(doc);
+    for (const p of unsafe) app.reportProblem(p);
+    if (unsafe.length > 0) continue;
     const problems: ConfigProblem[] = [];
     const decoded = decodeBlock(CONFIG_DOCUMENT, doc.value ?? {}, [], { format: doc.format, source: doc.source, problems });
     for (const p of problems) app.reportProblem(p, { rejectsValue: true });

@@ -2,15 +2,17 @@ import { ResultAsync } from 'neverthrow';
 import type { ConfigProblem } from '../problems/config-error.ts';
 import { renderLocation } from '../problems/config-error.ts';
 import { problemAt } from '../problems/problem-at.ts';
-import type { ConfigPath, Source } from '../problems/source.ts';
+import { formatPath, type ConfigPath, type Source } from '../problems/source.ts';
 import type { ParsedDocument } from './build-app.ts';
 import { NESTED_BLOCKS } from './config-schema.ts';
-import { hclPositions, pathKey, type PathPositions } from './hcl-positions.ts';
+import { hclScan, pathKey, type HclScan, type PathPositions } from './hcl-positions.ts';
 import { isPlainObject } from './schema.ts';
 
 /** An HCL file's Source, which also knows every place a repeated block was declared. */
 interface HclSource extends Source {
   occurrences(path: ConfigPath): readonly PathPositions[];
+  /** Keys written twice in one object literal. */
+  repeatedKeys(): HclScan['repeatedKeys'];
 }
 
 /**
@@ -28,7 +30,10 @@ export async function parseHclFile(file: string, text: string): Promise<ParsedDo
   const hclToJson = async (f: string, t: string) => (await import('@cdktf/hcl2json')).parse(f, t);
   return ResultAsync.fromPromise(hclToJson(file, text), (e) => syntaxProblems(file, String((e as Error).message ?? e))).match(
     (json) => {
-      const problems: ConfigProblem[] = [];
+      const problems: ConfigProblem[] = source.repeatedKeys().map(({ path, at }) => ({
+        file, ...at, path: formatPath(path), message: `the key ${JSON.stringify(path[path.length - 1])} is written twice in one map`, hint: 'keep one of them (HCL would keep the last silently)',
+      }));
+      if (problems.length > 0) return { file, format: 'hcl', value: undefined, source, problems };
       const value = unwrapBlocks(json, 'config', [], source, problems);
       return { file, format: 'hcl', value, source, problems };
     },
@@ -62,7 +67,8 @@ function unwrapBlocks(body: Record<string, unknown>, type: string, path: ConfigP
       }
       continue;
     }
-    const labels: Record<string, unknown> = {};
+    // Entries, not assignments: `labels['__proto__'] = x` would set the prototype and drop the block.
+    const labels: [string, unknown][] = [];
     for (const [label, bodies] of Object.entries(byLabel)) {
       const at = [...path, child, label];
       if (!Array.isArray(bodies) || !bodies.every(isPlainObject)) {
@@ -70,9 +76,9 @@ function unwrapBlocks(body: Record<string, unknown>, type: string, path: ConfigP
         continue;
       }
       if (bodies.length > 1) problems.push(repeated(source, at, bodies.length));
-      labels[label] = unwrapBlocks(bodies[0] as Record<string, unknown>, child, at, source, problems);
+      labels.push([label, unwrapBlocks(bodies[0] as Record<string, unknown>, child, at, source, problems)]);
     }
-    out[child] = labels;
+    out[child] = Object.fromEntries(labels);
   }
   return out;
 }
@@ -84,10 +90,11 @@ function repeated(source: HclSource, path: ConfigPath, n: number): ConfigProblem
 }
 
 function hclSource(file: string, text: string): HclSource {
-  let positions: ReadonlyMap<string, readonly PathPositions[]> | undefined;
-  const lookup = () => (positions ??= hclPositions(text));
+  let scan: HclScan | undefined;
+  const lookup = () => (scan ??= hclScan(text)).positions;
   return {
     file,
+    repeatedKeys: () => (scan ??= hclScan(text)).repeatedKeys,
     occurrences: (path) => lookup().get(pathKey(path)) ?? [],
     locate(path, part = 'value') {
       for (let n = path.length; n > 0; n--) {

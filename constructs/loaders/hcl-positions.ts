@@ -15,9 +15,24 @@ export interface PathPositions {
  * shown at its line and column.
  */
 export function hclPositions(text: string): ReadonlyMap<string, readonly PathPositions[]> {
+  return hclScan(text).positions;
+}
+
+/** An HCL file's positions, and the object-literal keys repeated inside one object. */
+export interface HclScan {
+  readonly positions: ReadonlyMap<string, readonly PathPositions[]>;
+  /**
+   * Keys written twice in one object (`{ admin = "member", admin = "reader" }`): HCL's JSON
+   * form keeps the last silently, where YAML and JSON configs are refused.
+   */
+  readonly repeatedKeys: readonly { readonly path: ConfigPath; readonly at: Position }[];
+}
+
+/** Scans `text` once for `hclPositions` and repeated object keys. */
+export function hclScan(text: string): HclScan {
   const scanner = new Scanner(tokenize(text));
   scanner.body([]);
-  return scanner.positions;
+  return { positions: scanner.positions, repeatedKeys: scanner.repeatedKeys };
 }
 
 /** The map key of a path. */
@@ -27,6 +42,7 @@ export function pathKey(path: ConfigPath): string {
 
 class Scanner {
   readonly positions = new Map<string, PathPositions[]>();
+  readonly repeatedKeys: { path: ConfigPath; at: Position }[] = [];
   private i = 0;
 
   constructor(private readonly tokens: readonly Token[]) {}
@@ -79,6 +95,7 @@ class Scanner {
 
   private object(path: readonly string[]): void {
     this.i++;
+    const seen = new Set<string>();
     for (;;) {
       this.skip(',');
       const key = this.peek();
@@ -87,6 +104,8 @@ class Scanner {
       if (!this.peekPunct('=') && !this.peekPunct(':')) continue;
       this.i++;
       this.skip();
+      if (seen.has(key.text)) this.repeatedKeys.push({ path: [...path, key.text], at: { line: key.line, column: key.column } });
+      seen.add(key.text);
       this.record([...path, key.text], key, this.peek() ?? key);
       this.expression([...path, key.text]);
     }

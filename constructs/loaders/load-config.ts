@@ -10,12 +10,18 @@ import { buildApp, type ParsedDocument } from './build-app.ts';
 import { parseHclFile } from './hcl-loader.ts';
 import { parseJsonFile, parseYamlFile } from './yaml-loader.ts';
 import { runTsProgram } from './ts-loader.ts';
+export { PROGRAM_TIMEOUT_MS } from './ts-loader.ts';
 
 /** The file a config folder may hold as a TypeScript program. */
 export const TS_CONFIG_FILE = 'keyform.config.ts';
 const DECLARATIVE = new Set(['.hcl', '.yaml', '.yml', '.json']);
 /** JSON files of the Node/TypeScript tooling a TypeScript config's folder often holds: never config. */
 const TOOL_FILES = /^(package(-lock)?|tsconfig(\..*)?)\.json$/;
+
+export interface LoadOptions {
+  /** How long a keyform.config.ts may take to build its constructs. @default PROGRAM_TIMEOUT_MS */
+  readonly programTimeoutMs?: number;
+}
 
 /** A loaded construct tree and the files it came from (sorted). */
 export interface LoadedConfig {
@@ -31,14 +37,14 @@ export interface LoadedConfig {
  * recorded on the tree and reported by `synth()`, all at once.
  * @example loadConfig('examples/hcl').andThen(({ app }) => synth(app))
  */
-export function loadConfig(path: string): ResultAsync<LoadedConfig, ConfigError> {
+export function loadConfig(path: string, opts: LoadOptions = {}): ResultAsync<LoadedConfig, ConfigError> {
   return configFiles(path).andThen((files) => {
     const declarative = files.filter((f) => DECLARATIVE.has(extname(f)));
     const program = files.find((f) => /\.m?ts$/.test(f));
     return ResultAsync.fromSafePromise(Promise.all(declarative.map(parseFile))).andThen((docs) => {
       const app = buildApp(docs);
       if (!program) return okAsync({ app, files });
-      return runTsProgram(program, app, declarative.length > 0).map((built) => ({ app: built, files }));
+      return runTsProgram(program, app, declarative.length > 0, opts.programTimeoutMs).map((built) => ({ app: built, files }));
     });
   });
 }
@@ -47,8 +53,8 @@ export function loadConfig(path: string): ResultAsync<LoadedConfig, ConfigError>
  * Loads and synthesizes `path`: the desired state of every platform, or every problem.
  * @example await synthConfig('keyform') // ok({ app, files, output: { platforms, settings, metering } })
  */
-export function synthConfig(path: string): ResultAsync<LoadedConfig & { readonly output: SynthOutput }, ConfigError> {
-  return loadConfig(path).andThen((loaded) => synth(loaded.app).map((output) => ({ ...loaded, output })));
+export function synthConfig(path: string, opts: LoadOptions = {}): ResultAsync<LoadedConfig & { readonly output: SynthOutput }, ConfigError> {
+  return loadConfig(path, opts).andThen((loaded) => synth(loaded.app).map((output) => ({ ...loaded, output })));
 }
 
 function configFiles(path: string): ResultAsync<string[], ConfigError> {
@@ -66,13 +72,24 @@ function configFiles(path: string): ResultAsync<string[], ConfigError> {
   });
 }
 
+/**
+ * The largest config file read, per format. HCL is written by hand (split a large config into
+ * files); its parser needs hundreds of times a garbage file's size in memory. YAML and JSON
+ * are generated at scale (tens of thousands of tenants fit well below the limit).
+ */
+export const MAX_FILE_BYTES = { hcl: 2 * 1024 * 1024, yaml: 64 * 1024 * 1024, json: 64 * 1024 * 1024 } as const;
+
 async function parseFile(file: string): Promise<ParsedDocument> {
-  const text = await readFile(file, 'utf8').catch(() => undefined);
   const format = extname(file) === '.hcl' ? 'hcl' : extname(file) === '.json' ? 'json' : 'yaml';
-  if (text === undefined) {
-    const problems = [{ file, path: '', message: `cannot read ${basename(file)}`, hint: 'check that the file exists and is readable' }];
-    return { file, format, value: undefined, source: fileSource(file), problems };
+  const unreadable = (message: string, hint: string): ParsedDocument => ({ file, format, value: undefined, source: fileSource(file), problems: [{ file, path: '', message, hint }] });
+  // Only regular files are opened: reading a FIFO or a device named a.hcl would block or never end.
+  const info = await stat(file).catch(() => undefined);
+  if (info !== undefined && !info.isFile()) return unreadable(`${basename(file)} is not a regular file`, 'config files must be plain files; remove it or rename it');
+  if (info !== undefined && info.size > MAX_FILE_BYTES[format]) {
+    return unreadable(`${basename(file)} is ${info.size} bytes; at most ${MAX_FILE_BYTES[format]} are read for ${format.toUpperCase()}`, 'split it into several files');
   }
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  if (text === undefined) return unreadable(`cannot read ${basename(file)}`, 'check that the file exists and is readable');
   if (format === 'hcl') return parseHclFile(file, text);
   return format === 'json' ? parseJsonFile(file, text) : parseYamlFile(file, text);
 }

@@ -14,10 +14,10 @@ import { whileRunningProgram } from '../problems/source.ts';
  * @example // keyform.config.ts
  * export default (app: KeyformApp) => { new Platform(app, 'os-prod', { cloud: 'prod', region: 'RegionOne' }); };
  */
-export function runTsProgram(file: string, app: KeyformApp, hasOtherFiles: boolean): ResultAsync<KeyformApp, ConfigError> {
+export function runTsProgram(file: string, app: KeyformApp, hasOtherFiles: boolean, timeoutMs = PROGRAM_TIMEOUT_MS): ResultAsync<KeyformApp, ConfigError> {
   // tsx's tsImport loads the program as ESM with TypeScript support wherever it lives (a
   // plain `import()` of a .ts file outside an ESM package fails), in the CLI and in tests.
-  const loading = whileRunningProgram(file, () => tsImport(pathToFileURL(resolve(file)).href, import.meta.url) as Promise<{ default?: unknown }>);
+  const loading = bounded(timeoutMs, whileRunningProgram(file, () => tsImport(pathToFileURL(resolve(file)).href, import.meta.url) as Promise<{ default?: unknown }>));
   return ResultAsync.fromPromise(loading, (e) => thrown(file, e)).andThen((mod) => {
     const main = defaultExport(mod);
     if (KeyformApp.isKeyformApp(main)) {
@@ -25,11 +25,28 @@ export function runTsProgram(file: string, app: KeyformApp, hasOtherFiles: boole
       return errAsync(configError([problem(file, 'exports a KeyformApp of its own, but there are HCL/YAML/JSON files beside it', 'export a function (app) => { ... } that adds to the given app, or move the other files away')]));
     }
     if (typeof main === 'function') {
-      const running = whileRunningProgram(file, async () => (main as (a: KeyformApp) => unknown)(app));
+      const running = bounded(timeoutMs, whileRunningProgram(file, async () => (main as (a: KeyformApp) => unknown)(app)));
       return ResultAsync.fromPromise(running, (e) => thrown(file, e)).map(() => app);
     }
     return errAsync(configError([problem(file, 'has no usable default export', 'end it with `export default app` (a KeyformApp) or `export default (app: KeyformApp) => { ... }`')]));
   });
+}
+
+/** How long a program may take to load and build its constructs (a promise that never settles would hang every command). */
+export const PROGRAM_TIMEOUT_MS = 60_000;
+
+/** A program that took longer than `timeoutMs`: not a thrown error, so it has no position. */
+class ProgramTimeout {
+  constructor(readonly timeoutMs: number) {}
+}
+
+/** `work`, or a ProgramTimeout rejection after `timeoutMs`. The timer keeps the process alive while it waits. */
+function bounded<T>(timeoutMs: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ProgramTimeout(timeoutMs)), timeoutMs);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** The default export; a program tsx ran as CommonJS has it one level down. */
@@ -45,6 +62,9 @@ function problem(file: string, message: string, hint: string, position: { line?:
 
 /** An error thrown while importing or running the program, at the first stack frame (or esbuild position) in `file`. */
 function thrown(file: string, e: unknown): ConfigError {
+  if (e instanceof ProgramTimeout) {
+    return configError([problem(file, `did not finish within ${e.timeoutMs / 1000} s (a promise that never settles?)`, 'make the program (and the function it exports) finish; await every promise it starts')]);
+  }
   const error = e instanceof Error ? e : new Error(String(e));
   const full = resolve(file);
   const esbuild = /:(\d+):(\d+): ERROR: (.*)/.exec(error.message);

@@ -1,10 +1,13 @@
 import { Result } from 'neverthrow';
-import { parseDocument, LineCounter, isMap, isSeq, isScalar, type Node, type Document } from 'yaml';
+import { parseDocument, LineCounter, isMap, isSeq, isScalar, visit, type Node, type Document } from 'yaml';
 import type { ConfigProblem } from '../problems/config-error.ts';
 import type { ConfigPath, Position, Source } from '../problems/source.ts';
 import type { ParsedDocument } from './build-app.ts';
 
-const YAML_OPTIONS = { prettyErrors: false, uniqueKeys: true, strict: true } as const;
+// logLevel 'silent': the library would print its warnings (quoting source text) itself.
+const YAML_OPTIONS = { prettyErrors: false, uniqueKeys: true, strict: true, logLevel: 'silent' } as const;
+/** The tags of YAML's core schema: plain data. Any other (`!!omap`, `!!set`, `!custom`) would drop or change values. */
+const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`));
 
 /**
  * Parses a YAML config file. Syntax errors (and keys repeated in one map) are problems with
@@ -20,6 +23,11 @@ export function parseYamlFile(file: string, text: string): ParsedDocument {
     const problems = doc.errors.map((e) => syntaxProblem(file, lineCounter.linePos(e.pos[0]), e.message.split('\n')[0]!));
     return { file, format: 'yaml', value: undefined, source, problems };
   }
+  const tags = tagProblems(doc).map(([offset, tag]) => ({
+    ...syntaxProblem(file, lineCounter.linePos(offset), `the YAML tag ${tag} is not supported`),
+    hint: 'remove the tag and write a plain value, list or mapping',
+  }));
+  if (tags.length > 0) return { file, format: 'yaml', value: undefined, source, problems: tags };
   // toJS throws on alias bombs (an alias expanding past maxAliasCount nodes).
   return Result.fromThrowable(
     () => doc.toJS({ maxAliasCount: 1000 }) as unknown,
@@ -28,6 +36,18 @@ export function parseYamlFile(file: string, text: string): ParsedDocument {
     (value): ParsedDocument => ({ file, format: 'yaml', value, source, problems: [] }),
     (problem): ParsedDocument => ({ file, format: 'yaml', value: undefined, source, problems: [problem] }),
   );
+}
+
+/** Offsets and names of the tags outside YAML's core schema. */
+function tagProblems(doc: Document): [number, string][] {
+  const out: [number, string][] = [];
+  visit(doc, (_key, node) => {
+    const n = node as Node;
+    if (n && typeof n === 'object' && 'tag' in n && typeof n.tag === 'string' && !CORE_TAGS.has(n.tag)) {
+      out.push([n.range?.[0] ?? 0, n.tag.replace(/^tag:yaml\.org,2002:/, '!!').slice(0, 40)]);
+    }
+  });
+  return out;
 }
 
 /**

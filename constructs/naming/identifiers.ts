@@ -5,6 +5,8 @@
  * names, so they must be safe in all of them.
  */
 
+import { characterLength, isStrippedByKeystone, textProblems } from '../model/constraints.ts';
+
 const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const ROLE_ALIAS = /^[a-z][a-z0-9_-]{0,31}$/;
 
@@ -24,16 +26,21 @@ export function roleAliasProblems(alias: string): string[] {
 
 /** Problems with a Keystone role name as mapped to (`member`, `reader`, ...); empty when valid. */
 export function keystoneRoleProblems(role: string): string[] {
+  const text = textProblems(role);
+  if (text.length > 0) return text;
   if (role.trim().length === 0) return ['is empty'];
-  if (role.length > 255) return [`is ${role.length} characters long; Keystone allows at most 255`];
+  if (characterLength(role) > 255) return [`is ${characterLength(role)} characters long; Keystone allows at most 255`];
   return [];
 }
 
 /** Problems with a user's external id (stored by the identity provider in Keystone `User.name`). */
 export function euidProblems(euid: string): string[] {
-  if (euid.length === 0) return ['is empty'];
-  if (euid.length > 255) return [`is ${euid.length} characters long; Keystone user names are at most 255`];
-  if (euid.trim() !== euid) return ['starts or ends with whitespace'];
+  const text = textProblems(euid);
+  if (text.length > 0) return text;
+  const length = characterLength(euid);
+  if (length === 0) return ['is empty'];
+  if (length > 255) return [`is ${length} characters long; Keystone user names are at most 255`];
+  if (isStrippedByKeystone(euid)) return ['starts or ends with whitespace'];
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(euid)) return ['contains a control character'];
   return [];

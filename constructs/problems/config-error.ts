@@ -21,6 +21,8 @@ export interface ConfigProblem {
   readonly hint: string;
 }
 
+import { printable } from './printable.ts';
+
 /** The configuration can't be turned into desired state; `problems` lists every reason. */
 export interface ConfigError {
   readonly kind: 'ConfigError';
@@ -40,7 +42,33 @@ export function configError(problems: readonly ConfigProblem[]): ConfigError {
   for (const p of problems) unique.set(problemKey(p), p);
   const sorted = [...unique.values()].sort(compareProblems);
   const n = sorted.length;
-  return { kind: 'ConfigError', message: `the configuration has ${n} problem${n === 1 ? '' : 's'}`, problems: sorted };
+  return { kind: 'ConfigError', message: `the configuration has ${n} problem${n === 1 ? '' : 's'}`, problems: capPerFile(sorted).map(shortened) };
+}
+
+/** Problems shown per file: a garbage file has thousands, and the first ones say enough. */
+export const MAX_PROBLEMS_PER_FILE = 20;
+/** A message longer than this is cut: a value quoted in it may be megabytes long. */
+const MAX_MESSAGE_LENGTH = 400;
+
+/** The first MAX_PROBLEMS_PER_FILE problems of each file, then one that says how many more there are. */
+function capPerFile(sorted: readonly ConfigProblem[]): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  let file: string | undefined;
+  let count = 0;
+  for (const p of sorted) {
+    count = p.file === file ? count + 1 : 1;
+    file = p.file;
+    if (count <= MAX_PROBLEMS_PER_FILE) out.push(p);
+    else if (count === MAX_PROBLEMS_PER_FILE + 1) {
+      const more = sorted.filter((q) => q.file === file).length - MAX_PROBLEMS_PER_FILE;
+      out.push({ file: p.file, path: '', message: `and ${more} more problem${more === 1 ? '' : 's'} in this file`, hint: 'fix the ones above first' });
+    }
+  }
+  return out;
+}
+
+function shortened(p: ConfigProblem): ConfigProblem {
+  return p.message.length <= MAX_MESSAGE_LENGTH ? p : { ...p, message: `${p.message.slice(0, MAX_MESSAGE_LENGTH)}… (${p.message.length} characters in all)` };
 }
 
 /** Orders problems by file, line, column, then message (code-unit order, locale-free). */
@@ -59,7 +87,7 @@ export function compareProblems(a: ConfigProblem, b: ConfigProblem): number {
  * @example renderProblem(p) // 'main.hcl:3:5: unknown key "colour" in platform "os-prod" (did you mean "cloud"?)'
  */
 export function renderProblem(p: ConfigProblem): string {
-  return `${renderLocation(p)}: ${p.message}${p.hint ? ` (${p.hint})` : ''}`;
+  return printable(`${renderLocation(p)}: ${p.message}${p.hint ? ` (${p.hint})` : ''}`);
 }
 
 /** `file:line:col`, `file:line` or `file`, as much as is known. */

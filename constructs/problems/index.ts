@@ -1,3 +1,4 @@
 export * from './config-error.ts';
 export * from './source.ts';
 export * from './problem-at.ts';
+export * from './printable.ts';

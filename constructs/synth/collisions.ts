@@ -6,11 +6,12 @@ import type { KeystoneResource } from '../l1/keystone-resource.ts';
 
 /**
  * Keystone names must be unique: domains by name, projects and groups by name within their
- * domain (compared without case, as Keystone's usual MySQL collation does). Two resources
+ * domain (compared without case, as Keystone's usual MySQL collation does), across every
+ * platform on the same Keystone (`keystoneOf` names it; by default each platform its own). Two resources
  * that render to the same name, or share an address, are one problem that names them all,
  * reported at the last of them in source order.
  */
-export function collisionProblems(resources: readonly KeystoneResource[]): ConfigProblem[] {
+export function collisionProblems(resources: readonly KeystoneResource[], keystoneOf: (platform: string) => string = (p) => p): ConfigProblem[] {
   const groups = new Map<string, KeystoneResource[]>();
   const add = (k: string, r: KeystoneResource) => {
     const list = groups.get(k);
@@ -20,19 +21,20 @@ export function collisionProblems(resources: readonly KeystoneResource[]): Confi
   for (const r of resources) {
     const res = r.resource;
     add(`address\u0000${res.address}`, r);
-    if (res.kind === 'domain') add(`name\u0000${res.platform}\u0000domain\u0000${res.attrs.name.toLowerCase()}`, r);
+    const keystone = keystoneOf(res.platform);
+    if (res.kind === 'domain') add(`name\u0000${keystone}\u0000domain\u0000${res.attrs.name.toLowerCase()}`, r);
     if (res.kind === 'project' || res.kind === 'group') {
-      add(`name\u0000${res.platform}\u0000${res.kind}\u0000${res.attrs.domain.toLowerCase()}\u0000${res.attrs.name.toLowerCase()}`, r);
+      add(`name\u0000${keystone}\u0000${res.kind}\u0000${res.attrs.domain.toLowerCase()}\u0000${res.attrs.name.toLowerCase()}`, r);
     }
   }
   const out: ConfigProblem[] = [];
   for (const [k, list] of groups) {
-    if (list.length > 1) out.push(collision(k.startsWith('address'), list));
+    if (list.length > 1) out.push(collision(k.startsWith('address'), list, keystoneOf));
   }
   return out;
 }
 
-function collision(sameAddress: boolean, list: readonly KeystoneResource[]): ConfigProblem {
+function collision(sameAddress: boolean, list: readonly KeystoneResource[], keystoneOf: (platform: string) => string): ConfigProblem {
   const located = list.map((r) => ({ r, at: problemAt(r.origin.source, r.origin.path, '', '') })).sort((a, b) => compareProblems(a.at, b.at));
   const names = located.map(({ r, at }) => `${owner(r.resource)} (${renderLocation(at)})`).join(' and ');
   const last = located[located.length - 1]!.r;
@@ -42,6 +44,15 @@ function collision(sameAddress: boolean, list: readonly KeystoneResource[]): Con
   }
   const name = (res.attrs as { name: string }).name;
   const where = res.kind === 'domain' ? '' : ` in domain ${JSON.stringify((res.attrs as { domain: string }).domain)}`;
+  const platforms = [...new Set(list.map((r) => r.resource.platform))].sort();
+  if (platforms.length > 1) {
+    return problemAt(
+      last.origin.source,
+      last.origin.path,
+      `${res.kind} name ${JSON.stringify(name)}${where} is rendered by platforms ${platforms.map((p) => JSON.stringify(p)).join(' and ')}, which share one Keystone (${keystoneOf(res.platform)}): ${names}`,
+      `give one of the platforms a ${res.kind}_name_pattern (or domain) of its own, so that their names differ`,
+    );
+  }
   return problemAt(
     last.origin.source,
     last.origin.path,

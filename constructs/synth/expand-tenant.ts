@@ -6,6 +6,7 @@ import { renderNamePattern, type NamePattern, type PatternValues } from '../nami
 import type { Platform, PatternField } from '../l2/platform.ts';
 import type { UserBinding } from '../l2/user-binding.ts';
 import type { RoleMapping } from '../l2/declaration-rules.ts';
+import { idSegment } from '../l2/declaration.ts';
 import { KeystoneProject } from '../l1/keystone-project.ts';
 import { KeystoneGroup } from '../l1/keystone-group.ts';
 import { KeystoneRoleAssignment } from '../l1/keystone-role-assignment.ts';
@@ -60,7 +61,7 @@ export function expandTenant(r: ResolvedTenant, users: readonly UserBinding[], d
   }
   for (const u of users) {
     for (const role of new Set(u.roles)) {
-      new KeystoneGroupMembership(t, `member.${role}.${encodeURIComponent(u.euid)}`, { ...ids, role, euid: u.euid, origin: groupOrigin });
+      new KeystoneGroupMembership(t, `member.${role}.${idSegment(u.euid)}`, { ...ids, role, euid: u.euid, origin: groupOrigin });
     }
   }
   for (const q of quotas.quotas) {

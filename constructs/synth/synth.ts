@@ -5,6 +5,7 @@ import { configError, type ConfigError, type ConfigProblem } from '../problems/c
 import type { KeyformApp } from '../l2/keyform-app.ts';
 import { durationSeconds } from '../l2/metering-collector.ts';
 import { KeystoneResource } from '../l1/keystone-resource.ts';
+import type { Declaration } from '../l2/declaration.ts';
 import { collectDeclarations, type Declarations } from './declarations.ts';
 import { resolveReferences } from './resolve-references.ts';
 import { expandDomains, domainKey } from './expand-domains.ts';
@@ -35,7 +36,10 @@ export function synth(app: KeyformApp): Result<SynthOutput, ConfigError> {
 
 function synthOnce(app: KeyformApp): Result<SynthOutput, ConfigError> {
   const d = collectDeclarations(app);
-  const problems: ConfigProblem[] = d.all.flatMap((x) => x.problems());
+  const checked = d.all.map(ownProblems);
+  const mistyped = checked.flatMap((c) => ('mistyped' in c ? [c.mistyped] : []));
+  if (mistyped.length > 0) return err(configError([...app.problems, ...mistyped]));
+  const problems: ConfigProblem[] = checked.flatMap((c) => ('problems' in c ? c.problems : []));
   const refs = resolveReferences(d);
   problems.push(...refs.problems);
   const domains = expandDomains(refs.tenants);
@@ -44,10 +48,31 @@ function synthOnce(app: KeyformApp): Result<SynthOutput, ConfigError> {
     if (domain !== undefined) problems.push(...expandTenant(rt, d.users.get(rt.tenant.project) ?? [], domain));
   }
   const l1 = app.node.findAll().filter((c) => KeystoneResource.isKeystoneResource(c));
-  problems.push(...l1.flatMap((r) => r.problems()), ...collisionProblems(l1));
+  problems.push(...l1.flatMap((r) => r.problems()), ...collisionProblems(l1, (id) => sameKeystone(d, id)));
   const all = [...app.problems, ...problems.filter((p) => !app.isRejected(p))];
   if (all.length > 0) return err(configError(all));
   return ok(output(d, l1.map((r) => r.resource)));
+}
+
+/**
+ * A TypeScript program can pass props of the wrong type at run time (`roles: 'admin'`, via
+ * `as any` or plain JavaScript). Checking a declaration then fails with a TypeError; that is
+ * the program's mistake, so it becomes a problem at the declaration, and nothing further is
+ * expanded from values of the wrong type.
+ */
+function ownProblems(x: Declaration): { problems: ConfigProblem[] } | { mistyped: ConfigProblem } {
+  try {
+    return { problems: x.problems() };
+  } catch (e) {
+    if (!(e instanceof TypeError)) throw e;
+    return { mistyped: x.problem([], `${x.constructor.name} ${JSON.stringify(x.node.id)} has a prop of the wrong type (${e.message})`, 'pass each prop with the type its interface declares', 'key') };
+  }
+}
+
+/** Platforms of one clouds.yaml entry share its Keystone (multi-region clouds do): one namespace of names. */
+function sameKeystone(d: Declarations, platform: string): string {
+  const cloud = d.platforms.get(platform)?.cloud;
+  return cloud ? `cloud ${JSON.stringify(cloud)}` : `platform ${JSON.stringify(platform)}`;
 }
 
 function output(d: Declarations, resources: readonly Resource[]): SynthOutput {

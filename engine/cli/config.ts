@@ -29,12 +29,15 @@ export function configPath(option: string | undefined, io: CliIO): string {
 }
 
 /**
- * Loads `--config` and synthesizes it; fails with every problem of the config.
+ * Loads `--config` and synthesizes it; fails with every problem of the config. A
+ * keyform.config.ts gets KEYFORM_CONFIG_TIMEOUT seconds (default 60) to build its constructs.
  * @example await loadDesired(opts.config, io) // ok({ output: { platforms, settings, metering }, ... })
  */
 export function loadDesired(option: string | undefined, io: CliIO): ResultAsync<DesiredConfig, ConfigError> {
   const path = configPath(option, io);
-  return synthConfig(path).map(({ app, files, output }) => ({ path, files, app, output }));
+  const timeout = Number(io.env.KEYFORM_CONFIG_TIMEOUT);
+  const opts = Number.isFinite(timeout) && timeout > 0 ? { programTimeoutMs: timeout * 1000 } : {};
+  return synthConfig(path, opts).map(({ app, files, output }) => ({ path, files, app, output }));
 }
 
 /** Writes a config error for humans (stderr): one `file:line:col: message (hint)` line per problem. */

@@ -1,11 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import { processIO, EXIT, type CliIO } from './io.ts';
 import { COMMANDS } from './commands/index.ts';
+import { lastResort } from './last-resort.ts';
 
 /**
  * Runs the keyform CLI with `argv` (without node and script) and resolves to the exit code.
  * Each command lives in `commands/NAME.ts` and sets `state.exitCode`; nothing here calls
- * `process.exit`, so tests can run the CLI in-process.
+ * `process.exit`, so tests can run the CLI in-process. An error a command did not expect
+ * (a bug) ends in `lastResort`: one redacted line and exit 1, never a stack trace.
  */
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
   const state = { exitCode: EXIT.ok as number };
@@ -20,7 +22,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     await program.parseAsync([...argv], { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.error;
-    throw e;
+    return lastResort(e, io);
   }
   return state.exitCode;
 }

@@ -136,6 +136,10 @@ function resolveCloud(name: string, source: string, raw: Record<string, unknown>
     }
     const authUrl = str(a.auth_url);
     if (!authUrl) return err(configInvalid(`Cloud ${JSON.stringify(name)} has no auth_url. Add auth.auth_url (or OS_AUTH_URL).`));
+    const urlProblem = authUrlProblem(authUrl);
+    if (urlProblem) return err(configInvalid(`Cloud ${JSON.stringify(name)}: auth_url ${urlProblem}.`));
+    const timeout = apiTimeout(c.api_timeout);
+    if (timeout.isErr()) return err(configInvalid(`Cloud ${JSON.stringify(name)}: api_timeout ${timeout.error}.`));
     const auth = buildAuth(authUrl, a);
     const problem = authProblem(authType, auth);
     if (problem) return err(configInvalid(`Cloud ${JSON.stringify(name)}: ${problem}.`));
@@ -144,7 +148,6 @@ function resolveCloud(name: string, source: string, raw: Record<string, unknown>
       return err(configInvalid(`Cloud ${JSON.stringify(name)} has interface ${JSON.stringify(iface)}; use public, internal or admin.`));
     }
     const insecure = bool(c.insecure) || c.verify === false || String(c.verify).toLowerCase() === 'false';
-    const timeoutS = Number(c.api_timeout);
     return ok({
       name,
       source,
@@ -156,9 +159,32 @@ function resolveCloud(name: string, source: string, raw: Record<string, unknown>
       verify: !insecure,
       ...(str(c.cacert) ? { cacert: str(c.cacert)! } : {}),
       endpointOverrides: endpointOverrides(c),
-      ...(Number.isFinite(timeoutS) && timeoutS > 0 ? { timeoutMs: timeoutS * 1000 } : {}),
+      ...(timeout.value !== undefined ? { timeoutMs: timeout.value } : {}),
     });
   });
+}
+
+/**
+ * Why `url` cannot be Keystone's address, or undefined. The URL itself is never quoted: one
+ * written as `https://user:password@host` would put the password in the message.
+ */
+function authUrlProblem(url: string): string | undefined {
+  if (!URL.canParse(url)) return 'is not a URL (it is not shown here: it may hold credentials); write e.g. https://keystone.example.com:5000/v3';
+  const u = new URL(url);
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') return `uses the scheme ${JSON.stringify(u.protocol.slice(0, 20))}; Keystone is reached over https:// (or http://)`;
+  if (u.username || u.password) return 'carries credentials (user:password@); put them in auth.username and auth.password (or secure.yaml) instead';
+  return undefined;
+}
+
+/** The longest `api_timeout` accepted: beyond an hour a request is hung, not slow. */
+const MAX_API_TIMEOUT_S = 3600;
+
+/** `api_timeout` (seconds, as openstacksdk reads it) in milliseconds; undefined when not set. */
+function apiTimeout(raw: unknown): Result<number | undefined, string> {
+  if (raw === undefined || raw === null || raw === '') return ok(undefined);
+  const s = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*[0-9.]+\s*$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isFinite(s) || s <= 0 || s > MAX_API_TIMEOUT_S) return err(`must be a number of seconds above 0 and at most ${MAX_API_TIMEOUT_S} (e.g. 60)`);
+  return ok(s * 1000);
 }
 
 /** Region as openstacksdk picks it: the wanted one (which must be known), else the first known. */

@@ -1,9 +1,9 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { Result, err, ok } from 'neverthrow';
 import { configInvalid, configNotFound, type OpenStackError } from './errors.ts';
+import { parseCloudsYaml } from './clouds-yaml.ts';
 
 /** A parsed `clouds:` mapping, keys as written. */
 export type RawClouds = Record<string, Record<string, unknown>>;
@@ -73,10 +73,7 @@ function readClouds(path: string | undefined): Result<RawClouds, OpenStackError>
     (e) => configInvalid(`Cannot read ${path}: ${(e as Error).message}. Check its permissions.`),
   )();
   return text.andThen((t) =>
-    Result.fromThrowable(
-      () => parse(t) as unknown,
-      (e) => configInvalid(`${path} is not valid YAML: ${(e as Error).message.split('\n')[0]}. Fix the file.`),
-    )().andThen((doc) => {
+    parseCloudsYaml(path, t).andThen((doc) => {
       if (doc === null || doc === undefined) return ok({});
       const clouds = (doc as Record<string, unknown>).clouds;
       if (typeof doc !== 'object' || (clouds !== undefined && (typeof clouds !== 'object' || clouds === null))) {

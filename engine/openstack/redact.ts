@@ -19,8 +19,31 @@ export interface Secret {
   toString(): string;
 }
 
+/**
+ * Every secret value this process has read (4 characters or more), so that the last-resort
+ * error handler can mask them in text it did not build itself (an unexpected exception).
+ */
+const SEEN = new Set<string>();
+
+/** Remembers `value` as a secret for `redactKnownSecrets`. */
+export function rememberSecret(value: string): void {
+  if (value.length >= 4) SEEN.add(value);
+}
+
+/**
+ * `text` with every secret this process has read replaced by `***`, and the user:password
+ * part of any URL in it too. For text of unknown origin (an unexpected exception's message).
+ * @example redactKnownSecrets('GET https://u:pw@host/ failed') // 'GET https://***@host/ failed'
+ */
+export function redactKnownSecrets(text: string): string {
+  let out = text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/@]*@/gi, `$1${REDACTED}@`);
+  for (const v of SEEN) out = out.split(v).join(REDACTED);
+  return out;
+}
+
 /** Wraps `value` so that it never prints. */
 export function secret(value: string): Secret {
+  rememberSecret(value);
   const s = {
     [SECRET_BRAND]: true as const,
     reveal: () => value,

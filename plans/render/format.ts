@@ -1,5 +1,6 @@
 import { ACTION_GLYPHS, type Action } from '../action.ts';
 import type { AttributeValue } from '../change.ts';
+import { printable } from '../../constructs/problems/printable.ts';
 
 /** What text is shown as; each style is one ANSI colour or weight. */
 export type Style = 'create' | 'update' | 'delete' | 'bold' | 'dim' | 'remark' | 'error';
@@ -72,4 +73,22 @@ export function counts(s: { readonly add: number; readonly change: number; reado
 /** `Plan: 1 to add, 2 to change, 0 to destroy.` */
 export function planLine(s: { readonly add: number; readonly change: number; readonly destroy: number }): string {
   return `Plan: ${counts(s)}.`;
+}
+
+/**
+ * `plan` with every string in it (values and keys) passed through `printable`: names,
+ * reasons, addresses and messages come from configs and from Keystone, and a terminal
+ * escape or a bidirectional override in one could hide or fake lines of the plan a reviewer
+ * reads. The text and Markdown renderers show this copy; JSON output escapes by itself.
+ * @example printablePlan(plan).platforms[0].changes[0].reason // 'name \\x1b[2K…'
+ */
+export function printablePlan<T>(plan: T): T {
+  return printableValue(plan) as T;
+}
+
+function printableValue(v: unknown): unknown {
+  if (typeof v === 'string') return printable(v);
+  if (Array.isArray(v)) return v.map(printableValue);
+  if (typeof v !== 'object' || v === null) return v;
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [printable(k), printableValue(x)]));
 }

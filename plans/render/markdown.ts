@@ -1,7 +1,7 @@
 import { ACTION_GLYPHS, isDestructive } from '../action.ts';
 import type { Change } from '../change.ts';
 import { summarize, type Plan, type PlatformPlan } from '../plan.ts';
-import { counts, formatter, planLine } from './format.ts';
+import { counts, formatter, planLine, printablePlan } from './format.ts';
 import { changeBlock } from './text.ts';
 
 /**
@@ -10,7 +10,8 @@ import { changeBlock } from './text.ts';
  * workspace in collapsible sections, then the remarks. The details are `diff` code blocks,
  * so GitHub and GitLab colour the `+` and `-` lines.
  */
-export function renderMarkdown(plan: Plan): string {
+export function renderMarkdown(raw: Plan): string {
+  const plan = printablePlan(raw);
   const blocks = [
     '## keyform plan',
     summaryTable(plan),

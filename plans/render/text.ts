@@ -1,14 +1,15 @@
 import type { Resource } from '../../constructs/model/index.ts';
 import type { AttributeValue, Change } from '../change.ts';
 import type { Plan, PlatformPlan } from '../plan.ts';
-import { ACTION_PHRASES, formatter, planLine, showValue, type Formatter } from './format.ts';
+import { ACTION_PHRASES, formatter, planLine, printablePlan, showValue, type Formatter } from './format.ts';
 
 /**
  * The plan for a terminal, in Terraform's layout: per change a `#` comment saying what
  * happens and why, the glyph and address, then attribute by attribute `before -> after`.
- * Changes are shown in the order apply runs them.
+ * Changes are shown in the order apply runs them. Terminal controls in any text are escaped.
  */
-export function renderText(plan: Plan, options: { readonly color: boolean }): string {
+export function renderText(raw: Plan, options: { readonly color: boolean }): string {
+  const plan = printablePlan(raw);
   const fmt = formatter(options);
   const sections = plan.platforms.map((p) => platformSection(p, fmt));
   const total = plan.summary;

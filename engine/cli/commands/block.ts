@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { durationMs, trapSignals } from '../process-control.ts';
 import { applyProgress } from '../../apply/index.ts';
-import { runBlock, statusReporter, statusUrlProblem, type RunStatus, type StatusReporter } from '../../block/index.ts';
+import { runBlock, runFailed, statusReporter, statusUrlProblem, type RunStatus, type StatusReporter } from '../../block/index.ts';
+import { onLastResort } from '../last-resort.ts';
 import { EXIT, type CliIO } from '../io.ts';
 import { KEYFORM_VERSION, type CliState, type RegisterCommand } from '../main.ts';
 import { configPath } from '../config.ts';
@@ -16,10 +17,11 @@ interface BlockFlags {
   readonly parallelism: string;
 }
 
-/** Prints each step as it changes: `[plan] SUCCEEDED  3 to create, …`. */
-function printing(inner: StatusReporter, io: CliIO): StatusReporter {
+/** Prints each step as it changes: `[plan] SUCCEEDED  3 to create, …`; `last()` is the status reported last. */
+function printing(inner: StatusReporter, io: CliIO): StatusReporter & { last(): RunStatus | undefined } {
   let before: RunStatus | undefined;
   return {
+    last: () => before,
     report(s) {
       for (const step of s.steps) {
         const was = before?.steps.find((x) => x.id === step.id);
@@ -30,6 +32,13 @@ function printing(inner: StatusReporter, io: CliIO): StatusReporter {
     },
     close: () => inner.close(),
   };
+}
+
+/** The run FAILED at its running step because of an unexpected error, described by the redacted `line`. */
+function crashed(s: RunStatus, line: string): RunStatus {
+  const step = s.steps.find((x) => x.status === 'IN_PROGRESS');
+  const messages = { userMessage: 'keyform stopped on an unexpected error. The platform team has the details.', systemMessage: `unexpected error: ${line}` };
+  return step ? runFailed(s, step.id, messages) : { ...s, ...messages, status: 'FAILED', sequence: s.sequence + 1 };
 }
 
 function invalid(flags: BlockFlags): string | undefined {
@@ -51,6 +60,12 @@ async function run(io: CliIO, state: CliState, flags: BlockFlags): Promise<void>
     ...(flags.status ? { file: resolve(io.cwd, flags.status) } : {}), ...(flags.statusUrl ? { url: flags.statusUrl } : {}),
     post: { toolVersion: KEYFORM_VERSION }, log: (line) => io.stderr(`${line}\n`),
   }), io);
+  // An unexpected error must not leave the pipeline waiting on IN_PROGRESS forever.
+  const offLastResort = onLastResort(async (line) => {
+    const last = reporter.last();
+    if (last?.status === 'IN_PROGRESS') await reporter.report(crashed(last, line));
+    await reporter.close();
+  });
   const abort = new AbortController();
   const untrap = trapSignals(io, abort, (sig) => `\n${sig}: finishing the operations in flight, then reporting the run as failed…`);
   const result = await runBlock({
@@ -60,6 +75,7 @@ async function run(io: CliIO, state: CliState, flags: BlockFlags): Promise<void>
     ...(flags.outputs ? { outputsFile: flags.outputs } : {}),
   });
   untrap();
+  offLastResort();
   await reporter.close();
   const s = result.status;
   io.stderr(`\nRun ${s.status}.\n${s.userMessage}\n${s.status === 'FAILED' && s.systemMessage ? `\nDetails for the platform team:\n${s.systemMessage}\n` : ''}`);

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { Option } from 'commander';
 import { ResultAsync } from 'neverthrow';
 import { decodePlan, type Plan } from '../../../plans/index.ts';
+import { printable } from '../../../constructs/index.ts';
 import { EXIT } from '../io.ts';
 import type { RegisterCommand } from '../main.ts';
 import { PLAN_FORMATS, showPlan, type PlanFormat } from './plan.ts';
@@ -27,7 +28,7 @@ export const registerShow: RegisterCommand = (program, io, state) => {
     .action(async (file: string, flags: { format: PlanFormat }) => {
       const plan = await readPlan(file, io.cwd);
       if (plan.isErr()) {
-        io.stderr(`keyform show: ${plan.error.message}\n`);
+        io.stderr(`keyform show: ${printable(plan.error.message)}\n`);
         state.exitCode = EXIT.error;
         return;
       }
