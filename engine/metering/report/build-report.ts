@@ -5,14 +5,6 @@ import type { MeteringStore } from '../store/metering-store.ts';
 import { HOUR } from '../usage/coverage.ts';
 import { forEachUsageLine, type Period } from '../usage/hourly-usage.ts';
 
-/** The price list's currency, stated on every statement. */
-  readonly currency: Currency;
-  /** Statements per workspace, or per value of a tenant tag. @default { kind: 'workspace' } */
-  readonly groupBy?: GroupBy;
-  /** Also return one row per resource, metric and hour. @default false */
-  readonly hourly?: boolean;
-}
-
 /**
  * Usage → rating → statements for a period, in one pass over the store's samples.
  * @example buildReport(store, { platform: 'os-prod', period, prices: { 'floatingip.hour': 0.005 }, currency: { code: 'EUR', digits: 2 } })
