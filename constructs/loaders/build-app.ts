@@ -81,7 +81,7 @@ function addBlock(app: KeyformApp, doc: ConfigDocument, type: TopLevel, label: s
       return addWorkspace(app, doc.workspace![label]!, source);
     case 'metering': {
       const f = doc.metering![label]!.fields;
-      new MeteringCollector(app, label, { interval: f.interval, store: f.store, prices: f.prices, source });
+      new MeteringCollector(app, label, { interval: f.interval, currency: f.currency, store: f.store, prices: f.prices, source });
       return;
     }
   }

@@ -40,7 +40,7 @@ export const PLATFORM_BLOCK = block('platform', {
 
 export const LANDING_ZONE_BLOCK = block('landing_zone', { platform: string({ required: true }), quota: mapOf(integer()), tags: mapOf(string()), role_mapping: mapOf(string()) });
 
-export const METERING_BLOCK = block('metering', { interval: string(), store: string(), prices: mapOf(number()) });
+export const METERING_BLOCK = block('metering', { interval: string(), currency: string(), store: string(), prices: mapOf(number()) });
 
 /** The whole document: top-level blocks only. */
 export const CONFIG_DOCUMENT = block('config', {

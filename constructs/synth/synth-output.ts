@@ -34,6 +34,8 @@ export interface MeteringSettings {
   /** As written, e.g. `5m`. */
   readonly interval: string;
   readonly intervalSeconds: number;
+  /** ISO 4217 code of the prices, e.g. `EUR`; null when the block names none. */
+  readonly currency: string | null;
   /** `sqlite://PATH` or `postgres://...`. */
   readonly store: string;
   /** Price list, keys sorted. */

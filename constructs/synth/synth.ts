@@ -103,7 +103,7 @@ function output(d: Declarations, resources: readonly Resource[]): SynthOutput {
   }
   const metering: Record<string, MeteringSettings> = {};
   for (const m of d.metering) {
-    metering[m.platform] = { platform: m.platform, interval: m.interval, intervalSeconds: durationSeconds(m.interval)!, store: m.store, prices: sortedRecord(m.prices) };
+    metering[m.platform] = { platform: m.platform, interval: m.interval, intervalSeconds: durationSeconds(m.interval)!, currency: m.currency ?? null, store: m.store, prices: sortedRecord(m.prices) };
   }
   return { platforms, settings, metering };
 }

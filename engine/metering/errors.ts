@@ -1,3 +1,4 @@
+import type { TruncatedError } from '../keystone/list.ts';
 import type { OpenStackError } from '../openstack/errors.ts';
 
 /**
@@ -15,7 +16,7 @@ export interface MeteringApiError {
   readonly kind: 'MeteringApi';
   readonly message: string;
   readonly service: string;
-  readonly cause: OpenStackError;
+  readonly cause: OpenStackError | TruncatedError;
 }
 
 /** One service whose answers show that the metering account sees only part of the cloud. */
@@ -51,7 +52,7 @@ export interface MeteringSettingsError {
 }
 
 /** Wraps a failed OpenStack call made for `what`. */
-export function meteringApiError(service: string, what: string, cause: OpenStackError): MeteringApiError {
+export function meteringApiError(service: string, what: string, cause: OpenStackError | TruncatedError): MeteringApiError {
   return { kind: 'MeteringApi', service, cause, message: `Metering could not ${what}: ${cause.message}` };
 }
 

@@ -1,4 +1,5 @@
 import { err, ok, type Result } from 'neverthrow';
+import { currencyOf, type Currency } from '../../constructs/model/currency.ts';
 import type { SynthOutput } from '../../constructs/synth/synth-output.ts';
 import { settingsError, type MeteringSettingsError } from './errors.ts';
 import { validatePriceList, type PriceList } from './rating/price-list.ts';
@@ -9,7 +10,11 @@ export interface MeterTarget {
   /** clouds.yaml entry of the metering account; null when the platform names none. */
   readonly meteringCloud: string | null;
   readonly region: string;
+  /** The platform's tag prefix: the tenant tags on a project are the tags under it. */
+  readonly tagPrefix: string;
   readonly intervalSeconds: number;
+  /** ISO 4217 code of the prices; null when the metering block names none. */
+  readonly currency: string | null;
   readonly store: string;
   readonly prices: PriceList;
 }
@@ -34,7 +39,16 @@ export function meterTarget(output: SynthOutput, platform: string | undefined): 
   const m = output.metering[id];
   const p = output.settings[id];
   if (!m || !p) return err(settingsError(`Platform ${JSON.stringify(id)} has no metering block in the config${declared.length ? ` (metered: ${declared.join(', ')})` : ''}.`));
-  return validatePriceList(m.prices).map((prices) => ({ platform: id, meteringCloud: p.meteringCloud, region: p.region, intervalSeconds: m.intervalSeconds, store: m.store, prices }));
+  return validatePriceList(m.prices).map((prices) => ({
+    platform: id,
+    meteringCloud: p.meteringCloud,
+    region: p.region,
+    tagPrefix: p.tagPrefix,
+    intervalSeconds: m.intervalSeconds,
+    currency: m.currency,
+    store: m.store,
+    prices,
+  }));
 }
 
 /** The metering account's cloud, or advice when the platform names none. */
@@ -42,4 +56,12 @@ export function meteringCloud(target: MeterTarget): Result<string, MeteringSetti
   return target.meteringCloud
     ? ok(target.meteringCloud)
     : err(settingsError(`Platform ${JSON.stringify(target.platform)} names no metering account: add metering_cloud = "ENTRY" (a clouds.yaml entry with cross-project read access) to its platform block.`));
+}
+
+/** The currency statements are in, or advice when the metering block names none. */
+export function meteringCurrency(target: MeterTarget): Result<Currency, MeteringSettingsError> {
+  if (target.currency === null) {
+    return err(settingsError(`The metering block of ${JSON.stringify(target.platform)} names no currency: add currency = "EUR" (the ISO 4217 code of its prices); every statement states it and rounds to its minor unit.`));
+  }
+  return currencyOf(target.currency).mapErr((m) => settingsError(`metering ${JSON.stringify(target.platform)}: ${m}.`));
 }

@@ -21,13 +21,13 @@ export type TraitValue = string | number | boolean | null;
  *
  * | resourceType | traits                                            |
  * |--------------|---------------------------------------------------|
- * | server       | flavor, vcpus, ram_mib, disk_gib, status          |
- * | volume       | size_gib, volume_type, status                     |
- * | snapshot     | size_gib, status, volume_id                       |
+ * | server       | name, flavor, vcpus, ram_mib, disk_gib, status    |
+ * | volume       | name, size_gib, volume_type, status               |
+ * | snapshot     | name, size_gib, status, volume_id                 |
  * | floatingip   | address, status, port_id (null when unassociated) |
- * | router       | status, external_gateway (bool)                   |
- * | loadbalancer | provisioning_status, operating_status, provider   |
- * | image        | size_bytes, status, visibility, disk_format       |
+ * | router       | name, status, external_gateway (bool)             |
+ * | loadbalancer | name, provisioning_status, operating_status, provider |
+ * | image        | name, size_bytes, status, visibility, disk_format |
  */
 export interface Sample {
   readonly resourceId: string;
@@ -56,6 +56,28 @@ export interface ProjectRecord {
   readonly name: string;
   /** Set when the project carries `keyform.managed=<platform>` and a tenant tag. */
   readonly owner?: { readonly platform: string; readonly workspace: string; readonly project: string };
+  /**
+   * The tenant's tags as replicated on the project (landing zone, workspace and tenant tags
+   * merged, under the platform's `tag_prefix`, prefix removed), e.g. `{ cost_center: 'cc-42' }`.
+   * @default {}
+   */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A project record as canonical text: equal records are equal text, so the store keeps one
+ * row per distinct version of a project's name, owner and tags.
+ */
+export function canonicalProject(p: ProjectRecord): string {
+  const tags = Object.fromEntries(Object.entries(p.tags ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const owner = p.owner ? { platform: p.owner.platform, workspace: p.owner.workspace, project: p.owner.project } : null;
+  return JSON.stringify({ name: p.name, owner, tags });
+}
+
+/** Reads `canonicalProject` text back into the record of project `projectId`. */
+export function parseProject(projectId: string, text: string): ProjectRecord {
+  const r = JSON.parse(text) as { name: string; owner: ProjectRecord['owner'] | null; tags: Record<string, string> };
+  return { projectId, name: r.name, ...(r.owner ? { owner: r.owner } : {}), tags: r.tags };
 }
 
 /**

@@ -92,7 +92,7 @@ async function runCase(which: Case, file: string): Promise<Measure> {
     db.close();
   } else if (which === 'report') {
     const store = (await openSqliteStore(file))._unsafeUnwrap();
-    const report = (await buildReport(store, { platform: 'bench', period: { from: DAY0, to: DAY0 + DAYS * 86400 }, prices: PRICES }))._unsafeUnwrap();
+    const report = (await buildReport(store, { platform: 'bench', period: { from: DAY0, to: DAY0 + DAYS * 86400 }, prices: PRICES, currency: { code: 'EUR', digits: 2 } }))._unsafeUnwrap();
     rows = report.resources.length;
     if (report.coverage.missed !== 0 || report.statements.length !== 20) throw new Error('the benchmark report is not what the data says');
     await store.close();

@@ -8,8 +8,9 @@ import { renderConfigError, type ConfigError } from '../../../constructs/problem
 import { loadCloud, openSession, type OpenStackError, type OpenStackSession } from '../../openstack/index.ts';
 import { collectLoop, collectOnce, type CollectOutcome } from '../../metering/collect/index.ts';
 import { settingsError, type MeteringError } from '../../metering/errors.ts';
-import { meterTarget, meteringCloud, type MeterTarget } from '../../metering/meter-target.ts';
-import { buildReport, parsePeriod, renderCsv, renderHtml, renderJson } from '../../metering/report/index.ts';
+import { meterTarget, meteringCloud, meteringCurrency, type MeterTarget } from '../../metering/meter-target.ts';
+import type { GroupBy, MeterReport } from '../../metering/rating/meter-report.ts';
+import { buildReport, parsePeriod, renderCsv, renderFocus, renderHourlyCsv, renderHtml, renderJson } from '../../metering/report/index.ts';
 import { openStore, type MeteringStore } from '../../metering/store/index.ts';
 import { EXIT, type CliIO } from '../io.ts';
 import type { CliState, RegisterCommand } from '../main.ts';
@@ -36,9 +37,10 @@ function session(io: CliIO, t: MeterTarget, verbose: boolean): ResultAsync<OpenS
 
 function summary(o: CollectOutcome): string {
   const at = new Date(o.sampledAt * 1000).toISOString();
-  if (o.kind === 'already-recorded') return `metering: the run at ${at} is already recorded; nothing to do\n`;
+  const verified = `metering: the metering account sees every project (checked ${o.verified.join(', ')})\n`;
+  if (o.kind === 'already-recorded') return `${verified}metering: the run at ${at} is already recorded; nothing recorded this time\n`;
   const types = Object.entries(o.byType).map(([k, n]) => `${k} ${n}`).join(', ');
-  return `metering: recorded the run at ${at}: ${o.samples} samples (${types}) across ${o.projects} projects\n`;
+  return `${verified}metering: recorded the run at ${at}: ${o.samples} samples (${types}) across ${o.projects} projects\n`;
 }
 
 /** Opens the store, runs `fn`, closes the store whatever happened. */
@@ -60,7 +62,7 @@ async function collect(io: CliIO, state: CliState, opts: { config: string; platf
   const run = target(io, opts).andThen((t) =>
     session(io, t, opts.verbose === true).andThen((s) =>
       withStore(io, t.store, (store): ResultAsync<number, Failure> => {
-        const base = { platform: t.platform, intervalSeconds: every ?? t.intervalSeconds, ...(pageSize ? { pageSize } : {}), log: (l: string) => io.stderr(`${l}\n`) };
+        const base = { platform: t.platform, intervalSeconds: every ?? t.intervalSeconds, tagPrefix: t.tagPrefix, ...(pageSize ? { pageSize } : {}), log: (l: string) => io.stderr(`${l}\n`) };
         if (every === undefined) return collectOnce(s, store, base).map((o) => (io.stderr(summary(o)), 1));
         const stop = new AbortController();
         const untrap = trapSignals(io, stop, () => 'metering: stopping after the current run', { secondExits: true });
@@ -74,13 +76,29 @@ async function collect(io: CliIO, state: CliState, opts: { config: string; platf
   state.exitCode = EXIT.ok;
 }
 
-async function report(io: CliIO, state: CliState, opts: { config: string; platform?: string; store?: string; from: string; to: string; format: string; hourly?: boolean; out?: string }) {
+function renderer(format: string, hourly: boolean, t: MeterTarget): (r: MeterReport) => string {
+  if (format === 'json') return renderJson;
+  if (format === 'html') return renderHtml;
+  if (format === 'focus') return (r) => renderFocus(r, t.region);
+  return hourly ? renderHourlyCsv : renderCsv;
+}
+
+async function report(io: CliIO, state: CliState, opts: { config: string; platform?: string; store?: string; from: string; to: string; format: string; groupBy?: string; hourly?: boolean; out?: string }) {
   const period = parsePeriod(opts.from, opts.to);
   if (period.isErr()) return fail(io, state, period.error);
-  const render = opts.format === 'json' ? renderJson : opts.format === 'html' ? renderHtml : renderCsv;
-  const r = await target(io, opts).andThen((t) =>
-    withStore(io, t.store, (store) => buildReport(store, { platform: t.platform, period: period.value, prices: t.prices, ...(opts.hourly ? { hourly: true } : {}) })),
-  );
+  if (opts.groupBy !== undefined && !/^[A-Za-z0-9_.:-]+$/.test(opts.groupBy)) {
+    return fail(io, state, settingsError(`--group-by ${JSON.stringify(opts.groupBy)} is not a tag key: name a workspace or tenant tag without its prefix, e.g. --group-by cost_center.`));
+  }
+  const groupBy: GroupBy = opts.groupBy === undefined || opts.groupBy === 'workspace' ? { kind: 'workspace' } : { kind: 'tag', tag: opts.groupBy };
+  // FOCUS rows are hourly; the hourly CSV and JSON ask for them.
+  const hourly = opts.format === 'focus' || opts.hourly === true;
+  let render: (r: MeterReport) => string = renderCsv;
+  const r = await target(io, opts).andThen((t) => {
+    const currency = meteringCurrency(t);
+    if (currency.isErr()) return errAsync<MeterReport, Failure>(currency.error);
+    render = renderer(opts.format, hourly, t);
+    return withStore(io, t.store, (store) => buildReport(store, { platform: t.platform, period: period.value, prices: t.prices, currency: currency.value, groupBy, ...(hourly ? { hourly: true } : {}) }));
+  });
   if (r.isErr()) return fail(io, state, r.error);
   const text = render(r.value);
   if (opts.out) await writeFile(resolve(io.cwd, opts.out), text);
@@ -107,7 +125,8 @@ export const registerMeter: RegisterCommand = (program: Command, io, state) => {
   common(meter.command('report').description('Usage, charges and statements per workspace for a period.'))
     .requiredOption('--from <date>', 'first UTC day (2026-01-01) or hour (2026-01-01T06:00Z)')
     .requiredOption('--to <date>', 'last UTC day, included; or an hour, excluded')
-    .addOption(new Option('--format <format>', 'output format').choices(['csv', 'json', 'html']).default('csv'))
+    .addOption(new Option('--format <format>', 'output format (focus: a FOCUS 1.0 cost and usage CSV)').choices(['csv', 'json', 'html', 'focus']).default('csv'))
+    .option('--group-by <tag>', 'statements per value of this workspace or tenant tag (e.g. cost_center) instead of per workspace')
     .option('--hourly', 'one row per hour, resource and metric (csv, json)')
     .option('--out <file>', 'write to FILE instead of stdout')
     .action((opts) => report(io, state, opts));

@@ -1,5 +1,6 @@
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
-import { projectOwner } from '../../../constructs/model/markers.ts';
+import { isMarkerTag, projectOwner } from '../../../constructs/model/markers.ts';
+import { listDomains, listProjects, type KeystoneError } from '../../keystone/index.ts';
 import type { OpenStackSession } from '../../openstack/index.ts';
 import { meteringApiError, visibilityError, type MeteringApiError, type MeteringError } from '../errors.ts';
 import { sampleTime, type ProjectRecord, type ResourceType, type RunRecord, type Sample } from '../sample.ts';
@@ -17,6 +18,8 @@ export interface CollectOptions {
   readonly now?: () => number;
   /** Items per page asked of each list call. @default 1000 */
   readonly pageSize?: number;
+  /** The platform's tag prefix: a project's tags under it are its tenant's tags. @default 'kf_' */
+  readonly tagPrefix?: string;
   /** One line per notable event (skipped service, unattributed item). */
   readonly log?: (line: string) => void;
 }
@@ -32,27 +35,48 @@ export type CollectOutcome =
       readonly byType: Readonly<Record<ResourceType, number>>;
       /** Services not in the catalog, so not sampled (e.g. a cloud without Octavia). */
       readonly absentServices: readonly string[];
+      /** The services whose cross-project visibility was checked. */
+      readonly verified: readonly string[];
     }
-  /** The store already has a run at this sample time (a restart within the interval). */
-  | { readonly kind: 'already-recorded'; readonly sampledAt: number };
+  /**
+   * The store already has a run at this sample time (a restart within the interval); the
+   * account's visibility was checked all the same.
+   */
+  | { readonly kind: 'already-recorded'; readonly sampledAt: number; readonly verified: readonly string[] };
 
 interface Listed {
   readonly collector: ResourceCollector;
   readonly outcome: ListOutcome | 'absent';
 }
 
-function keystoneProjects(session: OpenStackSession): ResultAsync<readonly ProjectRecord[] | 'denied', MeteringApiError> {
-  return session
-    .request<{ projects?: { id: string; name: string; tags?: string[] }[] }>({ method: 'GET', service: 'identity', path: '/projects', expect: [200, 403] })
-    .mapErr((e) => meteringApiError('identity', 'list Keystone projects', e))
-    .map((a) =>
-      a.status === 403
-        ? ('denied' as const)
-        : (a.body.projects ?? []).map((p): ProjectRecord => {
-            const owner = projectOwner(p.tags ?? []);
-            return { projectId: p.id, name: p.name, ...(owner ? { owner: { platform: owner.platform, workspace: owner.workspace, project: owner.project } } : {}) };
-          }),
-    );
+/** The tenant tags of a project: its tags under `prefix`, prefix removed (`kf_cost_center=cc-42` → cost_center). */
+function tenantTags(tags: readonly string[], prefix: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const t of tags) {
+    if (isMarkerTag(t) || !t.startsWith(prefix)) continue;
+    const eq = t.indexOf('=');
+    if (eq > prefix.length) out[t.slice(prefix.length, eq)] = t.slice(eq + 1);
+  }
+  return out;
+}
+
+/**
+ * Every Keystone project, with owner and tenant tags. A list Keystone truncates
+ * (`list_limit`) is narrowed as the snapshot narrows it (one query per domain, then enabled
+ * and disabled halves), and fails the run when still cut: a project missing from the map
+ * would have its usage billed to no workspace.
+ */
+function keystoneProjects(session: OpenStackSession, tagPrefix: string): ResultAsync<readonly ProjectRecord[] | 'denied', MeteringApiError> {
+  const perDomain = () => listDomains(session).map((ds) => [ds.map((d) => ({ domain_id: d.id })).sort((a, b) => (a.domain_id < b.domain_id ? -1 : 1))]);
+  return listProjects(session, {}, perDomain)
+    .map((ps) =>
+      ps.map((p): ProjectRecord => {
+        const tags = p.tags ?? [];
+        const owner = projectOwner(tags);
+        return { projectId: p.id, name: p.name, ...(owner ? { owner: { platform: owner.platform, workspace: owner.workspace, project: owner.project } } : {}), tags: tenantTags(tags, tagPrefix) };
+      }),
+    )
+    .orElse((e: KeystoneError) => (e.kind === 'Forbidden' ? okAsync('denied' as const) : errAsync(meteringApiError('identity', 'list Keystone projects', e))));
 }
 
 function listEverything(session: OpenStackSession, pageSize: number): ResultAsync<readonly Listed[], MeteringApiError> {
@@ -95,24 +119,27 @@ function otherProject(projects: readonly ProjectRecord[], own: string | undefine
  * One collection run: lists every resource of every project, checks that the account
  * evidently sees all projects, and records the run with its samples in one transaction.
  * If any service shows a confined view, nothing is recorded and the error names the policy
- * rules to change. A run whose sample time is already stored is skipped.
+ * rules to change. The check comes first, every time: a run whose sample time is already
+ * stored is skipped only after the account has been verified, so a changed or broken
+ * metering account is caught at once, not an interval later.
  */
 export function collectOnce(session: OpenStackSession, store: MeteringStore, opts: CollectOptions): ResultAsync<CollectOutcome, MeteringError> {
   const now = opts.now ?? Date.now;
   const log = opts.log ?? (() => undefined);
   const startedAt = Math.floor(now() / 1000);
   const sampledAt = sampleTime(startedAt, opts.intervalSeconds);
-  return store.hasRun(opts.platform, sampledAt).andThen((done) => {
-    if (done) return okAsync<CollectOutcome, MeteringError>({ kind: 'already-recorded', sampledAt });
-    return ResultAsync.combine([keystoneProjects(session), listEverything(session, opts.pageSize ?? 1000)] as const).andThen(([projects, listed]) => {
-      const views = serviceViews(listed, log);
-      const known = projects === 'denied' ? [] : projects;
-      const ctx = { ownProject: session.scope.projectId, otherProject: otherProject(known, session.scope.projectId, opts.platform), keystoneDenied: projects === 'denied' };
-      return confinedServices(session, views, ctx).andThen((confined) => {
-        if (confined.length > 0) return errAsync<CollectOutcome, MeteringError>(visibilityError(session.cloud, confined));
+  return ResultAsync.combine([keystoneProjects(session, opts.tagPrefix ?? 'kf_'), listEverything(session, opts.pageSize ?? 1000)] as const).andThen(([projects, listed]) => {
+    const views = serviceViews(listed, log);
+    const known = projects === 'denied' ? [] : projects;
+    const ctx = { ownProject: session.scope.projectId, otherProject: otherProject(known, session.scope.projectId, opts.platform), keystoneDenied: projects === 'denied' };
+    return confinedServices(session, views, ctx).andThen((confined) => {
+      if (confined.length > 0) return errAsync<CollectOutcome, MeteringError>(visibilityError(session.cloud, confined));
+      const verified = ['identity', ...views.map((v) => v.service)].sort();
+      return store.hasRun(opts.platform, sampledAt).andThen((done): ResultAsync<CollectOutcome, MeteringError> => {
+        if (done) return okAsync({ kind: 'already-recorded', sampledAt, verified });
         const absentServices = [...new Set(listed.filter((l) => l.outcome === 'absent').map((l) => l.collector.list.service))].sort();
         for (const s of absentServices) log(`metering: service ${s} is not in the catalog; its resources are not sampled`);
-        return record(store, opts, { sampledAt, startedAt, finishedAt: Math.floor(now() / 1000) }, views, known, absentServices);
+        return record(store, opts, { sampledAt, startedAt, finishedAt: Math.floor(now() / 1000) }, views, known, absentServices, verified);
       });
     });
   });
@@ -125,6 +152,7 @@ function record(
   views: readonly ServiceView[],
   projects: readonly ProjectRecord[],
   absentServices: readonly string[],
+  verified: readonly string[],
 ): ResultAsync<CollectOutcome, MeteringError> {
   const unique = new Map<string, Sample>();
   for (const v of views) for (const s of v.samples) unique.set(s.resourceId, s);
@@ -133,7 +161,7 @@ function record(
   const byType = Object.fromEntries(RESOURCE_COLLECTORS.map((c) => [c.resourceType, samples.filter((s) => s.resourceType === c.resourceType).length])) as Record<ResourceType, number>;
   return store.recordRun(run, samples, projects).map((outcome): CollectOutcome =>
     outcome.recorded
-      ? { kind: 'recorded', sampledAt: times.sampledAt, samples: outcome.samples, projects: projects.length, byType, absentServices }
-      : { kind: 'already-recorded', sampledAt: times.sampledAt },
+      ? { kind: 'recorded', sampledAt: times.sampledAt, samples: outcome.samples, projects: projects.length, byType, absentServices, verified }
+      : { kind: 'already-recorded', sampledAt: times.sampledAt, verified },
   );
 }

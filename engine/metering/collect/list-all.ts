@@ -45,12 +45,32 @@ export function describeList(spec: Pick<ListSpec, 'service' | 'path' | 'query'> 
 }
 
 /**
+ * Why a next link may not be followed, or undefined when it may: an absolute link must
+ * point at the service's own endpoint (same scheme, host and port), since following it sends
+ * the metering account's token there. Relative links resolve against the endpoint.
+ */
+export function foreignLink(link: string, endpoint: string): string | undefined {
+  if (!/^[a-z][a-z0-9+.-]*:/i.test(link)) return undefined;
+  let origin: string;
+  try {
+    origin = new URL(link).origin;
+  } catch {
+    return 'the next link is not a URL';
+  }
+  const own = new URL(endpoint).origin;
+  return origin === own ? undefined : `the next link points at ${origin}, not at the service's endpoint ${own}; keyform sends its token to the service's own endpoint only`;
+}
+
+/**
  * Lists every item, page by page, following the service's next links until a page has none.
- * A next link seen twice is a broken paging loop and fails instead of looping. An item seen
- * on two pages (the list changed while paging) is kept once.
+ * A next link seen twice is a broken paging loop and fails instead of looping; a next link
+ * to another scheme, host or port fails before anything is sent there. An item seen on two
+ * pages (the list changed while paging) is kept once.
  */
 export function listAll(session: OpenStackSession, spec: ListSpec): ResultAsync<ListOutcome, MeteringApiError> {
   const what = `list ${describeList(spec)}`;
+  const endpoint = session.endpoint(spec.service);
+  if (endpoint.isErr()) return errAsync(meteringApiError(spec.service, what, endpoint.error));
   const page = (path: string, first: boolean): ResultAsync<Page | 'denied', MeteringApiError> =>
     session
       .request<Record<string, unknown>>({
@@ -77,6 +97,8 @@ export function listAll(session: OpenStackSession, spec: ListSpec): ResultAsync<
       if (p === 'denied') return first ? okAsync({ kind: 'denied' as const, status: 403 }) : errAsync(meteringApiError(spec.service, what, { kind: 'Forbidden', message: 'a later page answered 403', status: 403 }));
       for (const item of p.items) byId.set(String(item['id']), item);
       if (p.next === undefined || p.items.length === 0) return okAsync({ kind: 'listed' as const, items: [...byId.values()], pages: pages + 1 });
+      const foreign = foreignLink(p.next, endpoint.value);
+      if (foreign) return errAsync(meteringApiError(spec.service, what, { kind: 'BadResponse', message: foreign }));
       if (seenLinks.has(p.next)) return errAsync(meteringApiError(spec.service, what, { kind: 'BadResponse', message: `the next link ${p.next} came twice (a paging loop)` }));
       seenLinks.add(p.next);
       return loop(p.next, false, pages + 1);

@@ -30,6 +30,7 @@ function make(resourceType: ResourceType, item: Item, project: unknown, traits: 
 function server(item: Item): Sample | undefined {
   const flavor = (item['flavor'] ?? {}) as Item;
   return make('server', item, item['tenant_id'], {
+    name: s(item['name']),
     flavor: s(flavor['original_name']),
     vcpus: n(flavor['vcpus']),
     ram_mib: n(flavor['ram']),
@@ -52,12 +53,12 @@ export const RESOURCE_COLLECTORS: readonly ResourceCollector[] = [
   {
     resourceType: 'volume',
     list: { service: 'volumev3', path: '/volumes/detail', key: 'volumes', query: { all_tenants: 1 } },
-    sample: (v) => make('volume', v, v['os-vol-tenant-attr:tenant_id'], { size_gib: n(v['size']), volume_type: s(v['volume_type']), status: s(v['status']) }),
+    sample: (v) => make('volume', v, v['os-vol-tenant-attr:tenant_id'], { name: s(v['name']), size_gib: n(v['size']), volume_type: s(v['volume_type']), status: s(v['status']) }),
   },
   {
     resourceType: 'snapshot',
     list: { service: 'volumev3', path: '/snapshots/detail', key: 'snapshots', query: { all_tenants: 1 } },
-    sample: (v) => make('snapshot', v, v['os-extended-snapshot-attributes:project_id'], { size_gib: n(v['size']), status: s(v['status']), volume_id: s(v['volume_id']) }),
+    sample: (v) => make('snapshot', v, v['os-extended-snapshot-attributes:project_id'], { name: s(v['name']), size_gib: n(v['size']), status: s(v['status']), volume_id: s(v['volume_id']) }),
   },
   {
     resourceType: 'floatingip',
@@ -67,16 +68,16 @@ export const RESOURCE_COLLECTORS: readonly ResourceCollector[] = [
   {
     resourceType: 'router',
     list: { service: 'network', path: '/v2.0/routers', key: 'routers' },
-    sample: (r) => make('router', r, r['project_id'] ?? r['tenant_id'], { status: s(r['status']), external_gateway: r['external_gateway_info'] !== null && r['external_gateway_info'] !== undefined }),
+    sample: (r) => make('router', r, r['project_id'] ?? r['tenant_id'], { name: s(r['name']), status: s(r['status']), external_gateway: r['external_gateway_info'] !== null && r['external_gateway_info'] !== undefined }),
   },
   {
     resourceType: 'loadbalancer',
     list: { service: 'load-balancer', path: '/v2/lbaas/loadbalancers', key: 'loadbalancers' },
-    sample: (l) => make('loadbalancer', l, l['project_id'], { provisioning_status: s(l['provisioning_status']), operating_status: s(l['operating_status']), provider: s(l['provider']) }),
+    sample: (l) => make('loadbalancer', l, l['project_id'], { name: s(l['name']), provisioning_status: s(l['provisioning_status']), operating_status: s(l['operating_status']), provider: s(l['provider']) }),
   },
   {
     resourceType: 'image',
     list: { service: 'image', path: '/v2/images', key: 'images', query: { visibility: 'all' } },
-    sample: (i) => make('image', i, i['owner'], { size_bytes: n(i['size']), status: s(i['status']), visibility: s(i['visibility']), disk_format: s(i['disk_format']) }),
+    sample: (i) => make('image', i, i['owner'], { name: s(i['name']), size_bytes: n(i['size']), status: s(i['status']), visibility: s(i['visibility']), disk_format: s(i['disk_format']) }),
   },
 ];

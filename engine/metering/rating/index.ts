@@ -1,2 +1,3 @@
 export * from './price-list.ts';
 export * from './meter-report.ts';
+export * from './money.ts';

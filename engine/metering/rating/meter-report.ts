@@ -1,60 +1,97 @@
 import type { ProjectRecord, ResourceType } from '../sample.ts';
 import type { HourCoverage } from '../usage/coverage.ts';
 import type { Period } from '../usage/hourly-usage.ts';
-import { METRICS, type Metric, type UsageLine } from '../usage/usage-line.ts';
-import { priceFor, type Charge, type PriceList } from './price-list.ts';
+import { METRICS, readableName, type Metric, type ServerState, type UsageLine } from '../usage/usage-line.ts';
+import type { Currency } from '../../../constructs/model/currency.ts';
+import { apportion, decimalText, minorText, roundDiv, type Decimal } from './money.ts';
+import { priceFor, priceKeys, resourcePriced, type AppliedPrice, type PriceList } from './price-list.ts';
 
-/** One metric (and qualifier) of a tenant over the period, priced. */
+/**
+ * Money in a report: decimal text in the report's currency, e.g. `"12.34"`. Statement lines
+ * and totals have the currency's minor-unit digits; breakdown rows (per resource, per hour)
+ * have `BREAKDOWN_EXTRA_DIGITS` more.
+ */
+export type Money = string;
+
+/** Extra digits of breakdown rows (per resource, per hour): cents → millionths for EUR. */
+export const BREAKDOWN_EXTRA_DIGITS = 4;
+
+/** How statements are grouped: by workspace (the default) or by a tenant tag's value. */
+export type GroupBy = { readonly kind: 'workspace' } | { readonly kind: 'tag'; readonly tag: string };
+
+/** A tenant's identity on a statement, as of the time of use. */
+export interface TenantRef {
+  /** Null for projects keyform doesn't manage on this platform. */
+  readonly workspace: string | null;
+  /** `WORKSPACE.PROJECT`, or the Keystone project name for projects keyform doesn't manage. */
+  readonly tenant: string;
+  /** The tenant's tags (workspace tags included) when the usage happened. */
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** One stated line: a metric (and qualifier, server state) of a tenant over the period, priced. */
 export interface StatementItem {
   readonly metric: Metric;
   readonly label: string;
   readonly unit: string;
+  /** Flavor or volume type, readable (`default` for cinder's `__DEFAULT__`). */
   readonly qualifier: string | null;
+  readonly state: ServerState | null;
+  /** The exact quantity, rounded to 6 decimals for display. */
   readonly quantity: number;
   readonly priceKey: string | null;
-  readonly unitPrice: number | null;
-  readonly amount: number;
+  /** The unit price exactly as configured; null when unpriced. */
+  readonly unitPrice: string | null;
+  /** quantity × unit price, rounded once (see money.ts). */
+  readonly amount: Money;
 }
 
 /** A tenant's part of a statement (a Keystone project; several if it was replaced). */
-export interface TenantStatement {
-  /** `WORKSPACE.PROJECT`, or the Keystone project name for projects keyform doesn't manage. */
-  readonly tenant: string;
+export interface TenantStatement extends TenantRef {
   readonly projectIds: readonly string[];
-  /** Sorted by metric, then qualifier. */
+  /** The Keystone project names, as of the time of use. */
+  readonly projectNames: readonly string[];
+  /** Sorted by metric, qualifier, state. */
   readonly items: readonly StatementItem[];
-  readonly total: number;
+  /** The sum of `items[].amount`. */
+  readonly total: Money;
 }
 
-/** What one workspace owes for the period. */
+/** What one group (a workspace, or a tag value with `--group-by`) owes for the period. */
 export interface Statement {
-  readonly workspace: string;
+  readonly group: string;
+  /** The workspaces in the group. */
+  readonly workspaces: readonly string[];
   readonly tenants: readonly TenantStatement[];
-  /** Every UTC day of the period, in order, with the workspace's charges that day. */
-  readonly daily: readonly { readonly day: string; readonly amount: number }[];
-  readonly total: number;
+  /** Every UTC day of the period, in order; the days add up to `total`. */
+  readonly daily: readonly { readonly day: string; readonly amount: Money }[];
+  /** The sum of `tenants[].total`. */
+  readonly total: Money;
 }
 
-/** A rated usage line with the workspace and tenant its project maps to. */
-export interface HourlyCharge extends Charge {
-  readonly workspace: string | null;
-  readonly tenant: string;
-}
-
-/** One resource's usage of one metric over the period. */
-export interface ResourceCharge {
-  readonly workspace: string | null;
-  readonly tenant: string | null;
+/** One resource's usage of one metric for one tenant over the period: a share of a stated line. */
+export interface ResourceCharge extends TenantRef {
+  readonly group: string | null;
   readonly projectId: string;
+  readonly projectName: string;
   readonly resourceType: ResourceType;
   readonly resourceId: string;
+  /** The resource's name when the samples have one (a floating IP's address). */
+  readonly resourceName: string | null;
   readonly metric: Metric;
   readonly qualifier: string | null;
+  readonly state: ServerState | null;
   readonly unit: string;
   readonly quantity: number;
   readonly priceKey: string | null;
-  readonly unitPrice: number | null;
-  readonly amount: number;
+  readonly unitPrice: string | null;
+  /** This resource's share of its stated line; the shares of a line add up to its amount. */
+  readonly amount: Money;
+}
+
+/** One resource's usage of one metric in one hour: a share of a stated line. */
+export interface HourlyCharge extends ResourceCharge {
+  readonly hourStart: number;
 }
 
 /** A run of consecutive hours that were not fully covered by samples. */
@@ -66,206 +103,347 @@ export interface CoverageGap {
   readonly coveredSeconds: number;
 }
 
+/** Usage of a resource that nothing in the price list prices (charged 0). */
+export interface UnpricedUsage {
+  readonly resourceType: ResourceType;
+  readonly metric: Metric;
+  readonly qualifier: string | null;
+  readonly state: ServerState | null;
+  readonly quantity: number;
+  /** The key that would price it. */
+  readonly priceKey: string;
+}
+
 /**
- * A metering report: statements per workspace, usage per resource, and what the samples do
- * not cover. Plain JSON; every list is sorted; amounts in the price list's currency.
+ * A metering report: statements per group, usage of unmanaged projects, usage per resource,
+ * and what the samples do not cover. Plain JSON; every list is sorted; money as decimal text
+ * in `currency`. Totals: `totals.statements` (all groups) + `totals.unmanaged` = `totals.grand`.
  */
 export interface MeterReport {
-  readonly formatVersion: 1;
+  readonly formatVersion: 2;
   readonly platform: string;
   readonly from: string;
   readonly to: string;
-  readonly currency: string | null;
+  /** ISO 4217 code. */
+  readonly currency: string;
+  /** Digits of the currency's minor unit: statement amounts have this many decimals. */
+  readonly currencyDigits: number;
+  readonly rounding: string;
+  readonly groupBy: GroupBy;
+  /** The distinct intervals (seconds) of the runs whose samples the period uses. */
+  readonly samplingIntervals: readonly number[];
   readonly coverage: { readonly hours: number; readonly complete: number; readonly partial: number; readonly missed: number; readonly gaps: readonly CoverageGap[] };
-  /** Workspaces keyform manages on this platform, by workspace. */
   readonly statements: readonly Statement[];
-  /** Usage in projects keyform doesn't manage on this platform, by project name. */
-  readonly unassigned: readonly TenantStatement[];
+  /** Usage in projects keyform doesn't manage on this platform, by project id and name. */
+  readonly unmanaged: readonly TenantStatement[];
+  readonly totals: { readonly statements: Money; readonly unmanaged: Money; readonly grand: Money };
   readonly resources: readonly ResourceCharge[];
-  /** Priced usage and unpriced quantities, for a warning: unpriced usage is charged 0. */
-  readonly unpriced: readonly { readonly metric: Metric; readonly qualifier: string | null; readonly quantity: number }[];
-  readonly total: number;
-  /** Hourly charges, one per usage line; present when asked for. */
+  readonly unpriced: readonly UnpricedUsage[];
+  /** Hourly shares, one per resource, metric and hour; present when asked for. */
   readonly hourly?: readonly HourlyCharge[];
 }
 
-const round = (n: number, digits = 6): number => Number(n.toFixed(digits));
+/** The rounding rule, as stated in every report. */
+export const ROUNDING_RULE = 'each statement line (quantity × unit price, computed exactly) is rounded once, half away from zero, to the currency minor unit; totals are sums of the lines shown';
+
 export const isoHour = (s: number): string => new Date(s * 1000).toISOString().replace('.000Z', 'Z');
 const isoDay = (s: number): string => new Date(s * 1000).toISOString().slice(0, 10);
 const DAY = 86400;
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-interface Owner {
-  readonly workspace: string | null;
-  readonly tenant: string;
+/** Who a usage line is billed to: its project's version when the samples were taken. */
+interface Owner extends TenantRef {
+  readonly group: string | null;
+  readonly projectName: string;
+  /** Tenant identity within the report. */
+  readonly key: string;
 }
-interface Acc {
-  quantity: number;
-  amount: number;
+
+/** A resource's (or a resource-hour's) part of a stated line. */
+interface Part {
+  readonly projectId: string;
+  readonly resourceId: string;
+  readonly resourceType: ResourceType;
+  resourceName: string | null;
+  units: bigint;
+}
+
+/** A stated line being accumulated, with its breakdowns. */
+interface Line {
+  readonly owner: Owner;
+  readonly metric: Metric;
+  readonly qualifier: string | null;
+  readonly state: ServerState | null;
+  readonly price: AppliedPrice | null;
+  units: bigint;
+  readonly projectIds: Set<string>;
+  readonly projectNames: Set<string>;
+  /** Units per day index. */
+  readonly days: Map<number, bigint>;
+  /** Units per resource (`projectId\0resourceId`). */
+  readonly resources: Map<string, Part>;
+  /** Units per resource and hour, when hourly rows are asked for. */
+  readonly hours: Map<string, Part & { readonly hourStart: number }> | undefined;
+}
+
+/** What a report is built with. */
+export interface ReportSettings {
+  readonly platform: string;
+  readonly period: Period;
+  readonly prices: PriceList;
+  readonly currency: Currency;
+  /** @default { kind: 'workspace' } */
+  readonly groupBy?: GroupBy;
+  /** Keep one row per resource, metric and hour. @default false */
+  readonly hourly?: boolean;
 }
 
 /**
- * Accumulates rated usage lines into a report; memory grows with resources × metrics and
- * workspaces × days, not with hours.
+ * Accumulates usage lines into a report. Quantities are summed as exact integers, each
+ * stated line is priced and rounded once at the end; memory grows with tenants × metrics ×
+ * (resources + days), and with hours only when hourly rows are asked for.
  */
 export class ReportBuilder {
-  private readonly owners = new Map<string, Owner>();
-  private readonly perResource = new Map<string, { line: Charge; acc: Acc }>();
-  /** Charges per workspace per day of the period (index 0 = the period's first UTC day). */
-  private readonly daily = new Map<string, Float64Array>();
-  private readonly prices = new Map<string, { readonly key: string; readonly price: number } | null>();
-  private readonly hourly: HourlyCharge[] | undefined;
-  private readonly currency: string | null;
+  private readonly owners = new Map<number, Owner>();
+  private readonly latest = new Map<string, ProjectRecord>();
+  private readonly lines = new Map<string, Line>();
+  private readonly prices = new Map<string, AppliedPrice | null>();
+  private readonly unpriced = new Map<string, { resourceType: ResourceType; metric: Metric; qualifier: string | null; state: ServerState | null; units: bigint }>();
   private readonly firstDay: number;
   private readonly days: number;
+  private readonly groupBy: GroupBy;
 
   constructor(
-    private readonly platform: string,
-    private readonly period: Period,
-    private readonly priceList: PriceList,
-    projects: readonly ProjectRecord[],
-    opts: { readonly hourly?: boolean; readonly currency?: string } = {},
+    private readonly s: ReportSettings,
+    private readonly versions: ReadonlyMap<number, ProjectRecord>,
+    latest: readonly ProjectRecord[],
   ) {
-    for (const p of projects) {
-      const mine = p.owner && p.owner.platform === platform;
-      this.owners.set(p.projectId, mine ? { workspace: p.owner!.workspace, tenant: `${p.owner!.workspace}.${p.owner!.project}` } : { workspace: null, tenant: p.name });
-    }
-    this.hourly = opts.hourly ? [] : undefined;
-    this.currency = opts.currency ?? null;
-    this.firstDay = Math.floor(period.from / DAY);
-    this.days = Math.ceil(period.to / DAY) - this.firstDay;
+    for (const p of latest) this.latest.set(p.projectId, p);
+    this.groupBy = s.groupBy ?? { kind: 'workspace' };
+    this.firstDay = Math.floor(s.period.from / DAY);
+    this.days = Math.ceil(s.period.to / DAY) - this.firstDay;
   }
 
-  /** The price of a metric and qualifier, looked up once (a report rates millions of lines). */
-  private priceOf(line: UsageLine): { readonly key: string; readonly price: number } | null {
-    const k = `${line.metric}\u0000${line.qualifier ?? ''}`;
+  /** The owner of a line: the project version its samples carry, else (older samples) the latest record. */
+  private owner(line: UsageLine): Owner {
+    const byRef = line.ownerRef !== 0 ? this.owners.get(line.ownerRef) : undefined;
+    if (byRef) return byRef;
+    const record = (line.ownerRef !== 0 ? this.versions.get(line.ownerRef) : undefined) ?? this.latest.get(line.projectId);
+    const owner = this.ownerOf(line.projectId, record);
+    if (line.ownerRef !== 0) this.owners.set(line.ownerRef, owner);
+    return owner;
+  }
+
+  private ownerOf(projectId: string, p: ProjectRecord | undefined): Owner {
+    const tags = p?.tags ?? {};
+    const tagText = JSON.stringify(tags);
+    const mine = p?.owner && p.owner.platform === this.s.platform ? p.owner : undefined;
+    const name = p?.name ?? projectId;
+    if (!mine) return { workspace: null, tenant: name, tags, group: null, projectName: name, key: `u\u0000${projectId}\u0000${name}\u0000${tagText}` };
+    const group = this.groupBy.kind === 'workspace' ? mine.workspace : (tags[this.groupBy.tag] ?? `(no ${this.groupBy.tag})`);
+    const tenant = `${mine.workspace}.${mine.project}`;
+    return { workspace: mine.workspace, tenant, tags, group, projectName: name, key: `m\u0000${group}\u0000${tenant}\u0000${tagText}` };
+  }
+
+  /** The price of a metric, qualifier and state, looked up once (a report rates millions of lines). */
+  private priceOf(line: UsageLine): AppliedPrice | null {
+    const k = `${line.metric}\u0000${line.qualifier ?? ''}\u0000${line.state ?? ''}`;
     let p = this.prices.get(k);
     if (p === undefined) {
-      p = priceFor(this.priceList, line.metric, line.qualifier) ?? null;
+      p = priceFor(this.s.prices, line.metric, line.qualifier, line.state) ?? null;
       this.prices.set(k, p);
     }
     return p;
   }
 
-  /** Rates a line and adds it. */
+  /** Adds one hourly usage line to its stated line. */
   add(line: UsageLine): void {
+    const owner = this.owner(line);
     const price = this.priceOf(line);
-    const amount = price ? line.quantity * price.price : 0;
-    const owner = this.owner(line.projectId);
-    const charge = (): Charge => ({ ...line, priceKey: price?.key ?? null, unitPrice: price?.price ?? null, amount });
-    this.hourly?.push({ ...charge(), workspace: owner.workspace, tenant: owner.tenant });
-    const key = `${line.projectId}\u0000${line.resourceId}\u0000${line.metric}\u0000${line.qualifier ?? ''}`;
-    let entry = this.perResource.get(key);
-    if (entry === undefined) {
-      entry = { line: charge(), acc: { quantity: 0, amount: 0 } };
-      this.perResource.set(key, entry);
+    const key = `${owner.key}\u0000${line.metric}\u0000${line.qualifier ?? ''}\u0000${line.state ?? ''}`;
+    let l = this.lines.get(key);
+    if (l === undefined) {
+      l = { owner, metric: line.metric, qualifier: line.qualifier, state: line.state, price, units: 0n, projectIds: new Set(), projectNames: new Set(), days: new Map(), resources: new Map(), hours: this.s.hourly ? new Map() : undefined };
+      this.lines.set(key, l);
     }
-    entry.acc.quantity += line.quantity;
-    entry.acc.amount += amount;
-    if (owner.workspace !== null) {
-      let days = this.daily.get(owner.workspace);
-      if (days === undefined) {
-        days = new Float64Array(this.days);
-        this.daily.set(owner.workspace, days);
-      }
-      days[Math.floor(line.hourStart / DAY) - this.firstDay]! += amount;
+    l.units += line.units;
+    l.projectIds.add(line.projectId);
+    l.projectNames.add(owner.projectName);
+    const day = Math.floor(line.hourStart / DAY) - this.firstDay;
+    l.days.set(day, (l.days.get(day) ?? 0n) + line.units);
+    const rk = `${line.projectId}\u0000${line.resourceId}`;
+    const part = (): Part => ({ projectId: line.projectId, resourceId: line.resourceId, resourceType: line.resourceType, resourceName: line.resourceName, units: line.units });
+    const r = l.resources.get(rk);
+    if (r) {
+      r.units += line.units;
+      // Lines come in hour order: the name kept is the latest one.
+      r.resourceName = line.resourceName ?? r.resourceName;
+    } else l.resources.set(rk, part());
+    if (l.hours) {
+      const hk = `${rk}\u0000${line.hourStart}`;
+      const h = l.hours.get(hk);
+      if (h) h.units += line.units;
+      else l.hours.set(hk, { ...part(), hourStart: line.hourStart });
     }
-  }
-
-  private owner(projectId: string): Owner {
-    return this.owners.get(projectId) ?? { workspace: null, tenant: projectId };
+    if (price === null && !resourcePriced(this.s.prices, line.resourceType, line.variant, line.state) && metricLeads(line.metric)) {
+      const uk = `${line.metric}\u0000${line.qualifier ?? ''}\u0000${line.state ?? ''}`;
+      const u = this.unpriced.get(uk);
+      if (u) u.units += line.units;
+      else this.unpriced.set(uk, { resourceType: line.resourceType, metric: line.metric, qualifier: line.qualifier, state: line.state, units: line.units });
+    }
   }
 
   /** The report over everything added, with the coverage of the period's hours. */
-  build(hours: readonly HourCoverage[]): MeterReport {
-    const resources = this.resourceCharges();
-    const managed = resources.filter((r) => r.workspace !== null);
-    const workspaces = [...new Set(managed.map((r) => r.workspace!))].sort(cmp);
-    const statements = workspaces.map((ws) => this.statement(ws, managed.filter((r) => r.workspace === ws)));
-    const unassigned = tenantStatements(resources.filter((r) => r.workspace === null));
-    const total = round(resources.reduce((s, r) => s + r.amount, 0));
-    return {
-      formatVersion: 1,
-      platform: this.platform,
-      from: isoHour(this.period.from),
-      to: isoHour(this.period.to),
-      currency: this.currency,
-      coverage: coverageSummary(hours),
-      statements,
-      unassigned,
-      resources,
-      unpriced: unpricedSummary(resources),
-      total,
-      ...(this.hourly ? { hourly: this.hourly.map((c) => ({ ...c, quantity: round(c.quantity), amount: round(c.amount) })) } : {}),
+  build(hours: readonly HourCoverage[], samplingIntervals: readonly number[]): MeterReport {
+    const digits = this.s.currency.digits;
+    const money = (minor: bigint) => minorText(minor, digits);
+    const fine = (units: bigint) => minorText(units, digits + BREAKDOWN_EXTRA_DIGITS);
+    const scale = 10n ** BigInt(BREAKDOWN_EXTRA_DIGITS);
+    const priced = [...this.lines.values()].map((l) => ({ l, minor: lineAmount(l.units, METRICS[l.metric].perUnit, l.price?.price ?? null, digits) }));
+    const itemOf = (l: Line, minor: bigint): StatementItem => ({
+      metric: l.metric,
+      label: METRICS[l.metric].label,
+      unit: METRICS[l.metric].unit,
+      qualifier: l.qualifier === null ? null : readableName(l.qualifier),
+      state: l.state,
+      quantity: quantityOf(l.units, METRICS[l.metric].perUnit),
+      priceKey: l.price?.key ?? null,
+      unitPrice: l.price ? decimalText(l.price.price) : null,
+      amount: money(minor),
+    });
+    const tenantsOf = (entries: typeof priced): { tenants: TenantStatement[]; minor: bigint } => {
+      const byTenant = new Map<string, typeof priced>();
+      for (const e of entries) {
+        const list = byTenant.get(e.l.owner.key);
+        if (list) list.push(e);
+        else byTenant.set(e.l.owner.key, [e]);
+      }
+      let all = 0n;
+      const tenants = [...byTenant.values()].map((es) => {
+        const o = es[0]!.l.owner;
+        const items = es.map((e) => ({ item: itemOf(e.l, e.minor), minor: e.minor })).sort((a, b) => cmp(itemSort(a.item), itemSort(b.item)));
+        const minor = items.reduce((s, i) => s + i.minor, 0n);
+        all += minor;
+        return {
+          workspace: o.workspace,
+          tenant: o.tenant,
+          tags: o.tags,
+          projectIds: [...new Set(es.flatMap((e) => [...e.l.projectIds]))].sort(cmp),
+          projectNames: [...new Set(es.flatMap((e) => [...e.l.projectNames]))].sort(cmp),
+          items: items.map((i) => i.item),
+          total: money(minor),
+        };
+      });
+      tenants.sort((a, b) => cmp(a.tenant, b.tenant) || cmp(a.projectIds.join(), b.projectIds.join()) || cmp(JSON.stringify(a.tags), JSON.stringify(b.tags)));
+      return { tenants, minor: all };
     };
-  }
-
-  private resourceCharges(): ResourceCharge[] {
-    const out = [...this.perResource.values()].map(({ line, acc }): ResourceCharge => {
-      const o = this.owner(line.projectId);
+    const managed = priced.filter((e) => e.l.owner.group !== null);
+    const groups = [...new Set(managed.map((e) => e.l.owner.group!))].sort(cmp);
+    let statementsMinor = 0n;
+    const statements = groups.map((group): Statement => {
+      const entries = managed.filter((e) => e.l.owner.group === group);
+      const { tenants, minor } = tenantsOf(entries);
+      statementsMinor += minor;
+      const daily = new Array<bigint>(this.days).fill(0n);
+      for (const e of entries) {
+        const idx = [...e.l.days.keys()].sort((a, b) => a - b);
+        apportion(e.minor, idx.map((d) => e.l.days.get(d)!)).forEach((m, i) => (daily[idx[i]!]! += m));
+      }
       return {
-        workspace: o.workspace,
-        tenant: o.tenant,
-        projectId: line.projectId,
-        resourceType: line.resourceType,
-        resourceId: line.resourceId,
-        metric: line.metric,
-        qualifier: line.qualifier,
-        unit: METRICS[line.metric].unit,
-        quantity: round(acc.quantity),
-        priceKey: line.priceKey,
-        unitPrice: line.unitPrice,
-        amount: round(acc.amount),
+        group,
+        workspaces: [...new Set(entries.map((e) => e.l.owner.workspace!))].sort(cmp),
+        tenants,
+        daily: daily.map((m, i) => ({ day: isoDay((this.firstDay + i) * DAY), amount: money(m) })),
+        total: money(minor),
       };
     });
-    return out.sort((a, b) => cmp(a.tenant ?? '', b.tenant ?? '') || cmp(a.resourceType, b.resourceType) || cmp(a.resourceId, b.resourceId) || cmp(a.metric, b.metric) || cmp(a.qualifier ?? '', b.qualifier ?? ''));
-  }
-
-  private statement(workspace: string, resources: readonly ResourceCharge[]): Statement {
-    const days = this.daily.get(workspace) ?? new Float64Array(this.days);
-    const daily = Array.from(days, (amount, i) => ({ day: isoDay((this.firstDay + i) * DAY), amount: round(amount) }));
-    const tenants = tenantStatements(resources);
-    return { workspace, tenants, daily, total: round(resources.reduce((s, r) => s + r.amount, 0)) };
-  }
-}
-
-function tenantStatements(resources: readonly ResourceCharge[]): TenantStatement[] {
-  const byTenant = new Map<string, ResourceCharge[]>();
-  for (const r of resources) {
-    const key = r.tenant ?? r.projectId;
-    const list = byTenant.get(key) ?? [];
-    list.push(r);
-    byTenant.set(key, list);
-  }
-  return [...byTenant.entries()]
-    .sort(([a], [b]) => cmp(a, b))
-    .map(([tenant, rs]) => {
-      const items = new Map<string, { item: StatementItem; quantity: number; amount: number }>();
-      for (const r of rs) {
-        const key = `${r.metric}\u0000${r.qualifier ?? ''}`;
-        const e = items.get(key) ?? {
-          item: { metric: r.metric, label: METRICS[r.metric].label, unit: r.unit, qualifier: r.qualifier, quantity: 0, priceKey: r.priceKey, unitPrice: r.unitPrice, amount: 0 },
-          quantity: 0,
-          amount: 0,
-        };
-        e.quantity += r.quantity;
-        e.amount += r.amount;
-        items.set(key, e);
-      }
-      const list = [...items.entries()].sort(([a], [b]) => cmp(a, b)).map(([, e]) => ({ ...e.item, quantity: round(e.quantity), amount: round(e.amount) }));
-      return { tenant, projectIds: [...new Set(rs.map((r) => r.projectId))].sort(cmp), items: list, total: round(rs.reduce((s, r) => s + r.amount, 0)) };
+    const unmanaged = tenantsOf(priced.filter((e) => e.l.owner.group === null));
+    const rowBase = (l: Line, x: Part) => ({
+      group: l.owner.group,
+      workspace: l.owner.workspace,
+      tenant: l.owner.tenant,
+      tags: l.owner.tags,
+      projectId: x.projectId,
+      projectName: l.owner.projectName,
+      resourceType: x.resourceType,
+      resourceId: x.resourceId,
+      resourceName: x.resourceName,
+      metric: l.metric,
+      qualifier: l.qualifier === null ? null : readableName(l.qualifier),
+      state: l.state,
+      unit: METRICS[l.metric].unit,
+      quantity: quantityOf(x.units, METRICS[l.metric].perUnit),
+      priceKey: l.price?.key ?? null,
+      unitPrice: l.price ? decimalText(l.price.price) : null,
     });
+    const resources: ResourceCharge[] = [];
+    const hourly: HourlyCharge[] = [];
+    for (const { l, minor } of priced) {
+      const rs = [...l.resources.values()];
+      apportion(minor * scale, rs.map((r) => r.units)).forEach((m, i) => resources.push({ ...rowBase(l, rs[i]!), amount: fine(m) }));
+      if (l.hours) {
+        const hs = [...l.hours.values()];
+        apportion(minor * scale, hs.map((h) => h.units)).forEach((m, i) => hourly.push({ ...rowBase(l, hs[i]!), hourStart: hs[i]!.hourStart, amount: fine(m) }));
+      }
+    }
+    resources.sort(rowOrder);
+    hourly.sort((a, b) => a.hourStart - b.hourStart || rowOrder(a, b));
+    return {
+      formatVersion: 2,
+      platform: this.s.platform,
+      from: isoHour(this.s.period.from),
+      to: isoHour(this.s.period.to),
+      currency: this.s.currency.code,
+      currencyDigits: digits,
+      rounding: ROUNDING_RULE,
+      groupBy: this.groupBy,
+      samplingIntervals: [...samplingIntervals],
+      coverage: coverageSummary(hours),
+      statements,
+      unmanaged: unmanaged.tenants,
+      totals: { statements: money(statementsMinor), unmanaged: money(unmanaged.minor), grand: money(statementsMinor + unmanaged.minor) },
+      resources,
+      unpriced: [...this.unpriced.values()]
+        .map((u) => ({ resourceType: u.resourceType, metric: u.metric, qualifier: u.qualifier === null ? null : readableName(u.qualifier), state: u.state, quantity: quantityOf(u.units, METRICS[u.metric].perUnit), priceKey: priceKeys(u.metric, u.qualifier)[0]! }))
+        .sort((a, b) => cmp(a.metric, b.metric) || cmp(a.qualifier ?? '', b.qualifier ?? '') || cmp(a.state ?? '', b.state ?? '')),
+      ...(this.s.hourly ? { hourly } : {}),
+    };
+  }
 }
 
-function unpricedSummary(resources: readonly ResourceCharge[]): MeterReport['unpriced'] {
-  const m = new Map<string, { metric: Metric; qualifier: string | null; quantity: number }>();
-  for (const r of resources.filter((x) => x.priceKey === null)) {
-    const key = `${r.metric}\u0000${r.qualifier ?? ''}`;
-    const e = m.get(key) ?? { metric: r.metric, qualifier: r.qualifier, quantity: 0 };
-    e.quantity += r.quantity;
-    m.set(key, e);
-  }
-  return [...m.entries()].sort(([a], [b]) => cmp(a, b)).map(([, e]) => ({ ...e, quantity: round(e.quantity) }));
+/** The metric that stands for its resource in the "without a price" notice (server hours for a server). */
+function metricLeads(metric: Metric): boolean {
+  return metric === (Object.keys(METRICS) as Metric[]).find((m) => METRICS[m].resourceType === METRICS[metric].resourceType);
+}
+
+/**
+ * A stated line's amount in minor units: units / perUnit × price, rounded once.
+ * @example lineAmount(171600n, 3600n, { units: 315n, scale: 7 }, 6) // 47.666… GiB-h × 0.0000315 → 1502n (0.001502)
+ */
+export function lineAmount(units: bigint, perUnit: bigint, price: Decimal | null, digits: number): bigint {
+  if (price === null) return 0n;
+  return roundDiv(units * price.units * 10n ** BigInt(digits), perUnit * 10n ** BigInt(price.scale));
+}
+
+/** An exact quantity as a number with at most 6 decimals (quantities are shown, not summed). */
+function quantityOf(units: bigint, perUnit: bigint): number {
+  return Number(minorText(roundDiv(units * 1_000_000n, perUnit), 6));
+}
+
+const itemSort = (i: StatementItem): string => `${i.metric}\u0000${i.qualifier ?? ''}\u0000${i.state ?? ''}`;
+
+function rowOrder(a: ResourceCharge, b: ResourceCharge): number {
+  return (
+    cmp(a.group ?? '\uffff', b.group ?? '\uffff') ||
+    cmp(a.tenant, b.tenant) ||
+    cmp(a.projectId, b.projectId) ||
+    cmp(a.resourceType, b.resourceType) ||
+    cmp(a.resourceId, b.resourceId) ||
+    cmp(a.metric, b.metric) ||
+    cmp(a.qualifier ?? '', b.qualifier ?? '') ||
+    cmp(a.state ?? '', b.state ?? '') ||
+    cmp(JSON.stringify(a.tags), JSON.stringify(b.tags))
+  );
 }
 
 /** Merges consecutive hours of the same non-complete status into gaps. */

@@ -1,6 +1,8 @@
 import { err, ok, type Result } from 'neverthrow';
 import { settingsError, type MeteringSettingsError } from '../errors.ts';
-import type { Metric, UsageLine } from '../usage/usage-line.ts';
+import { METRICS, type Metric, type ServerState } from '../usage/usage-line.ts';
+import { decimalOf, type Decimal } from './money.ts';
+import type { ResourceType } from '../sample.ts';
 
 /**
  * A price list as the config writes it: price per unit-hour by key.
@@ -17,8 +19,14 @@ import type { Metric, UsageLine } from '../usage/usage-line.ts';
  * | `router.hour`                        | router-hour                    |
  * | `loadbalancer.hour`                  | load-balancer-hour             |
  * | `image.gigabyte_hour`                | GiB-hour of an image           |
+ * | `server.stopped.flavor.FLAVOR`       | hour of a stopped server       |
+ * | `server.stopped.vcpu_hour`           | vCPU-hour of a stopped server  |
+ * | `server.stopped.ram_gib_hour`        | RAM GiB-hour of a stopped server |
  *
  * A flavor can be priced per server-hour, per vCPU/RAM, or both (the charges add up).
+ * A stopped server (SHUTOFF, SUSPENDED, PAUSED, SHELVED) is charged by its `server.stopped.*`
+ * key where the list has one, else like a running server (its flavor stays reserved).
+ * Volume type `default` also prices cinder's `__DEFAULT__` type.
  * @example { "server.flavor.m1.small": 0.02, "volume.gigabyte_hour": 0.0001, "floatingip.hour": 0.005 }
  */
 export type PriceList = Readonly<Record<string, number>>;
@@ -34,6 +42,9 @@ const KEY_FORMS: readonly RegExp[] = [
   /^router\.hour$/,
   /^loadbalancer\.hour$/,
   /^image\.gigabyte_hour$/,
+  /^server\.stopped\.flavor\..+$/,
+  /^server\.stopped\.vcpu_hour$/,
+  /^server\.stopped\.ram_gib_hour$/,
 ];
 
 /**
@@ -50,7 +61,8 @@ export function validatePriceList(prices: Readonly<Record<string, unknown>>): Re
     return err(
       settingsError(
         `The metering price list has ${problems.length} problem(s): ${problems.join('; ')}. Keys are server.flavor.FLAVOR, server.vcpu_hour, server.ram_gib_hour, ` +
-          'volume.type.TYPE.gigabyte_hour, volume.gigabyte_hour, snapshot.gigabyte_hour, floatingip.hour, router.hour, loadbalancer.hour, image.gigabyte_hour.',
+          'volume.type.TYPE.gigabyte_hour, volume.gigabyte_hour, snapshot.gigabyte_hour, floatingip.hour, router.hour, loadbalancer.hour, image.gigabyte_hour, ' +
+          'server.stopped.flavor.FLAVOR, server.stopped.vcpu_hour, server.stopped.ram_gib_hour.',
       ),
     );
   }
@@ -58,16 +70,19 @@ export function validatePriceList(prices: Readonly<Record<string, unknown>>): Re
 }
 
 /** The keys that may price a line, most specific first. */
-export function priceKeys(metric: Metric, qualifier: string | null): readonly string[] {
+export function priceKeys(metric: Metric, qualifier: string | null, state: ServerState | null = null): readonly string[] {
+  const stopped = (key: string): readonly string[] => (state === 'stopped' ? [key.replace(/^server\./, 'server.stopped.'), key] : [key]);
   switch (metric) {
     case 'server.hours':
-      return [`server.flavor.${qualifier ?? 'unknown'}`];
+      return stopped(`server.flavor.${qualifier ?? 'unknown'}`);
     case 'vcpu.hours':
-      return ['server.vcpu_hour'];
+      return stopped('server.vcpu_hour');
     case 'ram.gib_hours':
-      return ['server.ram_gib_hour'];
+      return stopped('server.ram_gib_hour');
     case 'volume.gib_hours':
-      return [`volume.type.${qualifier ?? 'unknown'}.gigabyte_hour`, 'volume.gigabyte_hour'];
+      return qualifier === '__DEFAULT__'
+        ? ['volume.type.__DEFAULT__.gigabyte_hour', 'volume.type.default.gigabyte_hour', 'volume.gigabyte_hour']
+        : [`volume.type.${qualifier ?? 'unknown'}.gigabyte_hour`, 'volume.gigabyte_hour'];
     case 'snapshot.gib_hours':
       return ['snapshot.gigabyte_hour'];
     case 'floatingip.hours':
@@ -81,24 +96,29 @@ export function priceKeys(metric: Metric, qualifier: string | null): readonly st
   }
 }
 
-/** The price that applies to a line's metric and qualifier, with its key; undefined when unpriced. */
-export function priceFor(prices: PriceList, metric: Metric, qualifier: string | null): { readonly key: string; readonly price: number } | undefined {
-  for (const key of priceKeys(metric, qualifier)) {
+/** A price that applies, with its key and its exact value. */
+export interface AppliedPrice {
+  readonly key: string;
+  /** As configured; shown on statements digit for digit. */
+  readonly price: Decimal;
+}
+
+/** The price that applies to a line's metric, qualifier and server state, with its key; undefined when unpriced. */
+export function priceFor(prices: PriceList, metric: Metric, qualifier: string | null, state: ServerState | null = null): AppliedPrice | undefined {
+  for (const key of priceKeys(metric, qualifier, state)) {
     const price = prices[key];
-    if (price !== undefined) return { key, price };
+    if (price !== undefined) return { key, price: decimalOf(price) };
   }
   return undefined;
 }
 
-/** A usage line with its price applied. `unitPrice` and `priceKey` are null when nothing prices it. */
-export interface Charge extends UsageLine {
-  readonly priceKey: string | null;
-  readonly unitPrice: number | null;
-  readonly amount: number;
-}
-
-/** Rates one usage line. Unpriced usage keeps its quantity, with amount 0 and no price key. */
-export function rate(prices: PriceList, line: UsageLine): Charge {
-  const p = priceFor(prices, line.metric, line.qualifier);
-  return { ...line, priceKey: p?.key ?? null, unitPrice: p?.price ?? null, amount: p ? line.quantity * p.price : 0 };
+/**
+ * Whether anything in the list prices a resource of this type, variant (flavor, volume
+ * type) and state: a server priced by its flavor alone needs no vCPU or RAM price, so only
+ * usage of a resource with no price at all is worth a warning.
+ */
+export function resourcePriced(prices: PriceList, resourceType: ResourceType, variant: string | null, state: ServerState | null): boolean {
+  return (Object.keys(METRICS) as Metric[])
+    .filter((m) => METRICS[m].resourceType === resourceType)
+    .some((m) => priceFor(prices, m, m === 'server.hours' || m === 'volume.gib_hours' ? variant : null, state) !== undefined);
 }

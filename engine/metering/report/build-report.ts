@@ -1,33 +1,18 @@
-import { err, ok, type Result, type ResultAsync } from 'neverthrow';
+import { err, ok, ResultAsync, type Result } from 'neverthrow';
 import { settingsError, type MeteringSettingsError, type StoreError } from '../errors.ts';
-import { ReportBuilder, type MeterReport } from '../rating/meter-report.ts';
-import type { PriceList } from '../rating/price-list.ts';
+import { ReportBuilder, type MeterReport, type ReportSettings } from '../rating/meter-report.ts';
 import type { MeteringStore } from '../store/metering-store.ts';
 import { HOUR } from '../usage/coverage.ts';
 import { forEachUsageLine, type Period } from '../usage/hourly-usage.ts';
 
-/** What a report covers and how it prices. */
-export interface ReportOptions {
-  readonly platform: string;
-  readonly period: Period;
-  readonly prices: PriceList;
-  /** Shown beside amounts; the price list's currency. @default none */
-  readonly currency?: string;
-  /** Also return one charge per hourly usage line. @default false */
-  readonly hourly?: boolean;
-}
-
 /**
  * Usage → rating → statements for a period, in one pass over the store's samples.
- * @example buildReport(store, { platform: 'os-prod', period, prices: { 'floatingip.hour': 0.005 } })
+ * @example buildReport(store, { platform: 'os-prod', period, prices: { 'floatingip.hour': 0.005 }, currency: { code: 'EUR', digits: 2 } })
  */
-export function buildReport(store: MeteringStore, opts: ReportOptions): ResultAsync<MeterReport, StoreError> {
-  return store.projects(opts.platform).andThen((projects) => {
-    const builder = new ReportBuilder(opts.platform, opts.period, opts.prices, projects, {
-      ...(opts.hourly ? { hourly: true } : {}),
-      ...(opts.currency ? { currency: opts.currency } : {}),
-    });
-    return forEachUsageLine(store, opts.platform, opts.period, (l) => builder.add(l)).map((summary) => builder.build(summary.hours));
+export function buildReport(store: MeteringStore, opts: ReportSettings): ResultAsync<MeterReport, StoreError> {
+  return ResultAsync.combine([store.ownerVersions(opts.platform), store.projects(opts.platform)] as const).andThen(([versions, latest]) => {
+    const builder = new ReportBuilder(opts, versions, latest);
+    return forEachUsageLine(store, opts.platform, opts.period, (l) => builder.add(l)).map((summary) => builder.build(summary.hours, summary.intervals));
   });
 }
 

@@ -24,6 +24,11 @@ export interface SampleGroup {
   readonly hourStart: number;
   /** Sum of the weights of the samples in the group: the seconds of the hour they cover. */
   readonly seconds: number;
+  /**
+   * The version of the project (name, owner, tags) when these samples were taken, a key of
+   * `ownerVersions`; 0 for samples stored before versions were kept.
+   */
+  readonly ownerRef: number;
 }
 
 /**
@@ -47,9 +52,11 @@ export interface MeteringStore {
   samplesAt(platform: string, sampledAt: number): ResultAsync<readonly Sample[], StoreError>;
   /** The latest known record of every project the platform's runs saw, sorted by id. */
   projects(platform: string): ResultAsync<readonly ProjectRecord[], StoreError>;
+  /** Every version of every project the platform's runs saw, by `SampleGroup.ownerRef`. */
+  ownerVersions(platform: string): ResultAsync<ReadonlyMap<number, ProjectRecord>, StoreError>;
   /**
    * Calls `visit` for every group of the platform's samples at the sample times in `weights`,
-   * grouped by (resource, project, traits, hour), ordered by hour (then by store order). Resolves
+   * grouped by (resource, project, traits, owner version, hour), ordered by hour (then by store order). Resolves
    * to the number of groups. This is the one heavy query usage needs; it runs in the database.
    */
   forEachSampleGroup(platform: string, weights: readonly RunWeight[], visit: (group: SampleGroup) => void): ResultAsync<number, StoreError>;

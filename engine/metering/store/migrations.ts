@@ -15,6 +15,11 @@ import { storeError, type StoreError } from '../errors.ts';
  *   run is there with all its samples or not at all.
  * - `projects`: the latest name and keyform owner tags seen per project.
  *
+ * v2: ownership as of the time of use.
+ * - `owners`: one row per distinct version (name, keyform owner, tags) of a project;
+ * - `samples.owner_ref`: the version of the resource's project when the sample was taken
+ *   (0 for samples written before v2: those fall back to `projects`).
+ *
  * Never edit a released migration: add the next one.
  */
 export interface Migration {
@@ -50,6 +55,18 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'samples, runs and projects',
     sqlite: tables('INTEGER PRIMARY KEY', ' WITHOUT ROWID'),
     postgres: tables('BIGSERIAL PRIMARY KEY', ''),
+  },
+  {
+    version: 2,
+    name: 'project owner versions on samples',
+    sqlite: [
+      'CREATE TABLE owners (ref INTEGER PRIMARY KEY, platform TEXT NOT NULL, project_id TEXT NOT NULL, record TEXT NOT NULL, UNIQUE (platform, project_id, record))',
+      'ALTER TABLE samples ADD COLUMN owner_ref INTEGER NOT NULL DEFAULT 0',
+    ],
+    postgres: [
+      'CREATE TABLE owners (ref BIGSERIAL PRIMARY KEY, platform TEXT NOT NULL, project_id TEXT NOT NULL, record TEXT NOT NULL, UNIQUE (platform, project_id, record))',
+      'ALTER TABLE samples ADD COLUMN owner_ref BIGINT NOT NULL DEFAULT 0',
+    ],
   },
 ];
 

@@ -1,10 +1,10 @@
 import pg from 'pg';
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
 import { storeError, type StoreError } from '../errors.ts';
-import type { ProjectRecord, RunRecord, Sample } from '../sample.ts';
+import { canonicalProject, type ProjectRecord, type RunRecord, type Sample } from '../sample.ts';
 import { MIGRATIONS_TABLE, SCHEMA_VERSION, newerSchema, pendingMigrations } from './migrations.ts';
 import { canonicalTraits, chunks, traitsParser, type MeteringStore, type RecordOutcome, type RunWeight, type SampleGroup } from './metering-store.ts';
-import { toProject, toRun, toSample, type GroupRow, type ProjectRow, type RunRow, type SampleRow } from './rows.ts';
+import { toOwnerVersions, toProject, toRun, toSample, type GroupRow, type OwnerRow, type ProjectRow, type RunRow, type SampleRow } from './rows.ts';
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
@@ -65,6 +65,8 @@ async function recordRun(c: pg.PoolClient, r: RunRecord, samples: readonly Sampl
     [r.platform, r.sampledAt, r.intervalSeconds, r.startedAt, r.finishedAt, r.sampleCount],
   );
   if (run.rowCount === 0) return { recorded: false, reason: 'duplicate-run' };
+  const versions = projects.map((p) => canonicalProject(p));
+  await c.query('INSERT INTO owners (platform, project_id, record) SELECT $1, * FROM unnest($2::text[], $3::text[]) ON CONFLICT DO NOTHING', [r.platform, projects.map((p) => p.projectId), versions]);
   let written = 0;
   for (const part of chunks(samples, 2000)) {
     const traits = part.map((s) => canonicalTraits(s.traits));
@@ -74,12 +76,14 @@ async function recordRun(c: pg.PoolClient, r: RunRecord, samples: readonly Sampl
     );
     await c.query(`INSERT INTO facets (project_id, traits) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING`, [part.map((s) => s.projectId), traits]);
     const inserted = await c.query(
-      `INSERT INTO samples (sampled_at, resource_ref, facet_ref)
-       SELECT $1, r.ref, f.ref FROM unnest($3::text[], $4::text[], $5::text[]) AS x(resource_id, project_id, traits)
+      `INSERT INTO samples (sampled_at, resource_ref, facet_ref, owner_ref)
+       SELECT $1, r.ref, f.ref, COALESCE(o.ref, 0) FROM unnest($3::text[], $4::text[], $5::text[]) AS x(resource_id, project_id, traits)
        JOIN resources r ON r.platform = $2 AND r.resource_id = x.resource_id
        JOIN facets f ON f.project_id = x.project_id AND f.traits = x.traits
+       LEFT JOIN unnest($6::text[], $7::text[]) AS v(project_id, record) ON v.project_id = x.project_id
+       LEFT JOIN owners o ON o.platform = $2 AND o.project_id = v.project_id AND o.record = v.record
        ON CONFLICT DO NOTHING`,
-      [r.sampledAt, r.platform, part.map((s) => s.resourceId), part.map((s) => s.projectId), traits],
+      [r.sampledAt, r.platform, part.map((s) => s.resourceId), part.map((s) => s.projectId), traits, projects.map((p) => p.projectId), versions],
     );
     written += inserted.rowCount ?? 0;
   }
@@ -102,18 +106,18 @@ async function sampleGroups(pool: pg.Pool, platform: string, weights: readonly R
   // Chunks are cut at hour boundaries so that each group is whole within one query.
   for (const part of hourAlignedChunks(sorted, WEIGHTS_PER_QUERY)) {
     const rows = await pool.query<GroupRow>(
-      `SELECT r.resource_id, r.resource_type, f.project_id, f.traits, w.hour_start, SUM(w.seconds) AS seconds
+      `SELECT r.resource_id, r.resource_type, f.project_id, f.traits, w.hour_start, s.owner_ref, SUM(w.seconds) AS seconds
        FROM unnest($2::bigint[], $3::bigint[], $4::bigint[]) AS w(sampled_at, hour_start, seconds)
        JOIN samples s ON s.sampled_at = w.sampled_at
        JOIN resources r ON r.ref = s.resource_ref JOIN facets f ON f.ref = s.facet_ref
        WHERE r.platform = $1
-       GROUP BY w.hour_start, s.resource_ref, s.facet_ref, r.resource_id, r.resource_type, f.project_id, f.traits
-       ORDER BY w.hour_start, s.resource_ref, s.facet_ref`,
+       GROUP BY w.hour_start, s.resource_ref, s.facet_ref, s.owner_ref, r.resource_id, r.resource_type, f.project_id, f.traits
+       ORDER BY w.hour_start, s.resource_ref, s.facet_ref, s.owner_ref`,
       [platform, part.map((w) => w.sampledAt), part.map((w) => w.hourStart), part.map((w) => w.seconds)],
     );
     for (const g of rows.rows) {
       n++;
-      visit({ resourceId: g.resource_id, resourceType: g.resource_type, projectId: g.project_id, traits: parse(g.traits), hourStart: Number(g.hour_start), seconds: Number(g.seconds) });
+      visit({ resourceId: g.resource_id, resourceType: g.resource_type, projectId: g.project_id, traits: parse(g.traits), hourStart: Number(g.hour_start), seconds: Number(g.seconds), ownerRef: Number(g.owner_ref) });
     }
   }
   return n;
@@ -156,6 +160,8 @@ function postgresStore(pool: pg.Pool, location: string): MeteringStore {
       ),
     projects: (platform) =>
       query<ProjectRow, readonly ProjectRecord[]>('read projects', 'SELECT * FROM projects WHERE platform = $1 ORDER BY project_id COLLATE "C"', [platform], (rows) => rows.map(toProject)),
+    ownerVersions: (platform) =>
+      query<OwnerRow, ReadonlyMap<number, ProjectRecord>>('read project versions', 'SELECT ref, project_id, record FROM owners WHERE platform = $1', [platform], toOwnerVersions),
     forEachSampleGroup: (platform, weights, visit) => ResultAsync.fromPromise(sampleGroups(pool, platform, weights, visit), (e) => storeError('read samples', message(e))),
     schemaVersion: () => query<{ v: number }, number>('read the schema version', 'SELECT MAX(version) AS v FROM schema_migrations', [], (rows) => Number(rows[0]!.v)),
     close: () => ResultAsync.fromPromise(pool.end(), (e) => storeError('close', message(e))),

@@ -1,4 +1,4 @@
-import type { ProjectRecord, ResourceType, RunRecord, Sample } from '../sample.ts';
+import { parseProject, type ProjectRecord, type ResourceType, type RunRecord, type Sample } from '../sample.ts';
 
 /** Rows as both stores read them; PostgreSQL returns BIGINT columns as strings. */
 export interface RunRow {
@@ -18,6 +18,12 @@ export interface SampleRow {
 export interface GroupRow extends SampleRow {
   hour_start: number | string;
   seconds: number | string;
+  owner_ref: number | string;
+}
+export interface OwnerRow {
+  ref: number | string;
+  project_id: string;
+  record: string;
 }
 export interface ProjectRow {
   project_id: string;
@@ -45,4 +51,9 @@ export function toSample(r: SampleRow): Sample {
 export function toProject(r: ProjectRow): ProjectRecord {
   const owner = r.owner_platform && r.workspace && r.project ? { owner: { platform: r.owner_platform, workspace: r.workspace, project: r.project } } : {};
   return { projectId: r.project_id, name: r.name, ...owner };
+}
+
+/** Owner versions by ref. */
+export function toOwnerVersions(rows: readonly OwnerRow[]): ReadonlyMap<number, ProjectRecord> {
+  return new Map(rows.map((r) => [Number(r.ref), parseProject(r.project_id, r.record)]));
 }

@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
 import { Result, ResultAsync, err, errAsync, ok, okAsync } from 'neverthrow';
 import { storeError, type StoreError } from '../errors.ts';
-import type { ProjectRecord, RunRecord, Sample } from '../sample.ts';
+import { canonicalProject, type ProjectRecord, type RunRecord, type Sample } from '../sample.ts';
 import { MIGRATIONS_TABLE, SCHEMA_VERSION, newerSchema, pendingMigrations } from './migrations.ts';
-import { toProject, toRun, toSample, type GroupRow, type ProjectRow, type RunRow, type SampleRow } from './rows.ts';
+import { toOwnerVersions, toProject, toRun, toSample, type GroupRow, type OwnerRow, type ProjectRow, type RunRow, type SampleRow } from './rows.ts';
 import { canonicalTraits, traitsParser, type MeteringStore, type RecordOutcome, type RunWeight, type SampleGroup } from './metering-store.ts';
 
 type Db = Database.Database;
@@ -62,7 +62,10 @@ function sqliteStore(db: Db, path: string): MeteringStore {
       'INSERT INTO resources (platform, resource_id, resource_type) VALUES (?, ?, ?) ON CONFLICT (platform, resource_id) DO UPDATE SET resource_type = excluded.resource_type RETURNING ref',
     ),
     facet: db.prepare('INSERT INTO facets (project_id, traits) VALUES (?, ?) ON CONFLICT (project_id, traits) DO UPDATE SET traits = excluded.traits RETURNING ref'),
-    sample: db.prepare('INSERT INTO samples (sampled_at, resource_ref, facet_ref) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
+    sample: db.prepare('INSERT INTO samples (sampled_at, resource_ref, facet_ref, owner_ref) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+    owner: db.prepare(
+      'INSERT INTO owners (platform, project_id, record) VALUES (?, ?, ?) ON CONFLICT (platform, project_id, record) DO UPDATE SET record = excluded.record RETURNING ref',
+    ),
     project: db.prepare(
       `INSERT INTO projects (platform, project_id, name, owner_platform, workspace, project, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (platform, project_id) DO UPDATE SET name = excluded.name, owner_platform = excluded.owner_platform,
@@ -79,6 +82,7 @@ function sqliteStore(db: Db, path: string): MeteringStore {
   // commits (a rolled-back ref would point nowhere).
   const resourceRefs = new Map<string, number>();
   const facetRefs = new Map<string, number>();
+  const ownerRefs = new Map<string, number>();
   const refOf = (cache: Map<string, number>, fresh: Map<string, number>, key: string, insert: () => number): number => {
     let ref = cache.get(key) ?? fresh.get(key);
     if (ref === undefined) {
@@ -87,15 +91,21 @@ function sqliteStore(db: Db, path: string): MeteringStore {
     }
     return ref;
   };
-  const record = db.transaction((r: RunRecord, samples: readonly Sample[], projects: readonly ProjectRecord[], fresh: { resources: Map<string, number>; facets: Map<string, number> }): RecordOutcome => {
+  type Fresh = { resources: Map<string, number>; facets: Map<string, number>; owners: Map<string, number> };
+  const record = db.transaction((r: RunRecord, samples: readonly Sample[], projects: readonly ProjectRecord[], fresh: Fresh): RecordOutcome => {
     const inserted = stmt.insertRun.run(r.platform, r.sampledAt, r.intervalSeconds, r.startedAt, r.finishedAt, r.sampleCount);
     if (inserted.changes === 0) return { recorded: false, reason: 'duplicate-run' };
+    const owners = new Map<string, number>();
+    for (const p of projects) {
+      const text = canonicalProject(p);
+      owners.set(p.projectId, refOf(ownerRefs, fresh.owners, `${r.platform}\u0000${p.projectId}\u0000${text}`, () => (stmt.owner.get(r.platform, p.projectId, text) as { ref: number }).ref));
+    }
     let written = 0;
     for (const s of samples) {
       const res = refOf(resourceRefs, fresh.resources, `${r.platform}\u0000${s.resourceId}`, () => (stmt.resource.get(r.platform, s.resourceId, s.resourceType) as { ref: number }).ref);
       const traits = canonicalTraits(s.traits);
       const facet = refOf(facetRefs, fresh.facets, `${s.projectId}\u0000${traits}`, () => (stmt.facet.get(s.projectId, traits) as { ref: number }).ref);
-      written += stmt.sample.run(r.sampledAt, res, facet).changes;
+      written += stmt.sample.run(r.sampledAt, res, facet, owners.get(s.projectId) ?? 0).changes;
     }
     for (const p of projects) {
       stmt.project.run(r.platform, p.projectId, p.name, p.owner?.platform ?? null, p.owner?.workspace ?? null, p.owner?.project ?? null, r.sampledAt);
@@ -103,10 +113,11 @@ function sqliteStore(db: Db, path: string): MeteringStore {
     return { recorded: true, samples: written };
   });
   const recordRun = (r: RunRecord, samples: readonly Sample[], projects: readonly ProjectRecord[]): RecordOutcome => {
-    const fresh = { resources: new Map<string, number>(), facets: new Map<string, number>() };
+    const fresh: Fresh = { resources: new Map(), facets: new Map(), owners: new Map() };
     const outcome = record.immediate(r, samples, projects, fresh);
     for (const [k, v] of fresh.resources) resourceRefs.set(k, v);
     for (const [k, v] of fresh.facets) facetRefs.set(k, v);
+    for (const [k, v] of fresh.owners) ownerRefs.set(k, v);
     return outcome;
   };
   return {
@@ -133,6 +144,8 @@ function sqliteStore(db: Db, path: string): MeteringStore {
       ),
     projects: (platform) =>
       run('read projects', () => (db.prepare('SELECT * FROM projects WHERE platform = ? ORDER BY project_id').all(platform) as ProjectRow[]).map(toProject)),
+    ownerVersions: (platform) =>
+      run('read project versions', () => toOwnerVersions(db.prepare('SELECT ref, project_id, record FROM owners WHERE platform = ?').all(platform) as OwnerRow[])),
     forEachSampleGroup: (platform, weights, visit) => run('read samples', () => sampleGroups(db, platform, weights, visit)),
     schemaVersion: () => run('read the schema version', () => (db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number }).v),
     close: () => run('close', () => void db.close()),
@@ -152,18 +165,18 @@ function sampleGroups(db: Db, platform: string, weights: readonly RunWeight[], v
   // Group first, join names after: the joins then run once per group, not once per sample.
   const rows = db
     .prepare(
-      `SELECT r.resource_id, r.resource_type, f.project_id, f.traits, g.hour_start, g.seconds
-       FROM (SELECT w.hour_start, s.resource_ref, s.facet_ref, SUM(w.seconds) AS seconds
+      `SELECT r.resource_id, r.resource_type, f.project_id, f.traits, g.hour_start, g.seconds, g.owner_ref
+       FROM (SELECT w.hour_start, s.resource_ref, s.facet_ref, s.owner_ref, SUM(w.seconds) AS seconds
              FROM temp.weights w JOIN samples s ON s.sampled_at = w.sampled_at
              WHERE s.resource_ref IN (SELECT ref FROM resources WHERE platform = ?)
-             GROUP BY w.hour_start, s.resource_ref, s.facet_ref) g
+             GROUP BY w.hour_start, s.resource_ref, s.facet_ref, s.owner_ref) g
        JOIN resources r ON r.ref = g.resource_ref JOIN facets f ON f.ref = g.facet_ref
-       ORDER BY g.hour_start, g.resource_ref, g.facet_ref`,
+       ORDER BY g.hour_start, g.resource_ref, g.facet_ref, g.owner_ref`,
     )
     .iterate(platform) as IterableIterator<GroupRow>;
   for (const g of rows) {
     n++;
-    visit({ resourceId: g.resource_id, resourceType: g.resource_type, projectId: g.project_id, traits: parse(g.traits), hourStart: Number(g.hour_start), seconds: Number(g.seconds) });
+    visit({ resourceId: g.resource_id, resourceType: g.resource_type, projectId: g.project_id, traits: parse(g.traits), hourStart: Number(g.hour_start), seconds: Number(g.seconds), ownerRef: Number(g.owner_ref) });
   }
   return n;
 }

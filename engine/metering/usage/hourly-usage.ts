@@ -15,6 +15,8 @@ export interface UsageSummary {
   readonly hours: readonly HourCoverage[];
   readonly runs: number;
   readonly lines: number;
+  /** The distinct intervals (seconds) of the runs whose samples cover the period, ascending. */
+  readonly intervals: readonly number[];
 }
 
 /**
@@ -34,7 +36,11 @@ export function forEachUsageLine(store: MeteringStore, platform: string, period:
           visit(line);
         }
       })
-      .map(() => ({ hours: coverage.hours, runs: runs.filter((r) => r.sampledAt >= period.from).length, lines }));
+      .map(() => {
+        const used = new Set(coverage.weights.map((w) => w.sampledAt));
+        const intervals = [...new Set(runs.filter((r) => used.has(r.sampledAt)).map((r) => r.intervalSeconds))].sort((a, b) => a - b);
+        return { hours: coverage.hours, runs: runs.filter((r) => r.sampledAt >= period.from).length, lines, intervals };
+      });
   });
 }
 

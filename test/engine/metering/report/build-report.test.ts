@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildReport, parsePeriod } from '../../../../engine/metering/report/build-report.ts';
 import { hourlyUsage } from '../../../../engine/metering/usage/hourly-usage.ts';
-import { DAY0, H, PRICES, fixtureStore } from './report-fixture.ts';
+import { DAY0, EUR, H, PRICES, fixtureStore } from './report-fixture.ts';
 
 describe('hourly usage and the report', () => {
   it('gives per-hour usage per resource from the samples, and nothing for hours without runs', async () => {
@@ -17,37 +17,56 @@ describe('hourly usage and the report', () => {
     ]);
     expect(lines.filter((l) => l.metric === 'volume.gib_hours').map((l) => l.quantity)).toEqual([10, 10]);
     expect(summary.hours.map((h) => h.status)).toEqual(['complete', 'complete', 'missed', 'missed']);
+    expect(summary.intervals).toEqual([300]);
     await store.close();
   });
 
-  it('rates usage into statements per workspace with daily totals, and lists gaps and unpriced usage', async () => {
+  it('rates usage into statements per workspace with daily totals, and states the three totals', async () => {
     // GIVEN the fixture timeline and prices for m1.small and ssd volumes only
     const store = await fixtureStore();
     const period = parsePeriod('2026-03-01', '2026-03-02')._unsafeUnwrap();
-    // WHEN the report for both days is built
-    const r = (await buildReport(store, { platform: 'os-test', period, prices: PRICES }))._unsafeUnwrap();
+    // WHEN the report for both days is built in EUR
+    const r = (await buildReport(store, { platform: 'os-test', period, prices: PRICES, currency: EUR }))._unsafeUnwrap();
     // THEN acme pays 2 server-hours of m1.small (vCPU and RAM unpriced) and globex 25 GiB-hours of ssd
-    const acme = r.statements.find((s) => s.workspace === 'acme')!;
-    const globex = r.statements.find((s) => s.workspace === 'globex')!;
-    expect(acme.total).toBeCloseTo(0.04, 10);
-    expect(acme.tenants[0]!.items.map((i) => [i.metric, i.quantity, i.amount])).toEqual([
-      ['ram.gib_hours', 4, 0],
-      ['server.hours', 2, 0.04],
-      ['vcpu.hours', 2, 0],
+    const acme = r.statements.find((s) => s.group === 'acme')!;
+    const globex = r.statements.find((s) => s.group === 'globex')!;
+    expect(acme.total).toBe('0.04');
+    expect(acme.tenants[0]!.items.map((i) => [i.metric, i.quantity, i.unitPrice, i.amount])).toEqual([
+      ['ram.gib_hours', 4, null, '0.00'],
+      ['server.hours', 2, '0.02', '0.04'],
+      ['vcpu.hours', 2, null, '0.00'],
     ]);
+    expect(acme.tenants[0]!.tags).toEqual({ cost_center: 'cc-42' });
+    // AND globex's 0.025 is rounded once to 0.03, and its days add up to it
+    expect(globex.total).toBe('0.03');
     expect(globex.daily).toEqual([
-      { day: '2026-03-01', amount: 0.02 },
-      { day: '2026-03-02', amount: 0.005 },
+      { day: '2026-03-01', amount: '0.02' },
+      { day: '2026-03-02', amount: '0.01' },
     ]);
-    // AND the FIP of another platform's project is unassigned, not in a statement
-    expect(r.unassigned.map((t) => [t.tenant, t.items.map((i) => i.quantity)])).toEqual([['legacy', [2]]]);
-    // AND day 0 from 02:00 and day 1 from 01:00 are gaps; vCPU, RAM and FIP usage is unpriced
+    // AND the FIP of another platform's project is unmanaged, by id and name
+    expect(r.unmanaged.map((t) => [t.tenant, t.projectIds, t.items.map((i) => i.quantity)])).toEqual([['legacy', ['p-other'], [2]]]);
+    // AND day 0 from 02:00 and day 1 from 01:00 are gaps; only the FIP has no price at all
     expect(r.coverage.gaps).toEqual([
       { from: '2026-03-01T02:00:00Z', to: '2026-03-02T00:00:00Z', status: 'missed', coveredSeconds: 0 },
       { from: '2026-03-02T01:00:00Z', to: '2026-03-03T00:00:00Z', status: 'missed', coveredSeconds: 0 },
     ]);
-    expect(r.unpriced.map((u) => u.metric)).toEqual(['floatingip.hours', 'ram.gib_hours', 'vcpu.hours']);
-    expect(r.total).toBeCloseTo(0.065, 10);
+    expect(r.unpriced.map((u) => [u.metric, u.priceKey])).toEqual([['floatingip.hours', 'floatingip.hour']]);
+    expect(r.totals).toEqual({ statements: '0.07', unmanaged: '0.00', grand: '0.07' });
+    expect([r.currency, r.samplingIntervals]).toEqual(['EUR', [300]]);
+    await store.close();
+  });
+
+  it('groups statements by a tenant tag with --group-by, keeping the workspaces named', async () => {
+    // GIVEN the fixture, whose tenants carry cost_center tags
+    const store = await fixtureStore();
+    const period = parsePeriod('2026-03-01', '2026-03-02')._unsafeUnwrap();
+    // WHEN grouped by cost_center
+    const r = (await buildReport(store, { platform: 'os-test', period, prices: PRICES, currency: EUR, groupBy: { kind: 'tag', tag: 'cost_center' } }))._unsafeUnwrap();
+    // THEN each cost centre is a statement naming its workspace
+    expect(r.statements.map((s) => [s.group, s.workspaces, s.total])).toEqual([
+      ['cc-42', ['acme'], '0.04'],
+      ['cc-7', ['globex'], '0.03'],
+    ]);
     await store.close();
   });
 

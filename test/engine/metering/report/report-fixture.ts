@@ -10,8 +10,8 @@ export const DAY0 = Date.UTC(2026, 2, 1) / 1000;
 export const H = 3600;
 
 export const PROJECTS: ProjectRecord[] = [
-  { projectId: 'p-shop', name: 'acme.shop', owner: { platform: 'os-test', workspace: 'acme', project: 'shop' } },
-  { projectId: 'p-data', name: 'globex.data', owner: { platform: 'os-test', workspace: 'globex', project: 'data' } },
+  { projectId: 'p-shop', name: 'acme.shop', owner: { platform: 'os-test', workspace: 'acme', project: 'shop' }, tags: { cost_center: 'cc-42' } },
+  { projectId: 'p-data', name: 'globex.data', owner: { platform: 'os-test', workspace: 'globex', project: 'data' }, tags: { cost_center: 'cc-7' } },
   { projectId: 'p-other', name: 'legacy', owner: { platform: 'other-platform', workspace: 'x', project: 'y' } },
 ];
 
@@ -35,3 +35,5 @@ export async function fixtureStore(): Promise<MeteringStore> {
 }
 
 export const PRICES = { 'server.flavor.m1.small': 0.02, 'volume.type.ssd.gigabyte_hour': 0.001 };
+
+export const EUR = { code: 'EUR', digits: 2 } as const;

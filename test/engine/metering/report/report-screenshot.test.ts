@@ -33,7 +33,7 @@ async function weekReport() {
     (await store.recordRun({ platform: 'os-prod', sampledAt: t, intervalSeconds: 3600, startedAt: t, finishedAt: t, sampleCount: samples.length }, samples, projects))._unsafeUnwrap();
   }
   const prices = { 'server.flavor.m1.small': 0.05, 'server.flavor.m1.large': 0.2, 'server.vcpu_hour': 0.01 };
-  const report = (await buildReport(store, { platform: 'os-prod', period: parsePeriod('2026-03-02', '2026-03-08')._unsafeUnwrap(), prices, currency: 'EUR' }))._unsafeUnwrap();
+  const report = (await buildReport(store, { platform: 'os-prod', period: parsePeriod('2026-03-02', '2026-03-08')._unsafeUnwrap(), prices, currency: { code: 'EUR', digits: 2 } }))._unsafeUnwrap();
   await store.close();
   return { report, dir };
 }

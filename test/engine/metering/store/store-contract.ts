@@ -3,6 +3,9 @@ import type { ResultAsync } from 'neverthrow';
 import type { MeteringError } from '../../../../engine/metering/errors.ts';
 import type { ProjectRecord, RunRecord, Sample } from '../../../../engine/metering/sample.ts';
 import type { MeteringStore, SampleGroup } from '../../../../engine/metering/store/metering-store.ts';
+import { buildReport } from '../../../../engine/metering/report/build-report.ts';
+import { renderCsv } from '../../../../engine/metering/report/render-csv.ts';
+import { renderJson } from '../../../../engine/metering/report/render-json.ts';
 
 /** How a contract run gets stores: `fresh` an empty one; `reopen` the same one again. */
 export interface StoreFactory {
@@ -104,6 +107,32 @@ export function storeContract(name: string, factory: StoreFactory): void {
       await store.recordRun(run(3600, 0), [], projects);
       // THEN the project map is the one of the newest run
       expect((await store.projects('os-test'))._unsafeUnwrap()).toEqual(renamed);
+      await store.close();
+    });
+
+    it('bills a project moved between workspaces to each for its own hours, and leaves the closed period\'s statement unchanged', async () => {
+      // GIVEN a project of workspace acme (cost centre cc-1) with one server, sampled hourly for 2 hours
+      const { store } = await factory.fresh();
+      const asAcme: ProjectRecord[] = [{ projectId: 'p-a', name: 'acme.web', owner: { platform: 'os-test', workspace: 'acme', project: 'web' }, tags: { cost_center: 'cc-1' } }];
+      const asGlobex: ProjectRecord[] = [{ projectId: 'p-a', name: 'globex.web', owner: { platform: 'os-test', workspace: 'globex', project: 'web' }, tags: { cost_center: 'cc-2' } }];
+      const hourly = (t: number) => ({ ...run(t, 1), intervalSeconds: 3600 });
+      for (const t of [0, 3600]) await store.recordRun(hourly(t), [server('s-1')], asAcme);
+      const opts = { platform: 'os-test', prices: { 'server.flavor.m1.small': 0.5 }, currency: { code: 'EUR', digits: 2 } } as const;
+      const closed = { ...opts, period: { from: 0, to: 7200 } };
+      const before = (await buildReport(store, closed))._unsafeUnwrap();
+      // WHEN the project moves to workspace globex (its tags change) and is sampled for 3 more hours
+      for (const t of [7200, 10800, 14400]) await store.recordRun(hourly(t), [server('s-1')], asGlobex);
+      // THEN the whole period bills acme 2 hours and globex 3, each with its own cost centre
+      const all = (await buildReport(store, { ...opts, period: { from: 0, to: 18000 } }))._unsafeUnwrap();
+      expect(all.statements.map((st) => [st.group, st.tenants.map((t) => [t.tenant, t.tags['cost_center'], t.items.find((i) => i.metric === 'server.hours')!.quantity]), st.total])).toEqual([
+        ['acme', [['acme.web', 'cc-1', 2]], '1.00'],
+        ['globex', [['globex.web', 'cc-2', 3]], '1.50'],
+      ]);
+      // AND the statement of the closed period is the same, byte for byte, as before the move
+      const after = (await buildReport(store, closed))._unsafeUnwrap();
+      expect(renderJson(after)).toBe(renderJson(before));
+      expect(renderCsv(after)).toBe(renderCsv(before));
+      expect(before.statements.map((st) => st.group)).toEqual(['acme']);
       await store.close();
     });
 

@@ -9,6 +9,7 @@ const group = (resourceType: SampleGroup['resourceType'], traits: SampleGroup['t
   traits,
   hourStart: 7200,
   seconds,
+  ownerRef: 1,
 });
 
 describe('usageLines', () => {
@@ -49,5 +50,18 @@ describe('usageLines', () => {
     expect(usageLines(group('volume', { size_gib: 5, status: 'error' }))).toEqual([]);
     expect(usageLines(group('image', { size_bytes: null, status: 'queued' }))).toEqual([]);
     expect(usageLines(group('server', { flavor: 'x', vcpus: 1, ram_mib: 1024, status: 'SHUTOFF' }))).toHaveLength(3);
+  });
+
+  it('marks a SHUTOFF server\'s lines stopped and a running one\'s running, with exact quantities', () => {
+    // GIVEN a stopped and an active 2-vCPU server sampled for 5 minutes
+    const stopped = usageLines(group('server', { flavor: 'm1.small', vcpus: 2, ram_mib: 2048, status: 'SHUTOFF' }, 300));
+    const running = usageLines(group('server', { flavor: 'm1.small', vcpus: 2, ram_mib: 2048, status: 'ACTIVE' }, 300));
+    // WHEN their lines are made THEN the state is on every line and quantities are integer units
+    expect(stopped.map((l) => l.state)).toEqual(['stopped', 'stopped', 'stopped']);
+    expect(running.map((l) => [l.state, l.units, l.variant])).toEqual([
+      ['running', 300n, 'm1.small'],
+      ['running', 600n, 'm1.small'],
+      ['running', 614_400n, 'm1.small'],
+    ]);
   });
 });
