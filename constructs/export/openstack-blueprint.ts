@@ -18,8 +18,8 @@ import {
  * `PlatformSettings`, which can be passed as they are.
  */
 export interface TerraformPlatformSettings {
-  /** The clouds.yaml entry of the replicator account. */
-  readonly cloud: string;
+  /** The clouds.yaml entry of the replicator account; null leaves the provider to OS_CLOUD and the OS_* variables, as keyform does. */
+  readonly cloud: string | null;
   readonly region: string;
   /** The Keystone domain (by name) whose users are bound by euid. */
   readonly userDomain: string;
@@ -65,7 +65,7 @@ export function openStackBlueprint(
       errors.push(missingPlatformSettings(state.platform));
       continue;
     }
-    const args: Record<string, string> = { cloud: s.cloud, ...(s.region ? { region: s.region } : {}) };
+    const args: Record<string, string> = { ...(s.cloud === null ? {} : { cloud: s.cloud }), ...(s.region ? { region: s.region } : {}) };
     providers.push({ platform: state.platform, ...(aliased ? { alias: providerAlias(state.platform) } : {}), arguments: args });
     const mapped = new PlatformMapper(state.platform, s).map(state.resources);
     errors.push(...mapped.errors);

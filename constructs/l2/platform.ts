@@ -25,10 +25,19 @@ export const PATTERN_PLACEHOLDERS = {
 export type PatternField = keyof typeof PATTERN_PLACEHOLDERS;
 
 export interface PlatformProps extends DeclarationProps {
-  /** The clouds.yaml entry of the replicator account. */
-  readonly cloud: string;
+  /**
+   * The clouds.yaml entry of the replicator account.
+   * @default OS_CLOUD (or `--os-cloud`), else the OS_* variables, else the only cloud of clouds.yaml
+   */
+  readonly cloud?: string;
   /** The clouds.yaml entry of the read-only metering account. @default none */
   readonly meteringCloud?: string;
+  /**
+   * A clouds.yaml entry used only for unified limits (`/v3/limits`), signed in with system
+   * scope: needed when `cloud` can't be system-scoped (an application credential).
+   * @default none: the replicator account itself, system-scoped
+   */
+  readonly limitsCloud?: string;
   readonly region: string;
   /** Where the identity provider's users live. @default 'default' */
   readonly userDomain?: string;
@@ -62,8 +71,9 @@ export class Platform extends Declaration {
   }
 
   readonly identifier: string;
-  readonly cloud: string;
+  readonly cloud: string | undefined;
   readonly meteringCloud: string | undefined;
+  readonly limitsCloud: string | undefined;
   readonly region: string;
   readonly userDomain: string;
   readonly domain: string;
@@ -81,6 +91,7 @@ export class Platform extends Declaration {
     this.identifier = id;
     this.cloud = props.cloud;
     this.meteringCloud = props.meteringCloud;
+    this.limitsCloud = props.limitsCloud;
     this.region = props.region;
     this.userDomain = props.userDomain ?? 'default';
     this.domain = props.domain ?? 'default';
@@ -105,11 +116,14 @@ export class Platform extends Declaration {
     const what = `platform ${JSON.stringify(this.identifier)}`;
     const out: ConfigProblem[] = [];
     for (const p of identifierProblems(this.identifier)) out.push(this.problem([], `${what}: identifier ${p}`, 'rename the platform block', 'key'));
-    const required = { cloud: this.cloud, region: this.region, user_domain: this.userDomain, domain: this.domain };
+    const required = { region: this.region, user_domain: this.userDomain, domain: this.domain };
     for (const [field, value] of Object.entries(required)) {
       if (typeof value === 'string' && value.trim() === '') out.push(this.problem([field], `${what}: ${field} is empty`, `set ${field} to a non-empty value`));
     }
-    if (this.meteringCloud?.trim() === '') out.push(this.problem(['metering_cloud'], `${what}: metering_cloud is empty`, 'name a clouds.yaml entry or remove the line'));
+    const optionalClouds = { cloud: this.cloud, metering_cloud: this.meteringCloud, limits_cloud: this.limitsCloud };
+    for (const [field, value] of Object.entries(optionalClouds)) {
+      if (value?.trim() === '') out.push(this.problem([field], `${what}: ${field} is empty`, 'name a clouds.yaml entry or remove the line'));
+    }
     out.push(...this.patternProblems(what));
     out.push(...roleMappingProblems(this.roleMapping, what, (s, m, h, p) => this.problem(s, m, h, p)));
     if (Object.keys(this.roleMapping).length === 0) out.push(this.problem(['role_mapping'], `${what}: role_mapping is empty`, 'map at least one project role, e.g. { admin = "member" }'));

@@ -90,8 +90,9 @@ function addBlock(app: KeyformApp, doc: ConfigDocument, type: TopLevel, label: s
 function addPlatform(app: KeyformApp, b: PlatformBlock, source: Source): void {
   const f = b.fields;
   new Platform(app, b.label, {
-    cloud: f.cloud ?? '',
+    cloud: f.cloud,
     meteringCloud: f.metering_cloud,
+    limitsCloud: f.limits_cloud,
     region: f.region ?? '',
     userDomain: f.user_domain,
     domain: f.domain,

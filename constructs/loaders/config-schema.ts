@@ -24,8 +24,9 @@ export const PROJECT_BLOCK = block('project', { tenant: blocks(TENANT_BLOCK), us
 export const WORKSPACE_BLOCK = block('workspace', { name: string(), tags: mapOf(string()), project: blocks(PROJECT_BLOCK) });
 
 export const PLATFORM_BLOCK = block('platform', {
-  cloud: string({ required: true }),
+  cloud: string(),
   metering_cloud: string(),
+  limits_cloud: string(),
   region: string({ required: true }),
   user_domain: string(),
   domain: string(),

@@ -8,10 +8,12 @@ import type { QuotaBackend } from '../model/resource.ts';
  */
 export interface PlatformSettings {
   readonly id: string;
-  /** clouds.yaml entry of the replicator account. */
-  readonly cloud: string;
+  /** clouds.yaml entry of the replicator account; null: OS_CLOUD, else the OS_* variables (as openstacksdk). */
+  readonly cloud: string | null;
   /** clouds.yaml entry of the metering account, null when not configured. */
   readonly meteringCloud: string | null;
+  /** clouds.yaml entry used (system-scoped) for unified limits only, null when not configured. */
+  readonly limitsCloud: string | null;
   readonly region: string;
   readonly userDomain: string;
   /** The shared domain (meaningful when `domainPerWorkspace` is false). */

@@ -86,8 +86,9 @@ function output(d: Declarations, resources: readonly Resource[]): SynthOutput {
     const domainNames = own.flatMap((r) => (r.kind === 'domain' ? [r.attrs.name] : []));
     settings[id] = {
       id,
-      cloud: p.cloud,
+      cloud: p.cloud ?? null,
       meteringCloud: p.meteringCloud ?? null,
+      limitsCloud: p.limitsCloud ?? null,
       region: p.region,
       userDomain: p.userDomain,
       domain: p.domain,

@@ -58,7 +58,7 @@ function within(path: string, prefix: string): boolean {
 
 function copyPlatform(app: KeyformApp, p: Platform): void {
   new Platform(app, p.identifier, {
-    cloud: p.cloud, meteringCloud: p.meteringCloud, region: p.region, userDomain: p.userDomain,
+    cloud: p.cloud, meteringCloud: p.meteringCloud, limitsCloud: p.limitsCloud, region: p.region, userDomain: p.userDomain,
     domain: p.domain, domainPerWorkspace: p.domainPerWorkspace, domainNamePattern: p.patternTexts.domain_name_pattern,
     projectNamePattern: p.patternTexts.project_name_pattern, groupNamePattern: p.patternTexts.group_name_pattern,
     roleMapping: p.roleMapping, tagPrefix: p.tagPrefix, quotaBackend: p.quotaBackend, source: p.source,

@@ -11,13 +11,20 @@ import { lastResort } from './last-resort.ts';
  */
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
   const state = { exitCode: EXIT.ok as number };
+  // `--os-cloud NAME` is OS_CLOUD for this run, as the openstack CLI's flag is: commands see it in their env.
+  const env: NodeJS.ProcessEnv = { ...io.env };
   const program = new Command('keyform')
     .description('Replicates a governance model (workspaces, projects, users, roles, tags, quotas) into OpenStack.')
     .version(packageVersion())
+    .option('--os-cloud <name>', "clouds.yaml entry for platforms that name no cloud (as OS_CLOUD)")
     .exitOverride()
     .configureOutput({ writeOut: io.stderr, writeErr: io.stderr })
-    .showHelpAfterError();
-  for (const register of COMMANDS) register(program, io, state);
+    .showHelpAfterError()
+    .hook('preAction', () => {
+      const cloud = (program.opts() as { osCloud?: string }).osCloud;
+      if (cloud) env.OS_CLOUD = cloud;
+    });
+  for (const register of COMMANDS) register(program, { ...io, env }, state);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (e) {

@@ -23,10 +23,15 @@ export interface CheckRow {
 /** Everything checked for one platform, in the order the checks ran. */
 export interface PlatformReport {
   readonly platform: string;
-  /** clouds.yaml entry of the replicator account. */
-  readonly cloud: string;
+  /**
+   * The replicator's cloud as resolved: the platform's `cloud`, else OS_CLOUD's, else
+   * `envvars` for the OS_* variables; null when none could be found.
+   */
+  readonly cloud: string | null;
   /** clouds.yaml entry of the metering account; null when the platform names none. */
   readonly meteringCloud: string | null;
+  /** clouds.yaml entry for unified limits; null when the platform names none. */
+  readonly limitsCloud: string | null;
   readonly region: string;
   readonly rows: readonly CheckRow[];
 }

@@ -23,7 +23,8 @@ export function renderDoctorText(report: DoctorReport): string {
 
 function platformText(p: PlatformReport, width: number): string {
   const metering = p.meteringCloud === null ? 'no metering account' : `metering ${p.meteringCloud}`;
-  const lines = [`Platform ${p.platform} (cloud ${p.cloud}, ${metering}, region ${p.region})`];
+  const limits = p.limitsCloud === null ? '' : `, limits ${p.limitsCloud}`;
+  const lines = [`Platform ${p.platform} (cloud ${p.cloud ?? 'none found'}, ${metering}${limits}, region ${p.region})`];
   const indent = ' '.repeat(2 + 6 + width + 2);
   for (const r of p.rows) {
     lines.push(`  ${LABEL[r.status].padEnd(6)}${r.check.padEnd(width)}  ${r.found}`);
@@ -36,7 +37,7 @@ function platformText(p: PlatformReport, width: number): string {
 
 /**
  * The report as canonical JSON (keys sorted; checks in the order they ran):
- * `{ format_version, passed, platforms: [{ platform, cloud, metering_cloud, region, summary, checks: [{ check, status, found, fix }] }] }`.
+ * `{ format_version, passed, platforms: [{ platform, cloud, metering_cloud, limits_cloud, region, summary, checks: [{ check, status, found, fix }] }] }`.
  */
 export function renderDoctorJson(report: DoctorReport): string {
   return `${canonicalJson({
@@ -46,6 +47,7 @@ export function renderDoctorJson(report: DoctorReport): string {
       platform: p.platform,
       cloud: p.cloud,
       metering_cloud: p.meteringCloud,
+      limits_cloud: p.limitsCloud,
       region: p.region,
       summary: countStatuses(p.rows),
       checks: p.rows,

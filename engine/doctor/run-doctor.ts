@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { err, ok, type Result } from 'neverthrow';
 import type { SynthOutput } from '../../constructs/index.ts';
 import { listProjects } from '../keystone/index.ts';
-import { loadCloud, openSession, type CloudConfig, type OpenStackError, type OpenStackSession } from '../openstack/index.ts';
+import { openSession, type CloudConfig, type OpenStackError, type OpenStackSession } from '../openstack/index.ts';
+import { openLimitsSession, platformCloud } from '../snapshot/index.ts';
 import { fail, ok as okRow, type CheckRow, type DoctorReport, type PlatformReport } from './check-row.ts';
 import { targetNeeds, type DoctorTarget } from './doctor-target.ts';
 import { keystoneEndpointRows } from './keystone-endpoint.ts';
@@ -19,6 +20,12 @@ export interface DoctorOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Where clouds.yaml is searched first. @default process.cwd() */
   readonly cwd?: string;
+  /**
+   * Run the write probe (`--write-probe`) where role assignments and policy answers can't
+   * settle what the replicator may write; `announce` is told what will be created before
+   * anything is. @default undefined: doctor only reads
+   */
+  readonly writeProbe?: { readonly announce: (text: string) => void };
 }
 
 /** The config has no platform of that id. */
@@ -70,10 +77,13 @@ interface Signed {
 export async function doctorPlatform(t: DoctorTarget, opts: DoctorOptions): Promise<PlatformReport> {
   const p = t.settings;
   const rows: CheckRow[] = [];
-  const report = (): PlatformReport => ({ platform: p.id, cloud: p.cloud, meteringCloud: p.meteringCloud, region: p.region, rows });
-  const cloud = cloudOf(p.cloud, p.region, opts);
+  const cloud = platformCloud(p.cloud, p, opts);
+  const report = (): PlatformReport => ({ platform: p.id, cloud: cloud.map((c) => c.name).unwrapOr(p.cloud), meteringCloud: p.meteringCloud, limitsCloud: p.limitsCloud, region: p.region, rows });
   if (cloud.isErr()) {
-    rows.push(fail('replicator.auth', cloud.error.message, `fix clouds.yaml entry ${JSON.stringify(p.cloud)}`));
+    const fix = p.cloud === null
+      ? "name the replicator's cloud: the platform's cloud, OS_CLOUD or --os-cloud (a clouds.yaml entry), or the OS_* variables of an openrc"
+      : `fix clouds.yaml entry ${JSON.stringify(p.cloud)}`;
+    rows.push(fail('replicator.auth', cloud.error.message, fix));
     return report();
   }
   const reader = openVersionReader(cloud.value);
@@ -88,16 +98,14 @@ export async function doctorPlatform(t: DoctorTarget, opts: DoctorOptions): Prom
     const replicator = await signIn('replicator', cloud.value, rows, sessions);
     if (!replicator) return report();
     const metering = await meteringSignIn(t, opts, rows, sessions);
-    rows.push(...(await accountRows(t, replicator, metering, reader.value)));
+    const limits = await openLimitsSession(p, replicator, opts, {});
+    if (limits.isOk() && limits.value) sessions.push(limits.value);
+    rows.push(...(await accountRows(t, { replicator, metering, limits }, reader.value, opts)));
     return report();
   } finally {
     for (const s of sessions) s.close();
     reader.value.close();
   }
-}
-
-function cloudOf(name: string, region: string, opts: DoctorOptions): Result<CloudConfig, OpenStackError> {
-  return loadCloud({ cloud: name, region, ...(opts.env ? { env: opts.env } : {}), ...(opts.cwd ? { cwd: opts.cwd } : {}) });
 }
 
 async function signIn(account: 'replicator' | 'metering', cloud: CloudConfig, rows: CheckRow[], sessions: OpenStackSession[]): Promise<Signed | undefined> {
@@ -123,7 +131,7 @@ async function meteringSignIn(t: DoctorTarget, opts: DoctorOptions, rows: CheckR
     if (t.meteringBlock) rows.push(fail('metering.auth', 'the config meters this platform but names no metering account', 'add metering_cloud = "ENTRY" (a clouds.yaml entry with cross-project read access) to the platform block'));
     return undefined;
   }
-  const cloud = cloudOf(p.meteringCloud, p.region, opts);
+  const cloud = platformCloud(p.meteringCloud, p, opts);
   if (cloud.isErr()) {
     rows.push(fail('metering.auth', cloud.error.message, `fix clouds.yaml entry ${JSON.stringify(p.meteringCloud)}`));
     return undefined;
@@ -131,7 +139,16 @@ async function meteringSignIn(t: DoctorTarget, opts: DoctorOptions, rows: CheckR
   return signIn('metering', cloud.value, rows, sessions);
 }
 
-async function accountRows(t: DoctorTarget, replicator: Signed, metering: Signed | undefined, reader: VersionReader): Promise<readonly CheckRow[]> {
+/** The sessions the checks run with. */
+interface Accounts {
+  readonly replicator: Signed;
+  readonly metering: Signed | undefined;
+  /** The system-scoped session for unified limits (undefined: not needed), or why there is none. */
+  readonly limits: Result<OpenStackSession | undefined, OpenStackError>;
+}
+
+async function accountRows(t: DoctorTarget, accounts: Accounts, reader: VersionReader, opts: DoctorOptions): Promise<readonly CheckRow[]> {
+  const { replicator, metering, limits } = accounts;
   const needs = targetNeeds(t);
   const s = replicator.session;
   const [catalog, facts, reference] = await Promise.all([
@@ -142,7 +159,7 @@ async function accountRows(t: DoctorTarget, replicator: Signed, metering: Signed
   // Unique per run: two doctors probing one Keystone never meet each other's objects.
   const probeName = `keyform-doctor-${randomBytes(4).toString('hex')}`;
   const [replicating, metered, objects] = await Promise.all([
-    replicatorRows({ session: s, cloud: replicator.cloud, target: t, needs, facts, probeName }),
+    replicatorRows({ session: s, cloud: replicator.cloud, target: t, needs, facts, probeName, limits, ...(opts.writeProbe ? { writeProbe: opts.writeProbe } : {}) }),
     metering && reference ? meteringRows(metering.session, reference, t.settings.id) : [],
     keystoneObjectRows(s, t, needs, facts),
   ]);

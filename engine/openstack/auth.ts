@@ -20,6 +20,8 @@ export interface Token {
   readonly expiresAt: number;
   readonly userId: string;
   readonly scope: TokenScope;
+  /** The names of the roles the token carries on its scope (implied roles included), sorted. */
+  readonly roles: readonly string[];
   readonly catalog: readonly CatalogService[];
 }
 
@@ -81,6 +83,7 @@ interface TokenBody {
     project?: { id?: string; name?: string; domain?: { id?: string; name?: string } };
     domain?: { id?: string; name?: string };
     system?: unknown;
+    roles?: { name?: string }[];
     catalog?: CatalogService[];
   };
 }
@@ -99,7 +102,8 @@ export function parseToken(subjectToken: string | undefined, body: unknown): Res
       : t.system
         ? { kind: 'system' }
         : { kind: 'unscoped' };
-  return ok({ value: secret(subjectToken), expiresAt, userId: t.user.id, scope, catalog: t.catalog ?? [] });
+  const roles = [...new Set((t.roles ?? []).flatMap((r) => (r.name ? [r.name] : [])))].sort();
+  return ok({ value: secret(subjectToken), expiresAt, userId: t.user.id, scope, roles, catalog: t.catalog ?? [] });
 }
 
 function opt<K extends string>(k: K, v: string | undefined): Partial<Record<K, string>> {

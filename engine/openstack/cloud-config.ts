@@ -1,6 +1,7 @@
 import { Result, err, ok } from 'neverthrow';
 import { cloudNotFound, configInvalid, configNotFound, type OpenStackError } from './errors.ts';
 import { loadFiles, type FileSearch, type RawClouds } from './config-files.ts';
+import { expandProfile } from './cloud-profile.ts';
 import { secret, type Secret } from './redact.ts';
 
 /** The auth plugins keyform speaks (keystoneauth names). `v3password` is `password` on Keystone v3. */
@@ -55,7 +56,7 @@ export interface CloudConfig {
 }
 
 export interface LoadCloudOptions {
-  /** The cloud to use; else OS_CLOUD; else the environment cloud; else the only cloud in the file. */
+  /** The cloud to use; else OS_CLOUD (which `--os-cloud` sets); else the environment cloud; else the only cloud in the file. */
   readonly cloud?: string;
   /** @default process.env */
   readonly env?: NodeJS.ProcessEnv;
@@ -72,8 +73,11 @@ export interface LoadCloudOptions {
  * found (OS_CLIENT_CONFIG_FILE, ./, ~/.config/openstack, /etc/xdg/openstack, /etc/openstack)
  * merged with the first secure.yaml found; `OS_*` variables form one more cloud named
  * `envvars` (or OS_CLOUD_NAME). The cloud used is `opts.cloud`, else OS_CLOUD, else the
- * environment cloud when OS_* auth variables are set, else the file's only cloud. The values
- * of a named cloud come from the files alone: OS_* variables do not patch it.
+ * environment cloud when OS_* auth variables are set, else the file's only cloud. A
+ * `profile:` is expanded from clouds-public.yaml (see `expandProfile`). The values of a
+ * named cloud come from the files alone: OS_* variables (OS_REGION_NAME and OS_PASSWORD
+ * too) do not patch it, as in `openstack.connect()`; the `openstack` CLI differs here, its
+ * option defaults come from OS_* and override the cloud's values.
  * @example loadCloud({ cloud: 'prod' })
  */
 export function loadCloud(opts: LoadCloudOptions = {}): Result<CloudConfig, OpenStackError> {
@@ -96,7 +100,7 @@ export function loadCloud(opts: LoadCloudOptions = {}): Result<CloudConfig, Open
     const raw = clouds[chosen];
     if (!raw) return err(cloudNotFound(chosen, files.cloudsFile, names));
     const source = fromEnv && chosen === envKey ? 'environment' : (files.cloudsFile ?? 'environment');
-    return resolveCloud(chosen, source, normalizeKeys(raw), opts.region);
+    return expandProfile(chosen, normalizeKeys(raw), search, envKey).andThen((c) => resolveCloud(chosen, source, normalizeKeys(c), opts.region));
   });
 }
 

@@ -41,11 +41,14 @@ export function searchFolders(s: FileSearch): readonly string[] {
   return [...new Set(folders)];
 }
 
-/** Candidate paths for `base` (`clouds` or `secure`): an override first, then each folder × suffix. */
-export function candidates(base: 'clouds' | 'secure', s: FileSearch): readonly string[] {
-  const explicit = base === 'clouds' ? s.files?.clouds : s.files?.secure;
+/**
+ * Candidate paths for `base`: an override first (OS_CLIENT_CONFIG_FILE, OS_CLIENT_SECURE_FILE;
+ * clouds-public has none in openstacksdk), then each folder × suffix.
+ */
+export function candidates(base: 'clouds' | 'secure' | 'clouds-public', s: FileSearch): readonly string[] {
+  const explicit = base === 'clouds' ? s.files?.clouds : base === 'secure' ? s.files?.secure : undefined;
   if (explicit) return [explicit];
-  const override = base === 'clouds' ? s.env.OS_CLIENT_CONFIG_FILE : s.env.OS_CLIENT_SECURE_FILE;
+  const override = base === 'clouds' ? s.env.OS_CLIENT_CONFIG_FILE : base === 'secure' ? s.env.OS_CLIENT_SECURE_FILE : undefined;
   const found = searchFolders(s).flatMap((d) => ['.yaml', '.yml', '.json'].map((x) => join(d, base + x)));
   return override ? [override, ...found] : found;
 }
@@ -66,7 +69,8 @@ export function loadFiles(s: FileSearch): Result<LoadedFiles, OpenStackError> {
   );
 }
 
-function readClouds(path: string | undefined): Result<RawClouds, OpenStackError> {
+/** The `key` mapping (`clouds`, or `public-clouds` in clouds-public.yaml) of the file at `path`; empty without a file. */
+export function readClouds(path: string | undefined, key: 'clouds' | 'public-clouds' = 'clouds'): Result<RawClouds, OpenStackError> {
   if (!path) return ok({});
   const text = Result.fromThrowable(
     () => readFileSync(path, 'utf8'),
@@ -75,9 +79,9 @@ function readClouds(path: string | undefined): Result<RawClouds, OpenStackError>
   return text.andThen((t) =>
     parseCloudsYaml(path, t).andThen((doc) => {
       if (doc === null || doc === undefined) return ok({});
-      const clouds = (doc as Record<string, unknown>).clouds;
+      const clouds = (doc as Record<string, unknown>)[key];
       if (typeof doc !== 'object' || (clouds !== undefined && (typeof clouds !== 'object' || clouds === null))) {
-        return err(configInvalid(`${path} must be a mapping with a \`clouds:\` mapping of cloud names. Fix the file.`));
+        return err(configInvalid(`${path} must be a mapping with a \`${key}:\` mapping of cloud names. Fix the file.`));
       }
       return ok((clouds ?? {}) as RawClouds);
     }),

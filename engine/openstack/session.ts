@@ -43,6 +43,8 @@ export interface OpenStackSession {
   /** Token scope info: project id/name, domain, or system. */
   readonly scope: TokenScope;
   readonly userId: string;
+  /** The roles the token carries on its scope, by name, sorted; empty before authentication. */
+  readonly roles: readonly string[];
   /** Base URL of a service in the catalog for this session's region and interface. */
   endpoint(serviceType: string): Result<string, OpenStackError>;
   /**
@@ -142,6 +144,10 @@ class Session implements OpenStackSession {
 
   get userId(): string {
     return this.#token?.userId ?? '';
+  }
+
+  get roles(): readonly string[] {
+    return this.#token?.roles ?? [];
   }
 
   endpoint(serviceType: string): Result<string, OpenStackError> {

@@ -7,8 +7,10 @@ import type { QuotaBackend } from '../../constructs/model/index.ts';
 export interface PlatformSettingsForSnapshot {
   /** The platform identifier; ownership markers name it. */
   readonly id: string;
-  /** The clouds.yaml entry of the replicator account. */
-  readonly cloud: string;
+  /** The clouds.yaml entry of the replicator account; null or undefined: OS_CLOUD, else the OS_* variables. */
+  readonly cloud?: string | null;
+  /** The clouds.yaml entry for unified limits only (system scope); null or undefined: the replicator's own. */
+  readonly limitsCloud?: string | null;
   /** Only unified limits of this region (or of no region) are read. */
   readonly region: string;
   /** Name or id of the domain where the identity provider's users live. */

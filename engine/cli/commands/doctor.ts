@@ -5,12 +5,13 @@ import type { RegisterCommand } from '../main.ts';
 import { DEFAULT_CONFIG_PATH, loadDesired, writeConfigError } from '../config.ts';
 
 /**
- * `keyform doctor [--config PATH] [--platform ID] [--format text|json]`: checks each platform
- * before anything is planned (Keystone, the service catalog, what the replicator and metering
- * accounts may do, the roles, domains, users and registered limits the config names) and
- * prints one row per check with ok / warn / fail and a one-line fix. Exit 0 when no check
- * failed, 1 otherwise. A write probe, when one is needed, creates and deletes its own
- * marked objects; nothing else is changed.
+ * `keyform doctor [--config PATH] [--platform ID] [--format text|json] [--write-probe]`:
+ * checks each platform before anything is planned (Keystone, the service catalog, what the
+ * replicator, limits and metering accounts may do, the roles, domains, users and registered
+ * limits the config names) and prints one row per check with ok / warn / fail and a
+ * one-line fix. Exit 0 when no check failed, 1 otherwise. It only reads; with
+ * `--write-probe` it says what it will create, then creates and deletes its own marked
+ * objects where reading can't settle what the replicator may write.
  */
 export const registerDoctor: RegisterCommand = (program, io, state) => {
   program
@@ -19,7 +20,8 @@ export const registerDoctor: RegisterCommand = (program, io, state) => {
     .option('--config <path>', 'config file or folder', DEFAULT_CONFIG_PATH)
     .option('--platform <id>', 'check only this platform')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .action(async (opts: { config: string; platform?: string; format: 'text' | 'json' }) => {
+    .option('--write-probe', 'also create, update and delete marked objects where reading cannot tell what the replicator may write (says what first)')
+    .action(async (opts: { config: string; platform?: string; format: 'text' | 'json'; writeProbe?: boolean }) => {
       const desired = await loadDesired(opts.config, io);
       if (desired.isErr()) {
         writeConfigError(desired.error, io);
@@ -32,7 +34,7 @@ export const registerDoctor: RegisterCommand = (program, io, state) => {
         state.exitCode = EXIT.error;
         return;
       }
-      const report = await runDoctor(targets.value, { env: io.env, cwd: io.cwd });
+      const report = await runDoctor(targets.value, { env: io.env, cwd: io.cwd, ...(opts.writeProbe ? { writeProbe: { announce: io.stderr } } : {}) });
       if (opts.format === 'json') io.stdout(renderDoctorJson(report));
       else io.stderr(renderDoctorText(report));
       state.exitCode = passed(report) ? EXIT.ok : EXIT.error;

@@ -3,7 +3,7 @@ import { fail, ok, warn, type DoctorReport } from '../../../engine/doctor/check-
 import { renderDoctorJson, renderDoctorText } from '../../../engine/doctor/render-doctor.ts';
 
 const report = (rows: DoctorReport['platforms'][number]['rows'], meteringCloud: string | null = 'prod-meter'): DoctorReport => ({
-  platforms: [{ platform: 'os-prod', cloud: 'prod', meteringCloud, region: 'RegionOne', rows }],
+  platforms: [{ platform: 'os-prod', cloud: 'prod', meteringCloud, limitsCloud: null, region: 'RegionOne', rows }],
 });
 
 describe('renderDoctorText', () => {
@@ -48,7 +48,7 @@ describe('renderDoctorJson', () => {
       format_version: 1,
       passed: false,
       platforms: [{
-        platform: 'os-prod', cloud: 'prod', metering_cloud: 'prod-meter', region: 'RegionOne',
+        platform: 'os-prod', cloud: 'prod', metering_cloud: 'prod-meter', limits_cloud: null, region: 'RegionOne',
         summary: { ok: 1, warn: 0, fail: 1 },
         checks: [
           { check: 'keystone.version', status: 'ok', found: 'v3.14', fix: '' },
