@@ -14,6 +14,8 @@ interface BlockFlags {
   readonly config: string;
   readonly lockTimeout: string;
   readonly parallelism: string;
+  readonly destroy?: boolean;
+  readonly dryRun?: boolean;
 }
 
 /** Prints each step as it changes: `[plan] SUCCEEDED  3 to create, …`. */
@@ -57,7 +59,7 @@ async function run(io: CliIO, state: CliState, flags: BlockFlags): Promise<void>
     inputsFile: flags.inputs, configPath: configPath(flags.config, io), reporter, env: io.env, cwd: io.cwd, toolVersion: KEYFORM_VERSION,
     lockWaitMs: durationMs(flags.lockTimeout)!, parallelism: Number(flags.parallelism),
     signal: abort.signal, progress: applyProgress({ stderr: io.stderr, isTTY: false, env: io.env }), log: (line) => io.stderr(`${line}\n`),
-    ...(flags.outputs ? { outputsFile: flags.outputs } : {}),
+    ...(flags.outputs ? { outputsFile: flags.outputs } : {}), destroy: flags.destroy === true, dryRun: flags.dryRun === true,
   });
   untrap();
   await reporter.close();
@@ -68,18 +70,22 @@ async function run(io: CliIO, state: CliState, flags: BlockFlags): Promise<void>
 }
 
 /**
- * `keyform block run --inputs FILE [--outputs FILE] [--status FILE] [--status-url URL]
- * [--config PATH] [--lock-timeout D] [--parallelism N]`: the building-block mode. Plans and
- * applies the one tenant the inputs describe (nothing else on the platform), writes its ids
- * to the outputs file and reports the run's steps (IN_PROGRESS / SUCCEEDED / FAILED) to the
- * status file and URL. Exit 0 when the run SUCCEEDED, 1 otherwise.
+ * `keyform block run --inputs FILE [--destroy] [--dry-run] [--outputs FILE] [--status FILE]
+ * [--status-url URL] [--config PATH] [--lock-timeout D] [--parallelism N]`: the
+ * building-block mode. Plans and applies the one tenant the inputs describe (nothing else on
+ * the platform), or with `--destroy` (or `"behavior": "DESTROY"` in the inputs) its removal
+ * under its deletion policy; writes the outputs file and reports the run's steps
+ * (IN_PROGRESS / SUCCEEDED / FAILED) to the status file and URL. `--dry-run` stops after the
+ * plan step. Exit 0 when the run SUCCEEDED, 1 otherwise.
  */
 export const registerBlock: RegisterCommand = (program, io, state) => {
   const block = program.command('block').description('Building-block mode: replicate one tenant from a pipeline step\'s inputs.');
   block
     .command('run')
-    .description('Plan and apply the tenant the inputs describe; write its outputs and report the run status.')
-    .requiredOption('--inputs <file>', 'the inputs (JSON): platform, workspace, project, tenant, user_permissions')
+    .description('Plan and apply the tenant the inputs describe (or its removal); write its outputs and report the run status.')
+    .requiredOption('--inputs <file>', 'the inputs (JSON): platform, behavior, workspace, project, tenant, user_permissions')
+    .option('--destroy', 'remove the tenant under its deletion policy (as "behavior": "DESTROY" in the inputs)')
+    .option('--dry-run', 'stop after the plan: change nothing, report the plan in the status')
     .option('--outputs <file>', 'where to write the outputs (JSON), on success')
     .option('--status <file>', 'where to keep the run status (JSON), replaced atomically on every change')
     .option('--status-url <url>', 'where to POST the run status (JSON) on every change; no credentials are sent')
