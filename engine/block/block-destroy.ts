@@ -70,7 +70,7 @@ export interface DestroyOutputs {
 }
 
 /** The outputs of a destroy run from its plan and `after`, a snapshot taken after the apply and cut to the tenant. */
-export function destroyOutputs(p: PlatformPlan, after: LiveState, scope: TenantScope, deletionPolicy: DeletionPolicy): DestroyOutputs {
+export function destroyOutputs(p: Pick<PlatformPlan, 'changes'>, after: LiveState, scope: TenantScope, deletionPolicy: DeletionPolicy): DestroyOutputs {
   const removed = p.changes.filter((c) => c.action === 'delete' && c.before !== null).map((c) => tenantObject(c.before!));
   const retained = after.resources.map(tenantObject).sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
   return { behavior: 'DESTROY', platform: scope.platform, workspace: scope.workspace, project: scope.project, deletionPolicy, removed, retained };

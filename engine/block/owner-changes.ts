@@ -1,4 +1,4 @@
-import { isMarkerTag, QUOTA_TAG, type Resource } from '../../constructs/index.ts';
+import { DELETE_POLICY_TAG, isMarkerTag, QUOTA_TAG, type Resource } from '../../constructs/index.ts';
 import type { Change, PlatformPlan } from '../../plans/index.ts';
 
 /**
@@ -9,7 +9,7 @@ import type { Change, PlatformPlan } from '../../plans/index.ts';
  * is left out. Empty when the plan changes nothing.
  * @example ownerChanges(plan) // ['bob@acme.example loses role user.', 'Quota compute.cores: 20 → 40.']
  */
-export function ownerChanges(p: PlatformPlan): readonly string[] {
+export function ownerChanges(p: Pick<PlatformPlan, 'changes'>): readonly string[] {
   return p.changes.flatMap(describe);
 }
 
@@ -57,11 +57,17 @@ function projectLines(c: Change): readonly string[] {
   const out: string[] = [];
   if (c.changed.includes('name')) out.push(`Project ${before.attrs.name} is renamed to ${name}.`);
   if (c.changed.includes('description')) out.push(`The description of project ${name} changes.`);
-  if (c.changed.includes('tags')) out.push(...tagLines(before.attrs.tags, after.attrs.tags));
+  if (c.changed.includes('tags')) out.push(...tagLines(before.attrs.tags, after.attrs.tags), ...policyLine(before.attrs.tags, after.attrs.tags));
   if (c.changed.includes('enabled')) {
     out.push(after.attrs.enabled ? `Project ${name} is enabled again.` : `Project ${name} is disabled and marked retired, not deleted (deletion policy retain): nobody can use it any more.`);
   }
   return out;
+}
+
+/** The deletion policy, when the project's record of it changes. */
+function policyLine(before: readonly string[], after: readonly string[]): readonly string[] {
+  const policy = (tags: readonly string[]): string => (tags.includes(DELETE_POLICY_TAG) ? 'delete' : 'retain');
+  return policy(before) === policy(after) ? [] : [`Deletion policy: ${policy(before)} → ${policy(after)}.`];
 }
 
 /** The owner's tags that change, by key (`kf_cost_center: cc-1 → cc-2`); keyform's own markers are not theirs. */
