@@ -45,6 +45,12 @@ export function inputsInvalid(e: ConfigError, inputsFile: string): BlockFailure 
   return failure('validate-inputs', `The building block's inputs are not valid. ${NOTHING_CHANGED} Please correct:\n${list}`, system);
 }
 
+/** `--destroy` was given, but the inputs say `"behavior": "APPLY"`: neither is taken over the other. */
+export function behaviorContradicted(inputsFile: string): BlockFailure {
+  return failure('validate-inputs', `The building block was asked to remove your project, but its inputs say to create or update it ("behavior": "APPLY"). ${NOTHING_CHANGED} ${TELL_TEAM}`,
+    `--destroy contradicts "behavior": "APPLY" in ${inputsFile}: drop the flag, or write "behavior": "DESTROY" (or leave "behavior" out) in the inputs.`);
+}
+
 /** The inputs name a platform keyform does not know. */
 export function unknownPlatform(e: PlatformUnknown): BlockFailure {
   return failure('validate-inputs', `The platform ${JSON.stringify(e.platform)} is not one keyform replicates to. ${NOTHING_CHANGED} Check the platform chosen for the building block, or ask the platform team.`, e.message);
@@ -57,7 +63,7 @@ export function configBroken(e: ConfigError): BlockFailure {
 
 /** Talking to the cloud failed in `step`; `changed` says whether the apply had already written. */
 export function cloudFailed(step: StepId, e: OpenStackError | SnapshotError | LockError, changed: boolean): BlockFailure {
-  const state = changed ? 'Your project was set up, but this run could not finish.' : NOTHING_CHANGED;
+  const state = changed ? 'The changes to your project were made, but this run could not finish.' : NOTHING_CHANGED;
   const again = changed ? 'Run the building block again to finish.' : 'Run the building block again';
   const down = e.kind === 'Unreachable' || e.kind === 'Timeout' || (e.kind === 'HttpError' && ((e as OpenStackError).status ?? 0) >= 500);
   if (down) return failure(step, `The cloud could not be reached. ${state} ${again} later; if this keeps happening, please tell the platform team.`, e.message);
@@ -105,11 +111,11 @@ export function applyIncomplete(r: PlatformApplyReport, interrupted: boolean): B
 
 /** The run was stopped (SIGINT/SIGTERM) before `step` could start. */
 export function runStopped(step: StepId, changed: boolean): BlockFailure {
-  return failure(step, `The run was stopped before it finished. ${changed ? 'Your project was set up, but its outputs were not written.' : NOTHING_CHANGED} Run the building block again.`, 'Stopped by a signal (SIGINT or SIGTERM).');
+  return failure(step, `The run was stopped before it finished. ${changed ? 'The changes to your project were made, but the outputs were not written.' : NOTHING_CHANGED} Run the building block again.`, 'Stopped by a signal (SIGINT or SIGTERM).');
 }
 
 /** The tenant's objects could not be read back, or the outputs not written, after a successful apply. */
 export function outputsFailed(why: string | FileWriteError): BlockFailure {
   const detail = typeof why === 'string' ? why : why.message;
-  return failure('outputs', `Your project was set up, but its details could not be handed back. Run the building block again; if this keeps happening, please tell the platform team.`, detail);
+  return failure('outputs', `The changes to your project were made, but the outputs could not be handed back. Run the building block again; if this keeps happening, please tell the platform team.`, detail);
 }

@@ -13,6 +13,13 @@ export interface UserPermission {
 }
 
 /**
+ * What a run does with the tenant: `APPLY` creates or updates it to match the inputs,
+ * `DESTROY` removes it under its deletion policy (meshStack's building-block behaviours).
+ */
+export const BLOCK_BEHAVIORS = ['APPLY', 'DESTROY'] as const;
+export type BlockBehavior = (typeof BLOCK_BEHAVIORS)[number];
+
+/**
  * What a building-block run replicates: one tenant (a workspace's project on one platform)
  * and the roles of its users. Keys follow the config's (snake_case), so a tenant's settings
  * read the same in both.
@@ -28,6 +35,8 @@ export interface UserPermission {
 export interface BlockInputs {
   /** The platform's identifier in the keyform configuration. */
   readonly platform: string;
+  /** What the run does; undefined when the inputs do not say (then `APPLY`, unless `--destroy`). */
+  readonly behavior?: BlockBehavior;
   readonly workspace: { readonly identifier: string; readonly name?: string; readonly tags?: Readonly<Record<string, string>> };
   readonly project: { readonly identifier: string };
   /** The tenant block's settings, as in the config. @default {} */
@@ -53,6 +62,7 @@ function one<F extends Readonly<Record<string, Field<unknown>>>>(schema: BlockSc
 
 const INPUTS = block('inputs', {
   platform: string({ required: true }),
+  behavior: string({ oneOf: BLOCK_BEHAVIORS }),
   workspace: one(WORKSPACE, true),
   project: one(PROJECT, true),
   tenant: one(TENANT_BLOCK, false),
@@ -82,6 +92,7 @@ export function decodeBlockInputs(file: string, text: string): Result<BlockInput
   }
   return ok({
     platform: d.platform,
+    ...(d.behavior === undefined ? {} : { behavior: d.behavior as BlockBehavior }),
     workspace: { identifier: workspace.identifier, ...(workspace.name === undefined ? {} : { name: workspace.name }), ...(workspace.tags ? { tags: workspace.tags } : {}) },
     project: { identifier: project.identifier },
     tenant: d.tenant ?? {},

@@ -14,9 +14,10 @@ export interface OutputRemark {
 /**
  * What a successful building-block run hands back to the pipeline: the Keystone ids of the
  * tenant's objects as they are after the apply, and the users left out for now.
- * @example { "projectId": "4f1c…", "domainId": "default", "groups": { "admin": "9ab2…" }, "remarks": [] }
+ * @example { "behavior": "APPLY", "projectId": "4f1c…", "domainId": "default", "groups": { "admin": "9ab2…" }, "remarks": [] }
  */
 export interface BlockOutputs {
+  readonly behavior: 'APPLY';
   readonly platform: string;
   readonly workspace: string;
   readonly project: string;
@@ -45,7 +46,7 @@ export function blockOutputs(live: LiveState, scope: TenantScope, remarks: reado
     if (r.kind === 'group' && r.ids?.['id'] !== undefined) groups[r.key.role] = r.ids['id'];
   }
   return ok({
-    platform: scope.platform, workspace: scope.workspace, project: scope.project,
+    behavior: 'APPLY', platform: scope.platform, workspace: scope.workspace, project: scope.project,
     projectId, projectName: project.attrs.name, domainId, domainName: project.attrs.domain,
     groups: Object.fromEntries(Object.entries(groups).sort(([a], [b]) => (a < b ? -1 : 1))),
     remarks: remarks.map(ownerRemark).sort((a, b) => (a.euid < b.euid ? -1 : a.euid > b.euid ? 1 : 0)),

@@ -1,16 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { err, ok, type Result } from 'neverthrow';
-import { loadConfig, type LiveState } from '../../constructs/index.ts';
+import { loadConfig, type DeletionPolicy, type DesiredState, type LiveState } from '../../constructs/index.ts';
 import { createPlan, planLine, type PlatformPlan } from '../../plans/index.ts';
 import { applyPlatform, closeTargets, lockTargets, openTargets, snapshotTarget, targetEndpoint, type ApplyProgress, type PlatformTarget } from '../apply/index.ts';
 import { blockDesired, type BlockDesired } from './block-app.ts';
+import { destroyDesired, destroyOutputs, livePolicy, withDeletionPolicy } from './block-destroy.ts';
 import {
-  applyIncomplete, cloudFailed, configBroken, inputsInvalid, inputsUnreadable, outputsFailed, planRefused, runStopped, unknownPlatform, type BlockFailure,
+  applyIncomplete, behaviorContradicted, cloudFailed, configBroken, inputsInvalid, inputsUnreadable, outputsFailed, planRefused, runStopped, unknownPlatform, type BlockFailure,
 } from './block-failure.ts';
-import { decodeBlockInputs } from './block-inputs.ts';
-import { blockOutputs, type BlockOutputs } from './block-outputs.ts';
-import { runFailed, runStarted, runSucceeded, stepStarted, stepSucceeded, type RunStatus } from './run-status.ts';
+import { decodeBlockInputs, type BlockBehavior } from './block-inputs.ts';
+import { appliedMessages, destroyedMessages, planMessage, statusPlan } from './block-messages.ts';
+import { blockOutputs } from './block-outputs.ts';
+import { runFailed, runPlanned, runStarted, runSucceeded, stepStarted, stepSucceeded, type RunStatus, type StatusPlan } from './run-status.ts';
 import type { StatusReporter } from './status-reporter.ts';
 import { inScope, scopeClashes, scopeDesired, scopeLive, type TenantScope } from './tenant-scope.ts';
 import { writeFileAtomic, type FileWriteError } from './write-file-atomic.ts';
@@ -22,6 +24,10 @@ export interface RunBlockOptions {
   readonly configPath: string;
   /** Where to write the outputs (atomically, on success only). @default not written */
   readonly outputsFile?: string;
+  /** Remove the tenant (`--destroy`), whatever the inputs' `behavior`; inputs that say `APPLY` are refused. @default the inputs' `behavior` */
+  readonly destroy?: boolean;
+  /** Stop after the plan step: nothing is written to the cloud (not even the lock), the plan is in the status. @default false */
+  readonly dryRun?: boolean;
   readonly reporter: StatusReporter;
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
@@ -68,13 +74,19 @@ function tracker(reporter: StatusReporter): Tracker {
 
 /**
  * A building-block run: replicates the one tenant the inputs describe, and nothing else.
- * Steps, each reported IN_PROGRESS, then SUCCEEDED or FAILED:
+ * An `APPLY` run makes the tenant match the inputs; a `DESTROY` run removes it under its
+ * deletion policy (`retain`: groups, grants and memberships removed, the project disabled and
+ * tagged retired; `delete`: the project deleted, and its workspace's domain when nothing
+ * else is left in it). Steps, each reported IN_PROGRESS, then SUCCEEDED or FAILED:
  * 1. `validate-inputs`: read and check the inputs, build the tenant from them and the platform's config;
- * 2. `plan`: take the platform's apply lock, snapshot, cut both sides to the tenant, plan;
+ * 2. `plan`: take the platform's apply lock, snapshot, cut both sides to the tenant, plan
+ *    (a dry run ends here, SUCCEEDED, with the plan in the status and no lock taken);
  * 3. `apply`: run the plan's changes (while still holding the lock: no plan can go stale);
- * 4. `outputs`: snapshot again, write the tenant's ids, and report SUCCEEDED with them.
- * A failed run says why for the project owner and for the platform team; the outputs file is
- * written on success only, and never half.
+ * 4. `outputs`: snapshot again, write the tenant's ids (apply) or what was removed and what
+ *    is left (destroy), and report SUCCEEDED with them.
+ * Runs converge: a run that changes nothing succeeds and says so, and a run after an
+ * interrupted one finishes its work. A failed run says why for the project owner and for
+ * the platform team; the outputs file is written on success only, and never half.
  */
 export async function runBlock(o: RunBlockOptions): Promise<BlockRunResult> {
   const t = tracker(o.reporter);
@@ -91,15 +103,16 @@ export async function runBlock(o: RunBlockOptions): Promise<BlockRunResult> {
 async function run(o: RunBlockOptions, t: Tracker): Promise<Result<void, BlockFailure>> {
   const v = await validate(o);
   if (v.isErr()) return err(v.error);
-  const { scope, desired } = v.value;
+  const { scope, desired, behavior } = v.value;
   const members = desired.desired.resources.filter((r) => r.kind === 'membership').length;
-  await t.emit(stepSucceeded(t.status(), 'validate-inputs', `The inputs are valid: project ${scope.workspace}.${scope.project} on platform ${scope.platform}.`,
-    `${desired.desired.resources.length} desired resources (${members} group memberships).`));
-  await t.emit(stepStarted(t.status(), 'plan', 'Comparing your project with the cloud.'));
+  const tenant = `project ${scope.workspace}.${scope.project} on platform ${scope.platform}`;
+  await t.emit(stepSucceeded(t.status(), 'validate-inputs', behavior === 'APPLY' ? `The inputs are valid: ${tenant}.` : `The inputs are valid: ${tenant} is to be removed.`,
+    behavior === 'APPLY' ? `${desired.desired.resources.length} desired resources (${members} group memberships).` : `DESTROY of ${scope.workspace}.${scope.project}.`));
+  await t.emit(stepStarted(t.status(), 'plan', behavior === 'APPLY' ? 'Comparing your project with the cloud.' : 'Finding what of your project is in the cloud.'));
   const opened = await openTargets([desired.settings], { env: o.env, cwd: o.cwd });
   if (opened.isErr()) return err(cloudFailed('plan', opened.error, false));
   try {
-    return await underLock(o, t, v.value, opened.value[0]!);
+    return o.dryRun ? await dryRun(o, t, v.value, opened.value[0]!) : await underLock(o, t, v.value, opened.value[0]!);
   } finally {
     closeTargets(opened.value);
   }
@@ -108,6 +121,9 @@ async function run(o: RunBlockOptions, t: Tracker): Promise<Result<void, BlockFa
 interface Validated {
   readonly scope: TenantScope;
   readonly desired: BlockDesired;
+  readonly behavior: BlockBehavior;
+  /** The deletion policy the inputs declare, if they do. */
+  readonly policy?: DeletionPolicy;
 }
 
 async function validate(o: RunBlockOptions): Promise<Result<Validated, BlockFailure>> {
@@ -119,8 +135,14 @@ async function validate(o: RunBlockOptions): Promise<Result<Validated, BlockFail
   if (loaded.isErr()) return err(configBroken(loaded.error));
   const built = blockDesired(loaded.value.app, inputs.value);
   if (built.isErr()) return err(built.error.kind === 'PlatformUnknown' ? unknownPlatform(built.error) : inputsInvalid(built.error, o.inputsFile));
-  const scope = { platform: inputs.value.platform, workspace: inputs.value.workspace.identifier, project: inputs.value.project.identifier };
-  return ok({ scope, desired: { ...built.value, desired: scopeDesired(built.value.desired, scope) } });
+  const i = inputs.value;
+  if (o.destroy === true && i.behavior === 'APPLY') return err(behaviorContradicted(o.inputsFile));
+  const scope = { platform: i.platform, workspace: i.workspace.identifier, project: i.project.identifier };
+  const policy = i.tenant.deletion_policy as DeletionPolicy | undefined;
+  return ok({
+    scope, desired: { ...built.value, desired: scopeDesired(built.value.desired, scope) }, behavior: o.destroy === true ? 'DESTROY' : i.behavior ?? 'APPLY',
+    ...(policy === undefined ? {} : { policy }),
+  });
 }
 
 /** Holds the platform's lock (renewed meanwhile) from before the plan's snapshot until after the outputs' one. */
@@ -129,8 +151,9 @@ async function underLock(o: RunBlockOptions, t: Tracker, v: Validated, target: P
   if (held.isErr()) return err(held.error.kind === 'LockWaitStopped' ? runStopped('plan', false) : cloudFailed('plan', held.error, false));
   try {
     const signal = o.signal ? AbortSignal.any([o.signal, held.value.lost]) : held.value.lost;
-    const planned = await plan(o, t, v, target);
+    const planned = await plan(o, v, target);
     if (planned.isErr()) return err(planned.error);
+    await t.emit(stepSucceeded(t.status(), 'plan', planned.value.messages.userMessage, planned.value.messages.systemMessage, planned.value.sp));
     const applied = await apply(o, t, planned.value, target, signal);
     return applied.isErr() ? err(applied.error) : outputs(o, t, v, planned.value, target);
   } finally {
@@ -138,28 +161,48 @@ async function underLock(o: RunBlockOptions, t: Tracker, v: Validated, target: P
   }
 }
 
+/** Plans without the lock (a dry run writes nothing to the cloud), and ends the run with the plan. */
+async function dryRun(o: RunBlockOptions, t: Tracker, v: Validated, target: PlatformTarget): Promise<Result<void, BlockFailure>> {
+  const planned = await plan(o, v, target);
+  if (planned.isErr()) return err(planned.error);
+  await t.emit(runPlanned(t.status(), planned.value.messages, planned.value.sp));
+  return ok(undefined);
+}
+
 interface Planned {
   readonly p: PlatformPlan;
   readonly live: LiveState;
+  readonly sp: StatusPlan;
+  readonly messages: { readonly userMessage: string; readonly systemMessage: string };
+  /** The deletion policy a destroy follows. */
+  readonly policy: DeletionPolicy;
 }
 
-async function plan(o: RunBlockOptions, t: Tracker, v: Validated, target: PlatformTarget): Promise<Result<Planned, BlockFailure>> {
+async function plan(o: RunBlockOptions, v: Validated, target: PlatformTarget): Promise<Result<Planned, BlockFailure>> {
   const snap = await snapshotTarget(target, v.desired.desired);
   if (snap.isErr()) return err(cloudFailed('plan', snap.error, false));
-  const live = scopeLive(snap.value.live, v.scope);
-  const clashes = scopeClashes(v.desired.desired, snap.value.live, v.scope);
+  const { desired, live } = sides(v, snap.value.live);
+  const clashes = scopeClashes(desired, snap.value.live, v.scope);
   const made = createPlan({
     toolVersion: o.toolVersion, createdAt: new Date().toISOString(),
-    platforms: [{ desired: v.desired.desired, live, endpoint: targetEndpoint(target), region: v.desired.settings.region }],
+    platforms: [{ desired, live, endpoint: targetEndpoint(target), region: v.desired.settings.region }],
   });
   const p = made.platforms[0]!;
   if (p.errors.length > 0 || clashes.length > 0) return err(planRefused(p.errors, clashes));
   const stray = p.changes.find((c) => !inScope((c.after ?? c.before)!, v.scope));
   if (stray !== undefined) throw new Error(`the plan of ${v.scope.workspace}.${v.scope.project} changes ${stray.address}, outside its tenant`);
-  const s = p.summary;
-  const user = p.changes.length === 0 ? 'Your project already matches the inputs: nothing to change.' : `${s.add} to create, ${s.change} to change, ${s.destroy} to remove.`;
-  await t.emit(stepSucceeded(t.status(), 'plan', user, `${planLine(s)} Against ${p.endpoint} (${snap.value.calls} API calls, ${snap.value.ms} ms).`));
-  return ok({ p, live });
+  const sp = statusPlan(p);
+  const tenantLive = live.resources.some((r) => r.kind !== 'domain');
+  const userMessage = planMessage(v.behavior, sp, tenantLive, o.dryRun === true);
+  const messages = { userMessage, systemMessage: `${planLine(p.summary)} Against ${p.endpoint} (${snap.value.calls} API calls, ${snap.value.ms} ms).` };
+  return ok({ p, live, sp, messages, policy: livePolicy(live, v.scope) ?? v.policy ?? 'retain' });
+}
+
+/** Both sides of the plan, cut to the tenant: for a destroy, the desired side keeps at most the workspace's domain. */
+function sides(v: Validated, whole: LiveState): { desired: DesiredState; live: LiveState } {
+  const live = scopeLive(whole, v.scope);
+  if (v.behavior === 'APPLY') return { desired: v.desired.desired, live };
+  return { desired: destroyDesired(v.desired.desired, whole, v.scope), live: withDeletionPolicy(live, v.scope, v.policy) };
 }
 
 async function apply(o: RunBlockOptions, t: Tracker, x: Planned, target: PlatformTarget, signal: AbortSignal): Promise<Result<void, BlockFailure>> {
@@ -179,24 +222,20 @@ async function apply(o: RunBlockOptions, t: Tracker, x: Planned, target: Platfor
 
 async function outputs(o: RunBlockOptions, t: Tracker, v: Validated, x: Planned, target: PlatformTarget): Promise<Result<void, BlockFailure>> {
   const changed = x.p.changes.length > 0;
-  await t.emit(stepStarted(t.status(), 'outputs', 'Reading back the ids of your project and its groups.'));
+  const destroy = v.behavior === 'DESTROY';
+  await t.emit(stepStarted(t.status(), 'outputs', destroy ? 'Checking what is left of your project.' : 'Reading back the ids of your project and its groups.'));
   if (o.signal?.aborted) return err(runStopped('outputs', changed));
   const snap = await snapshotTarget(target, v.desired.desired);
   if (snap.isErr()) return err(cloudFailed('outputs', snap.error, changed));
-  const out = blockOutputs(scopeLive(snap.value.live, v.scope), v.scope, x.p.remarks);
-  if (out.isErr()) return err(outputsFailed(out.error));
+  const after = scopeLive(snap.value.live, v.scope);
+  const made = destroy ? ok(destroyOutputs(x.p, after, v.scope, x.policy)) : blockOutputs(after, v.scope, x.p.remarks);
+  if (made.isErr()) return err(outputsFailed(made.error));
+  const out = made.value;
   if (o.outputsFile !== undefined) {
-    const written = await writeFileAtomic(resolve(o.cwd, o.outputsFile), `${JSON.stringify(out.value, null, 2)}\n`);
+    const written = await writeFileAtomic(resolve(o.cwd, o.outputsFile), `${JSON.stringify(out, null, 2)}\n`);
     if (written.isErr()) return err(outputsFailed(written.error));
   }
-  await t.emit(runSucceeded(t.status(), 'outputs', successMessages(out.value, x.p), out.value));
+  const messages = out.behavior === 'DESTROY' ? destroyedMessages(out, x.p, x.sp, v.scope) : appliedMessages(out, x.p, x.sp);
+  await t.emit(runSucceeded(t.status(), 'outputs', messages, out));
   return ok(undefined);
-}
-
-function successMessages(out: BlockOutputs, p: PlatformPlan): { userMessage: string; systemMessage: string } {
-  const ready = `Project ${out.workspace}.${out.project} is ready on platform ${out.platform} (Keystone project ${out.projectName}).`;
-  return {
-    userMessage: [ready, ...out.remarks.map((r) => r.message)].join('\n'),
-    systemMessage: [`${planLine(p.summary)} Project ${out.projectId} in domain ${out.domainId}.`, ...p.remarks.map((r) => r.message)].join('\n'),
-  };
 }

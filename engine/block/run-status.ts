@@ -1,3 +1,5 @@
+import type { Action, PlanSummary } from '../../plans/index.ts';
+import type { DestroyOutputs } from './block-destroy.ts';
 import type { BlockOutputs } from './block-outputs.ts';
 
 /** Where a run or one of its steps stands. */
@@ -32,7 +34,8 @@ export interface StatusStep {
  * loses nothing the next one does not carry; `sequence` orders them.
  *
  * Steps appear when they start: a run that failed in `plan` lists `validate-inputs`
- * (SUCCEEDED) and `plan` (FAILED), and no step after. `outputs` is present on SUCCEEDED only.
+ * (SUCCEEDED) and `plan` (FAILED), and no step after. `outputs` is present on SUCCEEDED only,
+ * and not after a dry run, which ends SUCCEEDED after its plan step with the plan in `plan`.
  */
 export interface RunStatus {
   readonly formatVersion: 1;
@@ -42,7 +45,21 @@ export interface RunStatus {
   readonly userMessage: string;
   readonly systemMessage: string;
   readonly steps: readonly StatusStep[];
-  readonly outputs?: BlockOutputs;
+  /** The plan, from the moment the plan step succeeded: what the run changes (or, with `--dry-run`, would change). */
+  readonly plan?: StatusPlan;
+  readonly outputs?: BlockOutputs | DestroyOutputs;
+}
+
+/**
+ * A run's plan as the status carries it: in words for the project owner, and change by
+ * change (as the JSON plan names them) for the platform team.
+ */
+export interface StatusPlan {
+  readonly summary: PlanSummary;
+  /** One line per change a project owner can see, in the plan's order; empty when nothing changes. */
+  readonly description: readonly string[];
+  /** In execution order. */
+  readonly changes: readonly { readonly action: Action; readonly address: string; readonly reason: string }[];
 }
 
 /** The first document of a run: in progress, its first step started. */
@@ -57,14 +74,19 @@ export function stepStarted(s: RunStatus, step: StepId, userMessage: string): Ru
   return next(s, { steps: [...s.steps, { id: step, displayName, status: 'IN_PROGRESS', userMessage, systemMessage: '' }] });
 }
 
-/** The running step `step` succeeded; the run goes on. */
-export function stepSucceeded(s: RunStatus, step: StepId, userMessage: string, systemMessage: string): RunStatus {
-  return next(s, { steps: settle(s.steps, step, 'SUCCEEDED', userMessage, systemMessage) });
+/** The running step `step` succeeded; the run goes on. With `plan`, the plan step carries the plan into the status. */
+export function stepSucceeded(s: RunStatus, step: StepId, userMessage: string, systemMessage: string, plan?: StatusPlan): RunStatus {
+  return next(s, { steps: settle(s.steps, step, 'SUCCEEDED', userMessage, systemMessage), ...(plan ? { plan } : {}) });
 }
 
 /** The last step succeeded, and with it the run: one document, so no receiver sees one without the other. */
-export function runSucceeded(s: RunStatus, step: StepId, messages: RunMessages, outputs: BlockOutputs): RunStatus {
+export function runSucceeded(s: RunStatus, step: StepId, messages: RunMessages, outputs: BlockOutputs | DestroyOutputs): RunStatus {
   return next(s, { status: 'SUCCEEDED', ...messages, steps: settle(s.steps, step, 'SUCCEEDED', messages.userMessage, messages.systemMessage), outputs });
+}
+
+/** A dry run's plan step succeeded, and with it the run: the plan is in the status, nothing was applied, no outputs. */
+export function runPlanned(s: RunStatus, messages: RunMessages, plan: StatusPlan): RunStatus {
+  return next(s, { status: 'SUCCEEDED', ...messages, steps: settle(s.steps, 'plan', 'SUCCEEDED', messages.userMessage, messages.systemMessage), plan });
 }
 
 /** The running step `step` failed, and with it the run. */

@@ -14,7 +14,10 @@ interface BlockFlags {
   readonly statusUrl?: string;
   readonly config: string;
   readonly lockTimeout: string;
+  readonly lockTtl: string;
   readonly parallelism: string;
+  readonly destroy?: boolean;
+  readonly dryRun?: boolean;
 }
 
 /** Prints each step as it changes: `[plan] SUCCEEDED  3 to create, …`; `last()` is the status reported last. */
@@ -44,7 +47,9 @@ function crashed(s: RunStatus, line: string): RunStatus {
 function invalid(flags: BlockFlags): string | undefined {
   const wait = durationMs(flags.lockTimeout);
   const n = Number(flags.parallelism);
+  const ttl = durationMs(flags.lockTtl);
   if (wait === undefined) return `--lock-timeout ${JSON.stringify(flags.lockTimeout)} is not a duration; write e.g. 0s, 90s or 5m`;
+  if (ttl === undefined || ttl < 3000) return `--lock-ttl ${JSON.stringify(flags.lockTtl)} is not a duration of at least 3s; write e.g. 90s or 5m`;
   if (!Number.isInteger(n) || n < 1) return '--parallelism takes a whole number ≥ 1';
   return flags.statusUrl === undefined ? undefined : statusUrlProblem(flags.statusUrl);
 }
@@ -70,9 +75,9 @@ async function run(io: CliIO, state: CliState, flags: BlockFlags): Promise<void>
   const untrap = trapSignals(io, abort, (sig) => `\n${sig}: finishing the operations in flight, then reporting the run as failed…`);
   const result = await runBlock({
     inputsFile: flags.inputs, configPath: configPath(flags.config, io), reporter, env: io.env, cwd: io.cwd, toolVersion: KEYFORM_VERSION,
-    lockWaitMs: durationMs(flags.lockTimeout)!, parallelism: Number(flags.parallelism),
+    lockWaitMs: durationMs(flags.lockTimeout)!, lockTtlMs: durationMs(flags.lockTtl)!, parallelism: Number(flags.parallelism),
     signal: abort.signal, progress: applyProgress({ stderr: io.stderr, isTTY: false, env: io.env }), log: (line) => io.stderr(`${line}\n`),
-    ...(flags.outputs ? { outputsFile: flags.outputs } : {}),
+    ...(flags.outputs ? { outputsFile: flags.outputs } : {}), destroy: flags.destroy === true, dryRun: flags.dryRun === true,
   });
   untrap();
   offLastResort();
@@ -84,23 +89,28 @@ async function run(io: CliIO, state: CliState, flags: BlockFlags): Promise<void>
 }
 
 /**
- * `keyform block run --inputs FILE [--outputs FILE] [--status FILE] [--status-url URL]
- * [--config PATH] [--lock-timeout D] [--parallelism N]`: the building-block mode. Plans and
- * applies the one tenant the inputs describe (nothing else on the platform), writes its ids
- * to the outputs file and reports the run's steps (IN_PROGRESS / SUCCEEDED / FAILED) to the
- * status file and URL. Exit 0 when the run SUCCEEDED, 1 otherwise.
+ * `keyform block run --inputs FILE [--destroy] [--dry-run] [--outputs FILE] [--status FILE]
+ * [--status-url URL] [--config PATH] [--lock-timeout D] [--lock-ttl D] [--parallelism N]`: the
+ * building-block mode. Plans and applies the one tenant the inputs describe (nothing else on
+ * the platform), or with `--destroy` (or `"behavior": "DESTROY"` in the inputs) its removal
+ * under its deletion policy; writes the outputs file and reports the run's steps
+ * (IN_PROGRESS / SUCCEEDED / FAILED) to the status file and URL. `--dry-run` stops after the
+ * plan step. Exit 0 when the run SUCCEEDED, 1 otherwise.
  */
 export const registerBlock: RegisterCommand = (program, io, state) => {
   const block = program.command('block').description('Building-block mode: replicate one tenant from a pipeline step\'s inputs.');
   block
     .command('run')
-    .description('Plan and apply the tenant the inputs describe; write its outputs and report the run status.')
-    .requiredOption('--inputs <file>', 'the inputs (JSON): platform, workspace, project, tenant, user_permissions')
+    .description('Plan and apply the tenant the inputs describe (or its removal); write its outputs and report the run status.')
+    .requiredOption('--inputs <file>', 'the inputs (JSON): platform, behavior, workspace, project, tenant, user_permissions')
+    .option('--destroy', 'remove the tenant under its deletion policy (as "behavior": "DESTROY" in the inputs)')
+    .option('--dry-run', 'stop after the plan: change nothing, report the plan in the status')
     .option('--outputs <file>', 'where to write the outputs (JSON), on success')
     .option('--status <file>', 'where to keep the run status (JSON), replaced atomically on every change')
     .option('--status-url <url>', 'where to POST the run status (JSON) on every change; no credentials are sent')
     .option('--config <path>', 'config file or folder that declares the platform', './keyform')
     .option('--lock-timeout <duration>', "how long to wait for another apply's lock on the platform", '5m')
+    .option('--lock-ttl <duration>', 'how long the lock holds if this process dies (renewed while it runs)', '5m')
     .option('--parallelism <n>', 'Keystone operations in flight at most', '8')
     .action(async (flags: BlockFlags) => run(io, state, flags));
 };

@@ -17,7 +17,7 @@ describe('block failures', () => {
     [
       'unreachable cloud after the apply',
       cloudFailed('outputs', unreachable('GET', 'http://127.0.0.1:1/v3', 'ECONNREFUSED', 5), true),
-      /^The cloud could not be reached\. Your project was set up, but this run could not finish\./,
+      /^The cloud could not be reached\. The changes to your project were made, but this run could not finish\./,
       /ECONNREFUSED/,
     ],
     [

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderProblem } from '../../../constructs/index.ts';
 import { decodeBlockInputs } from '../../../engine/block/index.ts';
@@ -39,9 +40,20 @@ describe('decodeBlockInputs', () => {
     const text = '{ "platform": "p", "workspace": { "identifier": "w" }, "project": { "identifier": "x" } }';
     // WHEN they are decoded
     const r = decodeBlockInputs('inputs.json', text)._unsafeUnwrap();
-    // THEN tenant and users are empty
+    // THEN tenant and users are empty, and the behaviour is not given
     expect(r.tenant).toEqual({});
     expect(r.userPermissions).toEqual([]);
+    expect(r.behavior).toBeUndefined();
+  });
+
+  it('reads the behaviour of the run as the governance system spells it, and refuses any other spelling with its line', () => {
+    // GIVEN the example destroy inputs, and inputs whose behaviour is lower-case
+    const destroy = decodeBlockInputs('examples/block/destroy.json', readFileSync('examples/block/destroy.json', 'utf8'))._unsafeUnwrap();
+    const text = '{ "platform": "p",\n  "behavior": "destroy", "workspace": { "identifier": "w" }, "project": { "identifier": "x" } }';
+    // WHEN they are decoded
+    // THEN DESTROY is read, and "destroy" is a located problem naming the choices
+    expect([destroy.behavior, destroy.tenant.deletion_policy]).toEqual(['DESTROY', 'delete']);
+    expect(problems(text)).toEqual([expect.stringMatching(/^inputs\.json:2:15: behavior is "destroy", which is not one of "APPLY", "DESTROY"/)]);
   });
 
   it('reports every problem at once, each naming its field and its line', () => {

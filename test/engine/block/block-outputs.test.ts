@@ -17,7 +17,7 @@ describe('blockOutputs', () => {
     const out = blockOutputs(live, SCOPE, [REMARK])._unsafeUnwrap();
     // THEN they hold the snapshot's ids (domain by name) and the remark in plain words
     expect(out).toEqual({
-      platform: PLATFORM, workspace: 'acme', project: 'webshop',
+      behavior: 'APPLY', platform: PLATFORM, workspace: 'acme', project: 'webshop',
       projectId: 'project-os-prod-acme-webshop', projectName: 'acme.webshop', domainId: 'domain-default', domainName: 'default',
       groups: { admin: 'group-os-prod-acme-webshop-admin', reader: 'group-os-prod-acme-webshop-reader' },
       remarks: [{ euid: 'zoe@acme.example', roles: ['reader', 'user'], message: expect.stringContaining('has no account in the cloud yet') }],

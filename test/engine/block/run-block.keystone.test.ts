@@ -3,11 +3,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../../engine/cli/main.ts';
 import { runBlock, statusReporter, type BlockOutputs, type RunStatus } from '../../../engine/block/index.ts';
 import { startKeystone, stopStack } from '../../openstack/launcher.ts';
-import { osc, oscAction } from '../../openstack/osc.ts';
+import { oscAction } from '../../openstack/osc.ts';
 import { testStack } from '../../openstack/stack.ts';
+import { blockRun as runWith, list, readJson, show, type BlockRun, type Row } from './block-fixture.ts';
 import { SUCCEEDED_RUN, startReceiver, statusLine, type Received, type StatusReceiver } from './status-receiver.ts';
 
 const tag = randomBytes(3).toString('hex');
@@ -29,30 +29,10 @@ function inputs(ws: string, project: string, users: Record<string, string[]>): s
   }, null, 2);
 }
 
-interface Run {
-  readonly code: number;
-  readonly stderr: string;
-  readonly dir: string;
-}
+/** Runs `keyform block run` with the platform's config. */
+const blockRun = (inputsText: string, extra: readonly string[], cloudsYaml?: string): Promise<BlockRun> => runWith(CONFIG, inputsText, extra, cloudsYaml);
 
-/** Runs `keyform block run` in-process in a fresh folder holding the config and `inputsText`. */
-async function blockRun(inputsText: string, extra: readonly string[], cloudsYaml = testStack().cloudsYaml): Promise<Run> {
-  const dir = mkdtempSync(join(tmpdir(), 'kf-block-'));
-  writeFileSync(join(dir, 'platform.hcl'), CONFIG);
-  writeFileSync(join(dir, 'inputs.json'), inputsText);
-  let stderr = '';
-  const code = await main(['block', 'run', '--inputs', 'inputs.json', '--config', 'platform.hcl', '--status', 'status.json', ...extra], {
-    stdout: () => undefined, stderr: (t) => void (stderr += t), isTTY: false, env: { OS_CLIENT_CONFIG_FILE: cloudsYaml }, cwd: dir,
-  });
-  return { code, stderr, dir };
-}
-
-const readJson = <T>(dir: string, file: string): T => JSON.parse(readFileSync(join(dir, file), 'utf8')) as T;
 const docs = (received: readonly Received[]): RunStatus[] => received.filter((r) => r.answer < 300).map((r) => JSON.parse(r.body) as RunStatus);
-
-type Row = Record<string, unknown>;
-const list = async (args: string[]): Promise<Row[]> => (await osc(args))._unsafeUnwrap() as Row[];
-const show = async (args: string[]): Promise<Row> => (await osc(args))._unsafeUnwrap() as Row;
 
 /**
  * Tenant `ws.project` as the openstack CLI shows it: project, groups with their members, role

@@ -3,7 +3,7 @@ import { runFailed, runStarted, runSucceeded, stepStarted, stepSucceeded, type B
 import { SUCCEEDED_RUN, statusLine } from './status-receiver.ts';
 
 const OUTPUTS: BlockOutputs = {
-  platform: 'os-prod', workspace: 'acme', project: 'webshop', projectId: 'p1', projectName: 'acme.webshop',
+  behavior: 'APPLY', platform: 'os-prod', workspace: 'acme', project: 'webshop', projectId: 'p1', projectName: 'acme.webshop',
   domainId: 'default', domainName: 'Default', groups: { admin: 'g1' }, remarks: [],
 };
 
