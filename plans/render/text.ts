@@ -1,7 +1,7 @@
 import type { Resource } from '../../constructs/model/index.ts';
 import type { AttributeValue, Change } from '../change.ts';
 import type { Plan, PlatformPlan } from '../plan.ts';
-import { ACTION_PHRASES, formatter, planLine, showValue, type Formatter } from './format.ts';
+import { ACTION_PHRASES, formatter, partialNote, planLine, showValue, type Formatter } from './format.ts';
 
 /**
  * The plan for a terminal, in Terraform's layout: per change a `#` comment saying what
@@ -17,6 +17,8 @@ export function renderText(plan: Plan, options: { readonly color: boolean }): st
     ...(changes ? [fmt.paint('bold', planLine(total))] : plan.errored ? [] : ['No changes. Keystone matches the configuration.']),
     ...(plan.errored ? [fmt.paint('error', 'The plan has errors and cannot be applied.')] : []),
   ];
+  const partial = partialNote(plan);
+  if (partial !== undefined) footer.push(`${fmt.paint('remark', 'Warning:')} ${partial}`);
   return `${[...sections, footer.join('\n')].join('\n\n')}\n`;
 }
 
