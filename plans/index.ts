@@ -9,4 +9,6 @@ export * from './plan.ts';
 export * from './canonical.ts';
 export * from './codec.ts';
 export * from './stale.ts';
+export * from './targets.ts';
+export * from './only-additions.ts';
 export * from './render/index.ts';

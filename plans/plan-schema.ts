@@ -65,13 +65,13 @@ const planError = object({ kind: oneOf(['name-clash', 'foreign-owner', 'name-tak
 const summary = object({ add: int, change: int, destroy: int, replace: int, unchanged: int, remarks: int, errors: int });
 const desired = object({ platform: str, tagPrefix: str, resources: arrayOf(resource) });
 const platform = object({
-  platform: str, endpoint: str, region: str, liveDigest: str, desired, changes: arrayOf(change),
+  platform: str, endpoint: str, region: str, liveDigest: str, desired, prior: arrayOf(resource), changes: arrayOf(change), leftOut: strings,
   remarks: arrayOf(remark), errors: arrayOf(planError), summary,
 });
 
 /** Checks a decoded value against the `Plan` shape; the first problem found, or undefined. */
 export const planShapeProblem: (v: unknown) => string | undefined = (v) =>
-  object({ formatVersion: int, toolVersion: str, createdAt: str, platforms: arrayOf(platform), summary, applyable: bool, errored: bool })(v, 'plan');
+  object({ formatVersion: int, toolVersion: str, createdAt: str, platforms: arrayOf(platform), targets: strings, summary, applyable: bool, errored: bool })(v, 'plan');
 
 const SECRET_KEY = /pass(word|wd)?$|secret|token|credential/i;
 

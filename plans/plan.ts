@@ -1,10 +1,14 @@
-import type { DesiredState, LiveState } from '../constructs/model/index.ts';
+import type { DesiredState, LiveState, Resource } from '../constructs/model/index.ts';
 import type { Change, PlanError, Remark } from './change.ts';
 import { digestOf } from './canonical.ts';
 import { diff } from './diff.ts';
+import { selectTargets } from './targets.ts';
 
-/** The plan file format this keyform writes and reads; any other version is refused. */
-export const PLAN_FORMAT_VERSION = 1;
+/**
+ * The plan file format this keyform writes and reads; any other version is refused.
+ * 2: plans carry the live records they were made from (`prior`) and their targets.
+ */
+export const PLAN_FORMAT_VERSION = 2;
 
 /**
  * Counts as Terraform prints them (`Plan: 1 to add, 2 to change, 0 to destroy.`): a replace
@@ -31,8 +35,12 @@ export interface PlatformPlan {
   readonly liveDigest: string;
   /** What the platform should look like: apply recomputes the changes from it to check the plan is fresh. */
   readonly desired: DesiredState;
-  /** In execution order (see `order.ts`). */
+  /** Every managed object as the snapshot found it, sorted by address: what the changes start from. */
+  readonly prior: readonly Resource[];
+  /** In execution order (see `order.ts`); with targets, only the targeted ones and what they wait for. */
   readonly changes: readonly Change[];
+  /** Addresses whose change the plan's targets left out, sorted; empty without targets. */
+  readonly leftOut: readonly string[];
   readonly remarks: readonly Remark[];
   readonly errors: readonly PlanError[];
   readonly summary: PlanSummary;
@@ -51,6 +59,11 @@ export interface Plan {
   readonly createdAt: string;
   /** Sorted by platform id. */
   readonly platforms: readonly PlatformPlan[];
+  /**
+   * The `--target`s the plan was made with (see `targets.ts`), as given; empty for a full
+   * plan. A targeted plan is partial: changes outside the targets are left for a later plan.
+   */
+  readonly targets: readonly string[];
   readonly summary: PlanSummary;
   /** True when there is something to apply and nothing stops it. */
   readonly applyable: boolean;
@@ -67,23 +80,32 @@ export interface PlatformInput {
 }
 
 /** Builds a plan from each platform's desired and live state. `createdAt` is passed in: planning reads no clock. */
-export function createPlan(input: { readonly toolVersion: string; readonly createdAt: string; readonly platforms: readonly PlatformInput[] }): Plan {
+export function createPlan(input: {
+  readonly toolVersion: string;
+  readonly createdAt: string;
+  readonly platforms: readonly PlatformInput[];
+  /** `--target`s: plan only what they select and what that depends on. @default [] */
+  readonly targets?: readonly string[];
+}): Plan {
+  const targets = input.targets ?? [];
   const platforms = [...input.platforms]
     .sort((a, b) => (a.desired.platform < b.desired.platform ? -1 : a.desired.platform > b.desired.platform ? 1 : 0))
-    .map(platformPlan);
+    .map((p) => platformPlan(p, targets));
   const summary = totalOf(platforms.map((p) => p.summary));
   const errored = summary.errors > 0;
   return {
-    formatVersion: PLAN_FORMAT_VERSION, toolVersion: input.toolVersion, createdAt: input.createdAt, platforms, summary,
+    formatVersion: PLAN_FORMAT_VERSION, toolVersion: input.toolVersion, createdAt: input.createdAt, platforms, targets, summary,
     applyable: !errored && summary.add + summary.change + summary.destroy > 0, errored,
   };
 }
 
-function platformPlan(p: PlatformInput): PlatformPlan {
+function platformPlan(p: PlatformInput, targets: readonly string[]): PlatformPlan {
   const d = diff(p.desired, p.live);
+  const t = selectTargets(d.changes, d.errors, targets);
   return {
     platform: p.desired.platform, endpoint: publicEndpoint(p.endpoint), region: p.region, liveDigest: digestOf(p.live), desired: p.desired,
-    changes: d.changes, remarks: d.remarks, errors: d.errors, summary: summarize(d.changes, d.unchanged, d.remarks.length, d.errors.length),
+    prior: p.live.resources, changes: t.selected, leftOut: t.leftOut, remarks: d.remarks, errors: t.errors,
+    summary: summarize(t.selected, d.unchanged, d.remarks.length, t.errors.length),
   };
 }
 

@@ -4,6 +4,7 @@ import type { Change, PlanError } from './change.ts';
 import { canonicalJson, digestOf } from './canonical.ts';
 import { diff } from './diff.ts';
 import type { Plan } from './plan.ts';
+import { selectTargets } from './targets.ts';
 
 /**
  * The addresses whose planned change would no longer be the same, because their live state
@@ -21,9 +22,11 @@ export function isStale(plan: Plan, freshLive: readonly LiveState[]): readonly s
     const live = freshLive.find((l) => l.platform === p.platform);
     if (live === undefined) throw new Error(`no fresh snapshot for platform ${p.platform}`);
     if (digestOf(live) === p.liveDigest) continue;
-    const now = diff(p.desired, live);
+    const all = diff(p.desired, live);
+    // A targeted plan is compared with what the same targets select now.
+    const now = selectTargets(all.changes, all.errors, plan.targets);
     const planned = fingerprints(p.changes, p.errors);
-    const fresh = fingerprints(now.changes, now.errors);
+    const fresh = fingerprints(now.selected, now.errors);
     for (const a of new Set([...planned.keys(), ...fresh.keys()])) if (planned.get(a) !== fresh.get(a)) moved.push(a);
   }
   return moved.sort(compareAddresses);

@@ -1,5 +1,5 @@
 import type { ConfigError } from '../../constructs/index.ts';
-import type { PlanFileError, StalePlanError } from '../../plans/index.ts';
+import type { NotAnAddition, PlanFileError, StalePlanError } from '../../plans/index.ts';
 import type { KeystoneError } from '../keystone/index.ts';
 import type { LockError } from '../lock/index.ts';
 import type { SnapshotError } from '../snapshot/index.ts';
@@ -31,7 +31,22 @@ export type ApplyError =
   | { readonly kind: 'EndpointMismatch'; readonly platform: string; readonly message: string }
   | { readonly kind: 'NotApproved'; readonly message: string }
   | { readonly kind: 'PlanFileUnreadable'; readonly file: string; readonly message: string }
-  | { readonly kind: 'InvalidOption'; readonly message: string };
+  | { readonly kind: 'InvalidOption'; readonly message: string }
+  | { readonly kind: 'NotOnlyAdditions'; readonly refused: readonly NotAnAddition[]; readonly message: string };
+
+/** `--only-additions` met a plan with other changes: nothing was applied. */
+export function notOnlyAdditions(refused: readonly NotAnAddition[]): ApplyError {
+  const shown = refused.slice(0, 20).map((r) => `  - ${r.address}: ${r.why}`);
+  const more = refused.length > shown.length ? [`  … and ${refused.length - shown.length} more`] : [];
+  return {
+    kind: 'NotOnlyAdditions', refused,
+    message: [
+      `Nothing was applied: --only-additions applies only memberships created for users who now exist in Keystone, and the plan has ${refused.length} other ${refused.length === 1 ? 'change' : 'changes'}:`,
+      ...shown, ...more,
+      'Review them in a plan (`keyform plan --out FILE`, `keyform show FILE`) and apply that plan without --only-additions.',
+    ].join('\n'),
+  };
+}
 
 /** The plan file cannot be read. */
 export function planFileUnreadable(file: string, detail: string): ApplyError {

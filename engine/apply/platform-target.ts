@@ -63,9 +63,10 @@ export interface PlannedPlatforms {
  * Snapshots every target and plans it against its desired state: what `keyform plan` and
  * `keyform apply` without a plan file do. Platforms are read one after the other (each
  * snapshot runs its own calls in parallel).
+ * `selection`: the `--target`s (see `plans/targets.ts`); empty plans everything.
  * @example planTargets(targets, output.platforms, '0.1.0', new Date().toISOString())
  */
-export function planTargets(targets: readonly PlatformTarget[], desired: readonly DesiredState[], toolVersion: string, createdAt: string): ResultAsync<PlannedPlatforms, SnapshotError> {
+export function planTargets(targets: readonly PlatformTarget[], desired: readonly DesiredState[], toolVersion: string, createdAt: string, selection: readonly string[] = []): ResultAsync<PlannedPlatforms, SnapshotError> {
   const read = async (): Promise<PlannedPlatforms | SnapshotError> => {
     const inputs = [];
     for (const t of targets) {
@@ -76,7 +77,7 @@ export function planTargets(targets: readonly PlatformTarget[], desired: readonl
       inputs.push({ desired: d, live: snap.value.live, endpoint: targetEndpoint(t), region: t.settings.region });
     }
     const lives = inputs.map((i) => i.live);
-    const plan = createPlan({ toolVersion, createdAt, platforms: inputs });
+    const plan = createPlan({ toolVersion, createdAt, platforms: inputs, targets: selection });
     // Quotas set below what a project uses now are flagged on their changes (usage is read here, not in the snapshot).
     const warned = await withQuotaWarnings(plan, lives, (id) => targets.find((t) => t.settings.id === id)?.sessions.session);
     return { plan: warned.unwrapOr(plan), lives };

@@ -57,6 +57,9 @@ export function retryingCreates(s: OpenStackSession): OpenStackSession {
     get userId() {
       return s.userId;
     },
+    get roles() {
+      return s.roles;
+    },
     get stats() {
       return s.stats;
     },

@@ -1,6 +1,7 @@
 /**
- * Where the CLI writes. `--format json` output goes to stdout alone; everything meant for
- * humans goes to stderr, so `keyform plan --format json > plan.json` is clean.
+ * Where the CLI writes, as Terraform does: the rendering a command was asked for (a plan as
+ * text, Markdown or JSON; a report) goes to stdout, so `keyform show plan.kfplan --format
+ * markdown > comment.md` is the comment; progress, prompts and diagnostics go to stderr.
  * Tests pass their own sinks to `main()`.
  */
 export interface CliIO {
@@ -8,6 +9,8 @@ export interface CliIO {
   readonly stderr: (text: string) => void;
   /** Whether stderr is an interactive terminal (progress bars, colours, prompts). */
   readonly isTTY: boolean;
+  /** Whether stdout is an interactive terminal (colours of a rendering). @default isTTY */
+  readonly stdoutIsTTY?: boolean;
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
 }
@@ -18,6 +21,7 @@ export function processIO(): CliIO {
     stdout: (t) => void process.stdout.write(t),
     stderr: (t) => void process.stderr.write(t),
     isTTY: Boolean(process.stderr.isTTY),
+    stdoutIsTTY: Boolean(process.stdout.isTTY),
     env: process.env,
     cwd: process.cwd(),
   };

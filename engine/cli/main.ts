@@ -2,9 +2,11 @@ import { Command, CommanderError } from 'commander';
 import { processIO, EXIT, type CliIO } from './io.ts';
 import { COMMANDS } from './commands/index.ts';
 import { lastResort } from './last-resort.ts';
+import { fromTerraformFlags } from './terraform-flags.ts';
 
 /**
  * Runs the keyform CLI with `argv` (without node and script) and resolves to the exit code.
+ * Terraform's single-dash flags (`-out=F`, `-json`, …) are read as keyform's own (see `terraform-flags.ts`).
  * Each command lives in `commands/NAME.ts` and sets `state.exitCode`; nothing here calls
  * `process.exit`, so tests can run the CLI in-process. An error a command did not expect
  * (a bug) ends in `lastResort`: one redacted line and exit 1, never a stack trace.
@@ -26,7 +28,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     });
   for (const register of COMMANDS) register(program, { ...io, env }, state);
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    await program.parseAsync(fromTerraformFlags(argv), { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.error;
     return lastResort(e, io);

@@ -92,3 +92,14 @@ function printableValue(v: unknown): unknown {
   if (typeof v !== 'object' || v === null) return v;
   return Object.fromEntries(Object.entries(v).map(([k, x]) => [printable(k), printableValue(x)]));
 }
+
+/**
+ * What a targeted plan says about itself, as Terraform's "Resource targeting is in effect"
+ * does; undefined for a full plan.
+ */
+export function partialNote(plan: { readonly targets: readonly string[]; readonly platforms: readonly { readonly leftOut: readonly string[] }[] }): string | undefined {
+  if (plan.targets.length === 0) return undefined;
+  const left = plan.platforms.reduce((n, p) => n + p.leftOut.length, 0);
+  return `This plan is partial: only ${plan.targets.map((t) => JSON.stringify(t)).join(', ')} and what ${plan.targets.length === 1 ? 'it depends' : 'they depend'} on were planned` +
+    `; ${left} ${left === 1 ? 'change' : 'changes'} outside the targets ${left === 1 ? 'was' : 'were'} left out. A later full plan shows them.`;
+}

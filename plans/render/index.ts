@@ -1,4 +1,4 @@
 export * from './format.ts';
 export * from './text.ts';
 export * from './markdown.ts';
-export * from './json.ts';
+export * from './terraform/plan-json.ts';

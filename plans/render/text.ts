@@ -1,7 +1,7 @@
 import type { Resource } from '../../constructs/model/index.ts';
 import type { AttributeValue, Change } from '../change.ts';
 import type { Plan, PlatformPlan } from '../plan.ts';
-import { ACTION_PHRASES, formatter, planLine, printablePlan, showValue, type Formatter } from './format.ts';
+import { ACTION_PHRASES, formatter, partialNote, planLine, printablePlan, showValue, type Formatter } from './format.ts';
 
 /**
  * The plan for a terminal, in Terraform's layout: per change a `#` comment saying what
@@ -18,6 +18,8 @@ export function renderText(raw: Plan, options: { readonly color: boolean }): str
     ...(changes ? [fmt.paint('bold', planLine(total))] : plan.errored ? [] : ['No changes. Keystone matches the configuration.']),
     ...(plan.errored ? [fmt.paint('error', 'The plan has errors and cannot be applied.')] : []),
   ];
+  const partial = partialNote(plan);
+  if (partial !== undefined) footer.push(`${fmt.paint('remark', 'Warning:')} ${partial}`);
   return `${[...sections, footer.join('\n')].join('\n\n')}\n`;
 }
 

@@ -46,7 +46,8 @@ describe('plan codec', () => {
 
   it.each([
     ['refuses text that is not JSON', () => '{"formatVersion":1,', 'plan-file-not-json', /not valid JSON/],
-    ['refuses another format version, naming both and the writer', () => tamper(encodePlan(planOf()), (f) => { f.formatVersion = 2; f.plan['toolVersion'] = '9.0.0'; }), 'plan-format-version', /format version 2 \(written by keyform 9\.0\.0\), but this keyform reads version 1/],
+    ['refuses another format version, naming both and the writer', () => tamper(encodePlan(planOf()), (f) => { f.formatVersion = 3; f.plan['toolVersion'] = '9.0.0'; }), 'plan-format-version', /format version 3 \(written by keyform 9\.0\.0\), but this keyform reads version 2/],
+    ['refuses a version 1 file, naming the keyform that wrote it', () => tamper(encodePlan(planOf()), (f) => { f.formatVersion = 1; f.plan['formatVersion'] = 1; f.plan['toolVersion'] = '0.0.9'; }), 'plan-format-version', /format version 1 \(written by keyform 0\.0\.9\), but this keyform reads version 2/],
     ['refuses a hand-edited plan', () => tamper(encodePlan(planOf()), (f) => { f.plan['applyable'] = false; }), 'plan-checksum-mismatch', /changed after keyform wrote it/],
     ['refuses a file without a checksum', () => tamper(encodePlan(planOf()), (f) => { delete f.checksum; }), 'plan-schema', /no checksum/],
     ['refuses something that is not a plan', () => '[1, 2]', 'plan-schema', /holds no object/],

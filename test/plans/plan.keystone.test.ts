@@ -116,8 +116,9 @@ describe('keyform plan against the real Keystone', () => {
   it('plans exactly the drift, in execution order, with the remark and the clash', async () => {
     // WHEN the plan is made and saved
     const r = await plan(dir, ['plan', '--out', 'plan.json', '--detailed-exitcode']);
-    // THEN it is an error (the clash), shown, and still saved for review
-    expect(r.stderr).toContain('Error: ');
+    // THEN it is an error (the clash), shown on stdout, and still saved for review (said on stderr)
+    expect(r.stdout).toContain('Error: ');
+    expect(r.stderr).toContain('Saved the plan to plan.json');
     expect(r.code).toBe(1);
     const saved = decodePlan(readFileSync(join(dir, 'plan.json'), 'utf8'))._unsafeUnwrap();
     const p = saved.platforms[0]!;
@@ -149,9 +150,9 @@ describe('keyform plan against the real Keystone', () => {
     // GIVEN the saved plan WHEN shown
     const md = await plan(dir, ['show', 'plan.json', '--format', 'markdown']);
     const json = await plan(dir, ['show', 'plan.json', '--format', 'json']);
-    // THEN Markdown goes to stderr, JSON alone to stdout
-    expect(md).toMatchObject({ code: 0, stdout: '' });
-    expect(md.stderr).toMatch(/^## keyform plan\n/);
+    // THEN each rendering goes to stdout alone, as terraform show does
+    expect(md).toMatchObject({ code: 0, stderr: '' });
+    expect(md.stdout).toMatch(/^## keyform plan\n/);
     expect(json.code).toBe(0);
     const doc = JSON.parse(json.stdout) as { format_version: string; resource_changes: { address: string; change: { actions: string[] } }[] };
     expect(doc.format_version).toBe('1.2');
@@ -170,4 +171,30 @@ describe('keyform plan against the real Keystone', () => {
     expect(doc.errored).toBe(false);
     expect(doc.resource_changes.find((c) => c.address === project('clash'))?.change.actions).toEqual(['create']);
   });
+
+  it('plans and applies one tenant with -target, touching only it and what it depends on', async () => {
+    // WHEN the nogroup tenant alone is planned, in Terraform's spelling
+    const planned = await plan(dir, ['plan', `-target=${P}/w1/nogroup`, '-out=target.kfplan', '-detailed-exitcode', '-no-color']);
+    // THEN the plan holds the tenant's missing group, grant and member, and says it is partial
+    expect(planned.code).toBe(2);
+    expect(planned.stdout).toMatch(/This plan is partial: only ".*\/w1\/nogroup" .* changes outside the targets were left out/);
+    const saved = decodePlan(readFileSync(join(dir, 'target.kfplan'), 'utf8'))._unsafeUnwrap();
+    expect(saved.platforms[0]!.changes.map((c) => `${c.action} ${c.address}`)).toEqual([
+      `create ${group('nogroup', 'reader')}`, `create ${member('nogroup', 'reader', 'alice')}`, `create ${grant('nogroup', 'reader')}`,
+    ]);
+    // WHEN it is applied
+    const applied = await plan(dir, ['apply', 'target.kfplan', '-parallelism=2', '-lock-timeout=30s', '-input=false', '-no-color']);
+    expect([applied.code, applied.stderr]).toEqual([0, expect.stringContaining('Apply complete! 3 done')]);
+    // THEN Keystone has the reader group with alice, and nothing outside the target moved
+    const groups = (await osc(['group', 'list', '--domain', DOMAIN]))._unsafeUnwrap() as { Name: string }[];
+    expect(groups.map((g) => g.Name)).toContain('w1.nogroup-reader');
+    expect(groups.map((g) => g.Name)).not.toContain('w1.clash-admin');
+    const drift = (await osc(['project', 'show', '--domain', DOMAIN, 'w1.drift']))._unsafeUnwrap() as { tags: string[] };
+    expect(drift.tags).toContain('kf_cost_center=cc-0');
+    // AND a full plan sees the tenant done and the rest still to do
+    const after = JSON.parse((await plan(dir, ['plan', '-json'])).stdout) as { resource_changes: { address: string; change: { actions: string[] } }[] };
+    const actionOf = (a: string) => after.resource_changes.find((c) => c.address === a)?.change.actions;
+    expect(actionOf(member('nogroup', 'reader', 'alice'))).toEqual(['no-op']);
+    expect(actionOf(project('drift'))).toEqual(['update']);
+  }, SEED_TIMEOUT_MS);
 });

@@ -5,15 +5,16 @@ import { Option } from 'commander';
 import { err, ok, type Result } from 'neverthrow';
 import { durationMs, trapSignals } from '../process-control.ts';
 import { renderConfigError, type PlatformSettings, type SynthOutput } from '../../../constructs/index.ts';
-import { decodePlan, renderText, colorEnabled, type Plan } from '../../../plans/index.ts';
+import { decodePlan, notAdditions, renderText, colorEnabled, type Plan } from '../../../plans/index.ts';
 import {
-  applyPlan, applyProgress, closeTargets, invalidOption, lockTargets, notApproved, openTargets, planErrored, planFileUnreadable, planTargets, platformNotConfigured, renderApplyReport,
+  applyPlan, applyProgress, closeTargets, invalidOption, lockTargets, notApproved, notOnlyAdditions, openTargets, planErrored, planFileUnreadable, planTargets, platformNotConfigured, renderApplyReport,
   type ApplyError, type ApplyOptions, type ApplyReport, type PlatformTarget,
 } from '../../apply/index.ts';
 import type { HeldLocks } from '../../lock/index.ts';
 import { EXIT, type CliIO } from '../io.ts';
 import { KEYFORM_VERSION, type CliState, type RegisterCommand } from '../main.ts';
 import { configPath, loadDesired } from '../config.ts';
+import { checkTargets, collect, inputOption } from './plan.ts';
 
 interface ApplyFlags {
   readonly config: string;
@@ -22,6 +23,12 @@ interface ApplyFlags {
   readonly lockTimeout: string;
   readonly lockTtl: string;
   readonly format: 'text' | 'json';
+  readonly target: readonly string[];
+  readonly onlyAdditions?: boolean;
+  /** False with `--no-color`. */
+  readonly color: boolean;
+  /** `'false'` with `--input=false`: never ask. */
+  readonly input: 'true' | 'false';
 }
 
 function describe(e: ApplyError): string {
@@ -98,14 +105,15 @@ async function freshPlan(io: CliIO, flags: ApplyFlags, output: SynthOutput, lock
     closeTargets(targets.value);
     return e === 'no-changes' ? ok(e) : err(e);
   };
-  const planned = await planTargets(targets.value, output.platforms, KEYFORM_VERSION, new Date().toISOString());
+  const planned = await planTargets(targets.value, output.platforms, KEYFORM_VERSION, new Date().toISOString(), flags.target);
   if (planned.isErr()) return stop(planned.error);
   const plan = planned.value.plan;
-  io.stderr(renderText(plan, { color: colorEnabled(io.env, io.isTTY) }));
+  io.stderr(renderText(plan, { color: flags.color && colorEnabled(io.env, io.isTTY) }));
   if (plan.errored) return stop(planErrored(plan.summary.errors));
   if (!plan.applyable) return stop('no-changes');
-  if (flags.autoApprove !== true) {
-    if (!io.isTTY || process.stdin.isTTY !== true) return stop(notApproved('no-tty'));
+  // With --only-additions the policy (checked by the caller) is the approval: scheduled replication runs unattended.
+  if (flags.autoApprove !== true && flags.onlyAdditions !== true) {
+    if (flags.input === 'false' || !io.isTTY || process.stdin.isTTY !== true) return stop(notApproved('no-tty'));
     if (!(await askYes(io, signal))) return stop(notApproved(signal.aborted ? 'interrupted' : 'declined'));
   }
   if (signal.aborted) return stop(notApproved('interrupted'));
@@ -123,6 +131,11 @@ async function run(io: CliIO, state: CliState, file: string | undefined, flags: 
   if (!Number.isInteger(parallelism) || parallelism < 1 || lockWaitMs === undefined || lockTtlMs === undefined || lockTtlMs < 3000) {
     return fail(invalidOption('Invalid option: --parallelism takes a whole number ≥ 1; --lock-timeout and --lock-ttl take durations such as 0s, 90s or 5m (--lock-ttl at least 3s).'));
   }
+  if (file !== undefined && flags.target.length > 0) {
+    return fail(invalidOption(`Invalid option: a saved plan is applied as it was planned; --target goes with \`keyform plan --target ADDR --out FILE\` (or with apply without a plan file).`));
+  }
+  const bad = checkTargets(flags.target);
+  if (bad !== undefined) return fail(invalidOption(bad.message));
   const desired = await loadDesired(flags.config, io);
   if (desired.isErr()) return fail(desired.error);
   const path = configPath(flags.config, io);
@@ -136,6 +149,12 @@ async function run(io: CliIO, state: CliState, file: string | undefined, flags: 
     if (chosen.isErr()) return fail(chosen.error);
     // The plan shown above already says "No changes".
     if (chosen.value === 'no-changes') return;
+    const refused = flags.onlyAdditions === true ? notAdditions(chosen.value.plan) : [];
+    if (refused.length > 0) {
+      await chosen.value.held?.release();
+      closeTargets(chosen.value.targets);
+      return fail(notOnlyAdditions(refused));
+    }
     const result = await applyChosen(chosen.value, {
       parallelism, lockWaitMs, lockTtlMs, signal: abort.signal, configPath: path, progress: applyProgress(io), log: (line) => io.stderr(`${line}\n`),
     });
@@ -163,10 +182,13 @@ function report(io: CliIO, r: ApplyReport, format: 'text' | 'json'): void {
 }
 
 /**
- * `keyform apply [FILE] [--config PATH] [--auto-approve] [--parallelism N] [--lock-timeout D]
- * [--lock-ttl D] [--format text|json]`: applies a saved plan exactly as reviewed (refusing a
- * stale one), or plans, shows and asks for `yes`. Exit 0 when everything was applied, 1 on
- * any refusal or failed change.
+ * `keyform apply [FILE] [--config PATH] [--target ADDR]... [--auto-approve] [--parallelism N]
+ * [--lock-timeout D] [--lock-ttl D] [--only-additions] [--format text|json] [--no-color]
+ * [--input BOOL]`: applies a saved plan exactly as reviewed (refusing a stale one), or plans,
+ * shows and asks for `yes`. `--only-additions` is scheduled replication's policy: it applies
+ * a plan only if every change is a membership created for a user who now exists (see
+ * `notAdditions`), and then needs no approval. Exit 0 when everything was applied, 1 on any
+ * refusal or failed change.
  */
 export const registerApply: RegisterCommand = (program, io, state) => {
   program
@@ -174,10 +196,14 @@ export const registerApply: RegisterCommand = (program, io, state) => {
     .description('Apply a saved plan (refusing it if Keystone changed since), or plan, show and apply after approval.')
     .argument('[file]', 'a plan file written by `keyform plan --out FILE`')
     .option('--config <path>', 'config file or folder (for the platforms\' clouds)', './keyform')
+    .option('--target <address>', 'without a plan file: plan and apply only this address, type or tenant path and what it depends on; repeatable', collect, [])
     .option('--auto-approve', 'apply a fresh plan without asking (no plan file)')
+    .option('--only-additions', 'apply only if every change is a membership created for a user who now exists; refuse anything else')
     .option('--parallelism <n>', 'Keystone operations in flight at most', '8')
     .option('--lock-timeout <duration>', 'how long to wait for another apply\'s lock (e.g. 60s)', '0s')
     .option('--lock-ttl <duration>', 'how long the lock holds if this process dies (renewed while it runs)', '5m')
     .addOption(new Option('--format <format>', 'report format (json goes to stdout)').choices(['text', 'json']).default('text'))
+    .option('--no-color', 'no ANSI colours in the plan shown')
+    .addOption(inputOption())
     .action(async (file: string | undefined, flags: ApplyFlags) => run(io, state, file, flags));
 };

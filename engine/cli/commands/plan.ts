@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { Option } from 'commander';
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
 import { renderConfigError, type ConfigError, type DesiredState, type PlatformSettings, type SynthOutput } from '../../../constructs/index.ts';
-import { colorEnabled, encodePlan, renderJson, renderMarkdown, renderText, type Plan } from '../../../plans/index.ts';
+import { colorEnabled, encodePlan, renderJson, renderMarkdown, renderText, targetProblem, type Plan } from '../../../plans/index.ts';
 import { closeTargets, openTargets, planTargets } from '../../apply/index.ts';
 import type { OpenStackError } from '../../openstack/index.ts';
 import type { SnapshotError } from '../../snapshot/index.ts';
@@ -20,6 +20,7 @@ type Failure =
   | OpenStackError
   | SnapshotError
   | { readonly kind: 'PlatformChoice'; readonly message: string }
+  | { readonly kind: 'BadTarget'; readonly message: string }
   | { readonly kind: 'PlanNotWritten'; readonly message: string };
 
 interface PlanFlags {
@@ -28,16 +29,34 @@ interface PlanFlags {
   readonly out?: string;
   readonly format: PlanFormat;
   readonly detailedExitcode?: boolean;
+  readonly target: readonly string[];
+  /** False with `--no-color`. */
+  readonly color: boolean;
 }
 
 /**
- * Shows a plan in `format`: JSON alone on stdout (so `> plan.json` is clean), text and
- * Markdown on stderr, text coloured only on a terminal without NO_COLOR.
+ * Shows a plan in `format` on stdout, as `terraform show` does: `> comment.md` holds the
+ * rendering alone, diagnostics stay on stderr. Text is coloured only when stdout is a
+ * terminal, NO_COLOR is unset and `--no-color` was not given.
  */
-export function showPlan(plan: Plan, format: PlanFormat, io: CliIO): void {
+export function showPlan(plan: Plan, format: PlanFormat, io: CliIO, opts: { readonly color: boolean } = { color: true }): void {
   if (format === 'json') io.stdout(renderJson(plan));
-  else if (format === 'markdown') io.stderr(renderMarkdown(plan));
-  else io.stderr(renderText(plan, { color: colorEnabled(io.env, io.isTTY) }));
+  else if (format === 'markdown') io.stdout(renderMarkdown(plan));
+  else io.stdout(renderText(plan, { color: opts.color && colorEnabled(io.env, io.stdoutIsTTY ?? io.isTTY) }));
+}
+
+/** Terraform's `-input=false`: keyform plan never asks; apply without a plan file then needs --auto-approve. */
+export function inputOption(): Option {
+  return new Option('--input <bool>', 'false: never ask for input (apply without --auto-approve then fails)').choices(['true', 'false']).default('true');
+}
+
+/** Collects a repeatable option's values. */
+export const collect = (value: string, previous: readonly string[]): readonly string[] => [...previous, value];
+
+/** The `--target`s, or the error naming the first malformed one. */
+export function checkTargets(targets: readonly string[]): { readonly kind: 'BadTarget'; readonly message: string } | undefined {
+  const problem = targets.map(targetProblem).find((p) => p !== undefined);
+  return problem === undefined ? undefined : { kind: 'BadTarget', message: `${problem}. Pass an address as the plan shows it, a resource type, or a tenant path PLATFORM/WORKSPACE/PROJECT.` };
 }
 
 /** The desired states and settings of the platforms to plan: the one `--platform` names, or all. */
@@ -56,8 +75,10 @@ function makePlan(io: CliIO, flags: PlanFlags): ResultAsync<Plan, Failure> {
   return loadDesired(flags.config, io).andThen(({ output }): ResultAsync<Plan, Failure> => {
     const chosen = choose(output, flags.platform);
     if ('kind' in chosen) return errAsync(chosen);
+    const bad = checkTargets(flags.target);
+    if (bad !== undefined) return errAsync(bad);
     return openTargets(chosen.settings, { env: io.env, cwd: io.cwd }).andThen((targets) =>
-      planTargets(targets, chosen.desired, KEYFORM_VERSION, new Date().toISOString())
+      planTargets(targets, chosen.desired, KEYFORM_VERSION, new Date().toISOString(), flags.target)
         .map((planned) => {
           closeTargets(targets);
           return planned.plan;
@@ -77,9 +98,11 @@ function save(plan: Plan, file: string, io: CliIO): ResultAsync<Plan, Failure> {
 }
 
 /**
- * `keyform plan [--config PATH] [--platform ID] [--out FILE] [--format text|markdown|json]
- * [--detailed-exitcode]`: snapshots each platform (or the one named), diffs it against the
- * config and shows the plan; `--out` saves it for `keyform apply FILE` and `keyform show FILE`.
+ * `keyform plan [--config PATH] [--platform ID] [--target ADDR]... [--out FILE]
+ * [--format text|markdown|json] [--detailed-exitcode] [--no-color] [--input BOOL]`:
+ * snapshots each platform (or the one named), diffs it against the config and shows the plan
+ * on stdout; `--out` saves it for `keyform apply FILE` and `keyform show FILE`. `--target`
+ * plans only what it selects and what that depends on (a partial plan, as Terraform's).
  * Exit codes as `terraform plan -detailed-exitcode`: 0 no changes, 1 error (also a plan
  * with errors, e.g. a name clash), 2 changes present (without the flag: 0).
  */
@@ -89,9 +112,12 @@ export const registerPlan: RegisterCommand = (program, io, state) => {
     .description('Show what apply would change in Keystone (and save it with --out for review and apply).')
     .option('--config <path>', 'config file or folder', './keyform')
     .option('--platform <id>', 'plan only this platform')
+    .option('--target <address>', 'plan only this address, type or tenant path (PLATFORM/WORKSPACE/PROJECT) and what it depends on; repeatable', collect, [])
     .option('--out <file>', 'save the plan to FILE, for `keyform apply FILE` and `keyform show FILE`')
-    .addOption(new Option('--format <format>', 'how to show the plan (json goes to stdout)').choices(PLAN_FORMATS).default('text'))
+    .addOption(new Option('--format <format>', 'how to show the plan on stdout').choices(PLAN_FORMATS).default('text'))
     .option('--detailed-exitcode', 'exit 0 when there are no changes, 1 on error, 2 when there are changes')
+    .option('--no-color', 'no ANSI colours in the text rendering')
+    .addOption(inputOption())
     .action(async (flags: PlanFlags) => {
       const r = await makePlan(io, flags).andThen((plan) => (flags.out === undefined ? okAsync(plan) : save(plan, flags.out, io)));
       if (r.isErr()) {
@@ -100,7 +126,7 @@ export const registerPlan: RegisterCommand = (program, io, state) => {
         return;
       }
       const plan = r.value;
-      showPlan(plan, flags.format, io);
+      showPlan(plan, flags.format, io, flags);
       if (flags.out !== undefined) io.stderr(`\nSaved the plan to ${flags.out}. To apply exactly this plan: keyform apply ${flags.out}\n`);
       const changes = plan.summary.add + plan.summary.change + plan.summary.destroy > 0;
       state.exitCode = plan.errored ? EXIT.error : flags.detailedExitcode === true && changes ? EXIT.changes : EXIT.ok;

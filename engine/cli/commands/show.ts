@@ -15,7 +15,7 @@ function readPlan(file: string, cwd: string): ResultAsync<Plan, { readonly messa
 }
 
 /**
- * `keyform show FILE [--format text|markdown|json]`: shows a saved plan (for review, or as a
+ * `keyform show FILE [--format text|markdown|json] [--no-color]`: shows a saved plan on stdout (for review, or as a
  * pull-request comment, or as Terraform's JSON plan). The file is checked as apply checks it
  * (format version, checksum, shape); exit 1 when it is refused, else 0.
  */
@@ -24,15 +24,16 @@ export const registerShow: RegisterCommand = (program, io, state) => {
     .command('show')
     .description('Show a saved plan file as text, Markdown or Terraform-style JSON.')
     .argument('<file>', 'a plan file written by `keyform plan --out FILE`')
-    .addOption(new Option('--format <format>', 'how to show the plan (json goes to stdout)').choices(PLAN_FORMATS).default('text'))
-    .action(async (file: string, flags: { format: PlanFormat }) => {
+    .addOption(new Option('--format <format>', 'how to show the plan on stdout').choices(PLAN_FORMATS).default('text'))
+    .option('--no-color', 'no ANSI colours in the text rendering')
+    .action(async (file: string, flags: { format: PlanFormat; color: boolean }) => {
       const plan = await readPlan(file, io.cwd);
       if (plan.isErr()) {
         io.stderr(`keyform show: ${printable(plan.error.message)}\n`);
         state.exitCode = EXIT.error;
         return;
       }
-      showPlan(plan.value, flags.format, io);
+      showPlan(plan.value, flags.format, io, flags);
       state.exitCode = EXIT.ok;
     });
 };

@@ -45,6 +45,7 @@ describe('quotas in the plan', () => {
     // THEN every rendering shows the warning
     expect(renderText(read, { color: false })).toContain(`# Warning: ${warning}`);
     expect(renderMarkdown(read)).toContain('> [!IMPORTANT]\n> **1 warning:**');
-    expect((JSON.parse(renderJson(read)) as { resource_changes: { keyform_warnings?: string[] }[] }).resource_changes[0]!.keyform_warnings).toEqual([warning]);
+    const address = read.platforms[0]!.changes[0]!.address;
+    expect((JSON.parse(renderJson(read)) as { keyform: { platforms: { warnings: Record<string, string[]> }[] } }).keyform.platforms[0]!.warnings[address]).toEqual([warning]);
   });
 });
