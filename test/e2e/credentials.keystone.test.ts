@@ -148,7 +148,7 @@ describe('credentials as OpenStack users hold them', () => {
     expect([byEnv.code, byFlag.code, flagAfter.code]).toEqual([2, 2, 2]);
     expect(byFlag.stdout.replace(/"timestamp": "[^"]+"/g, '')).toBe(byEnv.stdout.replace(/"timestamp": "[^"]+"/g, ''));
     expect(neither.code).toBe(1);
-    expect(neither.stderr).toContain("defines several clouds (kf, other) and none was chosen. Set the platform's `cloud` or OS_CLOUD.");
+    expect(neither.stderr).toContain("defines several clouds (kf, other) and none was chosen. Set the platform's `cloud`, OS_CLOUD or --os-cloud.");
   });
 
   it('reads a profile from clouds-public.yaml as the openstack CLI does', async () => {
