@@ -80,28 +80,30 @@ async function identityRow(c: ReplicatorContext): Promise<CheckRow> {
  * Keystone's default rule for every identity write apply makes (identity:create_project,
  * update_project, delete_project, create_group, update_group, delete_group,
  * add_user_to_group, create_grant, create_domain) is `admin_required` (role:admin). Keystone
- * can't be asked about a write without making it, but `identity:list_access_tokens` is
- * `admin_required` too, and it guards a GET: its answer says whether this cloud's policy
- * counts the token as admin. A policy.yaml that narrows the writes alone is only seen by
- * `--write-probe`.
+ * can't be asked about a write without making it, but it can about a GET:
+ * `identity:list_endpoints` is `admin_required or (role:reader and system_scope:all)`, and for
+ * the project- or domain-scoped token this row looks at the second half can't match, so its
+ * answer is admin_required's. (`identity:list_access_tokens` is admin_required alone, but
+ * Keystone refuses it to application credential tokens whatever the policy says.) A
+ * policy.yaml that narrows the writes alone is only seen by `--write-probe`.
  */
-const POLICY_PROBE = { rule: 'identity:list_access_tokens', path: (userId: string) => `/users/${userId}/OS-OAUTH1/access_tokens` } as const;
+const POLICY_PROBE = { rule: 'identity:list_endpoints', path: '/endpoints' } as const;
 
 async function policyRow(c: ReplicatorContext, what: string): Promise<CheckRow> {
   const scope = describeScope(c.session);
   const roles = c.session.roles;
   const held = adminScopes(c);
   const assigned = held === undefined ? "its role assignments can't be read" : held.length > 0 ? `its role assignments give admin on ${held.join(', ')}` : 'its role assignments give admin nowhere';
-  const get = `GET /v3${POLICY_PROBE.path('{own id}')}`;
+  const get = `GET /v3${POLICY_PROBE.path}`;
   if (!roles.includes('admin')) {
     return fail('replicator.identity', `the token carries ${roles.join(', ') || 'no role'} on ${scope}, not admin (${assigned}); Keystone's default rule for writing ${what} is admin_required (role:admin); nothing written`, systemAdminFix(c));
   }
-  const answer = await c.session.request({ method: 'GET', service: 'identity', path: POLICY_PROBE.path(c.session.userId) });
+  const answer = await c.session.request({ method: 'GET', service: 'identity', path: POLICY_PROBE.path });
   if (answer.isErr() && answer.error.status === 403) {
-    return fail('replicator.identity', `the token carries admin on ${scope}, but Keystone refused ${get}, whose rule ${POLICY_PROBE.rule} is the admin_required of the writes by default: this cloud's policy does not count the token as admin; nothing written`, `${systemAdminFix(c)}, or find the rule in Keystone's policy.yaml that narrows admin_required`);
+    return fail('replicator.identity', `the token carries admin on ${scope}, but Keystone refused ${get}, whose rule ${POLICY_PROBE.rule} is the writes' admin_required for this token by default: this cloud's policy does not count the token as admin; nothing written`, `${systemAdminFix(c)}, or find the rule in Keystone's policy.yaml that narrows admin_required`);
   }
   const asked = answer.isOk()
-    ? `Keystone allowed ${get}, whose rule ${POLICY_PROBE.rule} is admin_required like the writes`
+    ? `Keystone allowed ${get}, whose rule ${POLICY_PROBE.rule} is the writes' admin_required for this token`
     : `Keystone could not answer ${get} (${answer.error.message}), so the token's roles alone decide`;
   return ok('replicator.identity', `the token carries admin on ${scope} (${assigned}); ${asked}: may create, update and delete ${what} under Keystone's default policy; nothing written (keyform doctor --write-probe tries the writes)`);
 }

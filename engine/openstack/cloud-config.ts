@@ -95,7 +95,7 @@ export function loadCloud(opts: LoadCloudOptions = {}): Result<CloudConfig, Open
     if (!chosen) {
       return names.length === 0
         ? err(configNotFound(files.searched))
-        : err(configInvalid(`${files.cloudsFile} defines several clouds (${names.sort().join(', ')}) and none was chosen. Set the platform's \`cloud\` or OS_CLOUD.`));
+        : err(configInvalid(`${files.cloudsFile} defines several clouds (${names.sort().join(', ')}) and none was chosen. Set the platform's \`cloud\`, OS_CLOUD or --os-cloud.`));
     }
     const raw = clouds[chosen];
     if (!raw) return err(cloudNotFound(chosen, files.cloudsFile, names));

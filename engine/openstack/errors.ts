@@ -49,7 +49,7 @@ export function cloudNotFound(cloud: string, file: string | undefined, known: re
   const choices = known.length > 0 ? ` Known clouds: ${[...known].sort().join(', ')}.` : '';
   return {
     kind: 'CloudNotFound',
-    message: `Cloud ${JSON.stringify(cloud)} is not defined ${where}.${choices} Check the platform's \`cloud\` setting or OS_CLOUD.`,
+    message: `Cloud ${JSON.stringify(cloud)} is not defined ${where}.${choices} Check the platform's \`cloud\` setting, OS_CLOUD or --os-cloud.`,
   };
 }
 

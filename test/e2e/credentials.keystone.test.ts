@@ -148,7 +148,7 @@ describe('credentials as OpenStack users hold them', () => {
     expect([byEnv.code, byFlag.code, flagAfter.code]).toEqual([2, 2, 2]);
     expect(byFlag.stdout.replace(/"timestamp": "[^"]+"/g, '')).toBe(byEnv.stdout.replace(/"timestamp": "[^"]+"/g, ''));
     expect(neither.code).toBe(1);
-    expect(neither.stderr).toContain("defines several clouds (kf, other) and none was chosen. Set the platform's `cloud` or OS_CLOUD.");
+    expect(neither.stderr).toContain("defines several clouds (kf, other) and none was chosen. Set the platform's `cloud`, OS_CLOUD or --os-cloud.");
   });
 
   it('reads a profile from clouds-public.yaml as the openstack CLI does', async () => {
@@ -196,6 +196,7 @@ describe('credentials as OpenStack users hold them', () => {
     // THEN doctor finds the limits account able to write limits, apply succeeds, and nothing is left to do
     expect(checksOf(doctor, `p-${run}`).get('replicator.limits')).toMatchObject({ status: 'ok', found: 'limits_cloud "limits": admin with a system-scoped token, may read and write every project\'s limits' });
     expect(checksOf(doctor, `p-${run}`).get('replicator.auth')?.found).toContain('with cloud "ci", scoped to project admin');
+    expect(checksOf(doctor, `p-${run}`).get('replicator.identity')).toMatchObject({ status: 'ok', found: expect.stringContaining('Keystone allowed GET /v3/endpoints') });
     expect(apply.code).toBe(0);
     expect(again.code).toBe(0);
     // AND Keystone holds the project, its groups and its limit, as the openstack CLI reads them
@@ -220,7 +221,7 @@ describe('credentials as OpenStack users hold them', () => {
     expect(after).toBe(before);
     expect(checksOf(admin, `p-${run}`).get('replicator.identity')).toMatchObject({
       status: 'ok',
-      found: `the token carries admin on project admin (domain Default) (its role assignments give admin on project admin, the system); Keystone allowed GET /v3/users/{own id}/OS-OAUTH1/access_tokens, whose rule identity:list_access_tokens is admin_required like the writes: may create, update and delete domains, projects, groups, group members and role assignments under Keystone's default policy; nothing written (keyform doctor --write-probe tries the writes)`,
+      found: `the token carries admin on project admin (domain Default) (its role assignments give admin on project admin, the system); Keystone allowed GET /v3/endpoints, whose rule identity:list_endpoints is the writes' admin_required for this token: may create, update and delete domains, projects, groups, group members and role assignments under Keystone's default policy; nothing written (keyform doctor --write-probe tries the writes)`,
     });
     const refused = checksOf(reader, `p-${run}`).get('replicator.identity');
     expect(refused?.status).toBe('fail');

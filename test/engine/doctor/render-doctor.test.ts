@@ -28,6 +28,15 @@ describe('renderDoctorText', () => {
         '  0 ok, 1 warn, 1 fail\n' +
         '\nkeyform doctor: checks failed on os-prod. Fix them before planning.\n',
     },
+    'a platform whose cloud was not found, with a limits account': {
+      report: { platforms: [{ platform: 'os-prod', cloud: null, meteringCloud: null, limitsCloud: 'prod-system', region: 'RegionOne', rows: [fail('replicator.auth', 'no credentials', 'set OS_CLOUD')] }] },
+      text:
+        'Platform os-prod (cloud none found, no metering account, limits prod-system, region RegionOne)\n' +
+        '  FAIL  replicator.auth  no credentials\n' +
+        '                         fix: set OS_CLOUD\n' +
+        '  0 ok, 0 warn, 1 fail\n' +
+        '\nkeyform doctor: checks failed on os-prod. Fix them before planning.\n',
+    },
   };
   for (const [name, c] of Object.entries(cases)) {
     it(`renders ${name}`, () => {
