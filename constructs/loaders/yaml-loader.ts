@@ -1,10 +1,16 @@
 import { Result } from 'neverthrow';
-import { parseDocument, LineCounter, isMap, isSeq, isScalar, type Node, type Document } from 'yaml';
+import { createRequire } from 'node:module';
+import type { LineCounter, Node, Document } from 'yaml';
 import type { ConfigProblem } from '../problems/config-error.ts';
 import type { ConfigPath, Position, Source } from '../problems/source.ts';
 import type { ParsedDocument } from './build-app.ts';
 
 const YAML_OPTIONS = { prettyErrors: false, uniqueKeys: true, strict: true } as const;
+
+// Required on the first YAML file, not imported: yaml is ~40 ms of the CLI's start, which
+// commands that read no YAML (`--help`, `show`) would pay.
+const require = createRequire(import.meta.url);
+const yaml = (): typeof import('yaml') => require('yaml') as typeof import('yaml');
 
 /**
  * Parses a YAML config file. Syntax errors (and keys repeated in one map) are problems with
@@ -13,6 +19,7 @@ const YAML_OPTIONS = { prettyErrors: false, uniqueKeys: true, strict: true } as 
  * @example parseYamlFile('keyform/acme.yaml', text).value // { workspace: { acme: { ... } } }
  */
 export function parseYamlFile(file: string, text: string): ParsedDocument {
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { ...YAML_OPTIONS, lineCounter });
   const source = yamlSource(file, text);
@@ -102,6 +109,7 @@ function yamlSource(file: string, text: string): Source {
     file,
     locate(path, part = 'value') {
       if (!parsed) {
+        const { LineCounter, parseDocument } = yaml();
         const lines = new LineCounter();
         parsed = { doc: parseDocument(text, { ...YAML_OPTIONS, lineCounter: lines }), lines };
       }
@@ -115,6 +123,7 @@ function yamlSource(file: string, text: string): Source {
 
 /** The offset of `path`'s key or value; the deepest found ancestor when the path goes further than the document. */
 function locateOffset(root: Node | null, path: ConfigPath, part: 'key' | 'value'): number | undefined {
+  const { isMap, isScalar, isSeq } = yaml();
   let node: unknown = root;
   let best = root?.range?.[0];
   for (const [i, seg] of path.entries()) {

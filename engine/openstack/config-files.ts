@@ -1,7 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { createRequire } from 'node:module';
 import { Result, err, ok } from 'neverthrow';
 import { configInvalid, configNotFound, type OpenStackError } from './errors.ts';
 
@@ -66,6 +66,9 @@ export function loadFiles(s: FileSearch): Result<LoadedFiles, OpenStackError> {
   );
 }
 
+// yaml is required when a clouds.yaml is read, not imported: ~40 ms of the CLI's start otherwise.
+const require = createRequire(import.meta.url);
+
 function readClouds(path: string | undefined): Result<RawClouds, OpenStackError> {
   if (!path) return ok({});
   const text = Result.fromThrowable(
@@ -74,7 +77,7 @@ function readClouds(path: string | undefined): Result<RawClouds, OpenStackError>
   )();
   return text.andThen((t) =>
     Result.fromThrowable(
-      () => parse(t) as unknown,
+      () => (require('yaml') as typeof import('yaml')).parse(t) as unknown,
       (e) => configInvalid(`${path} is not valid YAML: ${(e as Error).message.split('\n')[0]}. Fix the file.`),
     )().andThen((doc) => {
       if (doc === null || doc === undefined) return ok({});
