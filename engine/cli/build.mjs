@@ -4,15 +4,19 @@
 // resolves and links ~220 ES modules in ~0.1 s, a bundle in a few ms. Packages stay
 // external (resolved from node_modules at run time, so hcl2json finds its WebAssembly and
 // better-sqlite3 its native binding). No type check here: that is `npm run typecheck`.
-// An optional argument names another output file (the build test writes a private one).
+// Beside it, keyform.inputs.json lists the sources it was built from, for keyform.mjs to
+// tell a build older than the sources. An optional argument names another output file (the
+// build test writes a private one).
 import { build } from 'esbuild';
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const outfile = process.argv[2] ?? `${root}dist/keyform.js`;
 
-await build({
-  entryPoints: [`${root}engine/cli/main.ts`],
+const { metafile } = await build({
+  absWorkingDir: root,
+  entryPoints: ['engine/cli/main.ts'],
   outfile,
   bundle: true,
   packages: 'external',
@@ -21,4 +25,6 @@ await build({
   target: 'node20',
   sourcemap: 'linked',
   logLevel: 'warning',
+  metafile: true,
 });
+writeFileSync(outfile.replace(/\.js$/, '.inputs.json'), `${JSON.stringify(Object.keys(metafile.inputs).sort(), null, 1)}\n`);

@@ -117,6 +117,16 @@ describe('the built CLI', { timeout: 120_000 }, () => {
     expect(r.stderr).toContain(`${join(dir, 'keyform.config.ts')}:${at}: workspace "Bad_Id": identifier must be a lower-case DNS label`);
   });
 
+  it('lists the sources it was built from, for the bin to tell a build older than them', () => {
+    // WHEN the list beside the bundle is read
+    const inputs = JSON.parse(readFileSync(join(buildDir, 'keyform.inputs.json'), 'utf8')) as string[];
+    // THEN it names the CLI's sources in all three folders, relative to the checkout, and no package
+    expect(inputs).toContain('engine/cli/main.ts');
+    expect(inputs).toContain('plans/index.ts');
+    expect(inputs).toContain('constructs/index.ts');
+    expect(inputs.filter((f) => f.includes('node_modules') || f.startsWith('/'))).toEqual([]);
+  });
+
   it('prints the same help as the sources', async () => {
     // WHEN both CLIs are asked for help
     const [b, s] = [built(['--help']), await sources(['--help'])];
