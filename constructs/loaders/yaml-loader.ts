@@ -7,7 +7,7 @@ import type { ParsedDocument } from './build-app.ts';
 
 const YAML_OPTIONS = { prettyErrors: false, uniqueKeys: true, strict: true } as const;
 
-// Required on the first YAML file, not imported: yaml is ~40 ms of the CLI's start, which
+// Required on the first YAML file, not imported: yaml costs ~60 ms CPU to load, which
 // commands that read no YAML (`--help`, `show`) would pay.
 const require = createRequire(import.meta.url);
 const yaml = (): typeof import('yaml') => require('yaml') as typeof import('yaml');

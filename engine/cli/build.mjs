@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds the CLI into one JavaScript file, dist/keyform.js (`npm run build`; `npm ci` runs it
 // as `prepare`), which engine/cli/keyform.mjs runs. One bundle, not a file per module: Node
-// resolves and links ~220 ES modules in ~0.1 s, a bundle in a few ms. Packages stay
+// spent ~0.15 s more CPU loading the ~220 modules `tsc` writes than this one file. Packages stay
 // external (resolved from node_modules at run time, so hcl2json finds its WebAssembly and
 // better-sqlite3 its native binding). No type check here: that is `npm run typecheck`.
 // Beside it, keyform.inputs.json lists the sources it was built from, for keyform.mjs to

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `keyform` command. It runs the build, dist/keyform.js, that `npm ci` makes (the
-// `prepare` script; `npm run build` remakes it): ~0.2 s to start, where loading the
-// TypeScript sources through tsx takes ~1.3 s. It runs the sources instead when there is no
+// `prepare` script; `npm run build` remakes it): ~0.2 s of CPU to start, where the
+// TypeScript sources through tsx take ~1.2 s. It runs the sources instead when there is no
 // build, when a source it was built from changed since (never code older than what is
 // written), or with KEYFORM_FROM_SOURCE=1: the tests set it, so that they check the sources.
 import { existsSync, readFileSync, statSync } from 'node:fs';

@@ -9,7 +9,7 @@ import { toProject, toRun, toSample, type GroupRow, type ProjectRow, type RunRow
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
-// Required when a store is opened, not imported: pg costs ~50 ms to load, which every other command would pay.
+// Required when a store is opened, not imported: pg costs ~70 ms CPU to load, which every other command would pay.
 const require = createRequire(import.meta.url);
 
 /** Any fixed number: every keyform that migrates a store takes this advisory lock first. */
