@@ -51,6 +51,5 @@ module.exports = {
     // TypeScript 7 has no JavaScript API for the cruiser to parse with; swc parses TypeScript itself.
     parser: 'swc',
     doNotFollow: { path: 'node_modules' },
-    tsPreCompilationDeps: true,
   },
 };
