@@ -3,12 +3,17 @@ import { defineConfig } from 'vitest/config';
 // Three projects by what a test needs: nothing, a real Keystone, or the full real OpenStack
 // stack. Each starts (or reuses) its own services in a global setup, so
 // `npx vitest run --project unit` stays a fast local loop.
+// Every project runs the CLI (engine/cli/keyform.mjs) from the sources, never a dist/ build
+// older than them.
+const env = { KEYFORM_FROM_SOURCE: '1' };
+
 export default defineConfig({
   test: {
     projects: [
       {
         test: {
           name: 'unit',
+          env,
           include: ['test/**/*.test.ts'],
           exclude: ['test/**/*.keystone.test.ts', 'test/**/*.full.test.ts', 'node_modules/**'],
         },
@@ -16,6 +21,7 @@ export default defineConfig({
       {
         test: {
           name: 'keystone',
+          env,
           include: ['test/**/*.keystone.test.ts'],
           globalSetup: ['test/openstack/global-setup-keystone.ts'],
           testTimeout: 120_000,
@@ -26,6 +32,7 @@ export default defineConfig({
       {
         test: {
           name: 'full',
+          env,
           include: ['test/**/*.full.test.ts'],
           globalSetup: ['test/openstack/global-setup-full.ts'],
           testTimeout: 300_000,

@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import { Construct } from 'constructs';
-import { TerraformDataSource, TerraformProvider, TerraformResource, TerraformStack } from 'cdktf';
+import type { TerraformDataSource, TerraformResource, TerraformStack } from 'cdktf';
 import { Result } from 'neverthrow';
 import { canonicalJson } from '../synth/canonical-json.ts';
 import { synthFailed, type ExportError } from './export-error.ts';
@@ -33,6 +34,7 @@ export function synthTerraformJson(blueprint: TerraformBlueprint): Result<string
 }
 
 function buildStack(blueprint: TerraformBlueprint): TerraformStack {
+  const { TerraformStack, Root, OpenStackProvider, GenericResource, GenericDataSource } = (cdktfClasses ??= defineClasses(require('cdktf') as Cdktf));
   const stack = new TerraformStack(new Root(), 'keyform');
   const providers = new Map(blueprint.providers.map((p) => [p.platform, new OpenStackProvider(stack, p)]));
   const elements = new Map<string, TerraformResource | TerraformDataSource>();
@@ -62,53 +64,64 @@ function buildStack(blueprint: TerraformBlueprint): TerraformStack {
   return stack;
 }
 
-class Root extends Construct {
-  constructor() {
-    super(undefined as unknown as Construct, '');
-  }
-}
-
-class OpenStackProvider extends TerraformProvider {
-  constructor(
-    scope: Construct,
-    private readonly config: ProviderConfig,
-  ) {
-    super(scope, `provider.${config.platform}`, {
-      terraformResourceType: 'openstack',
-      terraformProviderSource: OPENSTACK_PROVIDER.source,
-      terraformGeneratorMetadata: { providerName: 'openstack', providerVersionConstraint: OPENSTACK_PROVIDER.version },
-    });
-  }
-
-  override get alias(): string | undefined {
-    return this.config.alias;
-  }
-
-  protected override synthesizeAttributes(): Record<string, unknown> {
-    return { ...this.config.arguments };
-  }
-}
-
+type Cdktf = typeof import('cdktf');
 type Arguments = () => Record<string, unknown>;
 
-class GenericResource extends TerraformResource {
-  constructor(scope: Construct, block: TerraformBlock, private readonly args: Arguments) {
-    super(scope, `${block.type}.${block.name}`, { terraformResourceType: block.type });
+// cdktf is the slowest dependency to load (~0.3 s CPU): required on the first export, not
+// imported when the CLI starts, so every other command starts without it.
+const require = createRequire(import.meta.url);
+let cdktfClasses: ReturnType<typeof defineClasses> | undefined;
+
+/** The cdktf classes the export builds with, defined once cdktf is loaded. */
+function defineClasses(cdktf: Cdktf) {
+  class Root extends Construct {
+    constructor() {
+      super(undefined as unknown as Construct, '');
+    }
   }
 
-  protected override synthesizeAttributes(): Record<string, unknown> {
-    return this.args();
-  }
-}
+  class OpenStackProvider extends cdktf.TerraformProvider {
+    constructor(
+      scope: Construct,
+      private readonly config: ProviderConfig,
+    ) {
+      super(scope, `provider.${config.platform}`, {
+        terraformResourceType: 'openstack',
+        terraformProviderSource: OPENSTACK_PROVIDER.source,
+        terraformGeneratorMetadata: { providerName: 'openstack', providerVersionConstraint: OPENSTACK_PROVIDER.version },
+      });
+    }
 
-class GenericDataSource extends TerraformDataSource {
-  constructor(scope: Construct, block: TerraformBlock, private readonly args: Arguments) {
-    super(scope, `data.${block.type}.${block.name}`, { terraformResourceType: block.type });
+    override get alias(): string | undefined {
+      return this.config.alias;
+    }
+
+    protected override synthesizeAttributes(): Record<string, unknown> {
+      return { ...this.config.arguments };
+    }
   }
 
-  protected override synthesizeAttributes(): Record<string, unknown> {
-    return this.args();
+  class GenericResource extends cdktf.TerraformResource {
+    constructor(scope: Construct, block: TerraformBlock, private readonly args: Arguments) {
+      super(scope, `${block.type}.${block.name}`, { terraformResourceType: block.type });
+    }
+
+    protected override synthesizeAttributes(): Record<string, unknown> {
+      return this.args();
+    }
   }
+
+  class GenericDataSource extends cdktf.TerraformDataSource {
+    constructor(scope: Construct, block: TerraformBlock, private readonly args: Arguments) {
+      super(scope, `data.${block.type}.${block.name}`, { terraformResourceType: block.type });
+    }
+
+    protected override synthesizeAttributes(): Record<string, unknown> {
+      return this.args();
+    }
+  }
+
+  return { TerraformStack: cdktf.TerraformStack, Root, OpenStackProvider, GenericResource, GenericDataSource };
 }
 
 /**

@@ -1,7 +1,6 @@
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
-import { tsImport } from 'tsx/esm/api';
 import { configError, type ConfigError, type ConfigProblem } from '../problems/config-error.ts';
 import { KeyformApp } from '../l2/keyform-app.ts';
 import { whileRunningProgram } from '../problems/source.ts';
@@ -17,7 +16,11 @@ import { whileRunningProgram } from '../problems/source.ts';
 export function runTsProgram(file: string, app: KeyformApp, hasOtherFiles: boolean, timeoutMs = PROGRAM_TIMEOUT_MS): ResultAsync<KeyformApp, ConfigError> {
   // tsx's tsImport loads the program as ESM with TypeScript support wherever it lives (a
   // plain `import()` of a .ts file outside an ESM package fails), in the CLI and in tests.
-  const loading = bounded(timeoutMs, whileRunningProgram(file, () => tsImport(pathToFileURL(resolve(file)).href, import.meta.url) as Promise<{ default?: unknown }>));
+  // Imported here, not at the top: tsx and esbuild cost ~0.1 s CPU, which configs without a program don't pay.
+  const loading = bounded(timeoutMs, whileRunningProgram(file, async () => {
+    const { tsImport } = await import('tsx/esm/api');
+    return (await tsImport(pathToFileURL(resolve(file)).href, import.meta.url)) as { default?: unknown };
+  }));
   return ResultAsync.fromPromise(loading, (e) => thrown(file, e)).andThen((mod) => {
     const main = defaultExport(mod);
     if (KeyformApp.isKeyformApp(main)) {

@@ -1,5 +1,6 @@
 import { Result } from 'neverthrow';
-import { parseDocument, LineCounter, isMap, isSeq, isScalar, visit, type Node, type Document } from 'yaml';
+import { createRequire } from 'node:module';
+import type { LineCounter, Node, Document } from 'yaml';
 import type { ConfigProblem } from '../problems/config-error.ts';
 import type { ConfigPath, Position, Source } from '../problems/source.ts';
 import type { ParsedDocument } from './build-app.ts';
@@ -9,6 +10,11 @@ const YAML_OPTIONS = { prettyErrors: false, uniqueKeys: true, strict: true, logL
 /** The tags of YAML's core schema: plain data. Any other (`!!omap`, `!!set`, `!custom`) would drop or change values. */
 const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`));
 
+// Required on the first YAML file, not imported: yaml costs ~60 ms CPU to load, which
+// commands that read no YAML (`--help`, `show`) would pay.
+const require = createRequire(import.meta.url);
+const yaml = (): typeof import('yaml') => require('yaml') as typeof import('yaml');
+
 /**
  * Parses a YAML config file. Syntax errors (and keys repeated in one map) are problems with
  * their positions. Positions of later problems come from a second parse, done only when a
@@ -16,6 +22,7 @@ const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].
  * @example parseYamlFile('keyform/acme.yaml', text).value // { workspace: { acme: { ... } } }
  */
 export function parseYamlFile(file: string, text: string): ParsedDocument {
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { ...YAML_OPTIONS, lineCounter });
   const source = yamlSource(file, text);
@@ -41,6 +48,7 @@ export function parseYamlFile(file: string, text: string): ParsedDocument {
 /** Offsets and names of the tags outside YAML's core schema. */
 function tagProblems(doc: Document): [number, string][] {
   const out: [number, string][] = [];
+  const { visit } = yaml();
   visit(doc, (_key, node) => {
     const n = node as Node;
     if (n && typeof n === 'object' && 'tag' in n && typeof n.tag === 'string' && !CORE_TAGS.has(n.tag)) {
@@ -122,6 +130,7 @@ function yamlSource(file: string, text: string): Source {
     file,
     locate(path, part = 'value') {
       if (!parsed) {
+        const { LineCounter, parseDocument } = yaml();
         const lines = new LineCounter();
         parsed = { doc: parseDocument(text, { ...YAML_OPTIONS, lineCounter: lines }), lines };
       }
@@ -135,6 +144,7 @@ function yamlSource(file: string, text: string): Source {
 
 /** The offset of `path`'s key or value; the deepest found ancestor when the path goes further than the document. */
 function locateOffset(root: Node | null, path: ConfigPath, part: 'key' | 'value'): number | undefined {
+  const { isMap, isScalar, isSeq } = yaml();
   let node: unknown = root;
   let best = root?.range?.[0];
   for (const [i, seg] of path.entries()) {

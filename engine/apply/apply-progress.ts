@@ -1,4 +1,5 @@
-import { SingleBar } from 'cli-progress';
+import { createRequire } from 'node:module';
+import type { SingleBar } from 'cli-progress';
 import { ACTION_GLYPHS, type Change } from '../../plans/index.ts';
 import type { ChangeOutcome, RunEvents } from './run-changes.ts';
 
@@ -51,8 +52,12 @@ function line(o: ChangeOutcome): string {
   return `- ${o.address}: skipped: ${o.reason ?? ''}`;
 }
 
+// cli-progress is required when a bar is drawn (an apply on a terminal), not when the CLI starts.
+const require = createRequire(import.meta.url);
+
 function barProgress(): ApplyProgress {
-  const bar = new SingleBar({
+  const { SingleBar: Bar } = require('cli-progress') as { SingleBar: typeof SingleBar };
+  const bar = new Bar({
     format: '{platform} [{bar}] {value}/{total} | {done} done, {failed} failed, {skipped} skipped | {step}',
     stream: process.stderr,
     hideCursor: true,

@@ -4,6 +4,11 @@ import { COMMANDS } from './commands/index.ts';
 import { lastResort } from './last-resort.ts';
 import { fromTerraformFlags } from './terraform-flags.ts';
 
+// The bin (keyform.mjs) takes these from this module, built or not, so that the hooks commands
+// register and the handler it installs are one copy.
+export { installLastResort } from './last-resort.ts';
+export { processIO } from './io.ts';
+
 /**
  * Runs the keyform CLI with `argv` (without node and script) and resolves to the exit code.
  * Terraform's single-dash flags (`-out=F`, `-json`, …) are read as keyform's own (see `terraform-flags.ts`).

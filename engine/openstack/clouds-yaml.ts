@@ -1,7 +1,12 @@
 import { Result, err } from 'neverthrow';
-import { LineCounter, parseDocument, visit, isAlias, isScalar, type Document, type Node } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, Node } from 'yaml';
 import { configInvalid, type OpenStackError } from './errors.ts';
 import { rememberSecret } from './redact.ts';
+
+// yaml is required when a clouds.yaml is read, not imported: ~40 ms of the CLI's start otherwise.
+const require = createRequire(import.meta.url);
+const yaml = (): typeof import('yaml') => require('yaml') as typeof import('yaml');
 
 /** Keys whose values are secrets: their text never reaches a message, and they must be plain strings. */
 const SECRET_KEYS = new Set(['password', 'application_credential_secret', 'token']);
@@ -19,6 +24,7 @@ const MAX_ALIAS_COUNT = 100;
  * @example parseCloudsYaml('clouds.yaml', "clouds:\n  prod:\n    auth: { password: 0123 }\n") // err: quote it
  */
 export function parseCloudsYaml(path: string, text: string): Result<unknown, OpenStackError> {
+  const { LineCounter, parseDocument } = yaml();
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, logLevel: 'silent', prettyErrors: false, uniqueKeys: true });
   const at = (offset: number | undefined) => {
@@ -41,6 +47,7 @@ function invalid(path: string, problems: readonly string[]): OpenStackError {
 
 /** Unresolved aliases anywhere, and secrets that are not plain strings, by key path and position. */
 function nodeProblems(doc: Document, at: (offset: number | undefined) => string): string[] {
+  const { visit, isScalar } = yaml();
   const out: string[] = [];
   visit(doc, {
     Alias(_key, node) {
@@ -59,6 +66,7 @@ function nodeProblems(doc: Document, at: (offset: number | undefined) => string)
 }
 
 function notPlainString(value: Node | null): string | undefined {
+  const { isAlias, isScalar } = yaml();
   if (value === null || (isScalar(value) && value.value === null)) return 'has no value';
   if (isAlias(value)) return 'is a YAML alias (it starts with *), not a string';
   if (value.tag !== undefined && value.tag !== 'tag:yaml.org,2002:str') return 'carries a YAML tag (it starts with !), so it is not read as a string';

@@ -2,7 +2,7 @@ import { ResultAsync } from 'neverthrow';
 import type { QuotaService } from '../../constructs/model/index.ts';
 import type { OpenStackError, OpenStackSession } from '../openstack/index.ts';
 import type { RegisteredLimit, Service } from '../keystone/index.ts';
-import { quotaKeyOf } from '../snapshot/live-relations.ts';
+import { quotaKeyOf } from './quota-key-of.ts';
 import { QUOTA_SERVICES, SERVICE_QUOTA_APIS, getQuotaSet, hasService, limitValue, quotaKeyOfService } from './service-quota-api.ts';
 
 /** Quota key → the cloud's default limit (-1 unlimited), keys sorted. */

@@ -2,7 +2,7 @@ import { ResultAsync, okAsync } from 'neverthrow';
 import { address, type LiveState, type QuotaService } from '../../constructs/model/index.ts';
 import type { Change, Plan, PlatformPlan } from '../../plans/index.ts';
 import type { OpenStackSession } from '../openstack/index.ts';
-import { mapPool } from '../snapshot/read-memberships.ts';
+import { mapPool } from '../util/map-pool.ts';
 import { SERVICE_QUOTA_APIS, getQuotaSet, hasService, serviceNameOf, usageValue } from './service-quota-api.ts';
 
 /** A quota change whose new limit is compared with what the project uses now. */

@@ -1,7 +1,7 @@
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
 import { address, quotaMarkerKeys, type ProjectResource, type QuotaResource, type QuotaService } from '../../constructs/model/index.ts';
 import { badResponse, type OpenStackError, type OpenStackSession } from '../openstack/index.ts';
-import { mapPool } from '../snapshot/read-memberships.ts';
+import { mapPool } from '../util/map-pool.ts';
 import type { QuotaDefaults } from './quota-defaults.ts';
 import { SERVICE_QUOTA_APIS, getQuotaSet, limitValue, serviceNameOf, type RawQuotaSet } from './service-quota-api.ts';
 

@@ -1,5 +1,4 @@
 import {
-  QUOTA_KEYS,
   address,
   descriptionMarker,
   type AssignmentResource,
@@ -11,6 +10,7 @@ import {
 import type { Group, Project, User } from '../keystone/index.ts';
 import type { KeystoneView } from './read-keystone.ts';
 import { splitTenant } from './live-objects.ts';
+import { quotaKeyOf } from '../quota/quota-key-of.ts';
 
 type Live<R, K> = ReadonlyMap<string, { readonly resource: R; readonly object: K }>;
 
@@ -70,16 +70,6 @@ export function liveAssignments(v: KeystoneView, groups: Live<GroupResource, Gro
     if (!prev || keystoneRole < prev.attrs.keystoneRole) best.set(candidate.address, candidate);
   }
   return [...best.values()];
-}
-
-/** `service type/resource name` → quota key, from the quota key catalog. */
-const UNIFIED_TO_KEY: ReadonlyMap<string, string> = new Map(
-  Object.entries(QUOTA_KEYS).flatMap(([key, info]) => (info.unifiedLimits ? [[`${info.unifiedLimits.serviceType}/${info.unifiedLimits.resourceName}`, key] as const] : [])),
-);
-
-/** The quota key of a unified limit; `type.resource` for a limit outside the catalog. */
-export function quotaKeyOf(serviceType: string, resourceName: string): string {
-  return UNIFIED_TO_KEY.get(`${serviceType}/${resourceName}`) ?? `${serviceType}.${resourceName}`;
 }
 
 /**

@@ -12,6 +12,7 @@ const BENCHES: Readonly<Record<string, () => Promise<{ run: (print: (line: strin
   apply: () => import('./apply-bench.ts'),
   quota: () => import('./quota-bench.ts'),
   metering: () => import('./metering-bench.ts'),
+  startup: () => import('./startup-bench.ts'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

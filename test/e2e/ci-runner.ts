@@ -59,9 +59,18 @@ function sh(script: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ code
   });
 }
 
-/** The environment every job starts from: the test's own PATH (node, bash), nothing of OS_*. */
+/**
+ * The environment every job starts from: the test's own PATH (node, bash), nothing of OS_*,
+ * and the test's choice of running keyform from its sources (see vitest.config.ts).
+ */
 function baseEnv(dir: string): NodeJS.ProcessEnv {
-  return { PATH: `${join(dir, 'node_modules/.bin')}:${process.env['PATH'] ?? ''}`, HOME: process.env['HOME'] ?? dir, CI: 'true' };
+  const fromSource = process.env['KEYFORM_FROM_SOURCE'];
+  return {
+    PATH: `${join(dir, 'node_modules/.bin')}:${process.env['PATH'] ?? ''}`,
+    HOME: process.env['HOME'] ?? dir,
+    CI: 'true',
+    ...(fromSource === undefined ? {} : { KEYFORM_FROM_SOURCE: fromSource }),
+  };
 }
 
 type GithubStep = { name?: string; uses?: string; run?: string; env?: Record<string, string>; with?: Record<string, string> };

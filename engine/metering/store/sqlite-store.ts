@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import type Database from 'better-sqlite3';
 import { Result, ResultAsync, err, errAsync, ok, okAsync } from 'neverthrow';
 import { storeError, type StoreError } from '../errors.ts';
 import { canonicalProject, type ProjectRecord, type RunRecord, type Sample } from '../sample.ts';
@@ -10,6 +11,9 @@ type Db = Database.Database;
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
+// Required when a store is opened, not imported: the native binding is not needed by commands that don't meter.
+const require = createRequire(import.meta.url);
+
 /**
  * Opens (creating if needed) the SQLite store at `path` and migrates it. WAL mode: readers
  * (a report) don't block the collector's writes.
@@ -18,7 +22,8 @@ const message = (e: unknown): string => (e instanceof Error ? e.message : String
 export function openSqliteStore(path: string): ResultAsync<MeteringStore, StoreError> {
   const opened = Result.fromThrowable(
     () => {
-      const db = new Database(path);
+      const Sqlite = require('better-sqlite3') as typeof Database;
+      const db = new Sqlite(path);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.pragma('busy_timeout = 10000');
