@@ -207,6 +207,8 @@ export class ReportBuilder {
   private readonly owners = new Map<number, Owner>();
   private readonly latest = new Map<string, ProjectRecord>();
   private readonly lines = new Map<string, Line>();
+  private readonly byShortKey = new Map<string, Line>();
+  private readonly resourceUnpriced = new Map<string, boolean>();
   private readonly prices = new Map<string, AppliedPrice | null>();
   private readonly unpriced = new Map<string, { resourceType: ResourceType; metric: Metric; qualifier: string | null; state: ServerState | null; units: bigint }>();
   private readonly firstDay: number;
@@ -256,19 +258,40 @@ export class ReportBuilder {
     return p;
   }
 
-  /** Adds one hourly usage line to its stated line. */
-  add(line: UsageLine): void {
+  /** The stated line a usage line adds to; found by a short key first (a report adds millions of lines). */
+  private lineOf(line: UsageLine): Line {
+    const short = `${line.ownerRef}\u0000${line.projectId}\u0000${line.metric}\u0000${line.qualifier ?? ''}\u0000${line.state ?? ''}`;
+    let l = this.byShortKey.get(short);
+    if (l !== undefined) return l;
     const owner = this.owner(line);
-    const price = this.priceOf(line);
     const key = `${owner.key}\u0000${line.metric}\u0000${line.qualifier ?? ''}\u0000${line.state ?? ''}`;
-    let l = this.lines.get(key);
+    l = this.lines.get(key);
     if (l === undefined) {
+      const price = this.priceOf(line);
       l = { owner, metric: line.metric, qualifier: line.qualifier, state: line.state, price, units: 0n, projectIds: new Set(), projectNames: new Set(), days: new Map(), resources: new Map(), hours: this.s.hourly ? new Map() : undefined };
       this.lines.set(key, l);
     }
-    l.units += line.units;
     l.projectIds.add(line.projectId);
     l.projectNames.add(owner.projectName);
+    this.byShortKey.set(short, l);
+    return l;
+  }
+
+  /** Whether nothing in the price list prices this resource at all; looked up once per kind. */
+  private unpricedResource(line: UsageLine): boolean {
+    const k = `${line.resourceType}\u0000${line.variant ?? ''}\u0000${line.state ?? ''}`;
+    let v = this.resourceUnpriced.get(k);
+    if (v === undefined) {
+      v = !resourcePriced(this.s.prices, line.resourceType, line.variant, line.state);
+      this.resourceUnpriced.set(k, v);
+    }
+    return v;
+  }
+
+  /** Adds one hourly usage line to its stated line. */
+  add(line: UsageLine): void {
+    const l = this.lineOf(line);
+    l.units += line.units;
     const day = Math.floor(line.hourStart / DAY) - this.firstDay;
     l.days.set(day, (l.days.get(day) ?? 0n) + line.units);
     const rk = `${line.projectId}\u0000${line.resourceId}`;
@@ -285,7 +308,7 @@ export class ReportBuilder {
       if (h) h.units += line.units;
       else l.hours.set(hk, { ...part(), hourStart: line.hourStart });
     }
-    if (price === null && !resourcePriced(this.s.prices, line.resourceType, line.variant, line.state) && metricLeads(line.metric)) {
+    if (l.price === null && LEADING_METRICS.has(line.metric) && this.unpricedResource(line)) {
       const uk = `${line.metric}\u0000${line.qualifier ?? ''}\u0000${line.state ?? ''}`;
       const u = this.unpriced.get(uk);
       if (u) u.units += line.units;
@@ -411,10 +434,10 @@ export class ReportBuilder {
   }
 }
 
-/** The metric that stands for its resource in the "without a price" notice (server hours for a server). */
-function metricLeads(metric: Metric): boolean {
-  return metric === (Object.keys(METRICS) as Metric[]).find((m) => METRICS[m].resourceType === METRICS[metric].resourceType);
-}
+/** The metrics that stand for their resource in the "without a price" notice (server hours for a server). */
+const LEADING_METRICS: ReadonlySet<Metric> = new Set(
+  (Object.keys(METRICS) as Metric[]).filter((m, i, all) => all.findIndex((x) => METRICS[x].resourceType === METRICS[m].resourceType) === i),
+);
 
 /**
  * A stated line's amount in minor units: units / perUnit × price, rounded once.
