@@ -92,15 +92,15 @@ async function report(io: CliIO, state: CliState, opts: { config: string; platfo
   const groupBy: GroupBy = opts.groupBy === undefined || opts.groupBy === 'workspace' ? { kind: 'workspace' } : { kind: 'tag', tag: opts.groupBy };
   // FOCUS rows are hourly; the hourly CSV and JSON ask for them.
   const hourly = opts.format === 'focus' || opts.hourly === true;
-  let render: (r: MeterReport) => string = renderCsv;
-  const r = await target(io, opts).andThen((t) => {
-    const currency = meteringCurrency(t);
-    if (currency.isErr()) return errAsync<MeterReport, Failure>(currency.error);
-    render = renderer(opts.format, hourly, t);
-    return withStore(io, t.store, (store) => buildReport(store, { platform: t.platform, period: period.value, prices: t.prices, currency: currency.value, groupBy, ...(hourly ? { hourly: true } : {}) }));
-  });
+  const r = await target(io, opts).andThen((t) =>
+    meteringCurrency(t).asyncAndThen((currency) =>
+      withStore(io, t.store, (store) => buildReport(store, { platform: t.platform, period: period.value, prices: t.prices, currency, groupBy, ...(hourly ? { hourly: true } : {}) })).map((report) =>
+        renderer(opts.format, hourly, t)(report),
+      ),
+    ),
+  );
   if (r.isErr()) return fail(io, state, r.error);
-  const text = render(r.value);
+  const text = r.value;
   if (opts.out) await writeFile(resolve(io.cwd, opts.out), text);
   else io.stdout(text);
   state.exitCode = EXIT.ok;

@@ -1,6 +1,7 @@
 import { err, ok, ResultAsync, type Result } from 'neverthrow';
 import { settingsError, type MeteringSettingsError, type StoreError } from '../errors.ts';
-import { ReportBuilder, type MeterReport, type ReportSettings } from '../rating/meter-report.ts';
+import type { MeterReport } from '../rating/meter-report.ts';
+import { ReportBuilder, type ReportSettings } from '../rating/report-builder.ts';
 import type { MeteringStore } from '../store/metering-store.ts';
 import { HOUR } from '../usage/coverage.ts';
 import { forEachUsageLine, type Period } from '../usage/hourly-usage.ts';

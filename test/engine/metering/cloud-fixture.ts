@@ -86,10 +86,15 @@ export class CloudFixture {
     });
   }
 
-  /** A project carrying keyform's owner tags for `platform` and tenant `workspace.project`. */
-  async project(platform: string, workspace: string, project: string): Promise<string> {
+  /** A project carrying keyform's owner tags for `platform` and tenant `workspace.project`, and `tags`. */
+  async project(platform: string, workspace: string, project: string, tags: readonly string[] = []): Promise<string> {
+    return this.plainProject(`${workspace}.${project}-${this.tag}`, [`keyform.managed=${platform}`, `keyform.tenant=${workspace}.${project}`, ...tags]);
+  }
+
+  /** A project named `name` with `tags` (none of keyform's: a project keyform doesn't manage), the admin a member. */
+  async plainProject(name: string, tags: readonly string[] = []): Promise<string> {
     const { project: p } = await this.call<{ project: { id: string } }>(undefined, 'POST', 'identity', '/projects', {
-      project: { name: `${workspace}.${project}-${this.tag}`, domain_id: 'default', tags: [`keyform.managed=${platform}`, `keyform.tenant=${workspace}.${project}`] },
+      project: { name, domain_id: 'default', tags },
     });
     const me = ((await this.call<{ users: { id: string }[] }>(undefined, 'GET', 'identity', `/users?name=${STACK_ACCOUNTS.admin.user}`)).users[0]!).id;
     const role = ((await this.call<{ roles: { id: string }[] }>(undefined, 'GET', 'identity', '/roles?name=admin')).roles[0]!).id;
@@ -113,6 +118,12 @@ export class CloudFixture {
     await this.waitFor('image active', async () => (await this.call<{ status: string }>(project, 'GET', 'image', `/v2/images/${img.id}`)).status === 'active');
     this.cleanups.push(() => this.call(project, 'DELETE', 'image', `/v2/images/${img.id}`));
     return img.id;
+  }
+
+  /** Stops a server (nova `os-stop`) and waits for SHUTOFF. */
+  async stopServer(project: string, serverId: string): Promise<void> {
+    await this.call(project, 'POST', 'compute', `/servers/${serverId}/action`, { 'os-stop': null }, NOVA);
+    await this.until(project, 'compute', `/servers/${serverId}`, 'server', 'SHUTOFF');
   }
 
   async server(project: string, flavorId: string, imageId: string): Promise<string> {

@@ -33,4 +33,33 @@ describe('keyform meter collect with an account that sees only its own project',
     expect((await store.projects('os-meter'))._unsafeUnwrap()).toEqual([]);
     await store.close();
   });
+
+  it('checks the account even inside an interval that is already recorded', async () => {
+    // GIVEN a run recorded by the admin account in the current interval
+    const stack = testStack();
+    const dir = meterConfig('admin');
+    const out: string[] = [];
+    const io = { stdout: (t: string) => out.push(t), stderr: (t: string) => out.push(t), isTTY: false, env: { ...process.env, OS_CLIENT_CONFIG_FILE: stack.cloudsYaml }, cwd: dir };
+    let first = await main(['meter', 'collect', '--once', '--config', dir], io);
+    expect(first, out.join('')).toBe(0);
+    // (a run that crossed into the next interval records that one too; the next then falls within it)
+    for (let i = 0; i < 2 && !out.join('').includes('already recorded'); i++) first = await main(['meter', 'collect', '--once', '--config', dir], io);
+    expect(out.join('')).toContain('already recorded');
+    const file = join(dir, 'meter.db');
+    const store = (await openSqliteStore(file))._unsafeUnwrap();
+    const runs = (await store.runs('os-meter', 0, 4_000_000_000))._unsafeUnwrap().length;
+    await store.close();
+    // WHEN the metering account is changed to the confined auditor and collects within that interval
+    meterConfig('auditor', dir);
+    out.length = 0;
+    const code = await main(['meter', 'collect', '--once', '--config', dir], io);
+    // THEN it fails at once naming the confined services, instead of "nothing to do"
+    expect(code).toBe(1);
+    expect(out.join('')).toContain('sees only part of the cloud');
+    expect(out.join('')).not.toContain('already recorded');
+    // AND the store is as it was
+    const again = (await openSqliteStore(file))._unsafeUnwrap();
+    expect((await again.runs('os-meter', 0, 4_000_000_000))._unsafeUnwrap()).toHaveLength(runs);
+    await again.close();
+  });
 });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ReportBuilder, type MeterReport } from '../../../../engine/metering/rating/meter-report.ts';
+import type { MeterReport } from '../../../../engine/metering/rating/meter-report.ts';
+import { ReportBuilder } from '../../../../engine/metering/rating/report-builder.ts';
 import { renderFocus } from '../../../../engine/metering/report/render-focus.ts';
 import { renderHourlyCsv } from '../../../../engine/metering/report/render-csv.ts';
 import type { ProjectRecord } from '../../../../engine/metering/sample.ts';
@@ -79,9 +80,13 @@ function report(lines: readonly UsageLine[], prices: Record<string, number>): Me
 function exactCents(l: UsageLine, prices: Record<string, number>): [bigint, bigint] {
   const price = prices[PRICE_KEY[l.metric]];
   if (price === undefined) return [0n, 1n];
-  const [whole, frac = ''] = price.toString().split('.');
+  // The price as digits × 10^-places, from its text (which may be `1e-7`).
+  const [mantissa, exponent = '0'] = price.toString().split('e');
+  const [whole, frac = ''] = mantissa!.split('.');
+  const places = frac.length - Number(exponent);
+  const digits = BigInt(`${whole}${frac}`) * 10n ** BigInt(Math.max(0, -places));
   // cents = units / perUnit × price × 100
-  return [l.units * BigInt(`${whole}${frac}`) * 100n, METRICS[l.metric].perUnit * 10n ** BigInt(frac.length)];
+  return [l.units * digits * 100n, METRICS[l.metric].perUnit * 10n ** BigInt(Math.max(0, places))];
 }
 
 describe('statement arithmetic (property)', () => {

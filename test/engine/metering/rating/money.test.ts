@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lineAmount } from '../../../../engine/metering/rating/meter-report.ts';
+import { lineAmount } from '../../../../engine/metering/rating/report-builder.ts';
 import { apportion, decimalOf, decimalText, minorText, roundDiv } from '../../../../engine/metering/rating/money.ts';
 
 describe('exact money', () => {

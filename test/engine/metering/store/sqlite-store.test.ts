@@ -2,6 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { buildReport } from '../../../../engine/metering/report/build-report.ts';
+import { MIGRATIONS, MIGRATIONS_TABLE } from '../../../../engine/metering/store/migrations.ts';
 import { openSqliteStore } from '../../../../engine/metering/store/sqlite-store.ts';
 import { storeContract } from './store-contract.ts';
 
@@ -19,4 +22,28 @@ storeContract('SQLite', {
       },
     };
   },
+});
+
+describe('SQLite store written by a keyform before owner versions (schema v1)', () => {
+  it('migrates to v2 and bills its old samples to the projects\' latest owners', async () => {
+    // GIVEN a v1 store with one hourly run of a server in project p-a (workspace acme)
+    const file = join(mkdtempSync(join(tmpdir(), 'kf-meter-v1-')), 'metering.db');
+    const db = new Database(file);
+    db.exec(MIGRATIONS_TABLE);
+    for (const sql of MIGRATIONS[0]!.sqlite) db.exec(sql);
+    db.prepare('INSERT INTO schema_migrations VALUES (1, ?, 0)').run(MIGRATIONS[0]!.name);
+    db.prepare('INSERT INTO runs VALUES (?, 0, 3600, 0, 1, 1)').run('os-test');
+    db.prepare("INSERT INTO resources (ref, platform, resource_id, resource_type) VALUES (1, 'os-test', 's-1', 'server')").run();
+    db.prepare('INSERT INTO facets (ref, project_id, traits) VALUES (1, ?, ?)').run('p-a', JSON.stringify({ flavor: 'm1.small', status: 'ACTIVE', vcpus: 1, ram_mib: 1024 }));
+    db.prepare('INSERT INTO samples VALUES (0, 1, 1)').run();
+    db.prepare("INSERT INTO projects VALUES ('os-test', 'p-a', 'acme.web', 'os-test', 'acme', 'web', 0)").run();
+    db.close();
+    // WHEN this keyform opens it and reports the hour
+    const store = (await openSqliteStore(file))._unsafeUnwrap();
+    const r = (await buildReport(store, { platform: 'os-test', period: { from: 0, to: 3600 }, prices: { 'server.flavor.m1.small': 1.5 }, currency: { code: 'EUR', digits: 2 } }))._unsafeUnwrap();
+    // THEN the schema is v2 and the hour is billed to acme
+    expect((await store.schemaVersion())._unsafeUnwrap()).toBe(2);
+    expect(r.statements.map((s) => [s.group, s.total])).toEqual([['acme', '1.50']]);
+    await store.close();
+  });
 });

@@ -1,0 +1,382 @@
+import type { Currency } from '../../../constructs/model/currency.ts';
+import type { ProjectRecord, ResourceType } from '../sample.ts';
+import type { HourCoverage } from '../usage/coverage.ts';
+import type { Period } from '../usage/hourly-usage.ts';
+import { METRICS, readableName, type Metric, type ServerState, type UsageLine } from '../usage/usage-line.ts';
+import {
+  BREAKDOWN_EXTRA_DIGITS,
+  ROUNDING_RULE,
+  coverageSummary,
+  isoHour,
+  type GroupBy,
+  type HourlyCharge,
+  type MeterReport,
+  type ResourceCharge,
+  type Statement,
+  type StatementItem,
+  type TenantRef,
+  type TenantStatement,
+  type UnpricedUsage,
+  type Money,
+} from './meter-report.ts';
+import { apportion, decimalText, minorText, roundDiv, type Decimal } from './money.ts';
+import { priceFor, priceKeys, resourcePriced, type AppliedPrice, type PriceList } from './price-list.ts';
+
+
+const isoDay = (s: number): string => new Date(s * 1000).toISOString().slice(0, 10);
+const DAY = 86400;
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Who a usage line is billed to: its project's version when the samples were taken. */
+interface Owner extends TenantRef {
+  readonly group: string | null;
+  readonly projectName: string;
+  /** Tenant identity within the report. */
+  readonly key: string;
+}
+
+/** A resource's (or a resource-hour's) part of a stated line. */
+interface Part {
+  readonly projectId: string;
+  readonly resourceId: string;
+  readonly resourceType: ResourceType;
+  resourceName: string | null;
+  units: bigint;
+}
+
+/** A stated line being accumulated, with its breakdowns. */
+interface Line {
+  readonly owner: Owner;
+  readonly metric: Metric;
+  readonly qualifier: string | null;
+  readonly state: ServerState | null;
+  readonly price: AppliedPrice | null;
+  units: bigint;
+  readonly projectIds: Set<string>;
+  readonly projectNames: Set<string>;
+  /** Units per day index. */
+  readonly days: Map<number, bigint>;
+  /** Units per resource (`projectId\0resourceId`). */
+  readonly resources: Map<string, Part>;
+  /** Units per resource and hour, when hourly rows are asked for. */
+  readonly hours: Map<string, Part & { readonly hourStart: number }> | undefined;
+}
+
+/** What a report is built with. */
+export interface ReportSettings {
+  readonly platform: string;
+  readonly period: Period;
+  readonly prices: PriceList;
+  readonly currency: Currency;
+  /** @default { kind: 'workspace' } */
+  readonly groupBy?: GroupBy;
+  /** Keep one row per resource, metric and hour. @default false */
+  readonly hourly?: boolean;
+}
+
+/**
+ * Accumulates usage lines into a report. Quantities are summed as exact integers, each
+ * stated line is priced and rounded once at the end; memory grows with tenants × metrics ×
+ * (resources + days), and with hours only when hourly rows are asked for.
+ */
+export class ReportBuilder {
+  private readonly owners = new Map<number, Owner>();
+  private readonly latest = new Map<string, ProjectRecord>();
+  private readonly lines = new Map<string, Line>();
+  private readonly byShortKey = new Map<string, Line>();
+  private readonly resourceUnpriced = new Map<string, boolean>();
+  private readonly prices = new Map<string, AppliedPrice | null>();
+  private readonly unpriced = new Map<string, { resourceType: ResourceType; metric: Metric; qualifier: string | null; state: ServerState | null; units: bigint }>();
+  private readonly firstDay: number;
+  private readonly days: number;
+  private readonly groupBy: GroupBy;
+
+  constructor(
+    private readonly s: ReportSettings,
+    private readonly versions: ReadonlyMap<number, ProjectRecord>,
+    latest: readonly ProjectRecord[],
+  ) {
+    for (const p of latest) this.latest.set(p.projectId, p);
+    this.groupBy = s.groupBy ?? { kind: 'workspace' };
+    this.firstDay = Math.floor(s.period.from / DAY);
+    this.days = Math.ceil(s.period.to / DAY) - this.firstDay;
+  }
+
+  /** The owner of a line: the project version its samples carry, else (older samples) the latest record. */
+  private owner(line: UsageLine): Owner {
+    const byRef = line.ownerRef !== 0 ? this.owners.get(line.ownerRef) : undefined;
+    if (byRef) return byRef;
+    const record = (line.ownerRef !== 0 ? this.versions.get(line.ownerRef) : undefined) ?? this.latest.get(line.projectId);
+    const owner = this.ownerOf(line.projectId, record);
+    if (line.ownerRef !== 0) this.owners.set(line.ownerRef, owner);
+    return owner;
+  }
+
+  private ownerOf(projectId: string, p: ProjectRecord | undefined): Owner {
+    const tags = p?.tags ?? {};
+    const tagText = JSON.stringify(tags);
+    const mine = p?.owner && p.owner.platform === this.s.platform ? p.owner : undefined;
+    const name = p?.name ?? projectId;
+    if (!mine) return { workspace: null, tenant: name, tags, group: null, projectName: name, key: `u\u0000${projectId}\u0000${name}\u0000${tagText}` };
+    const group = this.groupBy.kind === 'workspace' ? mine.workspace : (tags[this.groupBy.tag] ?? `(no ${this.groupBy.tag})`);
+    const tenant = `${mine.workspace}.${mine.project}`;
+    return { workspace: mine.workspace, tenant, tags, group, projectName: name, key: `m\u0000${group}\u0000${tenant}\u0000${tagText}` };
+  }
+
+  /** The price of a metric, qualifier and state, looked up once (a report rates millions of lines). */
+  private priceOf(line: UsageLine): AppliedPrice | null {
+    const k = `${line.metric}\u0000${line.qualifier ?? ''}\u0000${line.state ?? ''}`;
+    let p = this.prices.get(k);
+    if (p === undefined) {
+      p = priceFor(this.s.prices, line.metric, line.qualifier, line.state) ?? null;
+      this.prices.set(k, p);
+    }
+    return p;
+  }
+
+  /** The stated line a usage line adds to; found by a short key first (a report adds millions of lines). */
+  private lineOf(line: UsageLine): Line {
+    const short = `${line.ownerRef}\u0000${line.projectId}\u0000${line.metric}\u0000${line.qualifier ?? ''}\u0000${line.state ?? ''}`;
+    let l = this.byShortKey.get(short);
+    if (l !== undefined) return l;
+    const owner = this.owner(line);
+    const key = `${owner.key}\u0000${line.metric}\u0000${line.qualifier ?? ''}\u0000${line.state ?? ''}`;
+    l = this.lines.get(key);
+    if (l === undefined) {
+      const price = this.priceOf(line);
+      l = { owner, metric: line.metric, qualifier: line.qualifier, state: line.state, price, units: 0n, projectIds: new Set(), projectNames: new Set(), days: new Map(), resources: new Map(), hours: this.s.hourly ? new Map() : undefined };
+      this.lines.set(key, l);
+    }
+    l.projectIds.add(line.projectId);
+    l.projectNames.add(owner.projectName);
+    this.byShortKey.set(short, l);
+    return l;
+  }
+
+  /** Whether nothing in the price list prices this resource at all; looked up once per kind. */
+  private unpricedResource(line: UsageLine): boolean {
+    const k = `${line.resourceType}\u0000${line.variant ?? ''}\u0000${line.state ?? ''}`;
+    let v = this.resourceUnpriced.get(k);
+    if (v === undefined) {
+      v = !resourcePriced(this.s.prices, line.resourceType, line.variant, line.state);
+      this.resourceUnpriced.set(k, v);
+    }
+    return v;
+  }
+
+  /** Adds one hourly usage line to its stated line. */
+  add(line: UsageLine): void {
+    const l = this.lineOf(line);
+    l.units += line.units;
+    const day = Math.floor(line.hourStart / DAY) - this.firstDay;
+    l.days.set(day, (l.days.get(day) ?? 0n) + line.units);
+    const rk = `${line.projectId}\u0000${line.resourceId}`;
+    const part = (): Part => ({ projectId: line.projectId, resourceId: line.resourceId, resourceType: line.resourceType, resourceName: line.resourceName, units: line.units });
+    const r = l.resources.get(rk);
+    if (r) {
+      r.units += line.units;
+      // Lines come in hour order: the name kept is the latest one.
+      r.resourceName = line.resourceName ?? r.resourceName;
+    } else l.resources.set(rk, part());
+    if (l.hours) {
+      const hk = `${rk}\u0000${line.hourStart}`;
+      const h = l.hours.get(hk);
+      if (h) h.units += line.units;
+      else l.hours.set(hk, { ...part(), hourStart: line.hourStart });
+    }
+    if (l.price === null && LEADING_METRICS.has(line.metric) && this.unpricedResource(line)) {
+      const uk = `${line.metric}\u0000${line.qualifier ?? ''}\u0000${line.state ?? ''}`;
+      const u = this.unpriced.get(uk);
+      if (u) u.units += line.units;
+      else this.unpriced.set(uk, { resourceType: line.resourceType, metric: line.metric, qualifier: line.qualifier, state: line.state, units: line.units });
+    }
+  }
+
+  /** The report over everything added, with the coverage of the period's hours. */
+  build(hours: readonly HourCoverage[], samplingIntervals: readonly number[]): MeterReport {
+    const digits = this.s.currency.digits;
+    const priced = [...this.lines.values()].map((l): Priced => ({ l, minor: lineAmount(l.units, METRICS[l.metric].perUnit, l.price?.price ?? null, digits) }));
+    const byGroup = new Map<string, Priced[]>();
+    const unmanagedLines: Priced[] = [];
+    for (const e of priced) {
+      if (e.l.owner.group === null) unmanagedLines.push(e);
+      else pushTo(byGroup, e.l.owner.group, e);
+    }
+    const statements = [...byGroup.entries()].sort(([a], [b]) => cmp(a, b)).map(([group, entries]) => this.statement(group, entries));
+    const unmanaged = this.tenants(unmanagedLines);
+    const statementsMinor = statements.reduce((a, st) => a + st.minor, 0n);
+    const { resources, hourly } = this.breakdowns(priced);
+    return {
+      formatVersion: 2,
+      platform: this.s.platform,
+      from: isoHour(this.s.period.from),
+      to: isoHour(this.s.period.to),
+      currency: this.s.currency.code,
+      currencyDigits: digits,
+      rounding: ROUNDING_RULE,
+      groupBy: this.groupBy,
+      samplingIntervals: [...samplingIntervals],
+      coverage: coverageSummary(hours),
+      statements: statements.map((st) => st.statement),
+      unmanaged: unmanaged.tenants,
+      totals: { statements: this.money(statementsMinor), unmanaged: this.money(unmanaged.minor), grand: this.money(statementsMinor + unmanaged.minor) },
+      resources,
+      unpriced: this.unpricedUsage(),
+      ...(this.s.hourly ? { hourly } : {}),
+    };
+  }
+
+  private money(minor: bigint): Money {
+    return minorText(minor, this.s.currency.digits);
+  }
+
+  private item(l: Line, minor: bigint): StatementItem {
+    return {
+      metric: l.metric,
+      label: METRICS[l.metric].label,
+      unit: METRICS[l.metric].unit,
+      qualifier: l.qualifier === null ? null : readableName(l.qualifier),
+      state: l.state,
+      quantity: quantityOf(l.units, METRICS[l.metric].perUnit),
+      priceKey: l.price?.key ?? null,
+      unitPrice: l.price ? decimalText(l.price.price) : null,
+      amount: this.money(minor),
+    };
+  }
+
+  /** The tenants of some stated lines, each with its lines and their sum. */
+  private tenants(entries: readonly Priced[]): { tenants: TenantStatement[]; minor: bigint } {
+    const byTenant = new Map<string, Priced[]>();
+    for (const e of entries) pushTo(byTenant, e.l.owner.key, e);
+    let all = 0n;
+    const tenants = [...byTenant.values()].map((es): TenantStatement => {
+      const o = es[0]!.l.owner;
+      const items = es.map((e) => ({ item: this.item(e.l, e.minor), minor: e.minor })).sort((a, b) => cmp(itemSort(a.item), itemSort(b.item)));
+      const minor = items.reduce((sum, i) => sum + i.minor, 0n);
+      all += minor;
+      return {
+        workspace: o.workspace,
+        tenant: o.tenant,
+        tags: o.tags,
+        projectIds: [...new Set(es.flatMap((e) => [...e.l.projectIds]))].sort(cmp),
+        projectNames: [...new Set(es.flatMap((e) => [...e.l.projectNames]))].sort(cmp),
+        items: items.map((i) => i.item),
+        total: this.money(minor),
+      };
+    });
+    tenants.sort((a, b) => cmp(a.tenant, b.tenant) || cmp(a.projectIds.join(), b.projectIds.join()) || cmp(JSON.stringify(a.tags), JSON.stringify(b.tags)));
+    return { tenants, minor: all };
+  }
+
+  /** One group's statement; each line's amount is shared out over its days, so the days add up to the total. */
+  private statement(group: string, entries: readonly Priced[]): { statement: Statement; minor: bigint } {
+    const { tenants, minor } = this.tenants(entries);
+    const daily = new Array<bigint>(this.days).fill(0n);
+    for (const e of entries) {
+      const idx = [...e.l.days.keys()].sort((a, b) => a - b);
+      apportion(e.minor, idx.map((d) => e.l.days.get(d)!)).forEach((m, i) => (daily[idx[i]!]! += m));
+    }
+    const statement: Statement = {
+      group,
+      workspaces: [...new Set(entries.map((e) => e.l.owner.workspace!))].sort(cmp),
+      tenants,
+      daily: daily.map((m, i) => ({ day: isoDay((this.firstDay + i) * DAY), amount: this.money(m) })),
+      total: this.money(minor),
+    };
+    return { statement, minor };
+  }
+
+  /** Each line's amount shared out over its resources, and over its resource-hours when asked for. */
+  private breakdowns(priced: readonly Priced[]): { resources: ResourceCharge[]; hourly: HourlyCharge[] } {
+    const scale = 10n ** BigInt(BREAKDOWN_EXTRA_DIGITS);
+    const fine = (units: bigint) => minorText(units, this.s.currency.digits + BREAKDOWN_EXTRA_DIGITS);
+    const resources: ResourceCharge[] = [];
+    const hourly: HourlyCharge[] = [];
+    for (const { l, minor } of priced) {
+      const rs = [...l.resources.values()];
+      apportion(minor * scale, rs.map((r) => r.units)).forEach((m, i) => resources.push({ ...rowBase(l, rs[i]!), amount: fine(m) }));
+      if (l.hours) {
+        const hs = [...l.hours.values()];
+        apportion(minor * scale, hs.map((h) => h.units)).forEach((m, i) => hourly.push({ ...rowBase(l, hs[i]!), hourStart: hs[i]!.hourStart, amount: fine(m) }));
+      }
+    }
+    resources.sort(rowOrder);
+    hourly.sort((a, b) => a.hourStart - b.hourStart || rowOrder(a, b));
+    return { resources, hourly };
+  }
+
+  private unpricedUsage(): UnpricedUsage[] {
+    return [...this.unpriced.values()]
+      .map((u) => ({ resourceType: u.resourceType, metric: u.metric, qualifier: u.qualifier === null ? null : readableName(u.qualifier), state: u.state, quantity: quantityOf(u.units, METRICS[u.metric].perUnit), priceKey: priceKeys(u.metric, u.qualifier)[0]! }))
+      .sort((a, b) => cmp(a.metric, b.metric) || cmp(a.qualifier ?? '', b.qualifier ?? '') || cmp(a.state ?? '', b.state ?? ''));
+  }
+}
+
+function pushTo<T>(m: Map<string, T[]>, key: string, value: T): void {
+  const list = m.get(key);
+  if (list) list.push(value);
+  else m.set(key, [value]);
+}
+
+/** A stated line with its amount in minor units. */
+interface Priced {
+  readonly l: Line;
+  readonly minor: bigint;
+}
+
+/** The fields a breakdown row shares with its stated line. */
+function rowBase(l: Line, x: Part): Omit<ResourceCharge, 'amount'> {
+  return {
+    group: l.owner.group,
+    workspace: l.owner.workspace,
+    tenant: l.owner.tenant,
+    tags: l.owner.tags,
+    projectId: x.projectId,
+    projectName: l.owner.projectName,
+    resourceType: x.resourceType,
+    resourceId: x.resourceId,
+    resourceName: x.resourceName,
+    metric: l.metric,
+    qualifier: l.qualifier === null ? null : readableName(l.qualifier),
+    state: l.state,
+    unit: METRICS[l.metric].unit,
+    quantity: quantityOf(x.units, METRICS[l.metric].perUnit),
+    priceKey: l.price?.key ?? null,
+    unitPrice: l.price ? decimalText(l.price.price) : null,
+  };
+}
+
+/** The metrics that stand for their resource in the "without a price" notice (server hours for a server). */
+const LEADING_METRICS: ReadonlySet<Metric> = new Set(
+  (Object.keys(METRICS) as Metric[]).filter((m, i, all) => all.findIndex((x) => METRICS[x].resourceType === METRICS[m].resourceType) === i),
+);
+
+/**
+ * A stated line's amount in minor units: units / perUnit × price, rounded once.
+ * @example lineAmount(171600n, 3600n, { units: 315n, scale: 7 }, 6) // 47.666… GiB-h × 0.0000315 → 1502n (0.001502)
+ */
+export function lineAmount(units: bigint, perUnit: bigint, price: Decimal | null, digits: number): bigint {
+  if (price === null) return 0n;
+  return roundDiv(units * price.units * 10n ** BigInt(digits), perUnit * 10n ** BigInt(price.scale));
+}
+
+/** An exact quantity as a number with at most 6 decimals (quantities are shown, not summed). */
+function quantityOf(units: bigint, perUnit: bigint): number {
+  return Number(minorText(roundDiv(units * 1_000_000n, perUnit), 6));
+}
+
+const itemSort = (i: StatementItem): string => `${i.metric}\u0000${i.qualifier ?? ''}\u0000${i.state ?? ''}`;
+
+function rowOrder(a: ResourceCharge, b: ResourceCharge): number {
+  return (
+    cmp(a.group ?? '\uffff', b.group ?? '\uffff') ||
+    cmp(a.tenant, b.tenant) ||
+    cmp(a.projectId, b.projectId) ||
+    cmp(a.resourceType, b.resourceType) ||
+    cmp(a.resourceId, b.resourceId) ||
+    cmp(a.metric, b.metric) ||
+    cmp(a.qualifier ?? '', b.qualifier ?? '') ||
+    cmp(a.state ?? '', b.state ?? '') ||
+    cmp(JSON.stringify(a.tags), JSON.stringify(b.tags))
+  );
+}
