@@ -126,7 +126,7 @@ async function convergeWithoutFaults(run: string, direct: Awaited<ReturnType<typ
 const retriesOf = (targets: readonly PlatformTarget[]): number =>
   targets.reduce((n, t) => n + t.sessions.session.stats.retries + (t.sessions.limitsSession && t.sessions.limitsSession !== t.sessions.session ? t.sessions.limitsSession.stats.retries : 0), 0);
 
-describe('apply through a fault-injecting proxy (20 seeded schedules)', () => {
+describe('apply through a fault-injecting proxy (20 seeded schedules) and killed (10 seeded points)', () => {
   it.each(SCHEDULES)('converges after an apply under fault schedule %i, with no duplicate and no unmanaged object touched', async (seed) => {
     // GIVEN sessions opened through a proxy, and a plan from empty made through them, before the proxy injects any fault
     // (a plan made elsewhere names another endpoint, and its apply would be refused before any fault could land)
