@@ -34,7 +34,7 @@ export interface LockOptions {
   readonly pollMs?: number;
   /** Backoff between failed rounds (never shorter than 250 ms). @default LOCK_RETRY */
   readonly retryPolicy?: RetryPolicy;
-  /** Aborting it (SIGINT, SIGTERM) stops waiting and retrying at once. */
+  /** Aborting it (SIGINT, SIGTERM) stops waiting and retrying at once; a free lock is still taken (the caller then stops and releases it). */
   readonly signal?: AbortSignal;
   /** @default this process */
   readonly holder?: LockHolder;
@@ -156,9 +156,9 @@ export function acquireLock(s: OpenStackSession, t: LockTarget, opts: LockOption
     const h = heldLock(s, t, groupId, record, ttl, leaseEnd(since, ttl));
     // A create whose answer was lost may have landed long ago: renew before relying on it.
     const fresh = h.leaseEndsAt - performance.now() < ttl / 2 ? await h.refresh() : ok(record);
-    if (fresh.isErr() || opts.signal?.aborted) {
+    if (fresh.isErr()) {
       await h.release();
-      return err(fresh.isErr() ? fresh.error : stopped());
+      return err(fresh.error);
     }
     opts.log?.(`Took the apply lock of platform ${t.platform} (lock ID ${token}).`);
     return ok(h);
@@ -167,8 +167,9 @@ export function acquireLock(s: OpenStackSession, t: LockTarget, opts: LockOption
     let failures = 0;
     let toldWaiting = -Infinity;
     let firstCreate: KeystoneTime | undefined;
+    // The signal is heeded where keyform would wait (backoff, polling a holder): a round in flight
+    // finishes, so that a create that landed is held (and released by the caller), never left behind.
     for (;;) {
-      if (opts.signal?.aborted) return err(stopped());
       let failure: LockError;
       const read = await readAt(s, t, domain);
       if (read.isErr()) {

@@ -126,16 +126,17 @@ async function convergeWithoutFaults(run: string, direct: Awaited<ReturnType<typ
 const retriesOf = (targets: readonly PlatformTarget[]): number =>
   targets.reduce((n, t) => n + t.sessions.session.stats.retries + (t.sessions.limitsSession && t.sessions.limitsSession !== t.sessions.session ? t.sessions.limitsSession.stats.retries : 0), 0);
 
-describe('apply through a fault-injecting proxy (20 seeded schedules)', () => {
+describe('apply through a fault-injecting proxy (20 seeded schedules) and killed (10 seeded points)', () => {
   it.each(SCHEDULES)('converges after an apply under fault schedule %i, with no duplicate and no unmanaged object touched', async (seed) => {
-    // GIVEN a plan from empty (made without faults), and sessions opened through a proxy before it injects any fault
+    // GIVEN sessions opened through a proxy, and a plan from empty made through them, before the proxy injects any fault
+    // (a plan made elsewhere names another endpoint, and its apply would be refused before any fault could land)
     const run = runId();
     const config = writeConfig({ run, tenants: 2, users: { [ALICE]: ['admin'] }, cores: 4 });
     const direct = await targetsFor(config, writeClouds(stack));
     opened.push([...direct.targets]);
-    const planned = await planNow(direct.output, direct.targets);
     const proxy = await startFaultProxy({ target: new URL(stack.authUrl).origin, maxRequests: 2000, lifetimeMs: 240_000 });
     const faulty = await targetsFor(config, writeClouds(stack, { proxyUrl: proxy.url }), { timeoutMs: 2000 });
+    const planned = await planNow(faulty.output, faulty.targets);
     const quiet = proxy.events.length;
     const retried = retriesOf(faulty.targets);
     // WHEN the faults start and the plan is applied through the proxy (waiting for its own lock, as a pipeline would)

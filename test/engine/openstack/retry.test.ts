@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { DEFAULT_RETRY, backoffMs, isIdempotent, isTransientStatus, retryAfterMs } from '../../../engine/openstack/index.ts';
+import { DEFAULT_RETRY, backoffMs, isIdempotent, isTransientFailure, isTransientStatus, retryAfterMs } from '../../../engine/openstack/index.ts';
 
 describe('backoffMs', () => {
   it('stays within [0, min(cap, base·2^(n-1))] for every retry number and jitter draw', () => {
@@ -39,5 +39,16 @@ describe('retry classification', () => {
     expect(['GET', 'HEAD', 'PUT', 'DELETE'].map((m) => isIdempotent(m, undefined))).toEqual([true, true, true, true]);
     expect(isIdempotent('POST', undefined)).toBe(false);
     expect(isIdempotent('POST', true)).toBe(true);
+  });
+
+  it('counts an error as transient when the service may not have seen the request or may answer next time', () => {
+    // GIVEN errors as the session reports them
+    const errors = [
+      { kind: 'Unreachable' }, { kind: 'Timeout' }, { kind: 'HttpError', status: 503 }, { kind: 'HttpError', status: 429 },
+      { kind: 'HttpError', status: 501 }, { kind: 'Conflict', status: 409 }, { kind: 'TlsError' }, { kind: 'AuthFailed', status: 401 },
+    ];
+    // WHEN each is classified
+    // THEN only connection failures, timeouts, 429 and the 5xx that may pass are
+    expect(errors.map((e) => isTransientFailure(e))).toEqual([true, true, true, true, false, false, false, false]);
   });
 });
