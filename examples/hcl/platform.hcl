@@ -33,6 +33,7 @@ landing_zone "production" {
 
 metering "os-prod" {
   interval = "5m"
+  currency = "EUR"
   store    = "sqlite://keyform-metering.db"
   prices = {
     "server.flavor.m1.small" = 0.02

@@ -35,6 +35,7 @@ const production = new LandingZone(app, 'production', {
 
 new MeteringCollector(app, prod, {
   interval: '5m',
+  currency: 'EUR',
   store: 'sqlite://keyform-metering.db',
   prices: { 'server.flavor.m1.small': 0.02, 'volume.gigabyte_hour': 0.0001, 'floatingip.hour': 0.005 },
 });

@@ -83,7 +83,7 @@ describe('the built CLI', { timeout: 120_000 }, () => {
     // THEN the store is created and the (empty) statement has its CSV header
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout.split('\n')[0]).toMatch(/^workspace,tenant,project_id,/);
+    expect(r.stdout.split('\n')[0]).toMatch(/^record,currency,group,workspace,tenant,/);
     expect(readdirSync(join(db, '..'))).toContain('metering.db');
   });
 
@@ -98,7 +98,7 @@ describe('the built CLI', { timeout: 120_000 }, () => {
     // THEN both fail the same way, naming the file
     expect(b).toEqual(s);
     expect(b.code).toBe(1);
-    expect(b.stderr).toContain(`${clouds} is not valid YAML`);
+    expect(b.stderr).toContain(`${clouds} cannot be read: line`);
   });
 
   it.each([

@@ -18,11 +18,11 @@ mkdirSync(join(checkout, 'engine/cli'), { recursive: true });
 mkdirSync(join(checkout, 'dist'));
 writeFileSync(join(checkout, 'package.json'), '{ "type": "module" }\n');
 copyFileSync('engine/cli/keyform.mjs', join(checkout, 'engine/cli/keyform.mjs'));
-writeFileSync(source, "export async function main(argv: readonly string[]): Promise<number> {\n  process.stdout.write(`sources ${argv.join(' ')}\\n`);\n  return 0;\n}\n");
+writeFileSync(source, "export async function main(argv: readonly string[]): Promise<number> {\n  process.stdout.write(`sources ${argv.join(' ')}\\n`);\n  return 0;\n}\nexport function installLastResort(): void {}\nexport function processIO(): object {\n  return {};\n}\n");
 
 /** Writes the "build" of the sources, dated `at` (seconds since the epoch), with its list of inputs. */
 function build(at: number): void {
-  writeFileSync(bundle, "export async function main(argv) {\n  process.stdout.write(`built ${argv.join(' ')}\\n`);\n  return 3;\n}\n");
+  writeFileSync(bundle, "export async function main(argv) {\n  process.stdout.write(`built ${argv.join(' ')}\\n`);\n  return 3;\n}\nexport function installLastResort() {}\nexport function processIO() {\n  return {};\n}\n");
   writeFileSync(join(checkout, 'dist/keyform.inputs.json'), '["engine/cli/main.ts"]\n');
   utimesSync(bundle, at, at);
 }
