@@ -107,7 +107,9 @@ export class Platform extends Declaration {
     for (const p of identifierProblems(this.identifier)) out.push(this.problem([], `${what}: identifier ${p}`, 'rename the platform block', 'key'));
     const required = { cloud: this.cloud, region: this.region, user_domain: this.userDomain, domain: this.domain };
     for (const [field, value] of Object.entries(required)) {
-      if (typeof value === 'string' && value.trim() === '') out.push(this.problem([field], `${what}: ${field} is empty`, `set ${field} to a non-empty value`));
+      // A TypeScript program can pass a number (`as any`, plain JavaScript): never coerce it into a cloud or region name.
+      if (typeof value !== 'string') out.push(this.problem([field], `${what}: ${field} must be a string, not ${typeof value}`, `set ${field} to a string`));
+      else if (value.trim() === '') out.push(this.problem([field], `${what}: ${field} is empty`, `set ${field} to a non-empty value`));
     }
     if (this.meteringCloud?.trim() === '') out.push(this.problem(['metering_cloud'], `${what}: metering_cloud is empty`, 'name a clouds.yaml entry or remove the line'));
     out.push(...this.patternProblems(what));

@@ -68,16 +68,18 @@ const ROWS: readonly Row[] = [
   json('a lone low surrogate in a JSON workspace name', '{ "workspace": { "acme": { "name": "x\\udc00" } } }', 1, 'the value contains a lone UTF-16 surrogate'),
   json('a lone surrogate in a JSON tag value', '{ "workspace": { "acme": { "tags": { "team": "\\ud83d" } } } }', 1, 'lone UTF-16 surrogate'),
   hcl('a lone surrogate escape in HCL', platform() + tenantOf('    user "a\\ud800" { roles = ["admin"] }\n'), 1, 'Invalid escape sequence'),
+  { name: 'a lone surrogate in a block run euid', files: { 'keyform/a.hcl': platform(), 'inputs.json': '{ "platform": "os-prod", "workspace": { "identifier": "acme" }, "project": { "identifier": "web" }, "tenant": {}, "user_permissions": [{ "euid": "a\\ud800@x", "roles": ["admin"] }] }' }, argv: ['block', 'run', '--inputs', 'inputs.json', '--config', 'keyform'], exit: 1, says: 'lone UTF-16 surrogate' },
   // size limits: aliases, huge files, many problems, long values
   yaml('a YAML string expanded through hundreds of aliases', `big: &big "${'x'.repeat(100_000)}"\nplatform:\n  os-prod: { cloud: prod, region: RegionOne }\nworkspace:\n  acme:\n    tags: {${Array.from({ length: 200 }, (_, i) => ` t${i}: *big`).join(',')} }\n`, 1, 'characters of text once its aliases are expanded'),
   yaml('a YAML billion-laughs alias bomb', `a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n`, 1, 'Excessive alias count'),
-  hcl('an HCL file above the size limit', `# ${'garbage '.repeat(300_000)}\n`, 1, 'bytes; at most 2097152 are read for HCL'),
+  hcl('an HCL file above the size limit', `# ${'garbage '.repeat(600_000)}\n`, 1, 'bytes; at most 4194304 are read for HCL'),
   hcl('an HCL file with 40 problems', platform(Array.from({ length: 40 }, (_, i) => `  unknown_${i} = 1\n`).join('')), 1, 'a.hcl: and 20 more problems in this file'),
   hcl('a problem quoting a 100 kB value', platform(`  quota_backend = "${'x'.repeat(100_000)}"\n`), 1, 'characters in all)'),
   // TypeScript programs
   { name: 'a keyform.config.ts whose default export never resolves', files: { 'keyform/package.json': '{ "type": "module" }\n', 'keyform/keyform.config.ts': 'export default async () => { await new Promise(() => {}); };\n' }, argv: validate, env: { KEYFORM_CONFIG_TIMEOUT: '1' }, exit: 1, says: 'did not finish within 1 s' },
   { name: 'a keyform.config.ts whose top-level await never resolves', files: { 'keyform/package.json': '{ "type": "module" }\n', 'keyform/keyform.config.ts': 'await new Promise(() => {});\nexport default () => {};\n' }, argv: validate, env: { KEYFORM_CONFIG_TIMEOUT: '1' }, exit: 1, says: 'did not finish within 1 s' },
   { name: 'a keyform.config.ts passing a string where roles are a list', files: tsProgram("new Platform(app, 'os-prod', { cloud: 'c', region: 'r' });\nconst p = new Project(new Workspace(app, 'acme'), 'web');\nnew Tenant(p, 'os-prod');\nnew UserBinding(p, 'a@b.example', { roles: 'admin' as any });\n"), argv: validate, exit: 1, says: 'has a prop of the wrong type (this.roles' },
+  { name: 'a keyform.config.ts passing a number as a cloud', files: tsProgram("new Platform(app, 'os-prod', { cloud: 5 as any, region: 'r' });\n"), argv: validate, exit: 1, says: 'platform "os-prod": cloud must be a string, not number' },
   { name: 'a keyform.config.ts passing a number as a workspace name', files: tsProgram("new Platform(app, 'os-prod', { cloud: 'c', region: 'r' });\nnew Workspace(app, 'acme', { name: 42 as any });\n"), argv: validate, exit: 1, says: 'Workspace "workspace.acme" has a prop of the wrong type' },
   // keys HCL used to keep the last of, or drop
   hcl('an HCL role mapping with a key twice', platform('  role_mapping = { admin = "member", admin = "reader" }\n'), 1, 'a.hcl:4:38: the key "admin" is written twice in one map'),
