@@ -4,7 +4,7 @@ import { ResultAsync, errAsync, okAsync } from 'neverthrow';
 import { configError, type ConfigError } from '../problems/config-error.ts';
 import { fileSource } from '../problems/source.ts';
 import { KeyformApp } from '../l2/keyform-app.ts';
-import { synth } from '../synth/synth.ts';
+import { synth, type SynthOptions } from '../synth/synth.ts';
 import type { SynthOutput } from '../synth/synth-output.ts';
 import { buildApp, type ParsedDocument } from './build-app.ts';
 import { parseHclFile } from './hcl-loader.ts';
@@ -18,7 +18,7 @@ const DECLARATIVE = new Set(['.hcl', '.yaml', '.yml', '.json']);
 /** JSON files of the Node/TypeScript tooling a TypeScript config's folder often holds: never config. */
 const TOOL_FILES = /^(package(-lock)?|tsconfig(\..*)?)\.json$/;
 
-export interface LoadOptions {
+export interface LoadOptions extends SynthOptions {
   /** How long a keyform.config.ts may take to build its constructs. @default PROGRAM_TIMEOUT_MS */
   readonly programTimeoutMs?: number;
 }
@@ -54,7 +54,7 @@ export function loadConfig(path: string, opts: LoadOptions = {}): ResultAsync<Lo
  * @example await synthConfig('keyform') // ok({ app, files, output: { platforms, settings, metering } })
  */
 export function synthConfig(path: string, opts: LoadOptions = {}): ResultAsync<LoadedConfig & { readonly output: SynthOutput }, ConfigError> {
-  return loadConfig(path, opts).andThen((loaded) => synth(loaded.app).map((output) => ({ ...loaded, output })));
+  return loadConfig(path, opts).andThen((loaded) => synth(loaded.app, opts).map((output) => ({ ...loaded, output })));
 }
 
 function configFiles(path: string): ResultAsync<string[], ConfigError> {
