@@ -1,4 +1,8 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startReceiver, type StatusReceiver } from '../block/status-receiver.ts';
 import { auth, cloudsYaml, COMMANDS, KEYSTONE_DOWN, SECRET, sweep, type Variant } from './secrets-sweep-kit.ts';
 
@@ -52,6 +56,19 @@ describe('no secret in any output', { timeout: 120_000 }, () => {
     expect(code).toBe(1);
     expect(seen).toContain('--status-url');
     expect(seen).not.toContain(SECRET);
+  });
+
+  it('turns an exception nothing catches into one redacted line and exit 1 in the real process', () => {
+    // GIVEN a keyform.config.ts that throws, outside any promise keyform awaits, an error quoting a URL with the secret
+    const dir = mkdtempSync(join(tmpdir(), 'keyform-uncaught-'));
+    writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+    writeFileSync(join(dir, 'keyform.config.ts'), `setTimeout(() => { throw new TypeError('boom at http://admin:${SECRET}@keystone.example/v3\\nsecond line'); }, 0);\nexport default async () => { await new Promise((r) => setTimeout(r, 2000)); };\n`);
+    // WHEN the keyform command validates it
+    const run = spawnSync(process.execPath, ['engine/cli/keyform.mjs', 'validate', '--config', dir], { encoding: 'utf8' });
+    // THEN the process's last-resort handler prints one redacted line and exits 1
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe('keyform: unexpected error: TypeError: boom at http://***@keystone.example/v3\nThis is a bug in keyform; please report it with the command you ran.\n');
+    expect(run.stdout).toBe('');
   });
 
   it('reports an unexpected exception in one redacted line, and a block run as FAILED in its status file and POSTs first', async () => {
