@@ -118,7 +118,9 @@ export class Platform extends Declaration {
     for (const p of identifierProblems(this.identifier)) out.push(this.problem([], `${what}: identifier ${p}`, 'rename the platform block', 'key'));
     const required = { region: this.region, user_domain: this.userDomain, domain: this.domain };
     for (const [field, value] of Object.entries(required)) {
-      if (typeof value === 'string' && value.trim() === '') out.push(this.problem([field], `${what}: ${field} is empty`, `set ${field} to a non-empty value`));
+      // A TypeScript program can pass a number (`as any`, plain JavaScript): never coerce it into a cloud or region name.
+      if (typeof value !== 'string') out.push(this.problem([field], `${what}: ${field} must be a string, not ${typeof value}`, `set ${field} to a string`));
+      else if (value.trim() === '') out.push(this.problem([field], `${what}: ${field} is empty`, `set ${field} to a non-empty value`));
     }
     const optionalClouds = { cloud: this.cloud, metering_cloud: this.meteringCloud, limits_cloud: this.limitsCloud };
     for (const [field, value] of Object.entries(optionalClouds)) {

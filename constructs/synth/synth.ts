@@ -13,6 +13,15 @@ import { expandTenant } from './expand-tenant.ts';
 import { collisionProblems } from './collisions.ts';
 import type { MeteringSettings, PlatformSettings, SynthOutput } from './synth-output.ts';
 
+export interface SynthOptions {
+  /**
+   * The Keystone a clouds.yaml entry reaches (e.g. its auth_url), so that platforms of
+   * different entries on one Keystone share one namespace of names too.
+   * @default each entry its own Keystone
+   */
+  readonly keystoneOf?: (cloud: string) => string;
+}
+
 const RESULTS = new WeakMap<KeyformApp, Result<SynthOutput, ConfigError>>();
 
 /**
@@ -25,16 +34,16 @@ const RESULTS = new WeakMap<KeyformApp, Result<SynthOutput, ConfigError>>();
  * second call returns the first result.
  * @example synth(app).map((out) => out.platforms[0]?.resources.length)
  */
-export function synth(app: KeyformApp): Result<SynthOutput, ConfigError> {
+export function synth(app: KeyformApp, opts: SynthOptions = {}): Result<SynthOutput, ConfigError> {
   const memo = RESULTS.get(app);
   if (memo) return memo;
-  const result = synthOnce(app);
+  const result = synthOnce(app, opts);
   RESULTS.set(app, result);
   app.node.lock();
   return result;
 }
 
-function synthOnce(app: KeyformApp): Result<SynthOutput, ConfigError> {
+function synthOnce(app: KeyformApp, opts: SynthOptions): Result<SynthOutput, ConfigError> {
   const d = collectDeclarations(app);
   const checked = d.all.map(ownProblems);
   const mistyped = checked.flatMap((c) => ('mistyped' in c ? [c.mistyped] : []));
@@ -48,7 +57,7 @@ function synthOnce(app: KeyformApp): Result<SynthOutput, ConfigError> {
     if (domain !== undefined) problems.push(...expandTenant(rt, d.users.get(rt.tenant.project) ?? [], domain));
   }
   const l1 = app.node.findAll().filter((c) => KeystoneResource.isKeystoneResource(c));
-  problems.push(...l1.flatMap((r) => r.problems()), ...collisionProblems(l1, (id) => sameKeystone(d, id)));
+  problems.push(...l1.flatMap((r) => r.problems()), ...collisionProblems(l1, (id) => sameKeystone(d, id, opts.keystoneOf)));
   const all = [...app.problems, ...problems.filter((p) => !app.isRejected(p))];
   if (all.length > 0) return err(configError(all));
   return ok(output(d, l1.map((r) => r.resource)));
@@ -69,10 +78,11 @@ function ownProblems(x: Declaration): { problems: ConfigProblem[] } | { mistyped
   }
 }
 
-/** Platforms of one clouds.yaml entry share its Keystone (multi-region clouds do): one namespace of names. */
-function sameKeystone(d: Declarations, platform: string): string {
+/** Platforms of one clouds.yaml entry, or of entries on one Keystone, share its names (multi-region clouds do). */
+function sameKeystone(d: Declarations, platform: string, keystoneOf: SynthOptions['keystoneOf']): string {
   const cloud = d.platforms.get(platform)?.cloud;
-  return cloud ? `cloud ${JSON.stringify(cloud)}` : `platform ${JSON.stringify(platform)}`;
+  if (!cloud) return `platform ${JSON.stringify(platform)}`;
+  return keystoneOf?.(cloud) ?? `cloud ${JSON.stringify(cloud)}`;
 }
 
 function output(d: Declarations, resources: readonly Resource[]): SynthOutput {

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { ResultAsync } from 'neverthrow';
 import { synthConfig, renderConfigError, type ConfigError, type KeyformApp, type SynthOutput } from '../../constructs/index.ts';
 import type { CliIO } from './io.ts';
+import { loadCloud } from '../openstack/index.ts';
 
 /** Where commands look for the config when `--config` is not given. */
 export const DEFAULT_CONFIG_PATH = './keyform';
@@ -36,11 +37,32 @@ export function configPath(option: string | undefined, io: CliIO): string {
 export function loadDesired(option: string | undefined, io: CliIO): ResultAsync<DesiredConfig, ConfigError> {
   const path = configPath(option, io);
   const timeout = Number(io.env.KEYFORM_CONFIG_TIMEOUT);
-  const opts = Number.isFinite(timeout) && timeout > 0 ? { programTimeoutMs: timeout * 1000 } : {};
+  const opts = { ...(Number.isFinite(timeout) && timeout > 0 ? { programTimeoutMs: timeout * 1000 } : {}), keystoneOf: keystoneOfCloud(io) };
   return synthConfig(path, opts).map(({ app, files, output }) => ({ path, files, app, output }));
 }
 
 /** Writes a config error for humans (stderr): one `file:line:col: message (hint)` line per problem. */
 export function writeConfigError(error: ConfigError, io: CliIO): void {
   io.stderr(renderConfigError(error));
+}
+
+/**
+ * The Keystone a clouds.yaml entry reaches, as its auth_url (scheme, host, port, path): two
+ * entries with one auth_url are one Keystone, whose names their platforms share. An entry that
+ * cannot be read stands for itself (the commands that connect report why).
+ */
+function keystoneOfCloud(io: CliIO): (cloud: string) => string {
+  const known = new Map<string, string>();
+  return (cloud) => {
+    let at = known.get(cloud);
+    if (at === undefined) {
+      const self = `cloud ${JSON.stringify(cloud)}`;
+      at = loadCloud({ cloud, env: io.env, cwd: io.cwd }).map((c) => {
+        const u = new URL(c.authUrl);
+        return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`;
+      }).unwrapOr(self);
+      known.set(cloud, at);
+    }
+    return at;
+  };
 }

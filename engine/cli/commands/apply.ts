@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import { Option } from 'commander';
 import { err, ok, type Result } from 'neverthrow';
 import { durationMs, trapSignals } from '../process-control.ts';
-import { renderConfigError, type PlatformSettings, type SynthOutput } from '../../../constructs/index.ts';
+import { renderConfigError, type PlatformSettings, type SynthOutput, printable } from '../../../constructs/index.ts';
 import { decodePlan, notAdditions, renderText, colorEnabled, type Plan } from '../../../plans/index.ts';
 import {
   applyPlan, applyProgress, closeTargets, invalidOption, lockTargets, notApproved, notOnlyAdditions, openTargets, planErrored, planFileUnreadable, planTargets, platformNotConfigured, renderApplyReport,
@@ -32,7 +32,7 @@ interface ApplyFlags {
 }
 
 function describe(e: ApplyError): string {
-  return e.kind === 'ConfigError' ? renderConfigError(e) : `${e.message}\n`;
+  return e.kind === 'ConfigError' ? renderConfigError(e) : `${printable(e.message, { keepNewlines: true })}\n`;
 }
 
 /** The settings of the platforms a plan names, or the error for the first the config lacks. */

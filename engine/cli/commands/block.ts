@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { printable } from '../../../constructs/index.ts';
 import { durationMs, trapSignals } from '../process-control.ts';
 import { applyProgress } from '../../apply/index.ts';
 import { runBlock, runFailed, statusReporter, statusUrlProblem, type RunStatus, type StatusReporter } from '../../block/index.ts';
@@ -28,7 +29,7 @@ function printing(inner: StatusReporter, io: CliIO): StatusReporter & { last(): 
     report(s) {
       for (const step of s.steps) {
         const was = before?.steps.find((x) => x.id === step.id);
-        if (was?.status !== step.status) io.stderr(`[${step.id}] ${step.status}  ${step.userMessage.split('\n')[0]}\n`);
+        if (was?.status !== step.status) io.stderr(`[${step.id}] ${step.status}  ${printable(step.userMessage.split('\n')[0] ?? '')}\n`);
       }
       before = s;
       return inner.report(s);
@@ -83,8 +84,8 @@ async function run(io: CliIO, state: CliState, flags: BlockFlags): Promise<void>
   offLastResort();
   await reporter.close();
   const s = result.status;
-  io.stderr(`\nRun ${s.status}.\n${s.userMessage}\n${s.status === 'FAILED' && s.systemMessage ? `\nDetails for the platform team:\n${s.systemMessage}\n` : ''}`);
-  if (result.fileError) io.stderr(`${result.fileError.message}\n`);
+  io.stderr(printable(`\nRun ${s.status}.\n${s.userMessage}\n${s.status === 'FAILED' && s.systemMessage ? `\nDetails for the platform team:\n${s.systemMessage}\n` : ''}`, { keepNewlines: true }));
+  if (result.fileError) io.stderr(`${printable(result.fileError.message, { keepNewlines: true })}\n`);
   state.exitCode = s.status === 'SUCCEEDED' && result.fileError === undefined ? EXIT.ok : EXIT.error;
 }
 

@@ -1,4 +1,5 @@
 import { Option } from 'commander';
+import { printable } from '../../../constructs/index.ts';
 import { passed, renderDoctorJson, renderDoctorText, runDoctor, doctorTargets } from '../../doctor/index.ts';
 import { EXIT } from '../io.ts';
 import type { RegisterCommand } from '../main.ts';
@@ -30,7 +31,7 @@ export const registerDoctor: RegisterCommand = (program, io, state) => {
       }
       const targets = doctorTargets(desired.value.output, opts.platform);
       if (targets.isErr()) {
-        io.stderr(`Error: ${targets.error.message}\n`);
+        io.stderr(`Error: ${printable(targets.error.message, { keepNewlines: true })}\n`);
         state.exitCode = EXIT.error;
         return;
       }

@@ -1,4 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
+import { printable } from '../../../constructs/index.ts';
 import { join, resolve } from 'node:path';
 import { ResultAsync } from 'neverthrow';
 import { exportTerraform, TERRAFORM_FILE, type ExportError } from '../../../constructs/export/index.ts';
@@ -40,7 +41,7 @@ export const registerExport: RegisterCommand = (program, io, state) => {
       if (result.isErr()) {
         for (const e of result.error) {
           if (e.kind === 'ConfigError') writeConfigError(e, io);
-          else io.stderr(`Error: ${e.message}\n`);
+          else io.stderr(`Error: ${printable(e.message, { keepNewlines: true })}\n`);
         }
         state.exitCode = EXIT.error;
         return;

@@ -1,4 +1,4 @@
-import { renderConfigError } from '../../../constructs/index.ts';
+import { renderConfigError, printable } from '../../../constructs/index.ts';
 import { describeHolder, forceUnlock } from '../../lock/index.ts';
 import { openPlatformSessions } from '../../snapshot/index.ts';
 import { EXIT } from '../io.ts';
@@ -33,10 +33,10 @@ export const registerForceUnlock: RegisterCommand = (program, io, state) => {
         return fail(`keyform force-unlock: the configuration declares no platform ${JSON.stringify(platform)}; it declares: ${known}.\n`);
       }
       const sessions = await openPlatformSessions(settings, { env: io.env, cwd: io.cwd });
-      if (sessions.isErr()) return fail(`keyform force-unlock: ${sessions.error.message}\n`);
+      if (sessions.isErr()) return fail(`keyform force-unlock: ${printable(sessions.error.message, { keepNewlines: true })}\n`);
       const r = await forceUnlock(sessions.value.session, { platform, domain: settings.domain }, lockId);
       sessions.value.close();
-      if (r.isErr()) return fail(`keyform force-unlock: ${r.error.message}\n`);
+      if (r.isErr()) return fail(`keyform force-unlock: ${printable(r.error.message, { keepNewlines: true })}\n`);
       io.stderr(r.value === undefined
         ? `Platform ${platform} is not locked: nothing to do.\n`
         : `Broke the apply lock of platform ${platform}, held by ${describeHolder(r.value)} since ${r.value.acquiredAt}. Make a new plan before applying: that apply may have stopped halfway.\n`);

@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { printable } from '../../../constructs/index.ts';
 import { isAbsolute, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { ResultAsync, errAsync, okAsync, type Result } from 'neverthrow';
@@ -66,7 +67,7 @@ async function collect(io: CliIO, state: CliState, opts: { config: string; platf
         if (every === undefined) return collectOnce(s, store, base).map((o) => (io.stderr(summary(o)), 1));
         const stop = new AbortController();
         const untrap = trapSignals(io, stop, () => 'metering: stopping after the current run', { secondExits: true });
-        const loop = collectLoop(s, store, { ...base, signal: stop.signal, onRun: (r) => io.stderr(r.isOk() ? summary(r.value) : `metering: run failed: ${r.error.message}\n`) }).finally(untrap);
+        const loop = collectLoop(s, store, { ...base, signal: stop.signal, onRun: (r) => io.stderr(r.isOk() ? summary(r.value) : `metering: run failed: ${printable(r.error.message, { keepNewlines: true })}\n`) }).finally(untrap);
         return new ResultAsync(loop);
       }),
     ),

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Option } from 'commander';
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
-import { renderConfigError, type ConfigError, type DesiredState, type PlatformSettings, type SynthOutput } from '../../../constructs/index.ts';
+import { renderConfigError, type ConfigError, type DesiredState, type PlatformSettings, type SynthOutput, printable } from '../../../constructs/index.ts';
 import { colorEnabled, encodePlan, renderJson, renderMarkdown, renderText, targetProblem, type Plan } from '../../../plans/index.ts';
 import { closeTargets, openTargets, planTargets } from '../../apply/index.ts';
 import type { OpenStackError } from '../../openstack/index.ts';
@@ -121,7 +121,7 @@ export const registerPlan: RegisterCommand = (program, io, state) => {
     .action(async (flags: PlanFlags) => {
       const r = await makePlan(io, flags).andThen((plan) => (flags.out === undefined ? okAsync(plan) : save(plan, flags.out, io)));
       if (r.isErr()) {
-        io.stderr(r.error.kind === 'ConfigError' ? renderConfigError(r.error) : `keyform plan: ${r.error.message}\n`);
+        io.stderr(r.error.kind === 'ConfigError' ? renderConfigError(r.error) : `keyform plan: ${printable(r.error.message, { keepNewlines: true })}\n`);
         state.exitCode = EXIT.error;
         return;
       }

@@ -1,6 +1,6 @@
 import { Option } from 'commander';
 import { ResultAsync, errAsync, type Result } from 'neverthrow';
-import { canonicalJson, renderConfigError, type ConfigError, type DesiredState, type PlatformSettings } from '../../../constructs/index.ts';
+import { canonicalJson, renderConfigError, type ConfigError, type DesiredState, type PlatformSettings, printable } from '../../../constructs/index.ts';
 import type { OpenStackError } from '../../openstack/index.ts';
 import { openPlatformSessions, snapshot, type SnapshotError, type SnapshotResult } from '../../snapshot/index.ts';
 import { EXIT, type CliIO } from '../io.ts';
@@ -54,7 +54,7 @@ export const registerSnapshot: RegisterCommand = (program, io, state) => {
     .action(async (opts: { config: string; platform?: string }) => {
       const r = await run(io, opts);
       if (r.isErr()) {
-        io.stderr(r.error.kind === 'ConfigError' ? renderConfigError(r.error) : `keyform snapshot: ${r.error.message}\n`);
+        io.stderr(r.error.kind === 'ConfigError' ? renderConfigError(r.error) : `keyform snapshot: ${printable(r.error.message, { keepNewlines: true })}\n`);
         state.exitCode = EXIT.error;
         return;
       }
