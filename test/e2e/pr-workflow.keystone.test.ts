@@ -147,13 +147,13 @@ describe.each(SYSTEMS)('the $name example', (ci) => {
 
   it('replicates a late user on schedule, and reports a member added by hand as drift without applying anything', async () => {
     // GIVEN main binds carol, who has no Keystone user yet (the tenant is as #1 left it)
-    const main = config(p, domain, { 'alice@acme.example': 'admin', [`carol-${tag}@acme.example`]: 'admin' });
+    const main = config(p, domain, { 'alice@acme.example': 'admin', [`carol-${p}@acme.example`]: 'admin' });
     // WHEN carol appears and the scheduled job runs
-    (await oscAction(['user', 'create', '--domain', USERS, `carol-${tag}@acme.example`]))._unsafeUnwrap();
+    (await oscAction(['user', 'create', '--domain', USERS, `carol-${p}@acme.example`]))._unsafeUnwrap();
     const late = await ci.replicateJob(checkout(main));
     // THEN her membership was applied on its own, and no drift reported
     expect([late.code, late.skipped], late.stderr).toEqual([0, ci.glue.replicate]);
-    expect((await members(domain))['acme.webshop-admin']).toEqual(['alice@acme.example', `carol-${tag}@acme.example`]);
+    expect((await members(domain))['acme.webshop-admin']).toEqual(['alice@acme.example', `carol-${p}@acme.example`]);
     // WHEN bob is added to the admin group by hand, and the job runs again
     const groups = (await osc(['group', 'list', '--domain', domain]))._unsafeUnwrap() as Row[];
     const admin = String(groups.find((g) => g['Name'] === 'acme.webshop-admin')!['ID']);
