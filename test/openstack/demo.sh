@@ -98,3 +98,8 @@ code=$?
 set -e
 [ "$code" = 2 ] || { echo "expected exit code 2 (changes), got $code" >&2; exit 1; }
 echo "exit code $code: keyform caught the out-of-band change; \`npx keyform apply --config $CONFIG\` would put it back." >&2
+
+step "The same drift as Terraform's tools read it: a saved plan, \`keyform show -json\`, terraform-unidiff"
+show npx keyform plan --config "$CONFIG" -out="$DEMO_DIR/drift.kfplan" -no-color > /dev/null
+npx keyform show "$DEMO_DIR/drift.kfplan" -json > "$DEMO_DIR/drift.json"
+show npx --no terraform-unidiff "$DEMO_DIR/drift.json"

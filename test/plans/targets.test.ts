@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { createPlan, isStale, targetProblem, targetSelects, type Plan } from '../../plans/index.ts';
+import { createPlan, isStale, renderMarkdown, renderText, targetProblem, targetSelects, type Plan } from '../../plans/index.ts';
 import { actions, desiredState, edit, liveState, tenant } from './fixtures.ts';
 
 const MEMBER = 'keyform_group_membership.member["os-prod/acme/webshop/admin/alice"]';
@@ -41,6 +41,10 @@ describe('a targeted plan', () => {
     expect(plan.platforms[0]!.leftOut).toContain('keyform_project.tenant["os-prod/acme/other"]');
     expect(plan.platforms[0]!.leftOut).toContain('keyform_project.tenant["os-prod/acme/webshop"]');
     expect(plan.targets).toEqual([MEMBER]);
+    // AND every rendering says the plan is partial, as Terraform's -target does
+    const note = 'This plan is partial: only "keyform_group_membership.member[\\"os-prod/acme/webshop/admin/alice\\"]" and what it depends on were planned; 5 changes outside the targets were left out. A later full plan shows them.';
+    expect(renderText(plan, { color: false })).toContain(`Warning: ${note}`);
+    expect(renderMarkdown(plan)).toContain('> [!NOTE]\n> This plan is partial: only');
   });
 
   it('is not stale when something outside its targets moved', () => {

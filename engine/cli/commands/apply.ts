@@ -149,15 +149,9 @@ async function run(io: CliIO, state: CliState, file: string | undefined, flags: 
     if (chosen.isErr()) return fail(chosen.error);
     // The plan shown above already says "No changes".
     if (chosen.value === 'no-changes') return;
-    const refused = flags.onlyAdditions === true ? notAdditions(chosen.value.plan) : [];
-    if (refused.length > 0) {
-      await chosen.value.held?.release();
-      closeTargets(chosen.value.targets);
-      return fail(notOnlyAdditions(refused));
-    }
     const result = await applyChosen(chosen.value, {
       parallelism, lockWaitMs, lockTtlMs, signal: abort.signal, configPath: path, progress: applyProgress(io), log: (line) => io.stderr(`${line}\n`),
-    });
+    }, flags.onlyAdditions === true);
     if (result.isErr()) return fail(result.error);
     report(io, result.value, flags.format);
     state.exitCode = result.value.succeeded ? EXIT.ok : EXIT.error;
@@ -166,9 +160,14 @@ async function run(io: CliIO, state: CliState, file: string | undefined, flags: 
   }
 }
 
-/** Applies what was chosen, then releases the locks taken before planning (if any) and closes the targets. */
-async function applyChosen({ plan, targets, held }: Chosen, opts: ApplyOptions): Promise<Result<ApplyReport, ApplyError>> {
+/**
+ * Applies what was chosen (with `onlyAdditions`, only a plan `notAdditions` has nothing
+ * against), then releases the locks taken before planning (if any) and closes the targets.
+ */
+async function applyChosen({ plan, targets, held }: Chosen, opts: ApplyOptions, onlyAdditions: boolean): Promise<Result<ApplyReport, ApplyError>> {
   try {
+    const refused = onlyAdditions ? notAdditions(plan) : [];
+    if (refused.length > 0) return err(notOnlyAdditions(refused));
     return await applyPlan(plan, targets, { ...opts, ...(held ? { held } : {}) });
   } finally {
     await held?.release();

