@@ -97,10 +97,11 @@ export interface Remark {
  * A problem that makes the plan unapplyable until the configuration or Keystone changes.
  * `quota-unavailable`: the platform's quota backend cannot hold a declared key (no
  * registered limit; no such service in the region); `name` is the quota key, `domain` and
- * `conflictingId` are empty.
+ * `conflictingId` are empty. `unknown-role`: a role assignment names a Keystone role that does
+ * not exist; `name` is the role, `domain` and `conflictingId` are empty.
  */
 export interface PlanError {
-  readonly kind: 'name-clash' | 'foreign-owner' | 'name-taken' | 'quota-unavailable';
+  readonly kind: 'name-clash' | 'foreign-owner' | 'name-taken' | 'quota-unavailable' | 'unknown-role';
   readonly platform: string;
   /** The desired resource that cannot be created or renamed. */
   readonly address: string;

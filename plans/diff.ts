@@ -1,12 +1,13 @@
 import type { DesiredState, LiveState, Resource } from '../constructs/model/index.ts';
 import { compareAddresses, RESOURCE_KINDS } from '../constructs/model/index.ts';
 import type { Change, PlanError, Remark } from './change.ts';
+import { resolveDomainNames } from './domain-names.ts';
 import { diffContext, diffSink, type DiffSink } from './diff-context.ts';
 import { planDesired } from './diff-desired.ts';
 import { planRemovals } from './diff-removed.ts';
 import { linkChanges, orderChanges } from './order.ts';
 import { namedObject } from './ownership.ts';
-import { nameTaken, quotaUnavailable } from './problems.ts';
+import { nameTaken, quotaUnavailable, unknownRole } from './problems.ts';
 
 /** One platform's diff: what to change, what to tell the reviewer, what stops the plan. */
 export interface DiffResult {
@@ -33,14 +34,17 @@ export function diff(desired: DesiredState, live: LiveState): DiffResult {
   if (desired.platform !== live.platform) throw new Error(`diff of platform ${desired.platform} against a snapshot of ${live.platform}`);
   const stray = live.resources.find((r) => r.managed === false);
   if (stray !== undefined) throw new Error(`${stray.address} is listed among the managed resources but carries no marker`);
-  const ctx = diffContext(desired, live);
+  // Domains are compared by identity: the config's spelling (id or name) becomes Keystone's name first.
+  const ctx = diffContext(resolveDomainNames(desired, live), live);
   const sink = diffSink(desired.platform);
   const { pairs, gone } = join(ctx.desired.resources, ctx.live.resources);
   for (const kind of RESOURCE_KINDS) {
     for (const [r, l] of pairs) {
       if (r.kind !== kind) continue;
       // A key the backend cannot hold would fail at apply (Keystone 403s a limit without a registered one): refuse it now.
+      // Every Keystone reference is checked here, so that a plan that cannot be applied is an error, not a half-done apply.
       if (r.kind === 'quota' && live.quotaDefaults !== undefined && !Object.hasOwn(live.quotaDefaults, r.key.quotaKey)) sink.errors.push(quotaUnavailable(r));
+      else if (r.kind === 'assignment' && !Object.hasOwn(live.roles, r.attrs.keystoneRole)) sink.errors.push(unknownRole(r, Object.keys(live.roles)));
       else planDesired(r, l, ctx, sink);
     }
   }

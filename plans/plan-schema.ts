@@ -61,7 +61,7 @@ const change = object({
   changed: strings, replacePaths: strings, operations: arrayOf(operation), dependsOn: strings, reason: str, warnings: optional(strings),
 });
 const remark = object({ kind: oneOf(['user-not-found']), platform: str, euid: str, tenant: str, roles: strings, addresses: strings, message: str });
-const planError = object({ kind: oneOf(['name-clash', 'foreign-owner', 'name-taken', 'quota-unavailable']), platform: str, address: str, name: str, domain: str, conflictingId: str, message: str });
+const planError = object({ kind: oneOf(['name-clash', 'foreign-owner', 'name-taken', 'quota-unavailable', 'unknown-role']), platform: str, address: str, name: str, domain: str, conflictingId: str, message: str });
 const summary = object({ add: int, change: int, destroy: int, replace: int, unchanged: int, remarks: int, errors: int });
 const desired = object({ platform: str, tagPrefix: str, resources: arrayOf(resource) });
 const platform = object({

@@ -1,4 +1,5 @@
-import { quotaKeyInfo, type QuotaResource } from '../constructs/model/index.ts';
+import { quotaKeyInfo, type AssignmentResource, type QuotaResource } from '../constructs/model/index.ts';
+import { choiceHint } from '../constructs/problems/index.ts';
 import type { PlanError, Remark } from './change.ts';
 
 /** Where a name lives in Keystone, for messages. */
@@ -61,5 +62,17 @@ export function quotaUnavailable(q: QuotaResource): PlanError {
   return {
     kind: 'quota-unavailable', platform: q.platform, address: q.address, name: q.key.quotaKey, domain: '', conflictingId: '',
     message: `${q.address}: quota ${q.key.quotaKey} cannot be set: ${why}.`,
+  };
+}
+
+/**
+ * A role assignment names a Keystone role Keystone does not have (a typo in `role_mapping`):
+ * applying it would fail after the old grant is gone, so the plan stops here. `name` is the role.
+ */
+export function unknownRole(a: AssignmentResource, known: readonly string[]): PlanError {
+  return {
+    kind: 'unknown-role', platform: a.platform, address: a.address, name: a.attrs.keystoneRole, domain: '', conflictingId: '',
+    message: `${a.address}: role_mapping of platform ${JSON.stringify(a.platform)} maps ${a.key.role} to Keystone role ${JSON.stringify(a.attrs.keystoneRole)}, which Keystone does not have. ` +
+      `Fix role_mapping (${choiceHint(a.attrs.keystoneRole, known, 'Keystone roles')}), or have the cloud operator create the role.`,
   };
 }

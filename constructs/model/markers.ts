@@ -29,9 +29,14 @@ export const RETIRED_TAG = 'keyform.retired';
  */
 export const DELETE_POLICY_TAG = 'keyform.deletion_policy=delete';
 
-/** The fixed marker tags of a project owned by `platform` for tenant `workspace.project`. */
-export function projectMarkerTags(platform: string, workspace: string, project: string): readonly string[] {
-  return [`${MANAGED_TAG}=${platform}`, `${TENANT_TAG}=${workspace}.${project}`];
+/**
+ * The marker tags of a project owned by `platform` for tenant `workspace.project`, with
+ * `DELETE_POLICY_TAG` when the tenant's deletion policy is `delete`.
+ * @example projectMarkerTags('os-prod', 'acme', 'webshop', 'delete') // ['keyform.managed=os-prod', 'keyform.tenant=acme.webshop', 'keyform.deletion_policy=delete']
+ */
+export function projectMarkerTags(platform: string, workspace: string, project: string, deletionPolicy: 'retain' | 'delete' = 'retain'): readonly string[] {
+  const markers = [`${MANAGED_TAG}=${platform}`, `${TENANT_TAG}=${workspace}.${project}`];
+  return deletionPolicy === 'delete' ? [...markers, DELETE_POLICY_TAG] : markers;
 }
 
 /** True for tags that belong to keyform's marker namespace (never user tags). */

@@ -41,7 +41,7 @@ export function expandTenant(r: ResolvedTenant, users: readonly UserBinding[], d
     name: renderNamePattern(project.value, values),
     domain,
     description: `${ws.name} / ${t.project.identifier}`,
-    tags: [...projectMarkerTags(ids.platform, ids.workspace, ids.project), ...tags.tags],
+    tags: [...projectMarkerTags(ids.platform, ids.workspace, ids.project, t.deletionPolicy), ...tags.tags],
     deletionPolicy: t.deletionPolicy,
     adopt: t.adopt,
     origin: origin(r, 'project_name_pattern', '#{projectIdentifier:%.20s}'),

@@ -95,6 +95,8 @@ function ownerReason(e: PlanError): string {
       return `The ${what} name ${JSON.stringify(e.name)} is still held by an earlier project that keyform keeps.`;
     case 'quota-unavailable':
       return `The quota ${JSON.stringify(e.name)} cannot be set on this cloud.`;
+    case 'unknown-role':
+      return `The platform maps a role to ${JSON.stringify(e.name)}, which this cloud does not have.`;
   }
 }
 

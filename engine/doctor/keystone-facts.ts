@@ -26,10 +26,8 @@ export async function readKeystoneFacts(s: OpenStackSession): Promise<KeystoneFa
   return { domains, roles, ownAssignments };
 }
 
-/** The domain whose name or id is `nameOrId` (configs say `default` or `Default`). */
-export function findDomain(domains: readonly Domain[], nameOrId: string): Domain | undefined {
-  return domains.find((d) => d.id === nameOrId) ?? domains.find((d) => d.name === nameOrId);
-}
+/** The domain a config names by id or name (`default` or `Default`): one rule, the snapshot's. */
+export { findDomain } from '../snapshot/index.ts';
 
 /** Whether the account holds `admin` on the system. */
 export function isSystemAdmin(assignments: readonly RoleAssignment[]): boolean {

@@ -122,6 +122,18 @@ describe('diff', () => {
     ]);
   });
 
+  it('keeps a workspace domain that holds a user or domain role keyform did not create, disabled, and says why', () => {
+    // GIVEN a workspace domain whose only tenant is removed with the delete policy, and a user and a role made there by hand
+    const base = liveState([workspaceDomain(), ...tenant({ ownDomain: true, deletionPolicy: 'delete', roles: {} })]);
+    const live = { ...base, foreignInDomains: { acme: ['role "auditor"', 'user "bob"'] } };
+    // WHEN diffed against an empty configuration
+    const d = diff(desiredState([]), live);
+    // THEN the project goes, but the domain is only disabled (Keystone would delete bob with it), naming both
+    expect(actions(d.changes)).toEqual([`delete ${project()}`, `update ${domain()}`]);
+    expect(d.changes[1]!.operations.map((o) => o.op)).toEqual(['update']);
+    expect(d.changes[1]!.reason).toMatch(/holds what keyform did not create \(role "auditor", user "bob"\).*disabled, not deleted/);
+  });
+
   it('only disables a workspace domain that still holds a retained project', () => {
     // GIVEN a workspace with two tenants, one retained and one deleted
     const live = liveState([workspaceDomain(), ...tenant({ ownDomain: true, roles: {} }), ...tenant({ ownDomain: true, project: 'shop2', deletionPolicy: 'delete', roles: {} })]);
@@ -212,6 +224,37 @@ describe('diff', () => {
     // THEN only the domain is renamed
     expect(actions(d.changes)).toEqual([`update ${domain()}`]);
     expect(d.changes[0]!.changed).toEqual(['name']);
+  });
+
+  it('plans nothing when the config names the shared domain by id and Keystone lists it by name', () => {
+    // GIVEN a tenant applied in the domain named Default (id `default`), configured as `default`
+    const live = { ...liveState(tenant({ domain: 'Default', members: { alice: ['admin'] } })), domains: { Default: 'default' } };
+    const desired = desiredState(tenant({ domain: 'default', members: { alice: ['admin'] } }));
+    // WHEN diffed
+    const d = diff(desired, live);
+    // THEN the same domain is seen under both spellings: no change, no replace
+    expect(actions(d.changes)).toEqual([]);
+  });
+
+  it('resolves a domain spelling as an id before a name, as the openstack CLI does', () => {
+    // GIVEN the project lives in the domain whose id is `default`, and another domain is *named* `default`
+    const live = { ...liveState(tenant({ domain: 'Default' })), domains: { Default: 'default', default: 'd-impostor' } };
+    // WHEN the config says `default`
+    const d = diff(desiredState(tenant({ domain: 'default' })), live);
+    // THEN it is the domain whose id is `default`: nothing moves to the look-alike
+    expect(actions(d.changes)).toEqual([]);
+  });
+
+  it('refuses a role mapping to a Keystone role that does not exist, naming the role and the fix, instead of replacing the grant', () => {
+    // GIVEN an applied tenant whose role_mapping now says admin = "membr"
+    const live = liveState(tenant({ roles: { admin: 'member' } }));
+    const desired = desiredState(tenant({ roles: { admin: 'membr' } }));
+    // WHEN diffed
+    const d = diff(desired, live);
+    // THEN the grant is a plan error, not a replace: the old grant stays untouched
+    expect(actions(d.changes)).toEqual([]);
+    expect(d.errors.map((e) => [e.kind, e.address, e.name])).toEqual([['unknown-role', grant(), 'membr']]);
+    expect(d.errors[0]!.message).toMatch(/did you mean "member"\?/);
   });
 
   it('updates a changed quota, creates a new key and deletes a dropped one back to the default', () => {

@@ -67,6 +67,19 @@ describe('synth', () => {
     ]);
   });
 
+  it('records deletion_policy = "delete" on the project, where a later plan reads it once the tenant is gone', () => {
+    // GIVEN a tenant whose deletion policy is delete
+    const { app } = smallApp({ tenant: { deletionPolicy: 'delete' } });
+    // WHEN synthesized
+    const project = find(synth(app)._unsafeUnwrap(), address('project', ['os-prod', 'acme', 'webshop']));
+    // THEN the project carries the policy marker beside its ownership markers
+    expect(project?.kind === 'project' && project.attrs.tags.filter((t) => t.startsWith('keyform.'))).toEqual([
+      'keyform.deletion_policy=delete',
+      'keyform.managed=os-prod',
+      'keyform.tenant=acme.webshop',
+    ]);
+  });
+
   it("overrides the landing zone's quotas key by key with the tenant's", () => {
     // GIVEN a tenant overriding cores and adding floating IPs
     const { app } = smallApp({ tenant: { quota: { 'compute.cores': 40, 'network.floatingip': 2 } } });

@@ -1,0 +1,176 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeTargets, type PlatformTarget } from '../../../engine/apply/index.ts';
+import type { OpenStackSession } from '../../../engine/openstack/index.ts';
+import * as ks from '../../../engine/keystone/index.ts';
+import { osc, oscAction } from '../../openstack/osc.ts';
+import { testStack } from '../../openstack/stack.ts';
+import { adminSession, cloudsEnv, ensureCoresRegistered, planNow, platformOf, runId, targetsFor, writeClouds } from './apply-fixture.ts';
+import { applyNow, canScope, keyformCli, pendingChanges, projectName, writePromiseConfig, type PromiseConfig } from './promises-fixture.ts';
+
+/**
+ * keyform's two promises on the real Keystone, each in the scenario that once broke it:
+ * it never touches what it does not own, and it never takes away access by accident. Every
+ * result is read back with the real openstack CLI, including whether a bound user can still
+ * scope a token to the tenant's project.
+ */
+const opened: PlatformTarget[][] = [];
+const cleanup: (() => Promise<unknown>)[] = [];
+let sys: OpenStackSession;
+let clouds: string;
+
+beforeAll(async () => {
+  sys = await adminSession(testStack(), true);
+  await ensureCoresRegistered(sys);
+  clouds = writeClouds(testStack());
+});
+
+afterAll(async () => {
+  for (const t of opened) closeTargets(t);
+  for (const undo of cleanup.reverse()) await undo();
+  sys.close();
+});
+
+/** Creates a user with password `secret` in Default, as the identity provider would; removed after the file. */
+async function makeUser(name: string): Promise<string> {
+  const u = (await osc(['user', 'create', '--domain', 'default', '--password', 'secret', name]))._unsafeUnwrap() as { id: string };
+  cleanup.push(async () => oscAction(['user', 'delete', u.id]));
+  return u.id;
+}
+
+/** Removes, after the file, every project and group of the run and its workspace domain. */
+function forgetRun(run: string): void {
+  cleanup.push(async () => {
+    for (const p of (await ks.listProjects(sys))._unsafeUnwrap().filter((x) => x.name.startsWith(`${run}.`))) {
+      await ks.updateProject(sys, p.id, { enabled: false });
+      await ks.deleteProject(sys, p.id);
+    }
+    for (const g of (await ks.listGroups(sys))._unsafeUnwrap().filter((x) => x.name.startsWith(`${run}.`))) await ks.deleteGroup(sys, g.id);
+    for (const d of (await ks.listDomains(sys))._unsafeUnwrap().filter((x) => x.name.startsWith(`${run}-`))) {
+      await ks.updateDomain(sys, d.id, { enabled: false });
+      await ks.deleteDomain(sys, d.id);
+    }
+  });
+}
+
+/** A run with one user (`alice-RUN`, password `secret`), its config and its open targets. */
+async function setUp(c: Omit<PromiseConfig, 'run' | 'users'> & { readonly roles?: readonly string[] }) {
+  const run = runId();
+  forgetRun(run);
+  const alice = `alice-${run}`;
+  await makeUser(alice);
+  const config: PromiseConfig = { ...c, run, users: { [alice]: c.roles ?? ['admin'] } };
+  const dir = writePromiseConfig(config);
+  const open = async () => {
+    const t = await targetsFor(dir, clouds);
+    opened.push([...t.targets]);
+    return t;
+  };
+  return { run, alice, config, dir, open };
+}
+
+/** The changes a fresh plan of an opened config has. */
+async function planNowFor(t: { output: Parameters<typeof planNow>[0]; targets: Parameters<typeof planNow>[1] }) {
+  return (await planNow(t.output, t.targets)).plan.platforms.flatMap((p) => p.changes);
+}
+
+const projectAddress = (run: string, p: string): string => `keyform_project.tenant["${platformOf(run)}/w1/${p}"]`;
+
+describe("keyform's promises against the real Keystone", () => {
+  it('deletes the project of a removed tenant whose deletion policy is delete, shown as a destroy, and retains the others', async () => {
+    // GIVEN two tenants in the Default domain, one with deletion_policy = "delete", applied
+    const { run, alice, config, dir, open } = await setUp({ domain: 'Default', tenants: { keep: 'retain', gone: 'delete' } });
+    const first = await open();
+    await applyNow(first.output, first.targets);
+    expect(await canScope(alice, projectName(run, 'gone'), 'Default')).toBe(true);
+    // WHEN both tenants are removed from the configuration and a plan is made
+    writePromiseConfig({ ...config, tenants: { stay: 'retain' } }, dir);
+    const second = await open();
+    const pending = await pendingChanges(second.output, second.targets);
+    // THEN the delete-policy project is a destroy, the retained one an update (disable and tag)
+    expect(pending).toContain(`delete ${projectAddress(run, 'gone')}`);
+    expect(pending).toContain(`update ${projectAddress(run, 'keep')}`);
+    // AND once applied, the openstack CLI no longer finds it, while the retained project is disabled and kept
+    await applyNow(second.output, second.targets);
+    expect((await osc(['project', 'show', '--domain', 'default', projectName(run, 'gone')])).isErr()).toBe(true);
+    const kept = (await osc(['project', 'show', '--domain', 'default', projectName(run, 'keep')]))._unsafeUnwrap() as { enabled: boolean; tags: string[] };
+    expect(kept.enabled).toBe(false);
+    expect(kept.tags).toContain('keyform.retired');
+    // AND the user still reaches the tenant that stays, and nothing is left to do
+    expect(await canScope(alice, projectName(run, 'stay'), 'Default')).toBe(true);
+    expect(await pendingChanges(second.output, second.targets)).toEqual([]);
+  }, 300_000);
+
+  it('plans no change for the Default domain spelled by its id, after the first apply, and the user keeps the tenant', async () => {
+    // GIVEN the shared domain written as the seed's default setup writes it: `default`, the id of the domain named Default
+    const { run, alice, dir, open } = await setUp({ domain: 'default', tenants: { shop: 'retain' } });
+    const { output, targets } = await open();
+    await applyNow(output, targets);
+    // WHEN the unchanged config is planned again with the CLI
+    const plan = await keyformCli(['plan', '--config', dir, '--detailed-exitcode'], cloudsEnv(clouds));
+    // THEN there is nothing to do (exit 0), and the project is still the one the user reaches
+    expect({ code: plan.code, stderr: plan.code === 0 ? '' : plan.stderr + plan.stdout }).toEqual({ code: 0, stderr: '' });
+    expect(await canScope(alice, projectName(run, 'shop'), 'Default')).toBe(true);
+  }, 300_000);
+
+  it('stops at plan time on a role_mapping typo (admin = "membr"): exit 1, the fix named, and every grant and token still there', async () => {
+    // GIVEN a tenant applied with admin = "member"
+    const mapping = { admin: 'member', user: 'member', reader: 'reader' };
+    const { run, alice, config, dir, open } = await setUp({ domain: 'Default', roleMapping: mapping, tenants: { shop: 'retain' } });
+    const { output, targets } = await open();
+    await applyNow(output, targets);
+    // WHEN the mapping is mistyped and planned with the CLI, saving the plan
+    writePromiseConfig({ ...config, roleMapping: { ...mapping, admin: 'membr' } }, dir);
+    const planFile = `${dir}/typo.plan`;
+    const plan = await keyformCli(['plan', '--config', dir, '--detailed-exitcode', '--out', planFile], cloudsEnv(clouds));
+    // THEN the plan is an error naming the value and the fix
+    expect(plan.code).toBe(1);
+    expect(plan.stdout + plan.stderr).toMatch(/Keystone role "membr", which Keystone does not have\. Fix role_mapping \(did you mean "member"\?/);
+    // AND applying it is refused, so the grant is still there and alice still reaches the project
+    const apply = await keyformCli(['apply', planFile, '--config', dir], cloudsEnv(clouds));
+    expect(apply.code).toBe(1);
+    const grants = (await osc(['role', 'assignment', 'list', '--names', '--project', projectName(run, 'shop'), '--project-domain', 'Default']))._unsafeUnwrap() as Record<string, unknown>[];
+    expect(grants.map((g) => `${String(g['Group'])}:${String(g['Role'])}`)).toContain(`${projectName(run, 'shop')}-admin@Default:member`);
+    expect(await canScope(alice, projectName(run, 'shop'), 'Default')).toBe(true);
+  }, 300_000);
+
+  it('keeps a workspace domain holding a user keyform did not create when its last tenant is deleted: disabled, the user still there', async () => {
+    // GIVEN one domain per workspace, a delete-policy tenant applied, and a user someone created in that domain
+    const { run, config, dir, open } = await setUp({ perWorkspace: true, tenants: { shop: 'delete' } });
+    const first = await open();
+    await applyNow(first.output, first.targets);
+    const domain = `${run}-w1`;
+    const local = (await osc(['user', 'create', '--domain', domain, `local-${run}`]))._unsafeUnwrap() as { id: string };
+    // WHEN the tenant is removed from the configuration
+    writePromiseConfig({ ...config, tenants: {} }, dir);
+    const second = await open();
+    const planned = await planNowFor(second);
+    // THEN the project is deleted but the domain only disabled, and the plan says why
+    const domainChange = planned.find((c) => c.address === `keyform_domain.workspace["${platformOf(run)}/w1"]`);
+    expect(planned.map((c) => `${c.action} ${c.address}`)).toContain(`delete ${projectAddress(run, 'shop')}`);
+    expect({ action: domainChange?.action, reason: domainChange?.reason }).toEqual({ action: 'update', reason: expect.stringContaining(`user "local-${run}"`) });
+    // AND after apply the openstack CLI still shows the user, and the domain, disabled
+    await applyNow(second.output, second.targets);
+    expect(((await osc(['user', 'show', local.id]))._unsafeUnwrap() as { name: string }).name).toBe(`local-${run}`);
+    expect(((await osc(['domain', 'show', domain]))._unsafeUnwrap() as { enabled: boolean }).enabled).toBe(false);
+    cleanup.push(async () => oscAction(['user', 'delete', local.id]));
+  }, 300_000);
+
+  const matrix: readonly [string, Omit<PromiseConfig, 'run' | 'users' | 'tenants'>][] = [
+    ['domain by id, user_domain by id, default role mapping, unified limits', { domain: 'default', userDomain: 'default', quotaBackend: 'unified-limits', cores: 4 }],
+    ['domain by name, user_domain by name, role-by-role mapping, unified limits', { domain: 'Default', userDomain: 'Default', roleMapping: { admin: 'member', user: 'member', reader: 'reader' }, quotaBackend: 'unified-limits', cores: 4 }],
+    ['domain by id, user_domain by name, default role mapping, service quota APIs', { domain: 'default', userDomain: 'Default', quotaBackend: 'service-apis' }],
+    ['domain per workspace, user_domain by id, role-by-role mapping, unified limits', { perWorkspace: true, userDomain: 'default', roleMapping: { admin: 'member', user: 'member', reader: 'reader' }, quotaBackend: 'unified-limits', cores: 4 }],
+    ['domain per workspace, user_domain by name, default role mapping, service quota APIs', { perWorkspace: true, userDomain: 'Default', quotaBackend: 'service-apis' }],
+  ];
+  it.each(matrix)('converges in one apply (%s): the next plan exits 0 and the bound user scopes a token to the project', async (_, c) => {
+    // GIVEN a config in this spelling, applied
+    const { run, alice, dir, open } = await setUp({ ...c, tenants: { shop: 'retain' }, roles: ['admin', 'reader'] });
+    const { output, targets } = await open();
+    await applyNow(output, targets);
+    // WHEN it is planned again with the CLI
+    const plan = await keyformCli(['plan', '--config', dir, '--detailed-exitcode'], cloudsEnv(clouds));
+    // THEN nothing is left to do, and the user reaches the project
+    expect({ code: plan.code, out: plan.code === 0 ? '' : plan.stderr + plan.stdout }).toEqual({ code: 0, out: '' });
+    expect(await canScope(alice, projectName(run, 'shop'), c.perWorkspace ? `${run}-w1` : 'Default')).toBe(true);
+  }, 300_000);
+});
