@@ -236,8 +236,9 @@ describe('a tenant\'s lifecycle through keyform block run, on the real Keystone'
     for (const t of [a, b]) expect((await blockRun(t)).code).toBe(0);
     const domain = `kfm-${tag}-${W2}`;
     const bId = String((await projectShow(W2, 'b', domain))['id']);
-    // WHEN tenant a is destroyed
-    const run = await blockRun({ ...a, behavior: 'DESTROY' }, ['--outputs', 'outputs.json']);
+    expect((await projectShow(W2, 'a', domain))['tags']).toContain('keyform.deletion_policy=delete');
+    // WHEN tenant a is destroyed with inputs that no longer say its policy (the one recorded on its project holds)
+    const run = await blockRun({ ...a, policy: undefined, behavior: 'DESTROY' }, ['--outputs', 'outputs.json']);
     // THEN its project is gone, the domain and tenant b stay, and bob can still work in b
     expect(run.code, run.stderr).toBe(0);
     const projects = (await list(['project', 'list', '--domain', domain])).map((p) => p['Name']);
