@@ -156,7 +156,7 @@ describe('a tenant\'s lifecycle through keyform block run, on the real Keystone'
     expect((await projectShow(W, 'web'))['tags']).toContain('kf_cost_center=cc-2');
     // (a project's unified limits are shown to a system-scoped token)
     const limits = (await osc(['limit', 'list', '--project', projectId], { cloud: 'admin-system' }))._unsafeUnwrap() as Row[];
-    expect(limits.map((l) => l['resource_limit'])).toEqual([6]);
+    expect(limits.map((l) => l['Resource Limit'])).toEqual([6]);
     // AND the run's status names each change in the owner's words
     expect(status(run).plan?.description).toEqual([
       ...[`${ALICE} loses role user.`, `${BOB} loses role user.`].sort(),
