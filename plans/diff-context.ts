@@ -13,6 +13,8 @@ export interface DiffContext {
   readonly users: Readonly<Record<string, string>>;
   readonly unmanaged: readonly UnmanagedObject[];
   readonly unmanagedByName: NameIndex<UnmanagedObject>;
+  /** See `LiveState.foreignInDomains`. */
+  readonly foreignInDomains: Readonly<Record<string, readonly string[]>>;
   /** The uniqueness key a live object will have once its domain's rename is applied. */
   readonly liveNameKey: (r: Resource) => string | undefined;
   /** Live managed objects by that key; built on first use (most plans never need it). */
@@ -33,6 +35,7 @@ export function diffContext(desired: DesiredState, live: LiveState): DiffContext
     live: liveIndex,
     users: live.users,
     unmanaged: live.unmanaged,
+    foreignInDomains: live.foreignInDomains ?? {},
     unmanagedByName: nameIndex(live.unmanaged, (u) => nameKey(u.kind === 'domain' ? u : { ...u, domain: future(u.domain) })),
     liveNameKey,
     liveByName: () => (byName ??= nameIndex(liveIndex.resources, liveNameKey)),

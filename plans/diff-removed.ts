@@ -14,8 +14,9 @@ import { sortedTags } from './tags.ts';
  * - quota: deleted (back to the cloud's default), unless its tenant is retained;
  * - project: by the deletion policy recorded on the live project (the config no longer
  *   says): `retain` disables it and tags it `keyform.retired`; `delete` deletes it;
- * - domain: deleted when every project and group in it is deleted and nothing keyform
- *   does not own is in it; otherwise disabled.
+ * - domain: deleted when every project and group in it is deleted and Keystone shows nothing
+ *   keyform did not create in it (projects, groups, users, domain roles: Keystone deletes a
+ *   domain's users with it); otherwise disabled, and the reason names what stays.
  */
 export function planRemovals(gone: readonly Resource[], ctx: DiffContext, sink: DiffSink): void {
   for (const r of gone) {
@@ -76,13 +77,26 @@ function planProject(p: ProjectResource): Change | undefined {
 }
 
 function planDomain(d: DomainResource, inside: readonly Resource[], ctx: DiffContext, sink: DiffSink): Change | undefined {
-  const foreign = ctx.unmanaged.some((u) => u.kind !== 'domain' && u.domain === d.attrs.name);
-  if (!foreign && inside.every((r) => deletes(sink.changes.get(r.address)))) {
+  const foreign = foreignIn(d, ctx);
+  if (foreign.length === 0 && inside.every((r) => deletes(sink.changes.get(r.address)))) {
     return deleteChange(d, `workspace ${d.key.workspace} has no tenant left on this platform: its domain goes with its last project`);
   }
   if (!d.attrs.enabled) return undefined;
   const after: DomainResource = { ...d, attrs: { ...d.attrs, enabled: false } };
-  return updateChange(d, after, ['enabled'], `workspace ${d.key.workspace} has no tenant left on this platform, but its domain still holds projects or groups that stay: disabled, not deleted`);
+  const why = foreign.length > 0
+    ? `its domain holds what keyform did not create (${shortList(foreign)}), which Keystone would delete with it`
+    : 'its domain still holds projects or groups that stay';
+  return updateChange(d, after, ['enabled'], `workspace ${d.key.workspace} has no tenant left on this platform, but ${why}: disabled, not deleted`);
+}
+
+/** What keyform did not create in domain `d` (projects, groups, users, domain roles), sorted. */
+function foreignIn(d: DomainResource, ctx: DiffContext): readonly string[] {
+  const objects = ctx.unmanaged.filter((u) => u.kind !== 'domain' && u.domain === d.attrs.name).map((u) => `${u.kind} ${JSON.stringify(u.name)}`);
+  return [...objects, ...(ctx.foreignInDomains[d.attrs.name] ?? [])].sort();
+}
+
+function shortList(items: readonly string[]): string {
+  return items.length <= 5 ? items.join(', ') : `${items.slice(0, 5).join(', ')} and ${items.length - 5} more`;
 }
 
 function deletes(c: Change | undefined): boolean {

@@ -44,6 +44,13 @@ export interface LiveState {
   /** Keystone domains by name → id (those keyform needs to resolve). */
   readonly domains: Readonly<Record<string, string>>;
   /**
+   * What keyform did not create inside the platform's own domains (one per workspace) beyond
+   * the projects and groups `unmanaged` lists: users and domain roles, by domain name, each
+   * as `user "NAME"` or `role "NAME"`, sorted. Keystone deletes a domain's users and roles
+   * with the domain, so a domain listed here is never deleted. Absent: none.
+   */
+  readonly foreignInDomains?: Readonly<Record<string, readonly string[]>>;
+  /**
    * The cloud's default limit of every quota key the platform's quota backend can hold, keys
    * sorted: registered limits for `unified-limits`, each service's defaults for `service-apis`.
    * A key absent here cannot be set (no registered limit; no such service in the region).

@@ -17,6 +17,11 @@ export interface KeystoneView {
   readonly groups: readonly Group[];
   readonly users: readonly User[];
   readonly roles: readonly Role[];
+  /**
+   * The roles defined inside the platform's own domains (one per workspace; keyform never
+   * creates any): a domain holding one is never deleted. Empty with a shared domain.
+   */
+  readonly domainRoles: readonly Role[];
   readonly assignments: readonly RoleAssignment[];
   /** Undefined when the platform does not keep quotas in unified limits. */
   readonly limits: readonly Limit[] | undefined;
@@ -80,8 +85,14 @@ export function readKeystone(s: OpenStackSession, p: PlatformSettingsForSnapshot
     const ours = gs.filter((g) => descriptionMarker(g.description)?.platform === p.id);
     return readMembers(s, how, { users: us, groups: ours, assignments }, opts.concurrency ?? 8);
   });
+  // Domain roles are listed per domain (Keystone's role list shows global roles only); only
+  // the platform's own domains are ever deleted, so only they are asked, and only with one domain per workspace.
+  const domainRoles = placed.andThen((x) => (p.domainPerWorkspace
+    ? ResultAsync.combine([...x.platformDomainIds].sort().map((id) => ks.listRoles(s, { domain_id: id }))).map((rs) => rs.flat())
+    : okAsync<readonly Role[], ks.KeystoneError | SnapshotError>([])));
   const lists = ResultAsync.combine([
     placed,
+    domainRoles,
     ks.listProjects(s, {}, inDomains),
     groups,
     users,
@@ -93,7 +104,7 @@ export function readKeystone(s: OpenStackSession, p: PlatformSettingsForSnapshot
     unified ? ks.listRegisteredLimits(s) : okAsync<readonly RegisteredLimit[], ks.KeystoneError>([]),
     members,
   ] as const);
-  return lists.map(([where, projects, groups, users, roles, assignments, services, limits, registeredLimits, members]): KeystoneView => ({
+  return lists.map(([where, inDomainRoles, projects, groups, users, roles, assignments, services, limits, registeredLimits, members]): KeystoneView => ({
     domains: where.domains,
     platformDomainIds: where.platformDomainIds,
     userDomainId: where.userDomainId,
@@ -101,6 +112,7 @@ export function readKeystone(s: OpenStackSession, p: PlatformSettingsForSnapshot
     groups,
     users,
     roles,
+    domainRoles: inDomainRoles,
     assignments,
     limits: unified ? limits : undefined,
     registeredLimits: unified ? registeredLimits : undefined,

@@ -36,7 +36,8 @@ export interface SnapshotResult {
  * limits), the registered limits, and the memberships: one `GET /v3/users/{id}/groups` per
  * Keystone user, or, when users outnumber what that is worth, one effective role assignment
  * list (see `MembershipRead`), whatever the number of tenants. A list Keystone truncates is
- * narrowed (per domain, by tag, by enabled) or fails.
+ * narrowed (per domain, by tag, by enabled) or fails. With one domain per workspace, one role
+ * list per workspace domain adds its domain roles (a domain holding any is never deleted).
  * Quotas add the backend's defaults and, for `service-apis`, the per-project reads of the
  * keys keyform recorded (see `withLiveQuotas`).
  *
@@ -85,7 +86,21 @@ export function toLiveState(v: KeystoneView, p: PlatformSettingsForSnapshot, eui
     users: sortedRecord(users),
     roles: sortedRecord(v.roles.map((r) => [r.name, r.id] as const)),
     domains: sortedRecord(v.domains.map((d) => [d.name, d.id] as const)),
+    ...(p.domainPerWorkspace ? { foreignInDomains: foreignInDomains(v, domainName) } : {}),
   };
+}
+
+/** The users and domain roles in the platform's own domains, by domain name (see `LiveState.foreignInDomains`). */
+function foreignInDomains(v: KeystoneView, domainName: (id: string) => string): Readonly<Record<string, readonly string[]>> {
+  const out = new Map<string, string[]>();
+  const add = (domainId: string | null | undefined, what: string): void => {
+    if (domainId === null || domainId === undefined || !v.platformDomainIds.has(domainId)) return;
+    const name = domainName(domainId);
+    out.set(name, [...(out.get(name) ?? []), what]);
+  };
+  for (const u of v.users) add(u.domain_id, `user ${JSON.stringify(u.name)}`);
+  for (const r of v.domainRoles) add(r.domain_id, `role ${JSON.stringify(r.name)}`);
+  return Object.fromEntries([...out].sort(([a], [b]) => (a < b ? -1 : 1)).map(([d, list]) => [d, list.sort()]));
 }
 
 function compareUnmanaged(a: UnmanagedObject, b: UnmanagedObject): number {

@@ -122,6 +122,18 @@ describe('diff', () => {
     ]);
   });
 
+  it('keeps a workspace domain that holds a user or domain role keyform did not create, disabled, and says why', () => {
+    // GIVEN a workspace domain whose only tenant is removed with the delete policy, and a user and a role made there by hand
+    const base = liveState([workspaceDomain(), ...tenant({ ownDomain: true, deletionPolicy: 'delete', roles: {} })]);
+    const live = { ...base, foreignInDomains: { acme: ['role "auditor"', 'user "bob"'] } };
+    // WHEN diffed against an empty configuration
+    const d = diff(desiredState([]), live);
+    // THEN the project goes, but the domain is only disabled (Keystone would delete bob with it), naming both
+    expect(actions(d.changes)).toEqual([`delete ${project()}`, `update ${domain()}`]);
+    expect(d.changes[1]!.operations.map((o) => o.op)).toEqual(['update']);
+    expect(d.changes[1]!.reason).toMatch(/holds what keyform did not create \(role "auditor", user "bob"\).*disabled, not deleted/);
+  });
+
   it('only disables a workspace domain that still holds a retained project', () => {
     // GIVEN a workspace with two tenants, one retained and one deleted
     const live = liveState([workspaceDomain(), ...tenant({ ownDomain: true, roles: {} }), ...tenant({ ownDomain: true, project: 'shop2', deletionPolicy: 'delete', roles: {} })]);

@@ -4,7 +4,7 @@ import type { OpenStackSession } from '../../../engine/openstack/index.ts';
 import * as ks from '../../../engine/keystone/index.ts';
 import { osc, oscAction } from '../../openstack/osc.ts';
 import { testStack } from '../../openstack/stack.ts';
-import { adminSession, cloudsEnv, ensureCoresRegistered, platformOf, runId, targetsFor, writeClouds } from './apply-fixture.ts';
+import { adminSession, cloudsEnv, ensureCoresRegistered, planNow, platformOf, runId, targetsFor, writeClouds } from './apply-fixture.ts';
 import { applyNow, canScope, keyformCli, pendingChanges, projectName, writePromiseConfig, type PromiseConfig } from './promises-fixture.ts';
 
 /**
@@ -68,6 +68,11 @@ async function setUp(c: Omit<PromiseConfig, 'run' | 'users'> & { readonly roles?
   return { run, alice, config, dir, open };
 }
 
+/** The changes a fresh plan of an opened config has. */
+async function planNowFor(t: { output: Parameters<typeof planNow>[0]; targets: Parameters<typeof planNow>[1] }) {
+  return (await planNow(t.output, t.targets)).plan.platforms.flatMap((p) => p.changes);
+}
+
 const projectAddress = (run: string, p: string): string => `keyform_project.tenant["${platformOf(run)}/w1/${p}"]`;
 
 describe("keyform's promises against the real Keystone", () => {
@@ -126,6 +131,28 @@ describe("keyform's promises against the real Keystone", () => {
     const grants = (await osc(['role', 'assignment', 'list', '--names', '--project', projectName(run, 'shop'), '--project-domain', 'Default']))._unsafeUnwrap() as Record<string, unknown>[];
     expect(grants.map((g) => `${String(g['Group'])}:${String(g['Role'])}`)).toContain(`${projectName(run, 'shop')}-admin@Default:member`);
     expect(await canScope(alice, projectName(run, 'shop'), 'Default')).toBe(true);
+  }, 300_000);
+
+  it('keeps a workspace domain holding a user keyform did not create when its last tenant is deleted: disabled, the user still there', async () => {
+    // GIVEN one domain per workspace, a delete-policy tenant applied, and a user someone created in that domain
+    const { run, config, dir, open } = await setUp({ perWorkspace: true, tenants: { shop: 'delete' } });
+    const first = await open();
+    await applyNow(first.output, first.targets);
+    const domain = `${run}-w1`;
+    const local = (await osc(['user', 'create', '--domain', domain, `local-${run}`]))._unsafeUnwrap() as { id: string };
+    // WHEN the tenant is removed from the configuration
+    writePromiseConfig({ ...config, tenants: {} }, dir);
+    const second = await open();
+    const planned = await planNowFor(second);
+    // THEN the project is deleted but the domain only disabled, and the plan says why
+    const domainChange = planned.find((c) => c.address === `keyform_domain.workspace["${platformOf(run)}/w1"]`);
+    expect(planned.map((c) => `${c.action} ${c.address}`)).toContain(`delete ${projectAddress(run, 'shop')}`);
+    expect({ action: domainChange?.action, reason: domainChange?.reason }).toEqual({ action: 'update', reason: expect.stringContaining(`user "local-${run}"`) });
+    // AND after apply the openstack CLI still shows the user, and the domain, disabled
+    await applyNow(second.output, second.targets);
+    expect(((await osc(['user', 'show', local.id]))._unsafeUnwrap() as { name: string }).name).toBe(`local-${run}`);
+    expect(((await osc(['domain', 'show', domain]))._unsafeUnwrap() as { enabled: boolean }).enabled).toBe(false);
+    cleanup.push(async () => oscAction(['user', 'delete', local.id]));
   }, 300_000);
 
   const matrix: readonly [string, Omit<PromiseConfig, 'run' | 'users' | 'tenants'>][] = [

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BlockOutputs, DestroyOutputs, RunStatus } from '../../../engine/block/index.ts';
-import { oscAction } from '../../openstack/osc.ts';
+import { osc, oscAction } from '../../openstack/osc.ts';
 import { testStack } from '../../openstack/stack.ts';
 import { adminSession, ensureCoresRegistered } from '../apply/apply-fixture.ts';
 import { blockRun as runWith, list, readJson, show, type BlockRun, type Row } from './block-fixture.ts';
@@ -138,7 +138,8 @@ describe('a tenant\'s lifecycle through keyform block run, on the real Keystone'
     // AND the status says, in the owner's words, what was made
     const s = status(run);
     expect(s.plan?.description).toEqual(expect.arrayContaining([`${ALICE} gets role admin.`, `${ALICE} gets role user.`, `${BOB} gets role user.`, 'Quota compute.cores is set to 4.']));
-    expect(s.userMessage).toContain(`Changed in this run:\n- Project ${W}.web is created.`);
+    expect(s.userMessage).toContain('\nChanged in this run:\n');
+    expect(s.userMessage).toContain(`\n- Project ${W}.web is created.\n`);
     await otherUntouched();
   }, SLOW);
 
@@ -153,13 +154,13 @@ describe('a tenant\'s lifecycle through keyform block run, on the real Keystone'
     // AND Keystone has what the inputs say, as the openstack CLI shows it
     expect(await groupsOf(W, 'web')).toEqual({ [`${W}.web-admin`]: [ALICE], [`${W}.web-reader`]: [], [`${W}.web-user`]: [] });
     expect((await projectShow(W, 'web'))['tags']).toContain('kf_cost_center=cc-2');
-    const limits = await list(['limit', 'list', '--project', projectId]);
-    expect(limits.map((l) => l['resource_limit'])).toEqual([6]);
+    // (a project's unified limits are shown to a system-scoped token)
+    const limits = (await osc(['limit', 'list', '--project', projectId], { cloud: 'admin-system' }))._unsafeUnwrap() as Row[];
+    expect(limits.map((l) => l['Resource Limit'])).toEqual([6]);
     // AND the run's status names each change in the owner's words
     expect(status(run).plan?.description).toEqual([
-      ...[`${ALICE} loses role user.`, `${BOB} loses role user.`].sort(),
-      'Quota compute.cores: 4 → 6.', 'Tag kf_cost_center: "cc-1" → "cc-2".',
-    ].sort());
+      `${ALICE} loses role user.`, `${BOB} loses role user.`, 'Tag kf_cost_center: "cc-1" → "cc-2".', 'Quota compute.cores: 4 → 6.',
+    ]);
     expect(status(run).userMessage).toContain(`- ${BOB} loses role user.`);
     await otherUntouched();
   }, SLOW);
@@ -234,8 +235,9 @@ describe('a tenant\'s lifecycle through keyform block run, on the real Keystone'
     for (const t of [a, b]) expect((await blockRun(t)).code).toBe(0);
     const domain = `kfm-${tag}-${W2}`;
     const bId = String((await projectShow(W2, 'b', domain))['id']);
-    // WHEN tenant a is destroyed
-    const run = await blockRun({ ...a, behavior: 'DESTROY' }, ['--outputs', 'outputs.json']);
+    expect((await projectShow(W2, 'a', domain))['tags']).toContain('keyform.deletion_policy=delete');
+    // WHEN tenant a is destroyed with inputs that no longer say its policy (the one recorded on its project holds)
+    const run = await blockRun({ ...a, policy: undefined, behavior: 'DESTROY' }, ['--outputs', 'outputs.json']);
     // THEN its project is gone, the domain and tenant b stay, and bob can still work in b
     expect(run.code, run.stderr).toBe(0);
     const projects = (await list(['project', 'list', '--domain', domain])).map((p) => p['Name']);

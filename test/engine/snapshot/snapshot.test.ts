@@ -21,6 +21,7 @@ function view(over: Partial<KeystoneView>): KeystoneView {
     groups: [],
     users: [],
     roles: [{ id: 'r-member', name: 'member' }],
+    domainRoles: [],
     assignments: [],
     limits: [],
     registeredLimits: [],
