@@ -124,7 +124,10 @@ export class Platform extends Declaration {
     }
     const optionalClouds = { cloud: this.cloud, metering_cloud: this.meteringCloud, limits_cloud: this.limitsCloud };
     for (const [field, value] of Object.entries(optionalClouds)) {
-      if (value?.trim() === '') out.push(this.problem([field], `${what}: ${field} is empty`, 'name a clouds.yaml entry or remove the line'));
+      if (value === undefined || value === null) continue;
+      // As above: a number from a TypeScript program is never coerced into a clouds.yaml entry name.
+      if (typeof value !== 'string') out.push(this.problem([field], `${what}: ${field} must be a string, not ${typeof value}`, `set ${field} to a string`));
+      else if (value.trim() === '') out.push(this.problem([field], `${what}: ${field} is empty`, 'name a clouds.yaml entry or remove the line'));
     }
     out.push(...this.patternProblems(what));
     out.push(...roleMappingProblems(this.roleMapping, what, (s, m, h, p) => this.problem(s, m, h, p)));

@@ -19,7 +19,8 @@ export { processIO } from './io.ts';
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
   const state = { exitCode: EXIT.ok as number };
   // `--os-cloud NAME` is OS_CLOUD for this run, as the openstack CLI's flag is: commands see it in their env.
-  const env: NodeJS.ProcessEnv = { ...io.env };
+  // The environment is copied only then: otherwise commands read io.env itself (a test's env may be a Proxy).
+  let env = io.env;
   const program = new Command('keyform')
     .description('Replicates a governance model (workspaces, projects, users, roles, tags, quotas) into OpenStack.')
     .version(packageVersion())
@@ -29,9 +30,10 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     .showHelpAfterError()
     .hook('preAction', () => {
       const cloud = (program.opts() as { osCloud?: string }).osCloud;
-      if (cloud) env.OS_CLOUD = cloud;
+      if (cloud) env = { ...io.env, OS_CLOUD: cloud };
     });
-  for (const register of COMMANDS) register(program, { ...io, env }, state);
+  const commandIO: CliIO = { ...io, get env() { return env; } };
+  for (const register of COMMANDS) register(program, commandIO, state);
   try {
     await program.parseAsync(fromTerraformFlags(argv), { from: 'user' });
   } catch (e) {

@@ -77,7 +77,7 @@ describe('no secret in any output', { timeout: 120_000 }, () => {
     const variant = VARIANTS.find((v) => v.name.startsWith('a good password'))!;
     const env = new Proxy({} as NodeJS.ProcessEnv, {
       get: (_t, key) => {
-        if (key === 'OS_CLOUD_NAME') throw new RangeError(`bad value ${SECRET} from http://admin:${SECRET}@keystone.example/v3\nsecond line`);
+        if (key === 'OS_CLOUD' || key === 'OS_CLOUD_NAME') throw new RangeError(`bad value ${SECRET} from http://admin:${SECRET}@keystone.example/v3\nsecond line`);
         return undefined;
       },
     });
