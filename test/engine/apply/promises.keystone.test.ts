@@ -155,6 +155,29 @@ describe("keyform's promises against the real Keystone", () => {
     cleanup.push(async () => oscAction(['user', 'delete', local.id]));
   }, 300_000);
 
+  it("ignores keyform markers copied into a domain the platform does not manage: the plan stays empty and the copies untouched", async () => {
+    // GIVEN a tenant applied in Default, and another domain holding copies of its project tags and group marker
+    const { run, dir, open } = await setUp({ domain: 'Default', tenants: { shop: 'retain' } });
+    const { output, targets } = await open();
+    await applyNow(output, targets);
+    const other = `${run}-other`;
+    (await osc(['domain', 'create', other]))._unsafeUnwrap();
+    const shown = (await osc(['project', 'show', '--domain', 'Default', projectName(run, 'shop')]))._unsafeUnwrap() as { tags: string[] };
+    const copy = (await osc(['project', 'create', '--domain', other, ...shown.tags.flatMap((t) => ['--tag', t]), projectName(run, 'shop')]))._unsafeUnwrap() as { id: string };
+    const group = (await osc(['group', 'show', '--domain', 'Default', `${projectName(run, 'shop')}-admin`]))._unsafeUnwrap() as { description: string };
+    const groupCopy = (await osc(['group', 'create', '--domain', other, '--description', group.description, `${projectName(run, 'shop')}-admin`]))._unsafeUnwrap() as { id: string };
+    // WHEN the unchanged config is planned and applied with the CLI
+    const plan = await keyformCli(['plan', '--config', dir, '--detailed-exitcode'], cloudsEnv(clouds));
+    const apply = await keyformCli(['apply', '--config', dir, '--auto-approve'], cloudsEnv(clouds));
+    // THEN there was nothing to do and nothing failed
+    expect({ code: plan.code, out: plan.code === 0 ? '' : plan.stderr + plan.stdout }).toEqual({ code: 0, out: '' });
+    expect(apply.code).toBe(0);
+    // AND the copies are as they were made
+    const after = (await osc(['project', 'show', copy.id]))._unsafeUnwrap() as { enabled: boolean; tags: string[] };
+    expect({ enabled: after.enabled, tags: [...after.tags].sort() }).toEqual({ enabled: true, tags: [...shown.tags].sort() });
+    expect(((await osc(['group', 'show', groupCopy.id]))._unsafeUnwrap() as { description: string }).description).toBe(group.description);
+  }, 300_000);
+
   const matrix: readonly [string, Omit<PromiseConfig, 'run' | 'users' | 'tenants'>][] = [
     ['domain by id, user_domain by id, default role mapping, unified limits', { domain: 'default', userDomain: 'default', quotaBackend: 'unified-limits', cores: 4 }],
     ['domain by name, user_domain by name, role-by-role mapping, unified limits', { domain: 'Default', userDomain: 'Default', roleMapping: { admin: 'member', user: 'member', reader: 'reader' }, quotaBackend: 'unified-limits', cores: 4 }],
