@@ -1,4 +1,7 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodePlan, encodePlan, type Change } from '../../../plans/index.ts';
 import { closeTargets, type PlatformTarget } from '../../../engine/apply/index.ts';
 import type { OpenStackSession } from '../../../engine/openstack/index.ts';
 import * as ks from '../../../engine/keystone/index.ts';
@@ -176,6 +179,39 @@ describe("keyform's promises against the real Keystone", () => {
     const after = (await osc(['project', 'show', copy.id]))._unsafeUnwrap() as { enabled: boolean; tags: string[] };
     expect({ enabled: after.enabled, tags: [...after.tags].sort() }).toEqual({ enabled: true, tags: [...shown.tags].sort() });
     expect(((await osc(['group', 'show', groupCopy.id]))._unsafeUnwrap() as { description: string }).description).toBe(group.description);
+  }, 300_000);
+
+  it('refuses a plan file edited to delete an unmanaged project, checksum recomputed, and with KEYFORM_PLAN_KEY any plan not signed with it', async () => {
+    // GIVEN one domain per workspace, applied, and a project someone made by hand in the workspace domain
+    const { run, alice, dir, open } = await setUp({ perWorkspace: true, tenants: { shop: 'retain' } });
+    const { output, targets } = await open();
+    await applyNow(output, targets);
+    const domain = `${run}-w1`;
+    const hand = (await osc(['project', 'create', '--domain', domain, `${run}.hand`]))._unsafeUnwrap() as { id: string };
+    // AND a saved plan (nothing to do) re-encoded with one added delete of that project
+    const file = join(dir, 'saved.plan');
+    expect((await keyformCli(['plan', '--config', dir, '--out', file], cloudsEnv(clouds))).code).toBe(0);
+    const plan = decodePlan(readFileSync(file, 'utf8'))._unsafeUnwrap();
+    const address = `keyform_project.tenant["${platformOf(run)}/w1/hand"]`;
+    const before = { kind: 'project', address, platform: platformOf(run), key: { workspace: 'w1', project: 'hand' }, ids: { id: hand.id }, managed: true,
+      attrs: { name: `${run}.hand`, domain, description: '', enabled: true, tags: [] } } as const;
+    const forged: Change = { kind: 'project', address, action: 'delete', before, after: null, changed: [], replacePaths: [], dependsOn: [], reason: 'forged',
+      operations: [{ op: 'update', set: { enabled: false }, waitsFor: [] }, { op: 'delete', waitsFor: [] }] };
+    const p0 = plan.platforms[0]!;
+    writeFileSync(file, encodePlan({ ...plan, summary: { ...plan.summary, destroy: plan.summary.destroy + 1 }, platforms: [{ ...p0, changes: [forged], summary: { ...p0.summary, destroy: p0.summary.destroy + 1 } }] }));
+    // WHEN it is applied
+    const forgedApply = await keyformCli(['apply', file, '--config', dir], cloudsEnv(clouds));
+    // THEN apply refuses it, naming the address, and the project is still there, enabled
+    expect(forgedApply.code).toBe(1);
+    expect(forgedApply.stderr).toContain(address);
+    expect(((await osc(['project', 'show', hand.id]))._unsafeUnwrap() as { enabled: boolean }).enabled).toBe(true);
+    // AND with a signing key, only the plan keyform signed with that key is applied
+    const keyed = { ...cloudsEnv(clouds), KEYFORM_PLAN_KEY: `key-${run}` };
+    expect((await keyformCli(['apply', file, '--config', dir], keyed)).stderr).toMatch(/plan file is not signed, but KEYFORM_PLAN_KEY is set/);
+    expect((await keyformCli(['plan', '--config', dir, '--out', file], keyed)).code).toBe(0);
+    expect((await keyformCli(['apply', file, '--config', dir], { ...keyed, KEYFORM_PLAN_KEY: 'another' })).code).toBe(1);
+    expect((await keyformCli(['apply', file, '--config', dir], keyed)).code).toBe(0);
+    expect(await canScope(alice, projectName(run, 'shop'), domain)).toBe(true);
   }, 300_000);
 
   const matrix: readonly [string, Omit<PromiseConfig, 'run' | 'users' | 'tenants'>][] = [
