@@ -2,7 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodePlan, encodePlan, type Change } from '../../../plans/index.ts';
-import { closeTargets, type PlatformTarget } from '../../../engine/apply/index.ts';
+import { applyPlan, closeTargets, type PlatformTarget } from '../../../engine/apply/index.ts';
+import { startFaultProxy } from '../../support/fault-proxy.ts';
 import type { OpenStackSession } from '../../../engine/openstack/index.ts';
 import * as ks from '../../../engine/keystone/index.ts';
 import { osc, oscAction } from '../../openstack/osc.ts';
@@ -212,6 +213,35 @@ describe("keyform's promises against the real Keystone", () => {
     expect((await keyformCli(['apply', file, '--config', dir], { ...keyed, KEYFORM_PLAN_KEY: 'another' })).code).toBe(1);
     expect((await keyformCli(['apply', file, '--config', dir], keyed)).code).toBe(0);
     expect(await canScope(alice, projectName(run, 'shop'), domain)).toBe(true);
+  }, 300_000);
+
+  it('grants the new role before revoking the old one: when every grant fails, the user keeps the old role and the project', async () => {
+    // GIVEN admin = "member" applied for alice, and the mapping changed to admin = "reader"
+    const mapping = { admin: 'member', user: 'member', reader: 'reader' };
+    const { run, alice, config, dir, open } = await setUp({ domain: 'Default', roleMapping: mapping, tenants: { shop: 'retain' } });
+    const first = await open();
+    await applyNow(first.output, first.targets);
+    writePromiseConfig({ ...config, roleMapping: { ...mapping, admin: 'reader' } }, dir);
+    const direct = await open();
+    // WHEN it is planned and applied through a proxy that refuses every new grant (a policy or a fault on PUT …/roles/…)
+    const proxy = await startFaultProxy({ target: new URL(testStack().authUrl).origin, maxRequests: 2000, lifetimeMs: 120_000 });
+    proxy.script({ match: { method: 'PUT', path: /\/v3\/projects\/[^/]+\/groups\/[^/]+\/roles\// }, faults: Array.from({ length: 20 }, () => ({ kind: 'status', status: 403 }) as const) });
+    const faulty = await targetsFor(dir, writeClouds(testStack(), { proxyUrl: proxy.url }));
+    const planned = await planNow(faulty.output, faulty.targets);
+    const report = (await applyPlan(planned.plan, faulty.targets))._unsafeUnwrap();
+    closeTargets(faulty.targets);
+    await proxy.close();
+    // THEN the grant failed, and alice still holds member and still reaches the project
+    expect(report.succeeded).toBe(false);
+    const grants = async () => ((await osc(['role', 'assignment', 'list', '--names', '--project', projectName(run, 'shop'), '--project-domain', 'Default']))._unsafeUnwrap() as Record<string, unknown>[])
+      .filter((g) => g['Group'] === `${projectName(run, 'shop')}-admin@Default`).map((g) => String(g['Role']));
+    expect(await grants()).toEqual(['member']);
+    expect(await canScope(alice, projectName(run, 'shop'), 'Default')).toBe(true);
+    // AND without the fault the next apply converges to reader alone, and she still reaches the project
+    await applyNow(direct.output, direct.targets);
+    expect(await grants()).toEqual(['reader']);
+    expect(await canScope(alice, projectName(run, 'shop'), 'Default')).toBe(true);
+    expect(await pendingChanges(direct.output, direct.targets)).toEqual([]);
   }, 300_000);
 
   const matrix: readonly [string, Omit<PromiseConfig, 'run' | 'users' | 'tenants'>][] = [
