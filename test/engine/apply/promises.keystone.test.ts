@@ -244,6 +244,32 @@ describe("keyform's promises against the real Keystone", () => {
     expect(await pendingChanges(direct.output, direct.targets)).toEqual([]);
   }, 300_000);
 
+  it('converges after an apply that granted the new role but could not revoke the old one: the next apply revokes it', async () => {
+    // GIVEN admin = "reader" applied, then the mapping changed to admin = "member" (a name that sorts first)
+    const mapping = { admin: 'reader', user: 'member', reader: 'reader' };
+    const { run, alice, config, dir, open } = await setUp({ domain: 'Default', roleMapping: mapping, tenants: { shop: 'retain' } });
+    const first = await open();
+    await applyNow(first.output, first.targets);
+    writePromiseConfig({ ...config, roleMapping: { ...mapping, admin: 'member' } }, dir);
+    const direct = await open();
+    // WHEN it is applied through a proxy that refuses every revoke, so the group holds both roles
+    const proxy = await startFaultProxy({ target: new URL(testStack().authUrl).origin, maxRequests: 2000, lifetimeMs: 120_000 });
+    proxy.script({ match: { method: 'DELETE', path: /\/v3\/projects\/[^/]+\/groups\/[^/]+\/roles\// }, faults: Array.from({ length: 20 }, () => ({ kind: 'status', status: 403 }) as const) });
+    const faulty = await targetsFor(dir, writeClouds(testStack(), { proxyUrl: proxy.url }));
+    const report = (await applyPlan((await planNow(faulty.output, faulty.targets)).plan, faulty.targets))._unsafeUnwrap();
+    closeTargets(faulty.targets);
+    await proxy.close();
+    const grants = async () => ((await osc(['role', 'assignment', 'list', '--names', '--project', projectName(run, 'shop'), '--project-domain', 'Default']))._unsafeUnwrap() as Record<string, unknown>[])
+      .filter((g) => g['Group'] === `${projectName(run, 'shop')}-admin@Default`).map((g) => String(g['Role'])).sort();
+    expect(report.succeeded).toBe(false);
+    expect(await grants()).toEqual(['member', 'reader']);
+    // THEN the next plan revokes the old role, and after its apply the group holds the configured one alone
+    await applyNow(direct.output, direct.targets);
+    expect(await grants()).toEqual(['member']);
+    expect(await pendingChanges(direct.output, direct.targets)).toEqual([]);
+    expect(await canScope(alice, projectName(run, 'shop'), 'Default')).toBe(true);
+  }, 300_000);
+
   const matrix: readonly [string, Omit<PromiseConfig, 'run' | 'users' | 'tenants'>][] = [
     ['domain by id, user_domain by id, default role mapping, unified limits', { domain: 'default', userDomain: 'default', quotaBackend: 'unified-limits', cores: 4 }],
     ['domain by name, user_domain by name, role-by-role mapping, unified limits', { domain: 'Default', userDomain: 'Default', roleMapping: { admin: 'member', user: 'member', reader: 'reader' }, quotaBackend: 'unified-limits', cores: 4 }],

@@ -79,6 +79,25 @@ describe('toLiveState', () => {
     ]);
   });
 
+  it('reports a role the config does not want when a group holds several on its project, so the next plan revokes it', () => {
+    // GIVEN group w.a-admin holding member and reader on w.a's project, and a config that maps admin to member
+    const v = view({
+      roles: [{ id: 'r-member', name: 'member' }, { id: 'r-reader', name: 'reader' }],
+      projects: [project('pa', ['keyform.managed=p1', 'keyform.tenant=w.a'])],
+      groups: [{ id: 'g', name: 'w.a-admin', domain_id: 'd-shared', description: '[keyform platform=p1 tenant=w.a role=admin]' }],
+      assignments: [
+        { role: { id: 'r-member' }, group: { id: 'g' }, scope: { project: { id: 'pa' } }, links: {} },
+        { role: { id: 'r-reader' }, group: { id: 'g' }, scope: { project: { id: 'pa' } }, links: {} },
+      ],
+    });
+    const grant = 'keyform_role_assignment.grant["p1/w/a/admin"]';
+    // WHEN turned into live state with and without the config's roles
+    const roleOf = (desiredRoles?: Record<string, string>) => toLiveState(v, platform, [], desiredRoles).resources.filter((r) => r.kind === 'assignment').map((r) => r.kind === 'assignment' && r.attrs.keystoneRole);
+    // THEN the unwanted reader is reported when member is wanted, the first by name otherwise
+    expect(roleOf({ [grant]: 'member' })).toEqual(['reader']);
+    expect(roleOf()).toEqual(['member']);
+  });
+
   it('ignores a group grant on another tenant’s project and keeps resources sorted by address', () => {
     // GIVEN group of w.a granted member on w.a's and on w.b's project
     const v = view({
