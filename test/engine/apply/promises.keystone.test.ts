@@ -77,6 +77,26 @@ async function planNowFor(t: { output: Parameters<typeof planNow>[0]; targets: P
   return (await planNow(t.output, t.targets)).plan.platforms.flatMap((p) => p.changes);
 }
 
+/**
+ * Plans and applies the config in `dir` through a proxy that answers 403 to every `method`
+ * on a project's group role (PUT: every grant refused; DELETE: every revoke refused).
+ */
+async function applyRefusing(dir: string, method: 'PUT' | 'DELETE') {
+  const proxy = await startFaultProxy({ target: new URL(testStack().authUrl).origin, maxRequests: 2000, lifetimeMs: 120_000 });
+  proxy.script({ match: { method, path: /\/v3\/projects\/[^/]+\/groups\/[^/]+\/roles\// }, faults: Array.from({ length: 20 }, () => ({ kind: 'status', status: 403 }) as const) });
+  const faulty = await targetsFor(dir, writeClouds(testStack(), { proxyUrl: proxy.url }));
+  const report = (await applyPlan((await planNow(faulty.output, faulty.targets)).plan, faulty.targets))._unsafeUnwrap();
+  closeTargets(faulty.targets);
+  await proxy.close();
+  return report;
+}
+
+/** The roles the admin group of tenant `shop` of `run` holds on its project, as the openstack CLI lists them, sorted. */
+async function adminGrants(run: string): Promise<readonly string[]> {
+  const rows = (await osc(['role', 'assignment', 'list', '--names', '--project', projectName(run, 'shop'), '--project-domain', 'Default']))._unsafeUnwrap() as Record<string, unknown>[];
+  return rows.filter((g) => g['Group'] === `${projectName(run, 'shop')}-admin@Default`).map((g) => String(g['Role'])).sort();
+}
+
 const projectAddress = (run: string, p: string): string => `keyform_project.tenant["${platformOf(run)}/w1/${p}"]`;
 
 describe("keyform's promises against the real Keystone", () => {
@@ -224,22 +244,14 @@ describe("keyform's promises against the real Keystone", () => {
     writePromiseConfig({ ...config, roleMapping: { ...mapping, admin: 'reader' } }, dir);
     const direct = await open();
     // WHEN it is planned and applied through a proxy that refuses every new grant (a policy or a fault on PUT …/roles/…)
-    const proxy = await startFaultProxy({ target: new URL(testStack().authUrl).origin, maxRequests: 2000, lifetimeMs: 120_000 });
-    proxy.script({ match: { method: 'PUT', path: /\/v3\/projects\/[^/]+\/groups\/[^/]+\/roles\// }, faults: Array.from({ length: 20 }, () => ({ kind: 'status', status: 403 }) as const) });
-    const faulty = await targetsFor(dir, writeClouds(testStack(), { proxyUrl: proxy.url }));
-    const planned = await planNow(faulty.output, faulty.targets);
-    const report = (await applyPlan(planned.plan, faulty.targets))._unsafeUnwrap();
-    closeTargets(faulty.targets);
-    await proxy.close();
+    const report = await applyRefusing(dir, 'PUT');
     // THEN the grant failed, and alice still holds member and still reaches the project
     expect(report.succeeded).toBe(false);
-    const grants = async () => ((await osc(['role', 'assignment', 'list', '--names', '--project', projectName(run, 'shop'), '--project-domain', 'Default']))._unsafeUnwrap() as Record<string, unknown>[])
-      .filter((g) => g['Group'] === `${projectName(run, 'shop')}-admin@Default`).map((g) => String(g['Role']));
-    expect(await grants()).toEqual(['member']);
+    expect(await adminGrants(run)).toEqual(['member']);
     expect(await canScope(alice, projectName(run, 'shop'), 'Default')).toBe(true);
     // AND without the fault the next apply converges to reader alone, and she still reaches the project
     await applyNow(direct.output, direct.targets);
-    expect(await grants()).toEqual(['reader']);
+    expect(await adminGrants(run)).toEqual(['reader']);
     expect(await canScope(alice, projectName(run, 'shop'), 'Default')).toBe(true);
     expect(await pendingChanges(direct.output, direct.targets)).toEqual([]);
   }, 300_000);
@@ -253,19 +265,12 @@ describe("keyform's promises against the real Keystone", () => {
     writePromiseConfig({ ...config, roleMapping: { ...mapping, admin: 'member' } }, dir);
     const direct = await open();
     // WHEN it is applied through a proxy that refuses every revoke, so the group holds both roles
-    const proxy = await startFaultProxy({ target: new URL(testStack().authUrl).origin, maxRequests: 2000, lifetimeMs: 120_000 });
-    proxy.script({ match: { method: 'DELETE', path: /\/v3\/projects\/[^/]+\/groups\/[^/]+\/roles\// }, faults: Array.from({ length: 20 }, () => ({ kind: 'status', status: 403 }) as const) });
-    const faulty = await targetsFor(dir, writeClouds(testStack(), { proxyUrl: proxy.url }));
-    const report = (await applyPlan((await planNow(faulty.output, faulty.targets)).plan, faulty.targets))._unsafeUnwrap();
-    closeTargets(faulty.targets);
-    await proxy.close();
-    const grants = async () => ((await osc(['role', 'assignment', 'list', '--names', '--project', projectName(run, 'shop'), '--project-domain', 'Default']))._unsafeUnwrap() as Record<string, unknown>[])
-      .filter((g) => g['Group'] === `${projectName(run, 'shop')}-admin@Default`).map((g) => String(g['Role'])).sort();
+    const report = await applyRefusing(dir, 'DELETE');
     expect(report.succeeded).toBe(false);
-    expect(await grants()).toEqual(['member', 'reader']);
+    expect(await adminGrants(run)).toEqual(['member', 'reader']);
     // THEN the next plan revokes the old role, and after its apply the group holds the configured one alone
     await applyNow(direct.output, direct.targets);
-    expect(await grants()).toEqual(['member']);
+    expect(await adminGrants(run)).toEqual(['member']);
     expect(await pendingChanges(direct.output, direct.targets)).toEqual([]);
     expect(await canScope(alice, projectName(run, 'shop'), 'Default')).toBe(true);
   }, 300_000);
