@@ -55,6 +55,16 @@ export function replaceChange(
   return change({ kind: after.kind, address: after.address, action: 'replace', before, after, changed: diff.changed, replacePaths: diff.replacePaths, reason }, [...first, { op: 'create' }]);
 }
 
+/**
+ * A role assignment whose Keystone role changes, create-before-destroy (as Terraform's
+ * `create_before_destroy`): the new grant is made before the old one is revoked, so the
+ * group's members never hold neither. Only for a grant whose group and project stay: a
+ * relation has no children, so its revoke waits for nothing and the order has no cycle.
+ */
+export function swapChange(before: Resource, after: Resource, diff: { changed: readonly string[]; replacePaths: readonly string[] }, reason: string): Change {
+  return change({ kind: after.kind, address: after.address, action: 'replace', before, after, changed: diff.changed, replacePaths: diff.replacePaths, reason }, [{ op: 'create' }, { op: 'delete' }]);
+}
+
 function retireOps(before: ProjectResource): readonly Draft[] {
   return [{ op: 'update', set: { enabled: false, tags: retiredTags(before.attrs.tags, true) } }];
 }

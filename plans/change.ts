@@ -36,7 +36,7 @@ export type AttributeValue = string | number | boolean | readonly string[];
  * | `create`  | null                                  | the desired record                      | create                        |
  * | `update`  | the live record (with Keystone `ids`) | the record as it will be                | update                        |
  * | `delete`  | the live record                       | null                                    | [update enabled=false,] delete |
- * | `replace` | the live record being replaced        | the desired record of the new object    | delete (or retire), create    |
+ * | `replace` | the live record being replaced        | the desired record of the new object    | delete (or retire), create; a grant whose role changes: create, delete |
  * | `no-op`   | the live record                       | the live record                         | none                          |
  *
  * "As it will be": the desired record with the project's tags merged with the tags keyform

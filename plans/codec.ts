@@ -1,3 +1,4 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { err, ok, Result } from 'neverthrow';
 import { canonicalJson, digestOf, sha256Of } from './canonical.ts';
 import { PLAN_FORMAT_VERSION, type Plan } from './plan.ts';
@@ -9,12 +10,26 @@ import { planInvariantProblem, tooDeepPath } from './plan-invariants.ts';
  * sha256 of the plan's canonical serialization (sorted keys, see `canonical.ts`), so
  * re-indenting the file is harmless but changing any value is detected: a plan is applied
  * exactly as reviewed, or not at all.
+ *
+ * The checksum catches accidents, not intent: anyone can recompute it. A platform team that
+ * needs to know a plan came from its own pipeline sets a key (`KEYFORM_PLAN_KEY`): the file
+ * then also holds `"signature":"hmac-sha256:…"` (HMAC-SHA256 of the same canonical text),
+ * and a reader given the key refuses a file without that signature or with another one.
+ * Apply re-derives every change anyway (see `rederive`); the signature also covers the
+ * desired state the changes are derived from.
  */
 export type PlanFileError =
   | { readonly kind: 'plan-file-not-json'; readonly message: string }
   | { readonly kind: 'plan-format-version'; readonly found: unknown; readonly message: string }
   | { readonly kind: 'plan-checksum-mismatch'; readonly message: string }
-  | { readonly kind: 'plan-schema'; readonly problem: string; readonly message: string };
+  | { readonly kind: 'plan-schema'; readonly problem: string; readonly message: string }
+  | { readonly kind: 'plan-signature'; readonly message: string };
+
+/** How a plan file is signed and checked. */
+export interface PlanSigning {
+  /** The HMAC key (`KEYFORM_PLAN_KEY`); unset or empty: files are neither signed nor checked. */
+  readonly key?: string | undefined;
+}
 
 const REMAKE = 'Make a new plan with `keyform plan --out FILE` and review it again.';
 
@@ -41,17 +56,36 @@ export function planChecksumMismatch(): PlanFileError {
   };
 }
 
+/** A signing key is set, and the file is not signed with it. */
+export function planSignature(present: boolean): PlanFileError {
+  const what = present ? 'is signed with another key' : 'is not signed';
+  return {
+    kind: 'plan-signature',
+    message: `The plan file ${what}, but KEYFORM_PLAN_KEY is set: only plans written by keyform with the same key are applied. ${REMAKE}`,
+  };
+}
+
+function signatureOf(body: string, key: string): string {
+  return `hmac-sha256:${createHmac('sha256', key).update(body).digest('hex')}`;
+}
+
+function sameSignature(a: string, b: string): boolean {
+  const x = Buffer.from(a), y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
 /** The file is not shaped like a plan. */
 export function planSchema(problem: string): PlanFileError {
   return { kind: 'plan-schema', problem, message: `The plan file is not a keyform plan: ${problem}. ${REMAKE}` };
 }
 
-/** The plan file's text. Deterministic: the same plan always encodes to the same bytes. */
-export function encodePlan(plan: Plan): string {
+/** The plan file's text, signed when `signing.key` is set. Deterministic: the same plan (and key) always encodes to the same bytes. */
+export function encodePlan(plan: Plan, signing: PlanSigning = {}): string {
   const secret = secretKeyPath(plan);
   if (secret !== undefined) throw new Error(`refusing to write a plan with a secret-named field at ${secret}`);
   const body = canonicalJson(plan);
-  return `{"formatVersion":${PLAN_FORMAT_VERSION},"checksum":${JSON.stringify(sha256Of(body))},"plan":${body}}\n`;
+  const signature = signing.key ? `,"signature":${JSON.stringify(signatureOf(body, signing.key))}` : '';
+  return `{"formatVersion":${PLAN_FORMAT_VERSION},"checksum":${JSON.stringify(sha256Of(body))}${signature},"plan":${body}}\n`;
 }
 
 const parseJson = Result.fromThrowable(
@@ -61,12 +95,13 @@ const parseJson = Result.fromThrowable(
 
 /**
  * Reads a plan file: checks, in this order, that it is JSON, that its format version is the
- * one this keyform reads, that its checksum matches, and that it has the plan's shape.
+ * one this keyform reads, that its checksum matches, that it is signed with `signing.key`
+ * (when set), and that it has the plan's shape.
  */
-export function decodePlan(text: string): Result<Plan, PlanFileError> {
+export function decodePlan(text: string, signing: PlanSigning = {}): Result<Plan, PlanFileError> {
   return parseJson(text).andThen((file): Result<Plan, PlanFileError> => {
     if (typeof file !== 'object' || file === null || Array.isArray(file)) return err(planSchema('the file holds no object'));
-    const { formatVersion, checksum, plan } = file as { formatVersion?: unknown; checksum?: unknown; plan?: unknown };
+    const { formatVersion, checksum, signature, plan } = file as { formatVersion?: unknown; checksum?: unknown; signature?: unknown; plan?: unknown };
     if (formatVersion !== PLAN_FORMAT_VERSION) {
       const by = (plan as { toolVersion?: unknown } | undefined)?.toolVersion;
       return err(formatVersion === undefined ? planSchema('it has no formatVersion') : planFormatVersion(formatVersion, typeof by === 'string' ? by : undefined));
@@ -75,6 +110,7 @@ export function decodePlan(text: string): Result<Plan, PlanFileError> {
     const deep = tooDeepPath(plan);
     if (deep !== undefined) return err(planSchema(deep));
     if (digestOf(plan) !== checksum) return err(planChecksumMismatch());
+    if (signing.key && (typeof signature !== 'string' || !sameSignature(signature, signatureOf(canonicalJson(plan), signing.key)))) return err(planSignature(signature !== undefined));
     const problem = planShapeProblem(plan) ?? planInvariantProblem(plan as Plan);
     if (problem !== undefined) return err(planSchema(problem));
     if ((plan as Plan).formatVersion !== PLAN_FORMAT_VERSION) return err(planFormatVersion((plan as Plan).formatVersion, (plan as Plan).toolVersion));

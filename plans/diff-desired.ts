@@ -2,7 +2,7 @@ import type { MembershipResource, ProjectResource, Resource } from '../construct
 import { DELETE_POLICY_TAG } from '../constructs/model/index.ts';
 import type { Change } from './change.ts';
 import { compareAttributes, type AttributeDiff } from './attributes.ts';
-import { createChange, replaceChange, updateChange } from './change-builders.ts';
+import { createChange, replaceChange, swapChange, updateChange } from './change-builders.ts';
 import { tenantOf, type DiffContext, type DiffSink } from './diff-context.ts';
 import { ownership } from './ownership.ts';
 import { parentsOf } from './parents.ts';
@@ -31,6 +31,7 @@ export function planDesired(r: Resource, live: Resource | undefined, ctx: DiffCo
   const diff = own.kind === 'adopt' ? withoutDomain(compared) : compared;
   const renewed = renewedParents(r, ctx, sink);
   const c = renewed.length > 0 ? cascadeReplace(before, after, diff, renewed, sink)
+    : diff.impact === 'replace' && after.kind === 'assignment' ? swapChange(before, after, diff, `${replaceReason(after, diff)}; the new role is granted before the old one is revoked`)
     : diff.impact === 'replace' ? replaceChange(before, after, diff, replaceReason(after, diff), retains(after))
     : diff.impact === 'update' ? updateChange(before, after, diff.changed, updateReason(before, diff))
     : undefined;

@@ -26,7 +26,9 @@ import { parentsOf, type ResourceIndex } from './parents.ts';
  * disable) or *reverse* (delete, or an update that disables). Forward operations wait for
  * their parents' forward operations (edges go down the kind order), reverse ones for their
  * children's reverse operations (edges go up it), and within a change every reverse operation
- * comes before every forward one (a replace deletes, then creates). The only other edges: a
+ * comes before every forward one (a replace deletes, then creates), except a role assignment
+ * whose role changes (create, then delete: the new grant exists before the old one goes);
+ * an assignment has no children, so its delete waits for nothing and closes no cycle. The only other edges: a
  * create waits for the delete of the object that held its name (forward after reverse), and a
  * quota's delete for its project's tag update (reverse after forward, see `tagWaits`), which
  * waits only for forward operations of parents, never for a quota.

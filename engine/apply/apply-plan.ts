@@ -1,6 +1,6 @@
 import { err, ok, type Result } from 'neverthrow';
 import type { LiveState } from '../../constructs/model/index.ts';
-import { isStale, stalePlan, type Plan, type PlatformPlan } from '../../plans/index.ts';
+import { rederive, stalePlan, type Plan, type PlatformPlan } from '../../plans/index.ts';
 import { holdLocks, type HeldLocks, type LockError } from '../lock/index.ts';
 import { endpointMismatch, planErrored, platformNotConfigured, type ApplyError } from './apply-error.ts';
 import { NO_PROGRESS, type ApplyProgress } from './apply-progress.ts';
@@ -37,9 +37,11 @@ export interface ApplyOptions {
  * 1. checks each platform's target is the Keystone the plan was made against;
  * 2. takes the lock of every platform with changes (sorted, so two applies never deadlock),
  *    unless the caller holds them already (`opts.held`);
- * 3. snapshots again and refuses a stale plan, naming the addresses that moved, and
- *    renews the locks, refusing if one was broken meanwhile (force-unlock);
- * 4. runs each platform's changes (see `runChanges`), renewing the locks meanwhile;
+ * 3. snapshots again, diffs the plan's desired state against it, and refuses a plan whose
+ *    changes differ from that fresh diff (stale, or edited), naming the addresses that moved,
+ *    then renews the locks, refusing if one was broken meanwhile (force-unlock);
+ * 4. runs the fresh diff's changes (see `runChanges`), renewing the locks meanwhile: never a
+ *    change the ownership rules would not make against Keystone as it is now;
  * 5. releases the locks it took: on success, failure and interruption alike.
  * Refusals are errors (nothing was written); failed changes are in the report.
  */
@@ -88,7 +90,7 @@ async function applyLocked(plan: Plan, pairs: readonly { p: PlatformPlan; t: Pla
   if (lostBefore !== undefined) return err(lostBefore);
   const fresh = await freshLives(busy);
   if (fresh.isErr()) return err(fresh.error);
-  const moved = isStale({ ...plan, platforms: busy.map((x) => x.p) }, fresh.value);
+  const { moved, changes } = rederive({ ...plan, platforms: busy.map((x) => x.p) }, fresh.value);
   if (moved.length > 0) return err(stalePlan(moved));
   const confirmed = await held.confirm();
   if (confirmed.isErr()) return err(confirmed.error);
@@ -96,7 +98,8 @@ async function applyLocked(plan: Plan, pairs: readonly { p: PlatformPlan; t: Pla
   const reports: PlatformApplyReport[] = [];
   for (const { p, t } of pairs) {
     const live = fresh.value.find((l) => l.platform === p.platform);
-    const report = live === undefined ? idle(p) : await applyPlatform(p, t, live, { ...opts, signal });
+    // The fresh diff's changes, equal to the reviewed ones (nothing moved) but derived here, by the ownership rules.
+    const report = live === undefined ? idle(p) : await applyPlatform({ ...p, changes: changes.get(p.platform) ?? [] }, t, live, { ...opts, signal });
     const lost = held.lostWith();
     reports.push(lost === undefined ? report : { ...report, error: lost.message });
   }

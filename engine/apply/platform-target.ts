@@ -42,10 +42,15 @@ export function euidsOf(desired: DesiredState): readonly string[] {
   return [...new Set(desired.resources.flatMap((r) => (r.kind === 'membership' ? [r.key.euid] : [])))].sort();
 }
 
+/** Assignment address → the Keystone role `desired` maps it to (see `SnapshotOptions.desiredRoles`). */
+export function desiredRolesOf(desired: DesiredState): Readonly<Record<string, string>> {
+  return Object.fromEntries(desired.resources.flatMap((r) => (r.kind === 'assignment' ? [[r.address, r.attrs.keystoneRole] as const] : [])));
+}
+
 /** A fresh snapshot of the target, resolving the euids `desired` binds. */
 export function snapshotTarget(t: PlatformTarget, desired: DesiredState): ResultAsync<SnapshotResult, SnapshotError> {
   const limits = t.sessions.limitsSession;
-  return snapshot(t.sessions.session, t.settings, { euids: euidsOf(desired), ...(limits ? { limitsSession: limits } : {}) });
+  return snapshot(t.sessions.session, t.settings, { euids: euidsOf(desired), desiredRoles: desiredRolesOf(desired), ...(limits ? { limitsSession: limits } : {}) });
 }
 
 /** The Keystone endpoint a plan records for the target: the identity URL, without credentials. */

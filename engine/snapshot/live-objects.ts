@@ -65,7 +65,11 @@ export function liveDomains(v: KeystoneView, platform: string, perWorkspace: boo
   return { resources: c.resources, unmanaged: [...others, ...c.unmanaged] };
 }
 
-/** Projects tagged for `platform` anywhere, and untagged (or other platforms') projects in the platform's domains. */
+/**
+ * Projects tagged for `platform` in the platform's domains, and the untagged (or other
+ * platforms') projects there. A marker outside those domains is not honoured: keyform never
+ * manages anything in a domain it does not manage, whatever tags were copied there.
+ */
 export function liveProjects(v: KeystoneView, platform: string, domainName: (id: string) => string): Claimed<ProjectResource, Project> {
   const candidates: { resource: ProjectResource; object: Project }[] = [];
   const others: UnmanagedObject[] = [];
@@ -73,6 +77,7 @@ export function liveProjects(v: KeystoneView, platform: string, domainName: (id:
     kind: 'project', name: p.name, domain: domainName(p.domain_id), id: p.id, tags: [...p.tags].sort(), enabled: p.enabled, description: p.description ?? '', ...owner(by),
   });
   for (const p of v.projects) {
+    if (!v.platformDomainIds.has(p.domain_id)) continue;
     const o = projectOwner(p.tags);
     if (o?.platform === platform) {
       const resource: ProjectResource = {
@@ -82,7 +87,7 @@ export function liveProjects(v: KeystoneView, platform: string, domainName: (id:
         ids: { id: p.id, domainId: p.domain_id }, managed: true,
       };
       candidates.push({ resource, object: p });
-    } else if (v.platformDomainIds.has(p.domain_id)) {
+    } else {
       others.push(asUnmanaged(p, o?.platform));
     }
   }
@@ -90,7 +95,7 @@ export function liveProjects(v: KeystoneView, platform: string, domainName: (id:
   return { resources: c.resources, unmanaged: [...others, ...c.unmanaged] };
 }
 
-/** Groups whose description marker names `platform` and a tenant and role; other groups of the platform's domains as unmanaged. */
+/** Groups of the platform's domains whose description marker names `platform`, a tenant and a role; the other groups there as unmanaged. */
 export function liveGroups(v: KeystoneView, platform: string, domainName: (id: string) => string): Claimed<GroupResource, Group> {
   const candidates: { resource: GroupResource; object: Group }[] = [];
   const others: UnmanagedObject[] = [];
@@ -98,6 +103,7 @@ export function liveGroups(v: KeystoneView, platform: string, domainName: (id: s
     kind: 'group', name: g.name, domain: domainName(g.domain_id), id: g.id, description: g.description ?? '', ...owner(by),
   });
   for (const g of v.groups) {
+    if (!v.platformDomainIds.has(g.domain_id)) continue;
     const m = descriptionMarker(g.description);
     const t = splitTenant(m?.tenant);
     if (m?.platform === platform && t && m.role) {
@@ -107,7 +113,7 @@ export function liveGroups(v: KeystoneView, platform: string, domainName: (id: s
         ids: { id: g.id, domainId: g.domain_id }, managed: true,
       };
       candidates.push({ resource, object: g });
-    } else if (v.platformDomainIds.has(g.domain_id) || m?.platform === platform) {
+    } else {
       others.push(asUnmanaged(g, m?.platform));
     }
   }

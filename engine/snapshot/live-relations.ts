@@ -48,10 +48,12 @@ export function liveMemberships(v: KeystoneView, groups: Live<GroupResource, Gro
 
 /**
  * The role each of the platform's groups holds on its own tenant's project. keyform gives a
- * group exactly one role; should a second one have been added by hand, the first by role
- * name is reported (the model keys an assignment by group).
+ * group exactly one role; should it hold several (added by hand, or an apply stopped between
+ * granting a new role and revoking the old one), one the config does not want (`desiredRoles`,
+ * by address) is reported, the first by role name among those: the next plan then replaces it
+ * with the wanted one (granting again what is held is a no-op) and converges.
  */
-export function liveAssignments(v: KeystoneView, groups: Live<GroupResource, Group>, projects: Live<ProjectResource, Project>): AssignmentResource[] {
+export function liveAssignments(v: KeystoneView, groups: Live<GroupResource, Group>, projects: Live<ProjectResource, Project>, desiredRoles: Readonly<Record<string, string>> = {}): AssignmentResource[] {
   const roleName = new Map(v.roles.map((r) => [r.id, r.name]));
   const groupById = new Map([...groups.values()].map((g) => [g.object.id, g]));
   const projectById = new Map([...projects.values()].map((p) => [p.object.id, p.resource]));
@@ -67,7 +69,8 @@ export function liveAssignments(v: KeystoneView, groups: Live<GroupResource, Gro
       key: r.key, attrs: { keystoneRole }, ids: { groupId: g.object.id, projectId: p.ids!.id!, roleId: a.role.id }, managed: true,
     };
     const prev = best.get(candidate.address);
-    if (!prev || keystoneRole < prev.attrs.keystoneRole) best.set(candidate.address, candidate);
+    const rank = (x: AssignmentResource): string => `${x.attrs.keystoneRole === desiredRoles[x.address] ? 1 : 0}${x.attrs.keystoneRole}`;
+    if (!prev || rank(candidate) < rank(prev)) best.set(candidate.address, candidate);
   }
   return [...best.values()];
 }

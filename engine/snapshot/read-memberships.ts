@@ -9,9 +9,9 @@ import { listGroupUsers, listRoleAssignments, listUserGroups, type Group, type K
  * - `per-user`: `GET /v3/users/{id}/groups` for every Keystone user: one call per user.
  * - `effective`: one `GET /v3/role_assignments?effective`, whose entries name the group a
  *   user's role comes through (`links.membership`); Keystone expands it with one query per
- *   assigned group. It cannot see the members of a group without a role assignment (lost by
- *   hand, or an apply stopped between the group and its grant): those few of the platform's
- *   groups are read one by one (`GET /v3/groups/{id}/users`).
+ *   assigned group. It cannot see the members of a group without a direct role assignment
+ *   (lost by hand, an apply stopped between the group and its grant, or only inherited
+ *   grants): those few of the platform's groups are read one by one (`GET /v3/groups/{id}/users`).
  * Both see every member, bound or added by hand: keyform owns its groups' membership and
  * must show hand-added members as removals.
  */
@@ -53,8 +53,10 @@ export function readMembers(
       const m = membershipOf(e.links.membership);
       if (m) members.get(m.groupId)?.add(m.userId);
     }
-    // Keystone expands group assignments on projects and domains; a group with none is read by itself.
-    const expanded = new Set(plain.flatMap((a) => (a.group && (a.scope.project || a.scope.domain) ? [a.group.id] : [])));
+    // Keystone expands direct group assignments on projects and domains; a group with none is
+    // read by itself. An inherited one expands only onto the projects below its target, which a
+    // leaf project or an empty domain does not have: a group holding only those is read by itself too.
+    const expanded = new Set(plain.flatMap((a) => (a.group && (a.scope.project || a.scope.domain) && !a.scope['OS-INHERIT:inherited_to'] ? [a.group.id] : [])));
     const alone = x.groups.filter((g) => !expanded.has(g.id));
     return mapPool(alone, concurrency, (g) => listGroupUsers(s, g.id).map((us) => [g.id, us.map((u) => u.id)] as const)).map((lists) => {
       for (const [groupId, userIds] of lists) for (const u of userIds) members.get(groupId)!.add(u);

@@ -12,6 +12,13 @@ import { withLiveQuotas } from '../quota/live-quotas.ts';
 export interface SnapshotOptions {
   /** The euids the config binds; `live.users` maps those found in the user domain to user ids. */
   readonly euids: readonly string[];
+  /**
+   * Assignment address → the Keystone role the config maps it to. A group holding several
+   * roles on its project (an apply stopped between granting a new role and revoking the old
+   * one) is reported with a role the config does not want, so the next plan revokes it.
+   * @default none: the first role by name
+   */
+  readonly desiredRoles?: Readonly<Record<string, string>>;
   /** Parallel requests for the per-user membership reads. @default 8 */
   readonly concurrency?: number;
   /** How memberships are read. @default the cheaper one, see `chooseMembershipRead` */
@@ -52,7 +59,7 @@ export function snapshot(session: OpenStackSession, platform: PlatformSettingsFo
   const callsBefore = calls();
   const limitsSession = opts.limitsSession ? { limitsSession: opts.limitsSession } : {};
   return readKeystone(session, platform, { concurrency: opts.concurrency ?? 8, ...limitsSession, ...(opts.membershipRead ? { membershipRead: opts.membershipRead } : {}) })
-    .andThen((view) => withLiveQuotas(toLiveState(view, platform, opts.euids), {
+    .andThen((view) => withLiveQuotas(toLiveState(view, platform, opts.euids, opts.desiredRoles), {
       platform, session, services: view.services, registeredLimits: view.registeredLimits, concurrency: opts.concurrency ?? 8,
     }))
     .map((live) => ({
@@ -63,7 +70,7 @@ export function snapshot(session: OpenStackSession, platform: PlatformSettingsFo
 }
 
 /** Turns what was read into the platform's LiveState. Pure: no I/O. */
-export function toLiveState(v: KeystoneView, p: PlatformSettingsForSnapshot, euids: readonly string[]): LiveState {
+export function toLiveState(v: KeystoneView, p: PlatformSettingsForSnapshot, euids: readonly string[], desiredRoles: Readonly<Record<string, string>> = {}): LiveState {
   const names = new Map(v.domains.map((d) => [d.id, d.name]));
   const domainName = (id: string): string => names.get(id) ?? id;
   const domains = liveDomains(v, p.id, p.domainPerWorkspace);
@@ -74,7 +81,7 @@ export function toLiveState(v: KeystoneView, p: PlatformSettingsForSnapshot, eui
     ...[...projects.resources.values()].map((x) => x.resource),
     ...[...groups.resources.values()].map((x) => x.resource),
     ...liveMemberships(v, groups.resources, domainName),
-    ...liveAssignments(v, groups.resources, projects.resources),
+    ...liveAssignments(v, groups.resources, projects.resources, desiredRoles),
     ...liveQuotas(v, p.id, p.region, projects.resources),
   ];
   const wanted = new Set(euids);

@@ -60,6 +60,22 @@ describe('plan codec', () => {
     expect(r.isErr() && r.error.message).toMatch(/keyform plan --out FILE/);
   });
 
+  it('with KEYFORM_PLAN_KEY, reads back a plan signed with the key and refuses one unsigned, re-signed with another key, or edited with a recomputed checksum', () => {
+    // GIVEN a plan signed with the key
+    const plan = planOf();
+    const signed = encodePlan(plan, { key: 'k1' });
+    // WHEN read with the same key THEN it is the plan
+    expect(decodePlan(signed, { key: 'k1' })).toEqual(ok(plan));
+    // AND an unsigned file, one signed with another key, and one edited (checksum recomputed, signature kept) are refused
+    const edited = encodePlan({ ...plan, createdAt: '2030-01-01T00:00:00.000Z' });
+    const withOldSignature = tamper(edited, (f) => Object.assign(f, { signature: (JSON.parse(signed) as { signature: string }).signature }));
+    for (const text of [encodePlan(plan), encodePlan(plan, { key: 'k2' }), withOldSignature]) {
+      expect(decodePlan(text, { key: 'k1' })._unsafeUnwrapErr().kind).toBe('plan-signature');
+    }
+    // AND without a key, a signed file reads as any other
+    expect(decodePlan(signed)).toEqual(ok(plan));
+  });
+
   it('refuses a file with a valid checksum but the wrong shape, naming the field', () => {
     // GIVEN a file whose checksum was recomputed over a broken plan
     const broken = { ...planOf(), platforms: [{ ...planOf().platforms[0]!, changes: [{ action: 'destroy' }] }] } as unknown as Plan;

@@ -176,16 +176,17 @@ describe('diff', () => {
     expect(d.errors).toEqual([expect.objectContaining({ kind: 'foreign-owner', conflictingId: 'p-other', message: expect.stringContaining('"os-other"') })]);
   });
 
-  it('replaces a role assignment whose Keystone role changes', () => {
+  it('replaces a role assignment whose Keystone role changes, granting the new role before revoking the old one', () => {
     // GIVEN the admin role now maps to Keystone's reader role
     const live = liveState(tenant());
     const desired = desiredState(tenant({ roles: { admin: 'reader' } }));
     // WHEN diffed
     const [c, ...rest] = diff(desired, live).changes;
-    // THEN the grant is deleted and created again
+    // THEN the new grant is made first (create-before-destroy): the group's members hold a role throughout
     expect(rest).toEqual([]);
     expect(c).toMatchObject({ action: 'replace', changed: ['keystoneRole'], replacePaths: ['keystoneRole'] });
-    expect(c!.operations.map((o) => o.op)).toEqual(['delete', 'create']);
+    expect(c!.operations.map((o) => o.op)).toEqual(['create', 'delete']);
+    expect(c!.reason).toMatch(/the new role is granted before the old one is revoked/);
   });
 
   it('retires and releases the old project when a retained tenant moves to its workspace domain', () => {

@@ -9,8 +9,10 @@ import { schedule, type Change, type Operation } from '../../plans/index.ts';
  * and enforces what the real Keystone (and keyform's promises) would: unique names per
  * domain, parents existing before children, a domain disabled and empty before it is
  * deleted, a project disabled before it is deleted, and no unmanaged object ever touched
- * except an adoption the configuration asked for. Anything else is a *violation*; the
- * returned live state is what a fresh snapshot would see.
+ * except an adoption the configuration asked for, and no access gap: a role assignment
+ * whose group and project stay is never revoked before its replacement is granted (Keystone
+ * keys a grant by group, project *and* role, so both may exist at once). Anything else is a
+ * *violation*; the returned live state is what a fresh snapshot would see.
  */
 export interface ModelRun {
   readonly live: LiveState;
@@ -23,11 +25,20 @@ interface Model {
   readonly live: LiveState;
   readonly violations: string[];
   next: number;
+  /** Keystone ids at the start, by address: a parent with another id now was replaced. */
+  readonly startIds: ReadonlyMap<string, string | undefined>;
+  /** Grants revoked while their group and project stayed. */
+  readonly revoked: Set<string>;
+  /** Grants a new grant of another role took the address of, not revoked yet. */
+  readonly superseded: Map<string, Resource>;
 }
 
 /** Applies `changes` to `live`; within a batch in reverse order, to catch a missing dependency. */
 export function applyChanges(live: LiveState, changes: readonly Change[]): ModelRun {
-  const m: Model = { resources: new Map(live.resources.map((r) => [r.address, r])), unmanaged: [...live.unmanaged], live, violations: [], next: 0 };
+  const m: Model = {
+    resources: new Map(live.resources.map((r) => [r.address, r])), unmanaged: [...live.unmanaged], live, violations: [], next: 0,
+    startIds: new Map(live.resources.map((r) => [r.address, r.ids?.['id']])), revoked: new Set(), superseded: new Map(),
+  };
   const byAddress = new Map(changes.map((c) => [c.address, c]));
   for (const batch of schedule(changes)) {
     for (const ref of [...batch].reverse()) {
@@ -46,7 +57,10 @@ function run(m: Model, c: Change, o: Operation): void {
 
 function create(m: Model, c: Change): void {
   const a = c.after!;
-  if (m.resources.has(a.address)) m.violations.push(`create over a live object at ${a.address}`);
+  const held = m.resources.get(a.address);
+  if (a.kind === 'assignment' && held?.kind === 'assignment' && held.attrs.keystoneRole !== a.attrs.keystoneRole) m.superseded.set(a.address, held);
+  else if (held !== undefined) m.violations.push(`create over a live object at ${a.address}`);
+  if (a.kind === 'assignment' && m.revoked.has(a.address) && parentsStay(m, a)) m.violations.push(`access gap: ${a.address} was revoked before its replacement was granted`);
   const base = a.kind === 'project' ? (({ deletionPolicy: _d, adopt: _a, ...rest }: ProjectResource) => rest)(a) : a;
   const r = { ...base, ids: { id: `new-${m.next++}` }, managed: true } as Resource;
   checkName(m, r);
@@ -85,6 +99,11 @@ function adopt(m: Model, c: Change, set: Readonly<Record<string, unknown>>): voi
 }
 
 function remove(m: Model, c: Change): void {
+  const old = m.superseded.get(c.address);
+  if (old !== undefined && old.ids?.['id'] === c.before?.ids?.['id']) {
+    m.superseded.delete(c.address);
+    return;
+  }
   const r = target(m, c);
   if (r === undefined) return;
   if ((r.kind === 'domain' || r.kind === 'project') && r.attrs.enabled) m.violations.push(`delete of enabled ${r.kind} ${r.address}`);
@@ -93,6 +112,7 @@ function remove(m: Model, c: Change): void {
     if (inside.length > 0) m.violations.push(`delete of domain ${r.address} that still holds ${inside.length} objects`);
   }
   m.resources.delete(r.address);
+  if (r.kind === 'assignment' && parentsStay(m, r)) m.revoked.add(r.address);
   // Keystone deletes a group's memberships and assignments with it, a project's assignments and limits with it.
   for (const x of [...m.resources.values()]) if (parentAddresses(x).includes(r.address)) m.resources.delete(x.address);
 }
@@ -121,6 +141,11 @@ function checkParents(m: Model, r: Resource): void {
     const exists = r.attrs.domain in m.live.domains || [...m.resources.values()].some((x) => x.kind === 'domain' && x.attrs.name === r.attrs.domain);
     if (!exists) m.violations.push(`${r.address} created in missing domain ${r.attrs.domain}`);
   }
+}
+
+/** Whether every parent of `r` is still the object it was at the start (not replaced, not gone). */
+function parentsStay(m: Model, r: Resource): boolean {
+  return parentAddresses(r).every((p) => m.startIds.get(p) !== undefined && m.resources.get(p)?.ids?.['id'] === m.startIds.get(p));
 }
 
 /** What an object points at in Keystone (the model's own notion, independent of plans/parents.ts). */

@@ -29,6 +29,17 @@ describe('isStale', () => {
     expect(isStale(plan, [now])).toEqual([bob, project]);
   });
 
+  it('names a change the plan file lists but the fresh diff does not make, even when Keystone did not move', () => {
+    // GIVEN a plan with one added delete of an unmanaged project, against the very snapshot it was made from
+    const plan = planAgainst(planned);
+    const forged = address('project', [PLATFORM, 'acme', 'not-ours']);
+    const victim = { ...tenant({ project: 'not-ours', roles: {} })[0]!, ids: { id: 'unmanaged-id' } };
+    const p0 = plan.platforms[0]!;
+    const edited: Plan = { ...plan, platforms: [{ ...p0, changes: [...p0.changes, { ...p0.changes[0]!, kind: 'project', address: forged, action: 'delete', before: victim, after: null, operations: [{ op: 'delete', waitsFor: [] }] }] }] };
+    // WHEN checked THEN the forged address is named: apply refuses the plan
+    expect(isStale(edited, [planned])).toEqual([forged]);
+  });
+
   it('ignores changes in Keystone that the plan does not touch', () => {
     // GIVEN an unmanaged project appeared after the plan, with a name nothing desired needs
     const plan = planAgainst(planned);

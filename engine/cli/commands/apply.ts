@@ -77,7 +77,7 @@ interface Chosen {
 async function savedPlan(io: CliIO, file: string, output: SynthOutput, path: string): Promise<Result<Chosen, ApplyError>> {
   const text = await readFile(resolve(io.cwd, file), 'utf8').catch((e: Error) => e);
   if (text instanceof Error) return err(planFileUnreadable(file, text.message));
-  const plan = decodePlan(text);
+  const plan = decodePlan(text, { key: io.env['KEYFORM_PLAN_KEY'] });
   if (plan.isErr()) return err(plan.error);
   const settings = settingsFor(plan.value, output, path);
   if (settings.isErr()) return err(settings.error);

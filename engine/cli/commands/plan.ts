@@ -92,7 +92,7 @@ function makePlan(io: CliIO, flags: PlanFlags): ResultAsync<Plan, Failure> {
 }
 
 function save(plan: Plan, file: string, io: CliIO): ResultAsync<Plan, Failure> {
-  return ResultAsync.fromPromise(writeFile(resolve(io.cwd, file), encodePlan(plan)), (e): Failure => ({
+  return ResultAsync.fromPromise(writeFile(resolve(io.cwd, file), encodePlan(plan, { key: io.env['KEYFORM_PLAN_KEY'] })), (e): Failure => ({
     kind: 'PlanNotWritten', message: `Cannot write the plan to ${file} (${(e as Error).message}). Pass --out a path in a folder that exists and is writable.`,
   })).andThen(() => okAsync(plan));
 }

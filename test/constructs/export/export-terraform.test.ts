@@ -33,10 +33,12 @@ function twoPlatforms(): DesiredState[] {
   ];
 }
 
-/** A platform's live state before keyform ever ran: every bound user exists, nothing else. */
+/** A platform's live state before keyform ever ran: every bound user and mapped role exists, nothing else. */
 function cloudWithUsersOnly(d: DesiredState): LiveState {
   const users = Object.fromEntries(d.resources.flatMap((r) => (r.kind === 'membership' ? [[r.key.euid, `id-${r.key.euid}`]] : [])));
-  return { platform: d.platform, resources: [], unmanaged: [], users, roles: {}, domains: {} };
+  // The cloud's own roles are there too: keyform maps onto them, never creates them.
+  const roles = Object.fromEntries(d.resources.flatMap((r) => (r.kind === 'assignment' ? [[r.attrs.keystoneRole, `role-${r.attrs.keystoneRole}`]] : [])));
+  return { platform: d.platform, resources: [], unmanaged: [], users, roles, domains: {} };
 }
 
 function exported(desired: readonly DesiredState[], settings = SETTINGS): { json: TerraformJson; addresses: Record<string, string>; files: Readonly<Record<string, string>> } {

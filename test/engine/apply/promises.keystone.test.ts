@@ -1,5 +1,9 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeTargets, type PlatformTarget } from '../../../engine/apply/index.ts';
+import { decodePlan, encodePlan, type Change } from '../../../plans/index.ts';
+import { applyPlan, closeTargets, type PlatformTarget } from '../../../engine/apply/index.ts';
+import { startFaultProxy } from '../../support/fault-proxy.ts';
 import type { OpenStackSession } from '../../../engine/openstack/index.ts';
 import * as ks from '../../../engine/keystone/index.ts';
 import { osc, oscAction } from '../../openstack/osc.ts';
@@ -71,6 +75,26 @@ async function setUp(c: Omit<PromiseConfig, 'run' | 'users'> & { readonly roles?
 /** The changes a fresh plan of an opened config has. */
 async function planNowFor(t: { output: Parameters<typeof planNow>[0]; targets: Parameters<typeof planNow>[1] }) {
   return (await planNow(t.output, t.targets)).plan.platforms.flatMap((p) => p.changes);
+}
+
+/**
+ * Plans and applies the config in `dir` through a proxy that answers 403 to every `method`
+ * on a project's group role (PUT: every grant refused; DELETE: every revoke refused).
+ */
+async function applyRefusing(dir: string, method: 'PUT' | 'DELETE') {
+  const proxy = await startFaultProxy({ target: new URL(testStack().authUrl).origin, maxRequests: 2000, lifetimeMs: 120_000 });
+  proxy.script({ match: { method, path: /\/v3\/projects\/[^/]+\/groups\/[^/]+\/roles\// }, faults: Array.from({ length: 20 }, () => ({ kind: 'status', status: 403 }) as const) });
+  const faulty = await targetsFor(dir, writeClouds(testStack(), { proxyUrl: proxy.url }));
+  const report = (await applyPlan((await planNow(faulty.output, faulty.targets)).plan, faulty.targets))._unsafeUnwrap();
+  closeTargets(faulty.targets);
+  await proxy.close();
+  return report;
+}
+
+/** The roles the admin group of tenant `shop` of `run` holds on its project, as the openstack CLI lists them, sorted. */
+async function adminGrants(run: string): Promise<readonly string[]> {
+  const rows = (await osc(['role', 'assignment', 'list', '--names', '--project', projectName(run, 'shop'), '--project-domain', 'Default']))._unsafeUnwrap() as Record<string, unknown>[];
+  return rows.filter((g) => g['Group'] === `${projectName(run, 'shop')}-admin@Default`).map((g) => String(g['Role'])).sort();
 }
 
 const projectAddress = (run: string, p: string): string => `keyform_project.tenant["${platformOf(run)}/w1/${p}"]`;
@@ -153,6 +177,102 @@ describe("keyform's promises against the real Keystone", () => {
     expect(((await osc(['user', 'show', local.id]))._unsafeUnwrap() as { name: string }).name).toBe(`local-${run}`);
     expect(((await osc(['domain', 'show', domain]))._unsafeUnwrap() as { enabled: boolean }).enabled).toBe(false);
     cleanup.push(async () => oscAction(['user', 'delete', local.id]));
+  }, 300_000);
+
+  it("ignores keyform markers copied into a domain the platform does not manage: the plan stays empty and the copies untouched", async () => {
+    // GIVEN a tenant applied in Default, and another domain holding copies of its project tags and group marker
+    const { run, dir, open } = await setUp({ domain: 'Default', tenants: { shop: 'retain' } });
+    const { output, targets } = await open();
+    await applyNow(output, targets);
+    const other = `${run}-other`;
+    (await osc(['domain', 'create', other]))._unsafeUnwrap();
+    const shown = (await osc(['project', 'show', '--domain', 'Default', projectName(run, 'shop')]))._unsafeUnwrap() as { tags: string[] };
+    const copy = (await osc(['project', 'create', '--domain', other, ...shown.tags.flatMap((t) => ['--tag', t]), projectName(run, 'shop')]))._unsafeUnwrap() as { id: string };
+    const group = (await osc(['group', 'show', '--domain', 'Default', `${projectName(run, 'shop')}-admin`]))._unsafeUnwrap() as { description: string };
+    const groupCopy = (await osc(['group', 'create', '--domain', other, '--description', group.description, `${projectName(run, 'shop')}-admin`]))._unsafeUnwrap() as { id: string };
+    // WHEN the unchanged config is planned and applied with the CLI
+    const plan = await keyformCli(['plan', '--config', dir, '--detailed-exitcode'], cloudsEnv(clouds));
+    const apply = await keyformCli(['apply', '--config', dir, '--auto-approve'], cloudsEnv(clouds));
+    // THEN there was nothing to do and nothing failed
+    expect({ code: plan.code, out: plan.code === 0 ? '' : plan.stderr + plan.stdout }).toEqual({ code: 0, out: '' });
+    expect(apply.code).toBe(0);
+    // AND the copies are as they were made
+    const after = (await osc(['project', 'show', copy.id]))._unsafeUnwrap() as { enabled: boolean; tags: string[] };
+    expect({ enabled: after.enabled, tags: [...after.tags].sort() }).toEqual({ enabled: true, tags: [...shown.tags].sort() });
+    expect(((await osc(['group', 'show', groupCopy.id]))._unsafeUnwrap() as { description: string }).description).toBe(group.description);
+  }, 300_000);
+
+  it('refuses a plan file edited to delete an unmanaged project, checksum recomputed, and with KEYFORM_PLAN_KEY any plan not signed with it', async () => {
+    // GIVEN one domain per workspace, applied, and a project someone made by hand in the workspace domain
+    const { run, alice, dir, open } = await setUp({ perWorkspace: true, tenants: { shop: 'retain' } });
+    const { output, targets } = await open();
+    await applyNow(output, targets);
+    const domain = `${run}-w1`;
+    const hand = (await osc(['project', 'create', '--domain', domain, `${run}.hand`]))._unsafeUnwrap() as { id: string };
+    // AND a saved plan (nothing to do) re-encoded with one added delete of that project
+    const file = join(dir, 'saved.plan');
+    expect((await keyformCli(['plan', '--config', dir, '--out', file], cloudsEnv(clouds))).code).toBe(0);
+    const plan = decodePlan(readFileSync(file, 'utf8'))._unsafeUnwrap();
+    const address = `keyform_project.tenant["${platformOf(run)}/w1/hand"]`;
+    const before = { kind: 'project', address, platform: platformOf(run), key: { workspace: 'w1', project: 'hand' }, ids: { id: hand.id }, managed: true,
+      attrs: { name: `${run}.hand`, domain, description: '', enabled: true, tags: [] } } as const;
+    const forged: Change = { kind: 'project', address, action: 'delete', before, after: null, changed: [], replacePaths: [], dependsOn: [], reason: 'forged',
+      operations: [{ op: 'update', set: { enabled: false }, waitsFor: [] }, { op: 'delete', waitsFor: [] }] };
+    const p0 = plan.platforms[0]!;
+    writeFileSync(file, encodePlan({ ...plan, summary: { ...plan.summary, destroy: plan.summary.destroy + 1 }, platforms: [{ ...p0, changes: [forged], summary: { ...p0.summary, destroy: p0.summary.destroy + 1 } }] }));
+    // WHEN it is applied
+    const forgedApply = await keyformCli(['apply', file, '--config', dir], cloudsEnv(clouds));
+    // THEN apply refuses it, naming the address, and the project is still there, enabled
+    expect(forgedApply.code).toBe(1);
+    expect(forgedApply.stderr).toContain(address);
+    expect(((await osc(['project', 'show', hand.id]))._unsafeUnwrap() as { enabled: boolean }).enabled).toBe(true);
+    // AND with a signing key, only the plan keyform signed with that key is applied
+    const keyed = { ...cloudsEnv(clouds), KEYFORM_PLAN_KEY: `key-${run}` };
+    expect((await keyformCli(['apply', file, '--config', dir], keyed)).stderr).toMatch(/plan file is not signed, but KEYFORM_PLAN_KEY is set/);
+    expect((await keyformCli(['plan', '--config', dir, '--out', file], keyed)).code).toBe(0);
+    expect((await keyformCli(['apply', file, '--config', dir], { ...keyed, KEYFORM_PLAN_KEY: 'another' })).code).toBe(1);
+    expect((await keyformCli(['apply', file, '--config', dir], keyed)).code).toBe(0);
+    expect(await canScope(alice, projectName(run, 'shop'), domain)).toBe(true);
+  }, 300_000);
+
+  it('grants the new role before revoking the old one: when every grant fails, the user keeps the old role and the project', async () => {
+    // GIVEN admin = "member" applied for alice, and the mapping changed to admin = "reader"
+    const mapping = { admin: 'member', user: 'member', reader: 'reader' };
+    const { run, alice, config, dir, open } = await setUp({ domain: 'Default', roleMapping: mapping, tenants: { shop: 'retain' } });
+    const first = await open();
+    await applyNow(first.output, first.targets);
+    writePromiseConfig({ ...config, roleMapping: { ...mapping, admin: 'reader' } }, dir);
+    const direct = await open();
+    // WHEN it is planned and applied through a proxy that refuses every new grant (a policy or a fault on PUT …/roles/…)
+    const report = await applyRefusing(dir, 'PUT');
+    // THEN the grant failed, and alice still holds member and still reaches the project
+    expect(report.succeeded).toBe(false);
+    expect(await adminGrants(run)).toEqual(['member']);
+    expect(await canScope(alice, projectName(run, 'shop'), 'Default')).toBe(true);
+    // AND without the fault the next apply converges to reader alone, and she still reaches the project
+    await applyNow(direct.output, direct.targets);
+    expect(await adminGrants(run)).toEqual(['reader']);
+    expect(await canScope(alice, projectName(run, 'shop'), 'Default')).toBe(true);
+    expect(await pendingChanges(direct.output, direct.targets)).toEqual([]);
+  }, 300_000);
+
+  it('converges after an apply that granted the new role but could not revoke the old one: the next apply revokes it', async () => {
+    // GIVEN admin = "reader" applied, then the mapping changed to admin = "member" (a name that sorts first)
+    const mapping = { admin: 'reader', user: 'member', reader: 'reader' };
+    const { run, alice, config, dir, open } = await setUp({ domain: 'Default', roleMapping: mapping, tenants: { shop: 'retain' } });
+    const first = await open();
+    await applyNow(first.output, first.targets);
+    writePromiseConfig({ ...config, roleMapping: { ...mapping, admin: 'member' } }, dir);
+    const direct = await open();
+    // WHEN it is applied through a proxy that refuses every revoke, so the group holds both roles
+    const report = await applyRefusing(dir, 'DELETE');
+    expect(report.succeeded).toBe(false);
+    expect(await adminGrants(run)).toEqual(['member', 'reader']);
+    // THEN the next plan revokes the old role, and after its apply the group holds the configured one alone
+    await applyNow(direct.output, direct.targets);
+    expect(await adminGrants(run)).toEqual(['member']);
+    expect(await pendingChanges(direct.output, direct.targets)).toEqual([]);
+    expect(await canScope(alice, projectName(run, 'shop'), 'Default')).toBe(true);
   }, 300_000);
 
   const matrix: readonly [string, Omit<PromiseConfig, 'run' | 'users' | 'tenants'>][] = [

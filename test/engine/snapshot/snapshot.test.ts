@@ -43,6 +43,21 @@ describe('toLiveState', () => {
     expect(live.unmanaged).toEqual([expect.objectContaining({ kind: 'project', id: 'a-retired', ownedByPlatform: 'p1' })]);
   });
 
+  it('honours markers only in the platform domains: a project and a group copied with markers into another domain are not claimed', () => {
+    // GIVEN the tenant w.a in the shared domain, and copies of its project tags and group marker in domain users
+    const tags = ['keyform.managed=p1', 'keyform.tenant=w.a'];
+    const marker = '[keyform platform=p1 tenant=w.a role=admin]';
+    const v = view({
+      projects: [project('a-real', tags), project('z-copy', tags, { domain_id: 'd-users' })],
+      groups: [{ id: 'g-real', name: 'w.a-admin', domain_id: 'd-shared', description: marker }, { id: 'g-copy', name: 'w.a-admin', domain_id: 'd-users', description: marker }],
+    });
+    // WHEN turned into live state
+    const live = toLiveState(v, platform, []);
+    // THEN only the shared domain's objects are the tenant's, and the copies are neither managed nor in the way
+    expect(live.resources.filter((r) => r.kind === 'project' || r.kind === 'group').map((r) => r.ids?.id)).toEqual(['g-real', 'a-real']);
+    expect(live.unmanaged).toEqual([]);
+  });
+
   it('reads only limits of the platform region (or none) and maps them to quota keys', () => {
     // GIVEN limits for tenant w.a in R1, in R2, and without a region, plus an unknown resource
     const desc = '[keyform platform=p1 tenant=w.a]';
@@ -62,6 +77,25 @@ describe('toLiveState', () => {
       [{ workspace: 'w', project: 'a', quotaKey: 'compute.cores' }, { value: 8, backend: 'unified-limits' }],
       [{ workspace: 'w', project: 'a', quotaKey: 'compute.gpus' }, { value: 1, backend: 'unified-limits' }],
     ]);
+  });
+
+  it('reports a role the config does not want when a group holds several on its project, so the next plan revokes it', () => {
+    // GIVEN group w.a-admin holding member and reader on w.a's project, and a config that maps admin to member
+    const v = view({
+      roles: [{ id: 'r-member', name: 'member' }, { id: 'r-reader', name: 'reader' }],
+      projects: [project('pa', ['keyform.managed=p1', 'keyform.tenant=w.a'])],
+      groups: [{ id: 'g', name: 'w.a-admin', domain_id: 'd-shared', description: '[keyform platform=p1 tenant=w.a role=admin]' }],
+      assignments: [
+        { role: { id: 'r-member' }, group: { id: 'g' }, scope: { project: { id: 'pa' } }, links: {} },
+        { role: { id: 'r-reader' }, group: { id: 'g' }, scope: { project: { id: 'pa' } }, links: {} },
+      ],
+    });
+    const grant = 'keyform_role_assignment.grant["p1/w/a/admin"]';
+    // WHEN turned into live state with and without the config's roles
+    const roleOf = (desiredRoles?: Record<string, string>) => toLiveState(v, platform, [], desiredRoles).resources.filter((r) => r.kind === 'assignment').map((r) => r.kind === 'assignment' && r.attrs.keystoneRole);
+    // THEN the unwanted reader is reported when member is wanted, the first by name otherwise
+    expect(roleOf({ [grant]: 'member' })).toEqual(['reader']);
+    expect(roleOf()).toEqual(['member']);
   });
 
   it('ignores a group grant on another tenant’s project and keeps resources sorted by address', () => {

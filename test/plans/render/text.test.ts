@@ -77,7 +77,7 @@ Plan: 0 to add, 0 to change, 1 to destroy.
   replace: `${HEAD}
 
   # keyform_role_assignment.grant["os-prod/acme/webshop/admin"] must be replaced
-  # (keystoneRole cannot be changed in place in Keystone)
+  # (keystoneRole cannot be changed in place in Keystone; the new role is granted before the old one is revoked)
   -/+ keyform_role_assignment.grant["os-prod/acme/webshop/admin"]
       ~ keystoneRole = "member" -> "reader"  # forces replacement
 
