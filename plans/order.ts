@@ -80,9 +80,9 @@ function forwardWaits(c: Change, o: Operation, byAddress: ReadonlyMap<string, Ch
 /**
  * A quota's delete waits for its project's tag update. With the service quota APIs, keyform
  * records each quota key it owns as a project tag (`keyform.quota=KEY`), which the quota's
- * delete removes. Keystone replaces a project's tag list as a whole, and the update writes
- * the list as the plan read it, record tags included: run after the delete, it would bring
- * the removed record back.
+ * delete removes. The update writes only the tags keyform owns, one call each, but Keystone
+ * carries out every tag call by reading the project's whole list and writing it back: run
+ * at the same time as the delete, the update could write back the record the delete removed.
  */
 function tagWaits(c: Change, o: Operation, byAddress: ReadonlyMap<string, Change>, ctx: LinkContext): OperationRef[] {
   if (c.kind !== 'quota' || o.op !== 'delete' || c.before === null) return [];

@@ -105,8 +105,8 @@ export function descriptionMarker(description: string | null | undefined): Descr
  *
  * Unlike `isMarkerTag` tags these are not part of the project's desired tags: they are
  * written by the quota operations alone (tag before value on create, value before tag on
- * delete, so a half-done operation always leaves the key recorded), and a project update
- * carries them along as found.
+ * delete, so a half-done operation always leaves the key recorded); a project update
+ * never writes them.
  */
 export const QUOTA_TAG = 'keyform.quota';
 

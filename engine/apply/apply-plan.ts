@@ -127,7 +127,7 @@ export async function applyPlatform(p: PlatformPlan, t: PlatformTarget, live: Li
   const stat = (): { calls: number; retries: number } => sessions.reduce((a, s) => ({ calls: a.calls + s.stats.calls, retries: a.retries + s.stats.retries }), { calls: 0, retries: 0 });
   const before = stat();
   const started = performance.now();
-  const ctx = writeContext({ platform: p.platform, session, limitsSession: limitsSession ?? session, region: t.settings.region, book: idBook(live) });
+  const ctx = writeContext({ platform: p.platform, session, limitsSession: limitsSession ?? session, region: t.settings.region, tagPrefix: p.desired.tagPrefix, book: idBook(live) });
   const progress = opts.progress ?? NO_PROGRESS;
   const parallelism = opts.parallelism ?? 8;
   progress.begin(p.platform, p.changes.length, parallelism);

@@ -14,6 +14,8 @@ export interface WriteContext {
   readonly limitsSession: OpenStackSession;
   /** The platform's region: limits are written there. */
   readonly region: string;
+  /** The platform's tag prefix: with the markers, the only project tags an update may add or remove. */
+  readonly tagPrefix: string;
   readonly book: IdBook;
   /** Which service and region each unified-limit resource is registered under; read once, on first need. */
   readonly limits: () => ResultAsync<LimitCatalog, KeystoneError>;

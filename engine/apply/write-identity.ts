@@ -1,6 +1,6 @@
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
 import type { DomainResource, GroupResource, ProjectResource } from '../../constructs/model/index.ts';
-import type { AttributeValue } from '../../plans/index.ts';
+import { isKeyformTag, type AttributeValue } from '../../plans/index.ts';
 import * as ks from '../keystone/index.ts';
 import type { OpenStackError } from '../openstack/index.ts';
 import { operationFailed, type OperationFailure } from './apply-error.ts';
@@ -52,22 +52,46 @@ const UPDATABLE: Readonly<Record<NamedRecord['kind'], readonly string[]>> = {
   group: ['description', 'name'],
 };
 
-/** Writes `set` onto the live object `before` (one PATCH: Keystone replaces the tag list as a whole). */
+/**
+ * Writes `set` onto the live object `before`: its fields in one PATCH, and a project's tags
+ * one by one (`PUT`/`DELETE …/tags/TAG`), only those keyform owns that differ from the
+ * tags the plan read. Keystone's PATCH would replace the whole list, losing a tag someone
+ * added since the snapshot.
+ */
 export function updateNamed(before: NamedRecord, set: Readonly<Record<string, AttributeValue>>, ctx: WriteContext): ResultAsync<void, OperationFailure> {
   const id = before.ids?.['id'];
   const extra = Object.keys(set).filter((k) => !UPDATABLE[before.kind].includes(k));
   if (id === undefined || extra.length > 0) {
     return errAsync(operationFailed(before.address, 'update', `the plan asks to write ${extra.join(', ') || 'an object without a Keystone id'}, which keyform never does in place; make a new plan`));
   }
-  const patch = set as Record<string, never>;
-  const sent: ResultAsync<unknown, OpenStackError> = before.kind === 'domain' ? ks.updateDomain(ctx.session, id, patch)
+  const { tags, ...fields } = set;
+  const patch = fields as Record<string, never>;
+  const patched: ResultAsync<unknown, OpenStackError> = Object.keys(patch).length === 0 ? okAsync(undefined)
+    : before.kind === 'domain' ? ks.updateDomain(ctx.session, id, patch)
     : before.kind === 'project' ? ks.updateProject(ctx.session, id, patch)
     : ks.updateGroup(ctx.session, id, patch);
+  const sent = before.kind === 'project' && Array.isArray(tags) ? patched.andThen(() => writeTags(id, before.attrs.tags, tags, ctx)) : patched;
   return sent
     .mapErr((e) => operationFailed(before.address, 'update', e.kind === 'NotFound' ? `${before.kind} ${id} was deleted since the plan was made; make a new plan` : e.message))
     .map(() => {
       if (before.kind === 'domain' && typeof set['name'] === 'string') ctx.book.domainRenamed(id, set['name']);
     });
+}
+
+/**
+ * Adds the owned tags of `wanted` that `live` lacks, then removes the owned tags of `live`
+ * that `wanted` lacks, one call at a time: Keystone carries out each call by reading the
+ * project's list and writing it back, so two calls on one project at once may lose one.
+ * Adding first means a project being released (its markers removed) is marked retired
+ * before, so an apply stopped in between leaves it keyform's and the next apply finishes.
+ */
+function writeTags(id: string, live: readonly string[], wanted: readonly string[], ctx: WriteContext): ResultAsync<void, OpenStackError> {
+  const owned = (t: string): boolean => isKeyformTag(t, ctx.tagPrefix);
+  const calls = [
+    ...wanted.filter((t) => owned(t) && !live.includes(t)).map((t) => () => ks.addProjectTag(ctx.session, id, t)),
+    ...live.filter((t) => owned(t) && !wanted.includes(t)).map((t) => () => ks.removeProjectTag(ctx.session, id, t)),
+  ];
+  return calls.reduce((done: ResultAsync<void, OpenStackError>, call) => done.andThen(call), okAsync(undefined));
 }
 
 /** Deletes the live object `before`; one that is already gone counts as deleted. */

@@ -1,4 +1,4 @@
-import type { ResultAsync } from 'neverthrow';
+import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
 import type { OpenStackError, OpenStackSession } from '../openstack/index.ts';
 import { identityCall, identityVoid, seg } from './call.ts';
 import { andThenTry, listAll, type Fallbacks, type KeystoneError, type ListQuery } from './list.ts';
@@ -66,7 +66,30 @@ export function replaceProjectTags(s: OpenStackSession, id: string, tags: readon
   return identityCall<readonly string[]>(s, 'PUT', `/projects/${seg(id)}/tags`, 'tags', { tags });
 }
 
-/** Removes one tag; 404 NotFound when the project does not carry it. */
+/**
+ * Adds one tag (`PUT …/tags/TAG`), leaving the others as they are. Keystone answers 400 both
+ * when the project has the tag already (an earlier, interrupted write, or a retry of one
+ * whose answer was lost: done) and when it has no room for one more (80 tags): the tags are
+ * read to tell which. 404 NotFound when the project is gone.
+ */
+export function addProjectTag(s: OpenStackSession, id: string, tag: string): ResultAsync<void, OpenStackError> {
+  return identityVoid(s, 'PUT', `/projects/${seg(id)}/tags/${seg(tag)}`).orElse((e) => {
+    if (e.status !== 400) return errAsync(e);
+    return listProjectTags(s, id).andThen((tags) => {
+      if (tags.includes(tag)) return okAsync(undefined);
+      return errAsync<void, OpenStackError>({ ...e, message: `${e.message} The project has ${tags.length} tags; Keystone allows 80. Remove tags keyform does not own.` });
+    });
+  });
+}
+
+/**
+ * Removes one tag (`DELETE …/tags/TAG`), leaving the others as they are; a tag already gone
+ * counts as removed. Keystone answers 404 both for a missing tag and a missing project: the
+ * tags are read to tell which (NotFound when the project is gone).
+ */
 export function removeProjectTag(s: OpenStackSession, id: string, tag: string): ResultAsync<void, OpenStackError> {
-  return identityVoid(s, 'DELETE', `/projects/${seg(id)}/tags/${seg(tag)}`);
+  return identityVoid(s, 'DELETE', `/projects/${seg(id)}/tags/${seg(tag)}`).orElse((e) => {
+    if (e.kind !== 'NotFound') return errAsync(e);
+    return listProjectTags(s, id).andThen((tags) => (tags.includes(tag) ? errAsync<void, OpenStackError>(e) : okAsync(undefined)));
+  });
 }

@@ -1,8 +1,7 @@
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
 import { quotaMarkerTag, type QuotaResource } from '../../constructs/model/index.ts';
 import type { OpenStackError, OpenStackSession } from '../openstack/index.ts';
-import { listProjectTags, removeProjectTag } from '../keystone/index.ts';
-import { seg } from '../keystone/call.ts';
+import { addProjectTag, removeProjectTag } from '../keystone/index.ts';
 import { quotaWriteFailed, type QuotaWriteError } from './quota-error.ts';
 import { SERVICE_QUOTA_APIS, getQuotaSet, limitValue, putQuotaSet, serviceNameOf } from './service-quota-api.ts';
 
@@ -62,20 +61,9 @@ function writeValue(q: QuotaResource, projectId: string, value: number, s: OpenS
   return putQuotaSet(s, api, projectId, { [where.name]: value }).mapErr((e) => quotaWriteFailed(q, `${api.label} refused ${where.name} = ${value}: ${e.message}`));
 }
 
-/**
- * Adds `keyform.quota=KEY` to the project. Keystone answers 400 both when the project has the
- * tag already (our own earlier, interrupted create: fine) and when it has no room for one
- * more (80 tags): the tags are read to tell which.
- */
+/** Adds `keyform.quota=KEY` to the project; already there (an earlier, interrupted create) is fine. */
 export function addQuotaMarker(s: OpenStackSession, projectId: string, quotaKey: string): ResultAsync<void, OpenStackError> {
-  const tag = quotaMarkerTag(quotaKey);
-  return s.request({ method: 'PUT', service: 'identity', path: `/projects/${seg(projectId)}/tags/${seg(tag)}` }).map(() => undefined).orElse((e) => {
-    if (e.status !== 400) return errAsync(e);
-    return listProjectTags(s, projectId).andThen((tags) => {
-      if (tags.includes(tag)) return okAsync(undefined);
-      return errAsync<void, OpenStackError>({ ...e, message: `${e.message} The project has ${tags.length} tags; Keystone allows 80. Remove tags keyform does not own, or declare fewer quota keys.` });
-    });
-  });
+  return addProjectTag(s, projectId, quotaMarkerTag(quotaKey)).mapErr((e) => (e.status === 400 ? { ...e, message: `${e.message} Or declare fewer quota keys.` } : e));
 }
 
 /** Removes `keyform.quota=KEY` from the project; already gone is fine. */

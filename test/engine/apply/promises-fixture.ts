@@ -26,6 +26,8 @@ export interface PromiseConfig {
   readonly roleMapping?: Readonly<Record<string, string>>;
   /** @default 'unified-limits' */
   readonly quotaBackend?: 'unified-limits' | 'service-apis';
+  /** The landing zone's tag `environment` (project tag `kf_environment=…`). @default 'test' */
+  readonly environment?: string;
   /** Quota `compute.cores` on every tenant; unset: no quota. */
   readonly cores?: number;
   /** Project identifiers of workspace w1, each with its deletion policy. */
@@ -58,7 +60,7 @@ ${mapping}  tag_prefix           = "kf_"
 }
 landing_zone "lz" {
   platform = "${p}"
-${quota}  tags     = { environment = "test" }
+${quota}  tags     = { environment = "${c.environment ?? 'test'}" }
 }
 workspace "w1" {
   name = "Workspace one"

@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ResultAsync } from 'neverthrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodePlan, encodePlan, type Change } from '../../../plans/index.ts';
 import { applyPlan, closeTargets, type PlatformTarget } from '../../../engine/apply/index.ts';
@@ -273,6 +274,51 @@ describe("keyform's promises against the real Keystone", () => {
     expect(await adminGrants(run)).toEqual(['member']);
     expect(await pendingChanges(direct.output, direct.targets)).toEqual([]);
     expect(await canScope(alice, projectName(run, 'shop'), 'Default')).toBe(true);
+  }, 300_000);
+
+  it('keeps a tag added by hand while the apply writes the tags keyform owns on the project', async () => {
+    // GIVEN a tenant applied with environment = "test" and deletion_policy = "retain"
+    const { run, alice, config, dir, open } = await setUp({ domain: 'Default', tenants: { shop: 'retain' } });
+    const first = await open();
+    await applyNow(first.output, first.targets);
+    const name = projectName(run, 'shop');
+    const id = ((await osc(['project', 'show', '--domain', 'default', name]))._unsafeUnwrap() as { id: string }).id;
+    // AND the environment becomes "prod" and the policy "delete": one tag of keyform's to remove, two to add
+    writePromiseConfig({ ...config, environment: 'prod', tenants: { shop: 'delete' } }, dir);
+    // WHEN it is applied through a proxy that holds the first write to the project, after the apply read Keystone,
+    // while someone tags the project by hand with the openstack CLI
+    const held = new RegExp(`^/v3/projects/${id}(/tags/[^/]+)?$`);
+    const proxy = await startFaultProxy({
+      target: new URL(testStack().authUrl).origin, maxRequests: 2000, lifetimeMs: 240_000,
+      onRequest: (r) => {
+        if (hand !== undefined || !held.test(r.path) || r.method === 'GET') return;
+        heldAt = Date.now();
+        hand = oscAction(['project', 'set', '--domain', 'default', '--tag', 'handmade', name]).map(() => Date.now());
+      },
+    });
+    let hand: ResultAsync<number, unknown> | undefined;
+    let heldAt = 0;
+    const delay = { kind: 'delay', ms: 30_000 } as const;
+    proxy.script({ match: { method: 'PATCH', path: held }, faults: [delay] });
+    proxy.script({ match: { method: 'PUT', path: held }, faults: [delay] });
+    const faulty = await targetsFor(dir, writeClouds(testStack(), { proxyUrl: proxy.url }));
+    const report = (await applyPlan((await planNow(faulty.output, faulty.targets)).plan, faulty.targets))._unsafeUnwrap();
+    closeTargets(faulty.targets);
+    await proxy.close();
+    // THEN the hand-made tag was added while the write was held (else this test shows nothing)
+    expect(report.succeeded).toBe(true);
+    expect(hand).toBeDefined();
+    expect((await hand!)._unsafeUnwrap()).toBeLessThan(heldAt + delay.ms);
+    // AND the project carries it beside keyform's new tags, and not keyform's old one
+    const tags = ((await osc(['project', 'show', '--domain', 'default', name]))._unsafeUnwrap() as { tags: string[] }).tags;
+    expect(tags).toContain('handmade');
+    expect(tags).toContain('kf_environment=prod');
+    expect(tags).toContain('keyform.deletion_policy=delete');
+    expect(tags).not.toContain('kf_environment=test');
+    // AND nothing is left to do, and the user still reaches the project
+    const second = await open();
+    expect(await pendingChanges(second.output, second.targets)).toEqual([]);
+    expect(await canScope(alice, name, 'Default')).toBe(true);
   }, 300_000);
 
   const matrix: readonly [string, Omit<PromiseConfig, 'run' | 'users' | 'tenants'>][] = [

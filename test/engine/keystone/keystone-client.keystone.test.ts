@@ -43,6 +43,26 @@ describe('the Keystone client', () => {
     expect(tagged.map((x) => x.id)).toEqual([p.id]);
   });
 
+  it('adds and removes one project tag idempotently, leaving the others, and tells a full or gone project apart', async () => {
+    // GIVEN a project with a tag someone else set
+    const p = (await ks.createProject(s, { name: unique('kf-kc-t'), domain_id: 'default', description: '', enabled: true, tags: ['owner=alice'] }))._unsafeUnwrap();
+    cleanup.push(() => oscAction(['project', 'delete', p.id]));
+    // WHEN one tag is added twice and another removed twice (Keystone answers 400, then 404, to the repeats)
+    (await ks.addProjectTag(s, p.id, 'kf_a=1'))._unsafeUnwrap();
+    (await ks.addProjectTag(s, p.id, 'kf_a=1'))._unsafeUnwrap();
+    (await ks.removeProjectTag(s, p.id, 'owner=alice'))._unsafeUnwrap();
+    (await ks.removeProjectTag(s, p.id, 'owner=alice'))._unsafeUnwrap();
+    // THEN the CLI shows exactly the added tag
+    expect(((await osc(['project', 'show', p.id]))._unsafeUnwrap() as { tags: string[] }).tags).toEqual(['kf_a=1']);
+    // AND on a project with Keystone's 80 tags, one more is an error that says so
+    (await ks.replaceProjectTags(s, p.id, Array.from({ length: 80 }, (_, i) => `t${i}`)))._unsafeUnwrap();
+    expect((await ks.addProjectTag(s, p.id, 'kf_b=2'))._unsafeUnwrapErr().message).toMatch(/The project has 80 tags; Keystone allows 80/);
+    // AND once the project is deleted, both are NotFound, not done
+    (await oscAction(['project', 'delete', p.id]))._unsafeUnwrap();
+    expect((await ks.addProjectTag(s, p.id, 'kf_a=1'))._unsafeUnwrapErr().kind).toBe('NotFound');
+    expect((await ks.removeProjectTag(s, p.id, 'kf_a=1'))._unsafeUnwrapErr().kind).toBe('NotFound');
+  });
+
   it('adds and removes group members idempotently and reads them both ways', async () => {
     // GIVEN a group and a user made with the openstack CLI
     const g = (await osc(['group', 'create', '--domain', 'default', unique('kf-kc-g')]))._unsafeUnwrap() as { id: string };
