@@ -16,7 +16,7 @@ export interface OperationRef {
  * | op       | acts on                          | does                                                 |
  * |----------|----------------------------------|------------------------------------------------------|
  * | `create` | nothing yet                      | creates the change's `after` record                  |
- * | `update` | the live object (`before.ids`)   | writes `set` (attribute → new value; tags: the whole list) |
+ * | `update` | the live object (`before.ids`)   | writes `set` (attribute → new value; tags: the whole list, of which apply writes only keyform's tags that differ, one by one) |
  * | `delete` | the live object (`before.ids`)   | deletes it                                           |
  */
 export type Operation =
