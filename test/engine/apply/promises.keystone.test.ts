@@ -220,7 +220,7 @@ describe("keyform's promises against the real Keystone", () => {
     const forged: Change = { kind: 'project', address, action: 'delete', before, after: null, changed: [], replacePaths: [], dependsOn: [], reason: 'forged',
       operations: [{ op: 'update', set: { enabled: false }, waitsFor: [] }, { op: 'delete', waitsFor: [] }] };
     const p0 = plan.platforms[0]!;
-    writeFileSync(file, encodePlan({ ...plan, summary: { ...plan.summary, destroy: plan.summary.destroy + 1 }, platforms: [{ ...p0, changes: [forged], summary: { ...p0.summary, destroy: p0.summary.destroy + 1 } }] }));
+    writeFileSync(file, encodePlan({ ...plan, applyable: true, summary: { ...plan.summary, destroy: plan.summary.destroy + 1 }, platforms: [{ ...p0, changes: [forged], summary: { ...p0.summary, destroy: p0.summary.destroy + 1 } }] }));
     // WHEN it is applied
     const forgedApply = await keyformCli(['apply', file, '--config', dir], cloudsEnv(clouds));
     // THEN apply refuses it, naming the address, and the project is still there, enabled
