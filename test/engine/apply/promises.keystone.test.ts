@@ -321,6 +321,31 @@ describe("keyform's promises against the real Keystone", () => {
     expect(await canScope(alice, name, 'Default')).toBe(true);
   }, 300_000);
 
+  it('converges after an apply that added keyform\'s new tag but could not remove the old one: the next apply removes it', async () => {
+    // GIVEN a tenant applied with environment = "test", then the environment changed to "prod"
+    const { run, config, dir, open } = await setUp({ domain: 'Default', tenants: { shop: 'retain' } });
+    const first = await open();
+    await applyNow(first.output, first.targets);
+    const name = projectName(run, 'shop');
+    writePromiseConfig({ ...config, environment: 'prod' }, dir);
+    // WHEN it is applied through a proxy that refuses every removal of a project tag
+    const proxy = await startFaultProxy({ target: new URL(testStack().authUrl).origin, maxRequests: 2000, lifetimeMs: 120_000 });
+    proxy.script({ match: { method: 'DELETE', path: /\/v3\/projects\/[^/]+\/tags\// }, faults: Array.from({ length: 20 }, () => ({ kind: 'status', status: 403 }) as const) });
+    const faulty = await targetsFor(dir, writeClouds(testStack(), { proxyUrl: proxy.url }));
+    const report = (await applyPlan((await planNow(faulty.output, faulty.targets)).plan, faulty.targets))._unsafeUnwrap();
+    closeTargets(faulty.targets);
+    await proxy.close();
+    const shown = async () => ((await osc(['project', 'show', '--domain', 'default', name]))._unsafeUnwrap() as { tags: string[] }).tags.filter((t) => t.startsWith('kf_environment='));
+    // THEN the apply failed with the new tag added and the old one still there
+    expect(report.succeeded).toBe(false);
+    expect((await shown()).sort()).toEqual(['kf_environment=prod', 'kf_environment=test']);
+    // AND the next apply removes the old one, and nothing is left to do
+    const second = await open();
+    await applyNow(second.output, second.targets);
+    expect(await shown()).toEqual(['kf_environment=prod']);
+    expect(await pendingChanges(second.output, second.targets)).toEqual([]);
+  }, 300_000);
+
   const matrix: readonly [string, Omit<PromiseConfig, 'run' | 'users' | 'tenants'>][] = [
     ['domain by id, user_domain by id, default role mapping, unified limits', { domain: 'default', userDomain: 'default', quotaBackend: 'unified-limits', cores: 4 }],
     ['domain by name, user_domain by name, role-by-role mapping, unified limits', { domain: 'Default', userDomain: 'Default', roleMapping: { admin: 'member', user: 'member', reader: 'reader' }, quotaBackend: 'unified-limits', cores: 4 }],
