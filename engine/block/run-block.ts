@@ -12,7 +12,7 @@ import {
 import { decodeBlockInputs, type BlockBehavior } from './block-inputs.ts';
 import { appliedMessages, destroyedMessages, planMessage, statusPlan } from './block-messages.ts';
 import { blockOutputs } from './block-outputs.ts';
-import { runFailed, runPlanned, runStarted, runSucceeded, stepStarted, stepSucceeded, type RunStatus, type StatusPlan } from './run-status.ts';
+import { runFailed, runPlanned, runStarted, runSucceeded, stepStarted, stepSucceeded, type RunMessages, type RunStatus, type StatusPlan } from './run-status.ts';
 import type { StatusReporter } from './status-reporter.ts';
 import { inScope, scopeClashes, scopeDesired, scopeLive, type TenantScope } from './tenant-scope.ts';
 import { writeFileAtomic, type FileWriteError } from './write-file-atomic.ts';
@@ -173,7 +173,7 @@ interface Planned {
   readonly p: PlatformPlan;
   readonly live: LiveState;
   readonly sp: StatusPlan;
-  readonly messages: { readonly userMessage: string; readonly systemMessage: string };
+  readonly messages: RunMessages;
   /** The deletion policy a destroy follows. */
   readonly policy: DeletionPolicy;
 }
