@@ -29,12 +29,22 @@ export const platformOf = (run: string): string => `p-${run}`;
 /** The Keystone domain the run's workspace `w` lives in. */
 export const domainOf = (run: string, w = 'w1'): string => `${run}-${w}`;
 
+/** The `user` blocks of a project binding `users` (euid → roles), one a line. */
+export function usersHcl(users: Readonly<Record<string, readonly string[]>>): string {
+  return Object.entries(users).map(([u, roles]) => `    user "${u}" { roles = [${roles.map((r) => `"${r}"`).join(', ')}] }`).join('\n');
+}
+
+/** A landing zone's `quota` line for `compute.cores`; empty without `cores`. */
+export function quotaHcl(cores: number | undefined): string {
+  return cores === undefined ? '' : `  quota    = { "compute.cores" = ${cores} }\n`;
+}
+
 /** Writes the run's config (HCL) into a fresh folder; returns the folder. */
 export function writeConfig(c: TestConfig): string {
   const dir = mkdtempSync(join(tmpdir(), 'kf-apply-cfg-'));
   const p = platformOf(c.run);
-  const users = Object.entries(c.users).map(([u, roles]) => `    user "${u}" { roles = [${roles.map((r) => `"${r}"`).join(', ')}] }`).join('\n');
-  const quota = c.cores === undefined ? '' : `  quota    = { "compute.cores" = ${c.cores} }\n`;
+  const users = usersHcl(c.users);
+  const quota = quotaHcl(c.cores);
   const projects = Array.from({ length: c.tenants }, (_, i) => `  project "p${i + 1}" {\n    tenant "${p}" { landing_zone = "lz" }\n${users}\n  }`).join('\n');
   writeFileSync(join(dir, 'keyform.hcl'), `platform "${p}" {
   cloud                = "kf"

@@ -1,14 +1,13 @@
 import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { expect } from 'vitest';
 import { applyPlan, type PlatformTarget } from '../../../engine/apply/index.ts';
 import type { SynthOutput } from '../../../constructs/index.ts';
 import { OPENSTACK_CLI } from '../../openstack/osc.ts';
 import { testStack } from '../../openstack/stack.ts';
-import { planNow, platformOf } from './apply-fixture.ts';
+import { planNow, platformOf, quotaHcl, usersHcl } from './apply-fixture.ts';
 
 /**
  * A platform as a user spells it, for the tests of keyform's two promises (never touch what
@@ -46,8 +45,8 @@ export function promiseHcl(c: PromiseConfig): string {
     ? `  domain_per_workspace = true\n  domain_name_pattern  = "${c.run}-#{workspaceIdentifier}"\n`
     : `  domain               = "${c.domain ?? 'default'}"\n`;
   const mapping = c.roleMapping === undefined ? '' : `  role_mapping         = { ${Object.entries(c.roleMapping).map(([k, v]) => `${k} = "${v}"`).join(', ')} }\n`;
-  const quota = c.cores === undefined ? '' : `  quota    = { "compute.cores" = ${c.cores} }\n`;
-  const users = Object.entries(c.users).map(([u, roles]) => `    user "${u}" { roles = [${roles.map((r) => `"${r}"`).join(', ')}] }`).join('\n');
+  const quota = quotaHcl(c.cores);
+  const users = usersHcl(c.users);
   const projects = Object.entries(c.tenants).map(([id, policy]) => `  project "${id}" {\n    tenant "${p}" {\n      landing_zone    = "lz"\n      deletion_policy = "${policy}"\n    }\n${users}\n  }`).join('\n');
   return `platform "${p}" {
   cloud                = "kf"
