@@ -1,4 +1,4 @@
-import type { HourlyCharge, MeterReport } from '../rating/meter-report.ts';
+import { isoHour, type HourlyCharge, type MeterReport } from '../rating/meter-report.ts';
 import type { ResourceType } from '../sample.ts';
 import { METRICS } from '../usage/usage-line.ts';
 import { csvRow } from './csv-text.ts';
@@ -65,7 +65,6 @@ const SERVICES: Readonly<Record<ResourceType, { readonly name: string; readonly 
 };
 
 /** FOCUS date-times: ISO 8601 in UTC with seconds. */
-const at = (seconds: number): string => new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
 const iso = (text: string): string => (/T\d{2}:\d{2}Z$/.test(text) ? text.replace('Z', ':00Z') : text);
 
 /** What the user-facing tags of a row are: the tenant's own, plus keyform's owner as `keyform.*` keys. */
@@ -108,8 +107,8 @@ export function renderFocus(r: MeterReport, region: string): string {
       BillingAccountName: r.platform,
       BillingPeriodStart: iso(r.from),
       BillingPeriodEnd: iso(r.to),
-      ChargePeriodStart: at(c.hourStart),
-      ChargePeriodEnd: at(c.hourStart + 3600),
+      ChargePeriodStart: isoHour(c.hourStart),
+      ChargePeriodEnd: isoHour(c.hourStart + 3600),
       ChargeCategory: 'Usage',
       ChargeClass: null,
       ChargeFrequency: 'Usage-Based',
