@@ -64,9 +64,6 @@ const SERVICES: Readonly<Record<ResourceType, { readonly name: string; readonly 
   image: { name: 'Image (glance)', category: 'Storage' },
 };
 
-/** FOCUS date-times: ISO 8601 in UTC with seconds. */
-const iso = (text: string): string => (/T\d{2}:\d{2}Z$/.test(text) ? text.replace('Z', ':00Z') : text);
-
 /** What the user-facing tags of a row are: the tenant's own, plus keyform's owner as `keyform.*` keys. */
 function tags(c: HourlyCharge): string {
   const all: Record<string, string> = { ...c.tags };
@@ -105,8 +102,8 @@ export function renderFocus(r: MeterReport, region: string): string {
       BillingCurrency: r.currency,
       BillingAccountId: r.platform,
       BillingAccountName: r.platform,
-      BillingPeriodStart: iso(r.from),
-      BillingPeriodEnd: iso(r.to),
+      BillingPeriodStart: r.from,
+      BillingPeriodEnd: r.to,
       ChargePeriodStart: isoHour(c.hourStart),
       ChargePeriodEnd: isoHour(c.hourStart + 3600),
       ChargeCategory: 'Usage',
