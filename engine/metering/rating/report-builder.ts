@@ -19,9 +19,8 @@ import {
   type UnpricedUsage,
   type Money,
 } from './meter-report.ts';
-import { apportion, decimalText, minorText, roundDiv, type Decimal } from './money.ts';
+import { apportion, decimalText, lineAmount, minorText, roundDiv } from './money.ts';
 import { priceFor, priceKeys, resourcePriced, type AppliedPrice, type PriceList } from './price-list.ts';
-
 
 const isoDay = (s: number): string => new Date(s * 1000).toISOString().slice(0, 10);
 const DAY = 86400;
@@ -350,15 +349,6 @@ function rowBase(l: Line, x: Part): Omit<ResourceCharge, 'amount'> {
 const LEADING_METRICS: ReadonlySet<Metric> = new Set(
   (Object.keys(METRICS) as Metric[]).filter((m, i, all) => all.findIndex((x) => METRICS[x].resourceType === METRICS[m].resourceType) === i),
 );
-
-/**
- * A stated line's amount in minor units: units / perUnit × price, rounded once.
- * @example lineAmount(171600n, 3600n, { units: 315n, scale: 7 }, 6) // 47.666… GiB-h × 0.0000315 → 1502n (0.001502)
- */
-export function lineAmount(units: bigint, perUnit: bigint, price: Decimal | null, digits: number): bigint {
-  if (price === null) return 0n;
-  return roundDiv(units * price.units * 10n ** BigInt(digits), perUnit * 10n ** BigInt(price.scale));
-}
 
 /** An exact quantity as a number with at most 6 decimals (quantities are shown, not summed). */
 function quantityOf(units: bigint, perUnit: bigint): number {
