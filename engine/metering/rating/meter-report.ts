@@ -142,6 +142,7 @@ export interface MeterReport {
 /** The rounding rule, as stated in every report. */
 export const ROUNDING_RULE = 'each statement line (quantity × unit price, computed exactly) is rounded once, half away from zero, to the currency minor unit; totals are sums of the lines shown';
 
+/** Seconds since the epoch as ISO 8601 UTC with seconds (FOCUS date-time), e.g. `2026-01-01T00:00:00Z`. */
 export const isoHour = (s: number): string => new Date(s * 1000).toISOString().replace('.000Z', 'Z');
 
 /** Merges consecutive hours of the same non-complete status into gaps. */

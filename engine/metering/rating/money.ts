@@ -58,6 +58,15 @@ export function roundDiv(numerator: bigint, denominator: bigint): bigint {
 }
 
 /**
+ * A stated line's amount in minor units: units / perUnit × price, rounded once.
+ * @example lineAmount(171600n, 3600n, { units: 315n, scale: 7 }, 6) // 47.666… GiB-h × 0.0000315 → 1502n (0.001502)
+ */
+export function lineAmount(units: bigint, perUnit: bigint, price: Decimal | null, digits: number): bigint {
+  if (price === null) return 0n;
+  return roundDiv(units * price.units * 10n ** BigInt(digits), perUnit * 10n ** BigInt(price.scale));
+}
+
+/**
  * Shares `total` out over parts in proportion to `weights` (all ≥ 0), in whole units, by
  * the largest-remainder method: every part gets the floor of its exact share, and the units
  * left go to the largest remainders (the earlier part on a tie). The shares add up to

@@ -19,9 +19,8 @@ import {
   type UnpricedUsage,
   type Money,
 } from './meter-report.ts';
-import { apportion, decimalText, minorText, roundDiv, type Decimal } from './money.ts';
+import { apportion, decimalText, lineAmount, minorText, roundDiv } from './money.ts';
 import { priceFor, priceKeys, resourcePriced, type AppliedPrice, type PriceList } from './price-list.ts';
-
 
 const isoDay = (s: number): string => new Date(s * 1000).toISOString().slice(0, 10);
 const DAY = 86400;
@@ -125,7 +124,7 @@ export class ReportBuilder {
 
   /** The price of a metric, qualifier and state, looked up once (a report rates millions of lines). */
   private priceOf(line: UsageLine): AppliedPrice | null {
-    const k = `${line.metric}\u0000${line.qualifier ?? ''}\u0000${line.state ?? ''}`;
+    const k = traitKey(line);
     let p = this.prices.get(k);
     if (p === undefined) {
       p = priceFor(this.s.prices, line.metric, line.qualifier, line.state) ?? null;
@@ -136,11 +135,11 @@ export class ReportBuilder {
 
   /** The stated line a usage line adds to; found by a short key first (a report adds millions of lines). */
   private lineOf(line: UsageLine): Line {
-    const short = `${line.ownerRef}\u0000${line.projectId}\u0000${line.metric}\u0000${line.qualifier ?? ''}\u0000${line.state ?? ''}`;
+    const short = `${line.ownerRef}\u0000${line.projectId}\u0000${traitKey(line)}`;
     let l = this.byShortKey.get(short);
     if (l !== undefined) return l;
     const owner = this.owner(line);
-    const key = `${owner.key}\u0000${line.metric}\u0000${line.qualifier ?? ''}\u0000${line.state ?? ''}`;
+    const key = `${owner.key}\u0000${traitKey(line)}`;
     l = this.lines.get(key);
     if (l === undefined) {
       const price = this.priceOf(line);
@@ -185,7 +184,7 @@ export class ReportBuilder {
       else l.hours.set(hk, { ...part(), hourStart: line.hourStart });
     }
     if (l.price === null && LEADING_METRICS.has(line.metric) && this.unpricedResource(line)) {
-      const uk = `${line.metric}\u0000${line.qualifier ?? ''}\u0000${line.state ?? ''}`;
+      const uk = traitKey(line);
       const u = this.unpriced.get(uk);
       if (u) u.units += line.units;
       else this.unpriced.set(uk, { resourceType: line.resourceType, metric: line.metric, qualifier: line.qualifier, state: line.state, units: line.units });
@@ -251,7 +250,7 @@ export class ReportBuilder {
     let all = 0n;
     const tenants = [...byTenant.values()].map((es): TenantStatement => {
       const o = es[0]!.l.owner;
-      const items = es.map((e) => ({ item: this.item(e.l, e.minor), minor: e.minor })).sort((a, b) => cmp(itemSort(a.item), itemSort(b.item)));
+      const items = es.map((e) => ({ item: this.item(e.l, e.minor), minor: e.minor })).sort((a, b) => cmp(traitKey(a.item), traitKey(b.item)));
       const minor = items.reduce((sum, i) => sum + i.minor, 0n);
       all += minor;
       return {
@@ -351,21 +350,13 @@ const LEADING_METRICS: ReadonlySet<Metric> = new Set(
   (Object.keys(METRICS) as Metric[]).filter((m, i, all) => all.findIndex((x) => METRICS[x].resourceType === METRICS[m].resourceType) === i),
 );
 
-/**
- * A stated line's amount in minor units: units / perUnit × price, rounded once.
- * @example lineAmount(171600n, 3600n, { units: 315n, scale: 7 }, 6) // 47.666… GiB-h × 0.0000315 → 1502n (0.001502)
- */
-export function lineAmount(units: bigint, perUnit: bigint, price: Decimal | null, digits: number): bigint {
-  if (price === null) return 0n;
-  return roundDiv(units * price.units * 10n ** BigInt(digits), perUnit * 10n ** BigInt(price.scale));
-}
-
 /** An exact quantity as a number with at most 6 decimals (quantities are shown, not summed). */
 function quantityOf(units: bigint, perUnit: bigint): number {
   return Number(minorText(roundDiv(units * 1_000_000n, perUnit), 6));
 }
 
-const itemSort = (i: StatementItem): string => `${i.metric}\u0000${i.qualifier ?? ''}\u0000${i.state ?? ''}`;
+/** A line's metric, qualifier and state as one key: what prices it, and its place in a tenant's table. */
+const traitKey = (l: { readonly metric: Metric; readonly qualifier: string | null; readonly state: ServerState | null }): string => `${l.metric}\u0000${l.qualifier ?? ''}\u0000${l.state ?? ''}`;
 
 function rowOrder(a: ResourceCharge, b: ResourceCharge): number {
   return (

@@ -1,4 +1,4 @@
-import type { MeterReport, ResourceCharge } from '../rating/meter-report.ts';
+import { isoHour, type MeterReport, type ResourceCharge } from '../rating/meter-report.ts';
 import { csvRow } from './csv-text.ts';
 
 /** Every tag key on the report's lines, sorted: one `tag:KEY` column each. */
@@ -54,7 +54,7 @@ export function renderHourlyCsv(r: MeterReport): string {
   const out = [csvRow([...HOURLY_COLUMNS, ...keys.map((k) => `tag:${k}`)])];
   const row = (hour: string, c: ResourceCharge) =>
     csvRow([hour, r.currency, c.group, c.workspace, c.tenant, c.projectId, c.projectName, c.resourceType, c.resourceId, c.metric, c.qualifier, c.state, c.quantity, c.unit, c.unitPrice, c.amount, ...keys.map((k) => c.tags[k] ?? null)]);
-  for (const c of r.hourly ?? []) out.push(row(new Date(c.hourStart * 1000).toISOString().replace('.000Z', 'Z'), c));
+  for (const c of r.hourly ?? []) out.push(row(isoHour(c.hourStart), c));
   const last: (string | null)[] = new Array<null>(HOURLY_COLUMNS.length + keys.length).fill(null);
   last[0] = 'grand_total';
   last[1] = r.currency;

@@ -1,4 +1,4 @@
-import type { HourlyCharge, MeterReport } from '../rating/meter-report.ts';
+import { isoHour, type HourlyCharge, type MeterReport } from '../rating/meter-report.ts';
 import type { ResourceType } from '../sample.ts';
 import { METRICS } from '../usage/usage-line.ts';
 import { csvRow } from './csv-text.ts';
@@ -64,10 +64,6 @@ const SERVICES: Readonly<Record<ResourceType, { readonly name: string; readonly 
   image: { name: 'Image (glance)', category: 'Storage' },
 };
 
-/** FOCUS date-times: ISO 8601 in UTC with seconds. */
-const at = (seconds: number): string => new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
-const iso = (text: string): string => (/T\d{2}:\d{2}Z$/.test(text) ? text.replace('Z', ':00Z') : text);
-
 /** What the user-facing tags of a row are: the tenant's own, plus keyform's owner as `keyform.*` keys. */
 function tags(c: HourlyCharge): string {
   const all: Record<string, string> = { ...c.tags };
@@ -106,10 +102,10 @@ export function renderFocus(r: MeterReport, region: string): string {
       BillingCurrency: r.currency,
       BillingAccountId: r.platform,
       BillingAccountName: r.platform,
-      BillingPeriodStart: iso(r.from),
-      BillingPeriodEnd: iso(r.to),
-      ChargePeriodStart: at(c.hourStart),
-      ChargePeriodEnd: at(c.hourStart + 3600),
+      BillingPeriodStart: r.from,
+      BillingPeriodEnd: r.to,
+      ChargePeriodStart: isoHour(c.hourStart),
+      ChargePeriodEnd: isoHour(c.hourStart + 3600),
       ChargeCategory: 'Usage',
       ChargeClass: null,
       ChargeFrequency: 'Usage-Based',

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lineAmount } from '../../../../engine/metering/rating/report-builder.ts';
-import { apportion, decimalOf, decimalText, minorText, roundDiv } from '../../../../engine/metering/rating/money.ts';
+import { apportion, decimalOf, decimalText, lineAmount, minorText, roundDiv } from '../../../../engine/metering/rating/money.ts';
 
 describe('exact money', () => {
   it('reads configured prices as the decimals they were written as', () => {
