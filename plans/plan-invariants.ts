@@ -1,5 +1,5 @@
 import type { Change } from './change.ts';
-import { summarize, totalOf, type Plan, type PlanSummary } from './plan.ts';
+import { isApplyable, summarize, totalOf, type Plan, type PlanSummary } from './plan.ts';
 
 /** How deep a plan file nests at most: a plan is 7 levels deep; a deeper file would overflow the checksum's recursion. */
 export const MAX_PLAN_DEPTH = 32;
@@ -45,7 +45,7 @@ export function planInvariantProblem(plan: Plan): string | undefined {
   const wrong = summaryDifference(plan.summary, totalOf(plan.platforms.map((p) => p.summary)));
   if (wrong !== undefined) return `plan.summary.${wrong} (the sum of the platforms' summaries)`;
   if (plan.errored !== plan.summary.errors > 0) return `plan.errored is ${plan.errored}, but the summary counts ${plan.summary.errors} errors`;
-  const applyable = !plan.errored && plan.summary.add + plan.summary.change + plan.summary.destroy > 0;
+  const applyable = isApplyable(plan.summary);
   if (plan.applyable !== applyable) return `plan.applyable is ${plan.applyable}, but the summary says ${applyable}`;
   return undefined;
 }

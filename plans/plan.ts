@@ -92,11 +92,15 @@ export function createPlan(input: {
     .sort((a, b) => (a.desired.platform < b.desired.platform ? -1 : a.desired.platform > b.desired.platform ? 1 : 0))
     .map((p) => platformPlan(p, targets));
   const summary = totalOf(platforms.map((p) => p.summary));
-  const errored = summary.errors > 0;
   return {
     formatVersion: PLAN_FORMAT_VERSION, toolVersion: input.toolVersion, createdAt: input.createdAt, platforms, targets, summary,
-    applyable: !errored && summary.add + summary.change + summary.destroy > 0, errored,
+    applyable: isApplyable(summary), errored: summary.errors > 0,
   };
+}
+
+/** What `Plan.applyable` says for a plan with this summary: something to apply and no error. */
+export function isApplyable(s: PlanSummary): boolean {
+  return s.errors === 0 && s.add + s.change + s.destroy > 0;
 }
 
 function platformPlan(p: PlatformInput, targets: readonly string[]): PlatformPlan {

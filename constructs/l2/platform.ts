@@ -116,18 +116,16 @@ export class Platform extends Declaration {
     const what = `platform ${JSON.stringify(this.identifier)}`;
     const out: ConfigProblem[] = [];
     for (const p of identifierProblems(this.identifier)) out.push(this.problem([], `${what}: identifier ${p}`, 'rename the platform block', 'key'));
-    const required = { region: this.region, user_domain: this.userDomain, domain: this.domain };
-    for (const [field, value] of Object.entries(required)) {
-      // A TypeScript program can pass a number (`as any`, plain JavaScript): never coerce it into a cloud or region name.
+    // A TypeScript program can pass a number (`as any`, plain JavaScript): never coerce it into a cloud or region name.
+    const textField = (field: string, value: unknown, emptyHint: string): void => {
       if (typeof value !== 'string') out.push(this.problem([field], `${what}: ${field} must be a string, not ${typeof value}`, `set ${field} to a string`));
-      else if (value.trim() === '') out.push(this.problem([field], `${what}: ${field} is empty`, `set ${field} to a non-empty value`));
-    }
+      else if (value.trim() === '') out.push(this.problem([field], `${what}: ${field} is empty`, emptyHint));
+    };
+    const required = { region: this.region, user_domain: this.userDomain, domain: this.domain };
+    for (const [field, value] of Object.entries(required)) textField(field, value, `set ${field} to a non-empty value`);
     const optionalClouds = { cloud: this.cloud, metering_cloud: this.meteringCloud, limits_cloud: this.limitsCloud };
     for (const [field, value] of Object.entries(optionalClouds)) {
-      if (value === undefined || value === null) continue;
-      // As above: a number from a TypeScript program is never coerced into a clouds.yaml entry name.
-      if (typeof value !== 'string') out.push(this.problem([field], `${what}: ${field} must be a string, not ${typeof value}`, `set ${field} to a string`));
-      else if (value.trim() === '') out.push(this.problem([field], `${what}: ${field} is empty`, 'name a clouds.yaml entry or remove the line'));
+      if (value !== undefined && value !== null) textField(field, value, 'name a clouds.yaml entry or remove the line');
     }
     out.push(...this.patternProblems(what));
     out.push(...roleMappingProblems(this.roleMapping, what, (s, m, h, p) => this.problem(s, m, h, p)));

@@ -29,7 +29,8 @@ export function keystoneRoleProblems(role: string): string[] {
   const text = textProblems(role);
   if (text.length > 0) return text;
   if (role.trim().length === 0) return ['is empty'];
-  if (characterLength(role) > 255) return [`is ${characterLength(role)} characters long; Keystone allows at most 255`];
+  const length = characterLength(role);
+  if (length > 255) return [`is ${length} characters long; Keystone allows at most 255`];
   return [];
 }
 
