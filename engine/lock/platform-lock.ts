@@ -124,9 +124,14 @@ function readAt(s: OpenStackSession, t: LockTarget, domain: string): ResultAsync
   });
 }
 
+/** The platform's lock, found through its domain, with Keystone's clock when it answered. */
+function readNow(s: OpenStackSession, t: LockTarget): ResultAsync<LockRead, LockError> {
+  return domainId(s, t).andThen((d) => readAt(s, t, d));
+}
+
 /** Reads the platform's lock without taking it. */
 export function readLock(s: OpenStackSession, t: LockTarget): ResultAsync<FoundLock | undefined, LockError> {
-  return domainId(s, t).andThen((d) => readAt(s, t, d)).map((r) => r.found);
+  return readNow(s, t).map((r) => r.found);
 }
 
 /** The error a deadline leaves: the last failure, saying how long keyform kept trying. */
@@ -317,7 +322,7 @@ export function keepLock(lock: HeldLock, everyMs: number, onLost: (e: LockError)
  * died: the apply it ran left nothing a new plan cannot converge from.
  */
 export function forceUnlock(s: OpenStackSession, t: LockTarget, lockId: string | undefined): ResultAsync<LockRecord | undefined, LockError> {
-  return domainId(s, t).andThen((d) => readAt(s, t, d)).andThen(({ found, time }) => {
+  return readNow(s, t).andThen(({ found, time }) => {
     if (found === undefined) return okAsync<LockRecord | undefined, LockError>(undefined);
     const record = found.record;
     if (record === undefined) return errAsync<LockRecord | undefined, LockError>(lockForeign(t.platform, lockName(t.platform), found.groupId));

@@ -6,6 +6,7 @@ import type { Domain, Group, Limit, Project, RegisteredLimit, Role, RoleAssignme
 import type { PlatformSettingsForSnapshot } from './platform-settings.ts';
 import { domainNotFound, scopeRequired, type SnapshotError } from './snapshot-error.ts';
 import { chooseMembershipRead, readMembers, type MembershipRead } from './read-memberships.ts';
+import { mapPool } from '../util/map-pool.ts';
 
 /** Everything the snapshot reads from Keystone, before it is turned into resources. */
 export interface KeystoneView {
@@ -86,9 +87,10 @@ export function readKeystone(s: OpenStackSession, p: PlatformSettingsForSnapshot
     return readMembers(s, how, { users: us, groups: ours, assignments }, opts.concurrency ?? 8);
   });
   // Domain roles are listed per domain (Keystone's role list shows global roles only); only
-  // the platform's own domains are ever deleted, so only they are asked, and only with one domain per workspace.
+  // the platform's own domains are ever deleted, so only they are asked, and only with one domain per workspace;
+  // at most `concurrency` at once, as one workspace domain each could otherwise flood Keystone.
   const domainRoles = placed.andThen((x) => (p.domainPerWorkspace
-    ? ResultAsync.combine([...x.platformDomainIds].sort().map((id) => ks.listRoles(s, { domain_id: id }))).map((rs) => rs.flat())
+    ? mapPool([...x.platformDomainIds].sort(), opts.concurrency ?? 8, (id) => ks.listRoles(s, { domain_id: id })).map((rs) => rs.flat())
     : okAsync<readonly Role[], ks.KeystoneError | SnapshotError>([])));
   const lists = ResultAsync.combine([
     placed,
