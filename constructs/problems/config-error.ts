@@ -25,7 +25,7 @@ import { printable } from './printable.ts';
 
 /** The configuration can't be turned into desired state; `problems` lists every reason. */
 export interface ConfigError {
-  readonly kind: 'ConfigError';
+  readonly kind: 'config-error';
   /** A one-line summary; the problems carry the detail. */
   readonly message: string;
   /** Sorted by file, line, column; no two alike. */
@@ -42,7 +42,7 @@ export function configError(problems: readonly ConfigProblem[]): ConfigError {
   for (const p of problems) unique.set(problemKey(p), p);
   const sorted = [...unique.values()].sort(compareProblems);
   const n = sorted.length;
-  return { kind: 'ConfigError', message: `the configuration has ${n} problem${n === 1 ? '' : 's'}`, problems: capPerFile(sorted).map(shortened) };
+  return { kind: 'config-error', message: `the configuration has ${n} problem${n === 1 ? '' : 's'}`, problems: capPerFile(sorted).map(shortened) };
 }
 
 /** Problems shown per file: a garbage file has thousands, and the first ones say enough. */

@@ -6,7 +6,7 @@ import type { SnapshotError } from '../snapshot/index.ts';
 
 /** One operation of one change did not happen; the rest of the apply goes on where it can. */
 export interface OperationFailure {
-  readonly kind: 'OperationFailed';
+  readonly kind: 'operation-failed';
   readonly address: string;
   /** `create`, `update` or `delete`. */
   readonly op: string;
@@ -15,7 +15,7 @@ export interface OperationFailure {
 
 /** An operation failed: `message` says what, why, and what to do. */
 export function operationFailed(address: string, op: string, message: string): OperationFailure {
-  return { kind: 'OperationFailed', address, op, message };
+  return { kind: 'operation-failed', address, op, message };
 }
 
 /** Why a whole apply (or one platform of it) did not run. */
@@ -26,20 +26,20 @@ export type ApplyError =
   | ConfigError
   | PlanFileError
   | KeystoneError
-  | { readonly kind: 'PlanErrored'; readonly message: string }
-  | { readonly kind: 'PlatformNotConfigured'; readonly platform: string; readonly message: string }
-  | { readonly kind: 'EndpointMismatch'; readonly platform: string; readonly message: string }
-  | { readonly kind: 'NotApproved'; readonly message: string }
-  | { readonly kind: 'PlanFileUnreadable'; readonly file: string; readonly message: string }
-  | { readonly kind: 'InvalidOption'; readonly message: string }
-  | { readonly kind: 'NotOnlyAdditions'; readonly refused: readonly NotAnAddition[]; readonly message: string };
+  | { readonly kind: 'plan-errored'; readonly message: string }
+  | { readonly kind: 'platform-not-configured'; readonly platform: string; readonly message: string }
+  | { readonly kind: 'endpoint-mismatch'; readonly platform: string; readonly message: string }
+  | { readonly kind: 'not-approved'; readonly message: string }
+  | { readonly kind: 'plan-file-unreadable'; readonly file: string; readonly message: string }
+  | { readonly kind: 'invalid-option'; readonly message: string }
+  | { readonly kind: 'not-only-additions'; readonly refused: readonly NotAnAddition[]; readonly message: string };
 
 /** `--only-additions` met a plan with other changes: nothing was applied. */
 export function notOnlyAdditions(refused: readonly NotAnAddition[]): ApplyError {
   const shown = refused.slice(0, 20).map((r) => `  - ${r.address}: ${r.why}`);
   const more = refused.length > shown.length ? [`  … and ${refused.length - shown.length} more`] : [];
   return {
-    kind: 'NotOnlyAdditions', refused,
+    kind: 'not-only-additions', refused,
     message: [
       `Nothing was applied: --only-additions applies only memberships created for users who now exist in Keystone, and the plan has ${refused.length} other ${refused.length === 1 ? 'change' : 'changes'}:`,
       ...shown, ...more,
@@ -50,18 +50,18 @@ export function notOnlyAdditions(refused: readonly NotAnAddition[]): ApplyError 
 
 /** The plan file cannot be read. */
 export function planFileUnreadable(file: string, detail: string): ApplyError {
-  return { kind: 'PlanFileUnreadable', file, message: `Cannot read the plan file ${file} (${detail}). Pass the file \`keyform plan --out FILE\` wrote.` };
+  return { kind: 'plan-file-unreadable', file, message: `Cannot read the plan file ${file} (${detail}). Pass the file \`keyform plan --out FILE\` wrote.` };
 }
 
 /** A command-line option has a value apply cannot use. */
 export function invalidOption(message: string): ApplyError {
-  return { kind: 'InvalidOption', message };
+  return { kind: 'invalid-option', message };
 }
 
 /** The plan has errors (name clashes, foreign owners): nothing of it may be applied. */
 export function planErrored(count: number): ApplyError {
   return {
-    kind: 'PlanErrored',
+    kind: 'plan-errored',
     message: `The plan has ${count} ${count === 1 ? 'error' : 'errors'} (shown above) and cannot be applied. Fix the configuration or Keystone as each error says, then plan again.`,
   };
 }
@@ -69,7 +69,7 @@ export function planErrored(count: number): ApplyError {
 /** A saved plan names a platform the configuration does not declare (needed for its cloud and region). */
 export function platformNotConfigured(platform: string, configPath: string): ApplyError {
   return {
-    kind: 'PlatformNotConfigured', platform,
+    kind: 'platform-not-configured', platform,
     message: `The plan is for platform ${platform}, which the configuration at ${configPath} does not declare; apply reads the platform's cloud from it. Pass the --config the plan was made with.`,
   };
 }
@@ -77,7 +77,7 @@ export function platformNotConfigured(platform: string, configPath: string): App
 /** A saved plan was made against another Keystone than the one the platform's cloud reaches now. */
 export function endpointMismatch(platform: string, planned: string, now: string): ApplyError {
   return {
-    kind: 'EndpointMismatch', platform,
+    kind: 'endpoint-mismatch', platform,
     message: `The plan for platform ${platform} was made against ${planned}, but its cloud now reaches ${now}. Nothing was applied: check clouds.yaml and OS_CLOUD, or make a new plan against this cloud.`,
   };
 }
@@ -85,7 +85,7 @@ export function endpointMismatch(platform: string, planned: string, now: string)
 /** Apply without a plan file asks first; with no terminal and no --auto-approve it refuses. */
 export function notApproved(why: 'declined' | 'interrupted' | 'no-tty'): ApplyError {
   return {
-    kind: 'NotApproved',
+    kind: 'not-approved',
     message: why === 'declined'
       ? 'Apply cancelled: only `yes` approves. Nothing was applied.'
       : why === 'interrupted'

@@ -23,7 +23,7 @@ export function createNamed(after: NamedRecord, ctx: WriteContext): ResultAsync<
   const what = `${after.kind} ${JSON.stringify(after.attrs.name)}${after.kind === 'domain' ? '' : ` in domain ${after.attrs.domain}`}`;
   return send(after, domainId ?? '', ctx)
     .orElse((e) => {
-      if (e.kind !== 'Conflict') return errAsync(fromKeystone(after.address, 'create', e));
+      if (e.kind !== 'conflict') return errAsync(fromKeystone(after.address, 'create', e));
       return findExisting(ctx.session, after, domainId)
         .mapErr((x) => fromKeystone(after.address, 'create', x))
         .andThen((found) => resolveConflict(found, what).mapErr((m) => operationFailed(after.address, 'create', m)));
@@ -72,7 +72,7 @@ export function updateNamed(before: NamedRecord, set: Readonly<Record<string, At
     : ks.updateGroup(ctx.session, id, patch);
   const sent = before.kind === 'project' && Array.isArray(tags) ? patched.andThen(() => writeTags(id, before.attrs.tags, tags, ctx)) : patched;
   return sent
-    .mapErr((e) => operationFailed(before.address, 'update', e.kind === 'NotFound' ? `${before.kind} ${id} was deleted since the plan was made; make a new plan` : e.message))
+    .mapErr((e) => operationFailed(before.address, 'update', e.kind === 'not-found' ? `${before.kind} ${id} was deleted since the plan was made; make a new plan` : e.message))
     .map(() => {
       if (before.kind === 'domain' && typeof set['name'] === 'string') ctx.book.domainRenamed(id, set['name']);
     });
@@ -99,5 +99,5 @@ export function deleteNamed(before: NamedRecord, ctx: WriteContext): ResultAsync
   const id = before.ids?.['id'];
   if (id === undefined) return errAsync(operationFailed(before.address, 'delete', 'the plan names no Keystone id for it; make a new plan'));
   const sent = before.kind === 'domain' ? ks.deleteDomain(ctx.session, id) : before.kind === 'project' ? ks.deleteProject(ctx.session, id) : ks.deleteGroup(ctx.session, id);
-  return sent.orElse((e) => (e.kind === 'NotFound' ? okAsync(undefined) : errAsync(fromKeystone(before.address, 'delete', e))));
+  return sent.orElse((e) => (e.kind === 'not-found' ? okAsync(undefined) : errAsync(fromKeystone(before.address, 'delete', e))));
 }

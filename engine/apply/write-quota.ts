@@ -28,7 +28,7 @@ export function createQuota(after: QuotaResource, ctx: WriteContext): ResultAsyn
     if (home === undefined) return fail(noRegisteredLimit(info.serviceType, info.resourceName, ctx.region));
     const item = { service_id: home.serviceId, ...(home.regionId === null ? {} : { region_id: home.regionId }), project_id: projectId, resource_name: info.resourceName, resource_limit: after.attrs.value, description };
     return ks.createLimits(ctx.limitsSession, [item]).map(() => undefined).orElse((e) =>
-      e.kind === 'Conflict' ? existingLimit(after, home, projectId, info.resourceName, ctx) : errAsync(fromKeystone(after.address, 'create', e)),
+      e.kind === 'conflict' ? existingLimit(after, home, projectId, info.resourceName, ctx) : errAsync(fromKeystone(after.address, 'create', e)),
     );
   });
 }
@@ -64,7 +64,7 @@ export function deleteQuota(before: QuotaResource, ctx: WriteContext): ResultAsy
   const id = before.ids?.['id'];
   if (before.attrs.backend === 'service-apis') return deleteServiceQuota(before, ctx.session).mapErr((e) => operationFailed(before.address, 'delete', e.message));
   if (id === undefined) return errAsync(operationFailed(before.address, 'delete', 'the plan holds no limit id for it; make a new plan'));
-  return ks.deleteLimit(ctx.limitsSession, id).orElse((e) => (e.kind === 'NotFound' ? okAsync(undefined) : errAsync(fromKeystone(before.address, 'delete', e))));
+  return ks.deleteLimit(ctx.limitsSession, id).orElse((e) => (e.kind === 'not-found' ? okAsync(undefined) : errAsync(fromKeystone(before.address, 'delete', e))));
 }
 
 function noRegisteredLimit(serviceType: string, resourceName: string, region: string): string {

@@ -36,5 +36,5 @@ export function deleteRelation(before: MembershipResource | AssignmentResource, 
   const sent = before.kind === 'membership'
     ? ks.removeGroupUser(ctx.session, groupId, other)
     : ks.revokeRole(ctx.session, { actor: { group: groupId }, target: { project: other }, roleId: ids['roleId']! });
-  return sent.orElse((e) => (e.kind === 'NotFound' ? okAsync(undefined) : errAsync(fromKeystone(before.address, 'delete', e))));
+  return sent.orElse((e) => (e.kind === 'not-found' ? okAsync(undefined) : errAsync(fromKeystone(before.address, 'delete', e))));
 }

@@ -40,7 +40,7 @@ export function blockDesired(config: KeyformApp, inputs: BlockInputs): Result<Bl
 
 /** The inputs name a platform the configuration does not declare. */
 export interface PlatformUnknown {
-  readonly kind: 'PlatformUnknown';
+  readonly kind: 'platform-unknown';
   readonly platform: string;
   readonly message: string;
 }
@@ -48,7 +48,7 @@ export interface PlatformUnknown {
 /** The error for a platform id the configuration lacks, listing those it has. */
 export function platformUnknown(platform: string, known: readonly string[]): PlatformUnknown {
   const list = known.length > 0 ? `it declares ${[...known].sort().join(', ')}` : 'it declares no platform';
-  return { kind: 'PlatformUnknown', platform, message: `The platform ${JSON.stringify(platform)} is not in keyform's configuration (${list}). Check "platform" in the inputs.` };
+  return { kind: 'platform-unknown', platform, message: `The platform ${JSON.stringify(platform)} is not in keyform's configuration (${list}). Check "platform" in the inputs.` };
 }
 
 /** Whether the formatted config path `path` is `prefix` or below it. */

@@ -16,13 +16,13 @@ import type { FileWriteError } from './write-file-atomic.ts';
  * the detail comes from errors that are redacted where they are made.
  */
 export interface BlockFailure {
-  readonly kind: 'BlockFailed';
+  readonly kind: 'block-failed';
   readonly step: StepId;
   readonly userMessage: string;
   readonly systemMessage: string;
 }
 
-const failure = (step: StepId, userMessage: string, systemMessage: string): BlockFailure => ({ kind: 'BlockFailed', step, userMessage, systemMessage });
+const failure = (step: StepId, userMessage: string, systemMessage: string): BlockFailure => ({ kind: 'block-failed', step, userMessage, systemMessage });
 
 const NOTHING_CHANGED = 'Nothing was changed in the cloud.';
 const TELL_TEAM = 'This is not a problem with your inputs: please tell the platform team (the system message has the details).';
@@ -65,9 +65,9 @@ export function configBroken(e: ConfigError): BlockFailure {
 export function cloudFailed(step: StepId, e: OpenStackError | SnapshotError | LockError, changed: boolean): BlockFailure {
   const state = changed ? 'The changes to your project were made, but this run could not finish.' : NOTHING_CHANGED;
   const again = changed ? 'Run the building block again to finish.' : 'Run the building block again';
-  const down = e.kind === 'Unreachable' || e.kind === 'Timeout' || (e.kind === 'HttpError' && ((e as OpenStackError).status ?? 0) >= 500);
+  const down = e.kind === 'unreachable' || e.kind === 'timeout' || (e.kind === 'http-error' && ((e as OpenStackError).status ?? 0) >= 500);
   if (down) return failure(step, `The cloud could not be reached. ${state} ${again} later; if this keeps happening, please tell the platform team.`, e.message);
-  if (e.kind === 'LockHeld') return failure(step, `Another change to this cloud is being made right now. ${state} ${again} in a few minutes.`, e.message);
+  if (e.kind === 'lock-held') return failure(step, `Another change to this cloud is being made right now. ${state} ${again} in a few minutes.`, e.message);
   return failure(step, `keyform is not set up correctly for this cloud. ${state} ${TELL_TEAM}`, e.message);
 }
 

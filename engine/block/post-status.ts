@@ -17,7 +17,7 @@ export const STATUS_RETRY: RetryPolicy = { retries: 4, baseMs: 250, capMs: 4000,
 
 /** A status document was not accepted after every attempt. */
 export interface StatusNotDelivered {
-  readonly kind: 'StatusNotDelivered';
+  readonly kind: 'status-not-delivered';
   /** The URL without user info, query or fragment. */
   readonly url: string;
   readonly sequence: number;
@@ -84,7 +84,7 @@ export function postStatus(url: string, status: RunStatus, opts: PostOptions): R
 function notDelivered(url: string, sequence: number, attempts: number, why: string): StatusNotDelivered {
   const where = publicEndpoint(url);
   return {
-    kind: 'StatusNotDelivered', url: where, sequence, attempts,
+    kind: 'status-not-delivered', url: where, sequence, attempts,
     message: `The run status (update ${sequence}) could not be sent to ${where}: ${why} after ${attempts} attempt(s). Check that the receiver is up; the status file, if one was asked for, has the status.`,
   };
 }

@@ -134,7 +134,7 @@ async function validate(o: RunBlockOptions): Promise<Result<Validated, BlockFail
   const loaded = await loadConfig(o.configPath);
   if (loaded.isErr()) return err(configBroken(loaded.error));
   const built = blockDesired(loaded.value.app, inputs.value);
-  if (built.isErr()) return err(built.error.kind === 'PlatformUnknown' ? unknownPlatform(built.error) : inputsInvalid(built.error, o.inputsFile));
+  if (built.isErr()) return err(built.error.kind === 'platform-unknown' ? unknownPlatform(built.error) : inputsInvalid(built.error, o.inputsFile));
   const i = inputs.value;
   if (o.destroy === true && i.behavior === 'APPLY') return err(behaviorContradicted(o.inputsFile));
   const scope = { platform: i.platform, workspace: i.workspace.identifier, project: i.project.identifier };
@@ -148,7 +148,7 @@ async function validate(o: RunBlockOptions): Promise<Result<Validated, BlockFail
 /** Holds the platform's lock (renewed meanwhile) from before the plan's snapshot until after the outputs' one. */
 async function underLock(o: RunBlockOptions, t: Tracker, v: Validated, target: PlatformTarget): Promise<Result<void, BlockFailure>> {
   const held = await lockTargets([target], { lockTtlMs: o.lockTtlMs ?? 300_000, lockWaitMs: o.lockWaitMs ?? 300_000, ...(o.log ? { log: o.log } : {}), ...(o.signal ? { signal: o.signal } : {}) });
-  if (held.isErr()) return err(held.error.kind === 'LockWaitStopped' ? runStopped('plan', false) : cloudFailed('plan', held.error, false));
+  if (held.isErr()) return err(held.error.kind === 'lock-wait-stopped' ? runStopped('plan', false) : cloudFailed('plan', held.error, false));
   try {
     const signal = o.signal ? AbortSignal.any([o.signal, held.value.lost]) : held.value.lost;
     const planned = await plan(o, v, target);

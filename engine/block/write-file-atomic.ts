@@ -4,7 +4,7 @@ import { ResultAsync } from 'neverthrow';
 
 /** A file could not be written; `message` names it and the cause. */
 export interface FileWriteError {
-  readonly kind: 'FileWriteFailed';
+  readonly kind: 'file-write-failed';
   readonly file: string;
   readonly message: string;
 }
@@ -12,7 +12,7 @@ export interface FileWriteError {
 /** The error for `file`, with the system's reason. */
 export function fileWriteFailed(file: string, cause: unknown): FileWriteError {
   const why = cause instanceof Error ? cause.message : String(cause);
-  return { kind: 'FileWriteFailed', file, message: `Cannot write ${file} (${why}). Check that its folder exists and is writable.` };
+  return { kind: 'file-write-failed', file, message: `Cannot write ${file} (${why}). Check that its folder exists and is writable.` };
 }
 
 /**

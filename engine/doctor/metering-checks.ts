@@ -54,7 +54,7 @@ export async function meteringRows(metering: OpenStackSession, reference: Result
 function projectsRow(seen: Result<readonly Project[], KeystoneError>, reference: Result<readonly Project[], KeystoneError>): CheckRow {
   const fix = SERVICE_HELP['identity']!.fix(rulesOf('identity'));
   if (seen.isErr()) {
-    const why = seen.error.kind === 'Forbidden' ? 'Keystone answered 403' : seen.error.message;
+    const why = seen.error.kind === 'forbidden' ? 'Keystone answered 403' : seen.error.message;
     return fail('metering.projects', `the metering account may not list Keystone's projects (${why})`, fix);
   }
   if (reference.isErr()) return warn('metering.projects', `the metering account lists ${seen.value.length} projects; the replicator's list to compare with can't be read (${reference.error.message})`, 'give the replicator account admin on the system');
@@ -102,7 +102,7 @@ function firstPage(s: OpenStackSession, c: ResourceCollector): ResultAsync<reado
     .andThen((a) => {
       if (a.status === 403) return okAsync('denied' as const);
       const items = a.body?.[c.list.key];
-      if (!Array.isArray(items)) return errAsync(meteringApiError(c.list.service, what, { kind: 'BadResponse', message: `the answer has no "${c.list.key}" list` }));
+      if (!Array.isArray(items)) return errAsync(meteringApiError(c.list.service, what, { kind: 'bad-response', message: `the answer has no "${c.list.key}" list` }));
       return okAsync(items as Record<string, unknown>[]);
     });
 }

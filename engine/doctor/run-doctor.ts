@@ -30,13 +30,13 @@ export interface DoctorOptions {
 
 /** The config has no platform of that id. */
 export interface UnknownPlatformError {
-  readonly kind: 'UnknownPlatform';
+  readonly kind: 'unknown-platform';
   readonly message: string;
 }
 
 /** `--platform` names no platform of the config. */
 export function unknownPlatform(id: string, known: readonly string[]): UnknownPlatformError {
-  return { kind: 'UnknownPlatform', message: `The config has no platform ${JSON.stringify(id)} (it has ${known.join(', ') || 'none'}). Pass one of them to --platform.` };
+  return { kind: 'unknown-platform', message: `The config has no platform ${JSON.stringify(id)} (it has ${known.join(', ') || 'none'}). Pass one of them to --platform.` };
 }
 
 /**

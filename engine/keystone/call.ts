@@ -15,7 +15,7 @@ export function identityCall<T>(s: OpenStackSession, method: HttpMethod, path: s
     .request<Record<string, unknown>>({ method, service: 'identity', path, ...(body === undefined ? {} : { body }), idempotent: method === 'PATCH' })
     .andThen((a) => {
       const v = a.body?.[key];
-      if (v === undefined) return errAsync<T, OpenStackError>({ kind: 'BadResponse', message: `${method} ${path}: the answer has no "${key}".`, method });
+      if (v === undefined) return errAsync<T, OpenStackError>({ kind: 'bad-response', message: `${method} ${path}: the answer has no "${key}".`, method });
       return okAsync(v as T);
     });
 }

@@ -10,7 +10,7 @@ export type ListQuery = Readonly<Record<string, string | boolean | undefined>>;
  * on one would plan deletes of objects that merely were not listed.
  */
 export interface TruncatedError {
-  readonly kind: 'Truncated';
+  readonly kind: 'truncated';
   readonly message: string;
   /** The queries that came back truncated, e.g. `/projects?domain_id=…`. */
   readonly queries: readonly string[];
@@ -22,7 +22,7 @@ export type KeystoneError = OpenStackError | TruncatedError;
 /** A list Keystone truncated even after narrowing. */
 export function truncated(what: string, queries: readonly string[]): TruncatedError {
   return {
-    kind: 'Truncated',
+    kind: 'truncated',
     message:
       `Keystone truncated the list of ${what} (${queries.join(', ')} answered "truncated": true), even after narrowing the query. ` +
       'keyform never acts on a partial list. Raise list_limit in keystone.conf ([DEFAULT], or the [identity] / [resource] / [assignment] / [unified_limit] section) above the number of objects, or remove it.',
@@ -42,7 +42,7 @@ export function listOnce<T>(s: OpenStackSession, path: string, key: string, quer
   return s.request<Record<string, unknown>>({ method: 'GET', service: 'identity', path, query }).andThen((a) => {
     const items = a.body?.[key];
     if (!Array.isArray(items)) {
-      return errAsync<ListPage<T>, OpenStackError>({ kind: 'BadResponse', message: `GET ${path}: the answer has no "${key}" list.`, method: 'GET' });
+      return errAsync<ListPage<T>, OpenStackError>({ kind: 'bad-response', message: `GET ${path}: the answer has no "${key}" list.`, method: 'GET' });
     }
     return okAsync({ items: items as T[], truncated: a.body.truncated === true, query: path + queryString(query) });
   });
@@ -64,7 +64,7 @@ export function andThenTry(fallbacks: Fallbacks, more: readonly (readonly ListQu
 /**
  * A complete list: the plain query first; when Keystone truncates it, each fallback in turn
  * (a set of narrower queries that together cover what the caller needs, e.g. one per domain),
- * merged and de-duplicated by `id`. Fails with `Truncated` when every fallback is cut too.
+ * merged and de-duplicated by `id`. Fails with `truncated` when every fallback is cut too.
  * @example listAll<Project>(s, '/projects', 'projects', {}, [[{ enabled: 'true' }, { enabled: 'false' }]])
  */
 export function listAll<T extends { readonly id: string }>(

@@ -21,7 +21,7 @@ export interface ProjectQuery {
 /**
  * Projects matching `q` (never domains acting as projects). When Keystone truncates the
  * answer, `fallbacks` are tried (each a set of narrower queries covering what the caller
- * needs), then the enabled/disabled halves; a list still cut is a `Truncated` error.
+ * needs), then the enabled/disabled halves; a list still cut is a `truncated` error.
  */
 export function listProjects(s: OpenStackSession, q: ProjectQuery = {}, fallbacks: Fallbacks = []): ResultAsync<readonly Project[], KeystoneError> {
   const halves: readonly ListQuery[] = q.enabled ? [] : [{ enabled: 'true' }, { enabled: 'false' }];
@@ -89,7 +89,7 @@ export function addProjectTag(s: OpenStackSession, id: string, tag: string): Res
  */
 export function removeProjectTag(s: OpenStackSession, id: string, tag: string): ResultAsync<void, OpenStackError> {
   return identityVoid(s, 'DELETE', `/projects/${seg(id)}/tags/${seg(tag)}`).orElse((e) => {
-    if (e.kind !== 'NotFound') return errAsync(e);
+    if (e.kind !== 'not-found') return errAsync(e);
     return listProjectTags(s, id).andThen((tags) => (tags.includes(tag) ? errAsync<void, OpenStackError>(e) : okAsync(undefined)));
   });
 }

@@ -3,18 +3,18 @@ import { describeHolder, type LockRecord } from './lock-record.ts';
 
 /** Everything taking, keeping or breaking a platform's apply lock can fail with. */
 export type LockError =
-  | { readonly kind: 'LockHeld'; readonly platform: string; readonly record: LockRecord; readonly message: string }
-  | { readonly kind: 'LockLost'; readonly platform: string; readonly message: string }
-  | { readonly kind: 'LockWaitStopped'; readonly platform: string; readonly message: string }
-  | { readonly kind: 'UnlockRefused'; readonly platform: string; readonly record: LockRecord; readonly message: string }
-  | { readonly kind: 'LockForeign'; readonly platform: string; readonly groupId: string; readonly message: string }
-  | { readonly kind: 'LockDomainNotFound'; readonly platform: string; readonly domain: string; readonly message: string }
+  | { readonly kind: 'lock-held'; readonly platform: string; readonly record: LockRecord; readonly message: string }
+  | { readonly kind: 'lock-lost'; readonly platform: string; readonly message: string }
+  | { readonly kind: 'lock-wait-stopped'; readonly platform: string; readonly message: string }
+  | { readonly kind: 'unlock-refused'; readonly platform: string; readonly record: LockRecord; readonly message: string }
+  | { readonly kind: 'lock-foreign'; readonly platform: string; readonly groupId: string; readonly message: string }
+  | { readonly kind: 'lock-domain-not-found'; readonly platform: string; readonly domain: string; readonly message: string }
   | KeystoneError;
 
 /** Another apply holds the lock and it has not expired. */
 export function lockHeld(platform: string, record: LockRecord): LockError {
   return {
-    kind: 'LockHeld', platform, record,
+    kind: 'lock-held', platform, record,
     message:
       `Platform ${platform} is locked by another apply: ${describeHolder(record)}, since ${record.acquiredAt}, until ${record.expiresAt} unless renewed (lock ID ${record.token}). ` +
       `Wait for it to finish (or pass --lock-timeout to wait here). If that apply died, run \`keyform force-unlock ${platform} ${record.token}\`, or wait until the lock expires.`,
@@ -24,7 +24,7 @@ export function lockHeld(platform: string, record: LockRecord): LockError {
 /** The lock this process held was broken (force-unlock, or it expired and another apply took it). */
 export function lockLost(platform: string, detail: string): LockError {
   return {
-    kind: 'LockLost', platform,
+    kind: 'lock-lost', platform,
     message: `The apply lock of platform ${platform} was lost (${detail}): keyform stopped starting changes. Make a new plan and apply it; check that no other apply ran meanwhile.`,
   };
 }
@@ -39,7 +39,7 @@ export function lockFenced(platform: string, expiresAt: string, why: string): Lo
 
 /** Waiting for the lock, or retrying to take it, ended: by the deadline (`--lock-timeout`) or a signal. */
 export function lockWaitStopped(platform: string, why: string): LockError {
-  return { kind: 'LockWaitStopped', platform, message: `Could not take the apply lock of platform ${platform}: ${why}. Nothing was written.` };
+  return { kind: 'lock-wait-stopped', platform, message: `Could not take the apply lock of platform ${platform}: ${why}. Nothing was written.` };
 }
 
 /** force-unlock without the lock's ID, or with the ID of another lock: a live holder is never broken by mistake. */
@@ -49,7 +49,7 @@ export function unlockRefused(platform: string, record: LockRecord, live: boolea
     ? 'without its lock ID'
     : `with lock ID ${given}: the lock now held has ID ${record.token} (it was taken again after the ID you have was printed)`;
   return {
-    kind: 'UnlockRefused', platform, record,
+    kind: 'unlock-refused', platform, record,
     message:
       `Refusing to break the apply lock of platform ${platform} ${why}. It is held by ${describeHolder(record)} since ${record.acquiredAt}; ${state}. ` +
       `Breaking a live lock lets two applies write at once. If that apply is dead, run \`keyform force-unlock ${platform} ${record.token}\`.`,
@@ -59,7 +59,7 @@ export function unlockRefused(platform: string, record: LockRecord, live: boolea
 /** A group has the lock's name but was not written by keyform: it is never touched. */
 export function lockForeign(platform: string, name: string, groupId: string): LockError {
   return {
-    kind: 'LockForeign', platform, groupId,
+    kind: 'lock-foreign', platform, groupId,
     message: `A Keystone group named ${JSON.stringify(name)} (id ${groupId}) exists but is not a keyform lock. keyform never modifies objects it did not create: rename or delete that group, then apply again.`,
   };
 }
@@ -67,7 +67,7 @@ export function lockForeign(platform: string, name: string, groupId: string): Lo
 /** The platform's domain, where its lock object lives, does not exist. */
 export function lockDomainNotFound(platform: string, domain: string): LockError {
   return {
-    kind: 'LockDomainNotFound', platform, domain,
+    kind: 'lock-domain-not-found', platform, domain,
     message: `Platform ${platform}: its domain ${JSON.stringify(domain)}, where the apply lock lives, is neither the name nor the id of a Keystone domain. Fix the platform's \`domain\` setting.`,
   };
 }

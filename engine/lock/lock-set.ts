@@ -67,7 +67,7 @@ export async function holdLocks(requests: readonly LockRequest[], opts: HoldOpti
       for (const l of held) {
         if (because !== undefined) break;
         const r = await l.refresh();
-        if (r.isErr() && (r.error.kind === 'LockLost' || r.error.kind === 'LockForeign')) lose(r.error);
+        if (r.isErr() && (r.error.kind === 'lock-lost' || r.error.kind === 'lock-foreign')) lose(r.error);
       }
       return because === undefined ? ok(undefined) : err(because);
     },

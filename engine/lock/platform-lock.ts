@@ -63,7 +63,7 @@ export interface HeldLock {
    * of this machine and Keystone say: the holder must stop writing before it.
    */
   readonly leaseEndsAt: number;
-  /** Pushes the expiry `ttlMs` ahead; fails with `LockLost` when the lock is no longer this one. */
+  /** Pushes the expiry `ttlMs` ahead; fails with `lock-lost` when the lock is no longer this one. */
   refresh(): ResultAsync<LockRecord, LockError>;
   /** Deletes the lock (by id: a lock someone else took since is never touched). */
   release(): ResultAsync<void, LockError>;
@@ -187,7 +187,7 @@ export function acquireLock(s: OpenStackSession, t: LockTarget, opts: LockOption
           firstCreate ??= time;
           const created = await ks.createGroup(s, { name: lockName(t.platform), domain_id: domain, description: encodeLockRecord(record) });
           if (created.isOk()) return won(created.value.id, record, time);
-          if (created.error.kind !== 'Conflict' && !isTransientFailure(created.error)) return err(created.error);
+          if (created.error.kind !== 'conflict' && !isTransientFailure(created.error)) return err(created.error);
           failure = created.error;
         } else if (found.record === undefined) {
           return err(lockForeign(t.platform, lockName(t.platform), found.groupId));
@@ -197,7 +197,7 @@ export function acquireLock(s: OpenStackSession, t: LockTarget, opts: LockOption
         } else if (isExpired(found.record, time.at)) {
           opts.log?.(`Breaking the expired apply lock of platform ${t.platform} (held by ${describeHolder(found.record)}, lock ID ${found.record.token}, expired ${found.record.expiresAt} by Keystone's clock).`);
           const gone = await ks.deleteGroup(s, found.groupId);
-          if (gone.isOk() || gone.error.kind === 'NotFound') continue;
+          if (gone.isOk() || gone.error.kind === 'not-found') continue;
           if (!isTransientFailure(gone.error)) return err(gone.error);
           failure = gone.error;
         } else {
@@ -239,7 +239,7 @@ function heldLock(s: OpenStackSession, t: LockTarget, groupId: string, first: Lo
     refresh: () => {
       const sentAt = performance.now();
       return s.request<{ group?: { description?: string } }>({ method: 'GET', service: 'identity', path: `/groups/${encodeURIComponent(groupId)}` })
-        .mapErr((e): LockError => (e.kind === 'NotFound' ? lockLost(t.platform, 'the lock group was deleted, by force-unlock or by another apply after it expired') : e))
+        .mapErr((e): LockError => (e.kind === 'not-found' ? lockLost(t.platform, 'the lock group was deleted, by force-unlock or by another apply after it expired') : e))
         .andThen((a) => {
           if (decodeLockRecord(a.body.group?.description)?.token !== record.token) return errAsync<LockRecord, LockError>(lockLost(t.platform, 'the lock group holds another token'));
           const time = keystoneTime(a.headers, sentAt);
@@ -251,7 +251,7 @@ function heldLock(s: OpenStackSession, t: LockTarget, groupId: string, first: Lo
           });
         });
     },
-    release: () => ks.deleteGroup(s, groupId).orElse((e) => (e.kind === 'NotFound' ? okAsync(undefined) : errAsync(e))),
+    release: () => ks.deleteGroup(s, groupId).orElse((e) => (e.kind === 'not-found' ? okAsync(undefined) : errAsync(e))),
   };
 }
 
@@ -304,7 +304,7 @@ export function keepLock(lock: HeldLock, everyMs: number, onLost: (e: LockError)
         schedule();
       },
       (e) => {
-        if (e.kind === 'LockLost' || e.kind === 'LockForeign') return lose(e);
+        if (e.kind === 'lock-lost' || e.kind === 'lock-foreign') return lose(e);
         lastError = e.message;
         schedule();
       },
@@ -328,7 +328,7 @@ export function forceUnlock(s: OpenStackSession, t: LockTarget, lockId: string |
     if (record === undefined) return errAsync<LockRecord | undefined, LockError>(lockForeign(t.platform, lockName(t.platform), found.groupId));
     if (lockId !== record.token) return errAsync<LockRecord | undefined, LockError>(unlockRefused(t.platform, record, !isExpired(record, time.at), lockId));
     return ks.deleteGroup(s, found.groupId)
-      .orElse((e) => (e.kind === 'NotFound' ? okAsync(undefined) : errAsync(e)))
+      .orElse((e) => (e.kind === 'not-found' ? okAsync(undefined) : errAsync(e)))
       .map(() => record);
   });
 }

@@ -13,7 +13,7 @@ export type MeteringError =
 
 /** An OpenStack call the collector needs failed. */
 export interface MeteringApiError {
-  readonly kind: 'MeteringApi';
+  readonly kind: 'metering-api';
   readonly message: string;
   readonly service: string;
   readonly cause: OpenStackError | TruncatedError;
@@ -34,26 +34,26 @@ export interface Confinement {
  * zero usage for the projects it can't see.
  */
 export interface VisibilityError {
-  readonly kind: 'MeteringVisibility';
+  readonly kind: 'metering-visibility';
   readonly message: string;
   readonly confined: readonly Confinement[];
 }
 
 /** The sample store can't be opened, migrated, read or written. */
 export interface StoreError {
-  readonly kind: 'MeteringStore';
+  readonly kind: 'metering-store';
   readonly message: string;
 }
 
 /** A metering setting (interval, price list, period, store URL) can't be used. */
 export interface MeteringSettingsError {
-  readonly kind: 'MeteringSettings';
+  readonly kind: 'metering-settings';
   readonly message: string;
 }
 
 /** Wraps a failed OpenStack call made for `what`. */
 export function meteringApiError(service: string, what: string, cause: OpenStackError | TruncatedError): MeteringApiError {
-  return { kind: 'MeteringApi', service, cause, message: `Metering could not ${what}: ${cause.message}` };
+  return { kind: 'metering-api', service, cause, message: `Metering could not ${what}: ${cause.message}` };
 }
 
 /**
@@ -63,7 +63,7 @@ export function meteringApiError(service: string, what: string, cause: OpenStack
 export function visibilityError(account: string, confined: readonly Confinement[]): VisibilityError {
   const lines = confined.map((c) => `  - ${c.service}: ${c.evidence}; policy rules: ${c.rules.join(', ')}`);
   return {
-    kind: 'MeteringVisibility',
+    kind: 'metering-visibility',
     confined,
     message:
       `The metering account of cloud ${JSON.stringify(account)} sees only part of the cloud, so its usage would be wrong; nothing was recorded.\n` +
@@ -74,10 +74,10 @@ export function visibilityError(account: string, confined: readonly Confinement[
 
 /** A store failure; `detail` must not contain the store URL's password. */
 export function storeError(what: string, detail: string): StoreError {
-  return { kind: 'MeteringStore', message: `Metering store: could not ${what}: ${detail}` };
+  return { kind: 'metering-store', message: `Metering store: could not ${what}: ${detail}` };
 }
 
 /** A setting that can't be used, with how to fix it in `message`. */
 export function settingsError(message: string): MeteringSettingsError {
-  return { kind: 'MeteringSettings', message };
+  return { kind: 'metering-settings', message };
 }

@@ -4,19 +4,19 @@
  * credential secret: messages are built from redacted parts only (see `redact.ts`).
  */
 export type OpenStackErrorKind =
-  | 'ConfigNotFound'
-  | 'ConfigInvalid'
-  | 'CloudNotFound'
-  | 'AuthFailed'
-  | 'Forbidden'
-  | 'NotFound'
-  | 'Conflict'
-  | 'HttpError'
-  | 'Unreachable'
-  | 'Timeout'
-  | 'TlsError'
-  | 'EndpointNotFound'
-  | 'BadResponse';
+  | 'config-not-found'
+  | 'config-invalid'
+  | 'cloud-not-found'
+  | 'auth-failed'
+  | 'forbidden'
+  | 'not-found'
+  | 'conflict'
+  | 'http-error'
+  | 'unreachable'
+  | 'timeout'
+  | 'tls-error'
+  | 'endpoint-not-found'
+  | 'bad-response';
 
 export interface OpenStackError {
   readonly kind: OpenStackErrorKind;
@@ -31,7 +31,7 @@ export interface OpenStackError {
 /** No clouds.yaml was found and the environment names no cloud. */
 export function configNotFound(searched: readonly string[]): OpenStackError {
   return {
-    kind: 'ConfigNotFound',
+    kind: 'config-not-found',
     message:
       `No OpenStack credentials found: no clouds.yaml in ${searched.join(', ')} and no OS_AUTH_URL in the environment. ` +
       'Write a clouds.yaml (or point OS_CLIENT_CONFIG_FILE at one), or set OS_AUTH_URL and friends.',
@@ -40,7 +40,7 @@ export function configNotFound(searched: readonly string[]): OpenStackError {
 
 /** A config file or value that cannot be used. */
 export function configInvalid(message: string): OpenStackError {
-  return { kind: 'ConfigInvalid', message };
+  return { kind: 'config-invalid', message };
 }
 
 /** The named cloud is not in the loaded clouds.yaml. */
@@ -48,7 +48,7 @@ export function cloudNotFound(cloud: string, file: string | undefined, known: re
   const where = file ? `in ${file}` : 'in any clouds.yaml or the OS_* environment';
   const choices = known.length > 0 ? ` Known clouds: ${[...known].sort().join(', ')}.` : '';
   return {
-    kind: 'CloudNotFound',
+    kind: 'cloud-not-found',
     message: `Cloud ${JSON.stringify(cloud)} is not defined ${where}.${choices} Check the platform's \`cloud\` setting, OS_CLOUD or --os-cloud.`,
   };
 }
@@ -56,7 +56,7 @@ export function cloudNotFound(cloud: string, file: string | undefined, known: re
 /** Keystone refused the credentials, or a token stayed invalid after one re-authentication. */
 export function authFailed(cloud: string, detail: string, status?: number): OpenStackError {
   return {
-    kind: 'AuthFailed',
+    kind: 'auth-failed',
     message: `Authentication to cloud ${JSON.stringify(cloud)} failed: ${detail}. Check the user, password or application credential and the scope in clouds.yaml.`,
     ...(status === undefined ? {} : { status }),
   };
@@ -65,7 +65,7 @@ export function authFailed(cloud: string, detail: string, status?: number): Open
 /** The request could not be sent or no answer arrived (refused, reset, DNS). */
 export function unreachable(method: string, url: string, detail: string, attempts: number): OpenStackError {
   return {
-    kind: 'Unreachable',
+    kind: 'unreachable',
     message: `${method} ${url} failed after ${attempts} attempt(s): ${detail}. Check that the endpoint is up and reachable from here.`,
     method,
     url,
@@ -75,7 +75,7 @@ export function unreachable(method: string, url: string, detail: string, attempt
 /** No answer within the timeout. */
 export function timeout(method: string, url: string, ms: number, attempts: number): OpenStackError {
   return {
-    kind: 'Timeout',
+    kind: 'timeout',
     message: `${method} ${url} got no answer within ${ms} ms (${attempts} attempt(s)). The service may be overloaded; raise the timeout or retry later.`,
     method,
     url,
@@ -85,7 +85,7 @@ export function timeout(method: string, url: string, ms: number, attempts: numbe
 /** Certificate verification failed. */
 export function tlsError(method: string, url: string, detail: string): OpenStackError {
   return {
-    kind: 'TlsError',
+    kind: 'tls-error',
     message: `${method} ${url}: TLS verification failed (${detail}). Set \`cacert\` in clouds.yaml to the CA that signed the server's certificate.`,
     method,
     url,
@@ -97,21 +97,21 @@ export function endpointNotFound(serviceType: string, region: string | undefined
   const inRegion = region ? ` in region ${JSON.stringify(region)}` : '';
   const have = available.length > 0 ? ` The catalog offers: ${available.join('; ')}.` : ' The token has no catalog (an unscoped token): give the cloud a project or system scope.';
   return {
-    kind: 'EndpointNotFound',
+    kind: 'endpoint-not-found',
     message: `No ${iface} endpoint for service type ${JSON.stringify(serviceType)}${inRegion}.${have} Check region_name and interface in clouds.yaml.`,
   };
 }
 
 /** An answer that is not what the API documents (not JSON, missing fields). */
 export function badResponse(method: string, url: string, detail: string): OpenStackError {
-  return { kind: 'BadResponse', message: `${method} ${url}: unexpected answer: ${detail}.`, method, url };
+  return { kind: 'bad-response', message: `${method} ${url}: unexpected answer: ${detail}.`, method, url };
 }
 
 const STATUS_KIND: Readonly<Record<number, OpenStackErrorKind>> = {
-  401: 'AuthFailed',
-  403: 'Forbidden',
-  404: 'NotFound',
-  409: 'Conflict',
+  401: 'auth-failed',
+  403: 'forbidden',
+  404: 'not-found',
+  409: 'conflict',
 };
 
 const STATUS_HINT: Readonly<Record<number, string>> = {
@@ -126,7 +126,7 @@ const STATUS_HINT: Readonly<Record<number, string>> = {
 export function httpError(method: string, url: string, status: number, detail: string): OpenStackError {
   const hint = STATUS_HINT[status] ?? (status >= 500 ? 'the service failed; retry later or check its logs' : 'the request was refused');
   return {
-    kind: STATUS_KIND[status] ?? 'HttpError',
+    kind: STATUS_KIND[status] ?? 'http-error',
     message: `${method} ${url} answered ${status}${detail ? ` (${detail})` : ''}: ${hint}.`,
     status,
     method,

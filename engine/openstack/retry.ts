@@ -51,5 +51,5 @@ export function isIdempotent(method: string, declared: boolean | undefined): boo
 
 /** An error worth trying again for: the service may not have seen the request, or may answer next time. */
 export function isTransientFailure(e: { readonly kind: string; readonly status?: number }): boolean {
-  return e.kind === 'Unreachable' || e.kind === 'Timeout' || (e.status !== undefined && isTransientStatus(e.status));
+  return e.kind === 'unreachable' || e.kind === 'timeout' || (e.status !== undefined && isTransientStatus(e.status));
 }

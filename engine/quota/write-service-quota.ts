@@ -68,5 +68,5 @@ export function addQuotaMarker(s: OpenStackSession, projectId: string, quotaKey:
 
 /** Removes `keyform.quota=KEY` from the project; already gone is fine. */
 export function removeQuotaMarker(s: OpenStackSession, projectId: string, quotaKey: string): ResultAsync<void, OpenStackError> {
-  return removeProjectTag(s, projectId, quotaMarkerTag(quotaKey)).orElse((e) => (e.kind === 'NotFound' ? okAsync(undefined) : errAsync(e)));
+  return removeProjectTag(s, projectId, quotaMarkerTag(quotaKey)).orElse((e) => (e.kind === 'not-found' ? okAsync(undefined) : errAsync(e)));
 }

@@ -71,7 +71,7 @@ export function limitsCloudNeeded(platform: string, cloud: string): OpenStackErr
 }
 
 function systemScopeHint(platform: string, e: OpenStackError): OpenStackError {
-  if (e.kind !== 'AuthFailed' && e.kind !== 'ConfigInvalid') return e;
+  if (e.kind !== 'auth-failed' && e.kind !== 'config-invalid') return e;
   return {
     ...e,
     message: `${e.message} Unified limits need a system-scoped token: give the same account a role on the system (${SYSTEM_ACCOUNT_COMMAND}), or set limits_cloud on platform ${JSON.stringify(platform)} to a clouds.yaml entry of an account that has one.`,

@@ -76,7 +76,7 @@ export function readUserGroups(s: OpenStackSession, users: readonly User[], conc
   return mapPool(users, concurrency, (u) =>
     listUserGroups(s, u.id)
       // A user deleted between the user list and this read is in no group any more.
-      .orElse((e) => (e.kind === 'NotFound' ? ok<readonly Group[], KeystoneError>([]) : err(e)))
+      .orElse((e) => (e.kind === 'not-found' ? ok<readonly Group[], KeystoneError>([]) : err(e)))
       .map((gs) => [u.id, gs.map((g) => g.id)] as const),
   ).map((pairs) => new Map(pairs));
 }

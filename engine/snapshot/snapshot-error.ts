@@ -3,13 +3,13 @@ import type { KeystoneError } from '../keystone/index.ts';
 /** Everything `snapshot()` can fail with: a Keystone call, or a platform Keystone cannot serve. */
 export type SnapshotError =
   | KeystoneError
-  | { readonly kind: 'DomainNotFound'; readonly message: string; readonly domain: string }
-  | { readonly kind: 'ScopeRequired'; readonly message: string };
+  | { readonly kind: 'domain-not-found'; readonly message: string; readonly domain: string }
+  | { readonly kind: 'scope-required'; readonly message: string };
 
 /** A domain the platform names does not exist. */
 export function domainNotFound(platform: string, field: 'domain' | 'user_domain', domain: string, known: readonly string[]): SnapshotError {
   return {
-    kind: 'DomainNotFound',
+    kind: 'domain-not-found',
     message:
       `Platform ${JSON.stringify(platform)}: ${field} ${JSON.stringify(domain)} is neither the name nor the id of a Keystone domain ` +
       `(there are ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', …' : ''}). Fix ${field}, or create the domain first.`,
@@ -20,7 +20,7 @@ export function domainNotFound(platform: string, field: 'domain' | 'user_domain'
 /** Unified limits of other projects are visible to a system-scoped token only. */
 export function scopeRequired(platform: string, scope: string): SnapshotError {
   return {
-    kind: 'ScopeRequired',
+    kind: 'scope-required',
     message:
       `Platform ${JSON.stringify(platform)} keeps quotas in Keystone unified limits, and Keystone shows other projects' limits ` +
       `to a system-scoped token only (this session is ${scope}-scoped). Open the session with scope 'system' ` +

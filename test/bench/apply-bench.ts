@@ -78,7 +78,7 @@ async function dropDomain(s: OpenStackSession, name: string): Promise<void> {
   for (const d of (await must('domains', ks.listDomains(s, { name })))) {
     await must('disable', ks.updateDomain(s, d.id, { enabled: false }));
     // A domain of 800 objects can outlast the client's timeout: a retried DELETE then finds it gone.
-    await must('delete', ks.deleteDomain(s, d.id).orElse((e) => (e.kind === 'NotFound' ? okAsync(undefined) : errAsync(e))));
+    await must('delete', ks.deleteDomain(s, d.id).orElse((e) => (e.kind === 'not-found' ? okAsync(undefined) : errAsync(e))));
   }
 }
 

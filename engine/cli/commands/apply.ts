@@ -32,7 +32,7 @@ interface ApplyFlags {
 }
 
 function describe(e: ApplyError): string {
-  return e.kind === 'ConfigError' ? renderConfigError(e) : `${printable(e.message, { keepNewlines: true })}\n`;
+  return e.kind === 'config-error' ? renderConfigError(e) : `${printable(e.message, { keepNewlines: true })}\n`;
 }
 
 /** The settings of the platforms a plan names, or the error for the first the config lacks. */

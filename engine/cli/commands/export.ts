@@ -10,7 +10,7 @@ import { DEFAULT_CONFIG_PATH, loadDesired, writeConfigError } from '../config.ts
 
 /** The export folder could not be written. */
 interface WriteFailed {
-  readonly kind: 'WriteFailed';
+  readonly kind: 'write-failed';
   readonly message: string;
 }
 
@@ -40,7 +40,7 @@ export const registerExport: RegisterCommand = (program, io, state) => {
         .andThen(({ output, files }) => writeFiles(dir, files).map(() => output).mapErr((e): Failure[] => [e]));
       if (result.isErr()) {
         for (const e of result.error) {
-          if (e.kind === 'ConfigError') writeConfigError(e, io);
+          if (e.kind === 'config-error') writeConfigError(e, io);
           else io.stderr(`Error: ${printable(e.message, { keepNewlines: true })}\n`);
         }
         state.exitCode = EXIT.error;
@@ -61,7 +61,7 @@ function writeFiles(dir: string, files: Readonly<Record<string, string>>): Resul
     for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
   };
   return ResultAsync.fromPromise(write(), (e) => ({
-    kind: 'WriteFailed' as const,
+    kind: 'write-failed' as const,
     message: `Could not write the export to ${dir}: ${e instanceof Error ? e.message : String(e)}. Check that the folder is writable, or pass another --out.`,
   }));
 }

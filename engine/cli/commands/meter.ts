@@ -19,7 +19,7 @@ import { trapSignals } from '../process-control.ts';
 
 type Failure = MeteringError | ConfigError | OpenStackError;
 
-const describe = (e: Failure): string => (e.kind === 'ConfigError' ? renderConfigError(e) : e.message);
+const describe = (e: Failure): string => (e.kind === 'config-error' ? renderConfigError(e) : e.message);
 
 function target(io: CliIO, opts: { config: string; platform?: string; store?: string }): ResultAsync<MeterTarget, Failure> {
   const path = isAbsolute(opts.config) ? opts.config : resolve(io.cwd, opts.config);

@@ -19,9 +19,9 @@ type Failure =
   | ConfigError
   | OpenStackError
   | SnapshotError
-  | { readonly kind: 'PlatformChoice'; readonly message: string }
-  | { readonly kind: 'BadTarget'; readonly message: string }
-  | { readonly kind: 'PlanNotWritten'; readonly message: string };
+  | { readonly kind: 'platform-choice'; readonly message: string }
+  | { readonly kind: 'bad-target'; readonly message: string }
+  | { readonly kind: 'plan-not-written'; readonly message: string };
 
 interface PlanFlags {
   readonly config: string;
@@ -54,9 +54,9 @@ export function inputOption(): Option {
 export const collect = (value: string, previous: readonly string[]): readonly string[] => [...previous, value];
 
 /** The `--target`s, or the error naming the first malformed one. */
-export function checkTargets(targets: readonly string[]): { readonly kind: 'BadTarget'; readonly message: string } | undefined {
+export function checkTargets(targets: readonly string[]): { readonly kind: 'bad-target'; readonly message: string } | undefined {
   const problem = targets.map(targetProblem).find((p) => p !== undefined);
-  return problem === undefined ? undefined : { kind: 'BadTarget', message: `${problem}. Pass an address as the plan shows it, a resource type, or a tenant path PLATFORM/WORKSPACE/PROJECT.` };
+  return problem === undefined ? undefined : { kind: 'bad-target', message: `${problem}. Pass an address as the plan shows it, a resource type, or a tenant path PLATFORM/WORKSPACE/PROJECT.` };
 }
 
 /** The desired states and settings of the platforms to plan: the one `--platform` names, or all. */
@@ -65,7 +65,7 @@ function choose(output: SynthOutput, wanted: string | undefined): { desired: rea
   if (desired.length === 0) {
     const ids = output.platforms.map((p) => p.platform);
     const why = wanted === undefined ? 'The config declares no platform' : `There is no platform ${JSON.stringify(wanted)}`;
-    return { kind: 'PlatformChoice', message: `${why}. ${ids.length > 0 ? `Pass --platform with one of: ${ids.join(', ')}.` : 'Declare one with a `platform` block.'}` };
+    return { kind: 'platform-choice', message: `${why}. ${ids.length > 0 ? `Pass --platform with one of: ${ids.join(', ')}.` : 'Declare one with a `platform` block.'}` };
   }
   return { desired, settings: desired.flatMap((d) => output.settings[d.platform] ?? []) };
 }
@@ -93,7 +93,7 @@ function makePlan(io: CliIO, flags: PlanFlags): ResultAsync<Plan, Failure> {
 
 function save(plan: Plan, file: string, io: CliIO): ResultAsync<Plan, Failure> {
   return ResultAsync.fromPromise(writeFile(resolve(io.cwd, file), encodePlan(plan, { key: io.env['KEYFORM_PLAN_KEY'] })), (e): Failure => ({
-    kind: 'PlanNotWritten', message: `Cannot write the plan to ${file} (${(e as Error).message}). Pass --out a path in a folder that exists and is writable.`,
+    kind: 'plan-not-written', message: `Cannot write the plan to ${file} (${(e as Error).message}). Pass --out a path in a folder that exists and is writable.`,
   })).andThen(() => okAsync(plan));
 }
 
@@ -121,7 +121,7 @@ export const registerPlan: RegisterCommand = (program, io, state) => {
     .action(async (flags: PlanFlags) => {
       const r = await makePlan(io, flags).andThen((plan) => (flags.out === undefined ? okAsync(plan) : save(plan, flags.out, io)));
       if (r.isErr()) {
-        io.stderr(r.error.kind === 'ConfigError' ? renderConfigError(r.error) : `keyform plan: ${printable(r.error.message, { keepNewlines: true })}\n`);
+        io.stderr(r.error.kind === 'config-error' ? renderConfigError(r.error) : `keyform plan: ${printable(r.error.message, { keepNewlines: true })}\n`);
         state.exitCode = EXIT.error;
         return;
       }

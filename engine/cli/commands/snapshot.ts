@@ -7,7 +7,7 @@ import { EXIT, type CliIO } from '../io.ts';
 import type { RegisterCommand } from '../main.ts';
 import { loadDesired } from '../config.ts';
 
-type Failure = ConfigError | OpenStackError | SnapshotError | { readonly kind: 'PlatformChoice'; readonly message: string };
+type Failure = ConfigError | OpenStackError | SnapshotError | { readonly kind: 'platform-choice'; readonly message: string };
 
 /** The platform `--platform` names, or the only one; every bound euid of its desired state. */
 function choose(platforms: readonly DesiredState[], settings: Readonly<Record<string, PlatformSettings>>, wanted: string | undefined): { settings: PlatformSettings; euids: string[] } | Failure {
@@ -16,7 +16,7 @@ function choose(platforms: readonly DesiredState[], settings: Readonly<Record<st
   const chosen = id === undefined ? undefined : settings[id];
   if (!chosen) {
     const why = wanted ? `There is no platform ${JSON.stringify(wanted)}` : ids.length === 0 ? 'The config declares no platform' : 'The config declares several platforms';
-    return { kind: 'PlatformChoice', message: `${why}. Pass --platform with one of: ${ids.join(', ') || '(none)'}.` };
+    return { kind: 'platform-choice', message: `${why}. Pass --platform with one of: ${ids.join(', ') || '(none)'}.` };
   }
   const desired = platforms.find((p) => p.platform === chosen.id);
   const euids = [...new Set(desired?.resources.flatMap((r) => (r.kind === 'membership' ? [r.key.euid] : [])) ?? [])].sort();
@@ -54,7 +54,7 @@ export const registerSnapshot: RegisterCommand = (program, io, state) => {
     .action(async (opts: { config: string; platform?: string }) => {
       const r = await run(io, opts);
       if (r.isErr()) {
-        io.stderr(r.error.kind === 'ConfigError' ? renderConfigError(r.error) : `keyform snapshot: ${printable(r.error.message, { keepNewlines: true })}\n`);
+        io.stderr(r.error.kind === 'config-error' ? renderConfigError(r.error) : `keyform snapshot: ${printable(r.error.message, { keepNewlines: true })}\n`);
         state.exitCode = EXIT.error;
         return;
       }

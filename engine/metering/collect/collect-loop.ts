@@ -43,7 +43,7 @@ export async function collectLoop(session: OpenStackSession, store: MeteringStor
   while (!opts.signal.aborted) {
     const outcome = await collectOnce(session, store, opts);
     opts.onRun?.(outcome);
-    if (outcome.isErr() && outcome.error.kind === 'MeteringVisibility') return err(outcome.error);
+    if (outcome.isErr() && outcome.error.kind === 'metering-visibility') return err(outcome.error);
     if (outcome.isOk() && outcome.value.kind === 'recorded') recorded++;
     const next = (sampleTime(Math.floor(now() / 1000), opts.intervalSeconds) + opts.intervalSeconds) * 1000;
     await pause(next - now(), opts.signal);

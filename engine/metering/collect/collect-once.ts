@@ -76,7 +76,7 @@ function keystoneProjects(session: OpenStackSession, tagPrefix: string): ResultA
         return { projectId: p.id, name: p.name, ...(owner ? { owner: { platform: owner.platform, workspace: owner.workspace, project: owner.project } } : {}), tags: tenantTags(tags, tagPrefix) };
       }),
     )
-    .orElse((e: KeystoneError) => (e.kind === 'Forbidden' ? okAsync('denied' as const) : errAsync(meteringApiError('identity', 'list Keystone projects', e))));
+    .orElse((e: KeystoneError) => (e.kind === 'forbidden' ? okAsync('denied' as const) : errAsync(meteringApiError('identity', 'list Keystone projects', e))));
 }
 
 function listEverything(session: OpenStackSession, pageSize: number): ResultAsync<readonly Listed[], MeteringApiError> {

@@ -86,7 +86,7 @@ export function listAll(session: OpenStackSession, spec: ListSpec): ResultAsync<
         if (a.status === 403) return okAsync('denied' as const);
         const items = a.body?.[spec.key];
         if (!Array.isArray(items)) {
-          return errAsync(meteringApiError(spec.service, what, { kind: 'BadResponse', message: `the answer has no "${spec.key}" list` }));
+          return errAsync(meteringApiError(spec.service, what, { kind: 'bad-response', message: `the answer has no "${spec.key}" list` }));
         }
         return okAsync({ items: items as Record<string, unknown>[], next: nextLink(a.body, spec.key) });
       });
@@ -94,12 +94,12 @@ export function listAll(session: OpenStackSession, spec: ListSpec): ResultAsync<
   const byId = new Map<string, Record<string, unknown>>();
   const loop = (path: string, first: boolean, pages: number): ResultAsync<ListOutcome, MeteringApiError> =>
     page(path, first).andThen((p) => {
-      if (p === 'denied') return first ? okAsync({ kind: 'denied' as const, status: 403 }) : errAsync(meteringApiError(spec.service, what, { kind: 'Forbidden', message: 'a later page answered 403', status: 403 }));
+      if (p === 'denied') return first ? okAsync({ kind: 'denied' as const, status: 403 }) : errAsync(meteringApiError(spec.service, what, { kind: 'forbidden', message: 'a later page answered 403', status: 403 }));
       for (const item of p.items) byId.set(String(item['id']), item);
       if (p.next === undefined || p.items.length === 0) return okAsync({ kind: 'listed' as const, items: [...byId.values()], pages: pages + 1 });
       const foreign = foreignLink(p.next, endpoint.value);
-      if (foreign) return errAsync(meteringApiError(spec.service, what, { kind: 'BadResponse', message: foreign }));
-      if (seenLinks.has(p.next)) return errAsync(meteringApiError(spec.service, what, { kind: 'BadResponse', message: `the next link ${p.next} came twice (a paging loop)` }));
+      if (foreign) return errAsync(meteringApiError(spec.service, what, { kind: 'bad-response', message: foreign }));
+      if (seenLinks.has(p.next)) return errAsync(meteringApiError(spec.service, what, { kind: 'bad-response', message: `the next link ${p.next} came twice (a paging loop)` }));
       seenLinks.add(p.next);
       return loop(p.next, false, pages + 1);
     });

@@ -192,10 +192,10 @@ describe('exportTerraform', () => {
     const errors = exportTerraform(desired, SETTINGS)._unsafeUnwrapErr();
     // THEN every problem is reported with its address and a way out
     expect(errors.map((e) => [e.kind, e.platform, e.address])).toEqual([
-      ['UnsupportedQuota', 'os-dev', 'keyform_quota.limit["os-dev/acme/lb/loadbalancer.pool"]'],
-      ['MissingPlatformSettings', 'os-edge', undefined],
-      ['UnsupportedQuota', 'os-prod', 'keyform_quota.limit["os-prod/acme/lb/compute.gpus"]'],
-      ['UnsupportedQuota', 'os-prod', 'keyform_quota.limit["os-prod/acme/lb/loadbalancer.pool"]'],
+      ['unsupported-quota', 'os-dev', 'keyform_quota.limit["os-dev/acme/lb/loadbalancer.pool"]'],
+      ['missing-platform-settings', 'os-edge', undefined],
+      ['unsupported-quota', 'os-prod', 'keyform_quota.limit["os-prod/acme/lb/compute.gpus"]'],
+      ['unsupported-quota', 'os-prod', 'keyform_quota.limit["os-prod/acme/lb/loadbalancer.pool"]'],
     ]);
     expect(errors[0]!.message).toMatch(/sets every load-balancer quota it is not given to 0.*Remove the loadbalancer\.\*/);
     expect(errors[1]!.message).toMatch(/Declare the platform in the config/);

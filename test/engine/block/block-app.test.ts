@@ -44,8 +44,8 @@ describe('blockDesired', () => {
     // WHEN the block's desired state is built
     const e = blockDesired(await exampleConfig(), inputs(users))._unsafeUnwrapErr();
     // THEN the problem is located in inputs.json, on that line
-    expect(e.kind).toBe('ConfigError');
-    const lines = e.kind === 'ConfigError' ? e.problems.map(renderProblem) : [];
+    expect(e.kind).toBe('config-error');
+    const lines = e.kind === 'config-error' ? e.problems.map(renderProblem) : [];
     expect(lines).toEqual([expect.stringMatching(/^inputs\.json:6:\d+: .*"boss"/)]);
   });
 
@@ -64,7 +64,7 @@ describe('blockDesired', () => {
     // WHEN the block's desired state is built
     const e = blockDesired(await exampleConfig(), inputs('[]', '{}', 'os-dev'))._unsafeUnwrapErr();
     // THEN the error says which platforms there are
-    expect(e).toMatchObject({ kind: 'PlatformUnknown', platform: 'os-dev' });
+    expect(e).toMatchObject({ kind: 'platform-unknown', platform: 'os-dev' });
     expect(e.message).toContain('it declares os-prod');
   });
 });

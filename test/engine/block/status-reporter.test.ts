@@ -40,7 +40,7 @@ describe('statusReporter', () => {
     // WHEN a document is reported
     const e = (await statusReporter({ file, post: FAST }).report(threeDocs()[0]!))._unsafeUnwrapErr();
     // THEN the error names the file and what to check
-    expect(e).toMatchObject({ kind: 'FileWriteFailed', file });
+    expect(e).toMatchObject({ kind: 'file-write-failed', file });
     expect(e.message).toContain('Check that its folder exists');
   });
 

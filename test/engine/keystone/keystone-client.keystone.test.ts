@@ -59,8 +59,8 @@ describe('the Keystone client', () => {
     expect((await ks.addProjectTag(s, p.id, 'kf_b=2'))._unsafeUnwrapErr().message).toMatch(/The project has 80 tags; Keystone allows 80/);
     // AND once the project is deleted, both are NotFound, not done
     (await oscAction(['project', 'delete', p.id]))._unsafeUnwrap();
-    expect((await ks.addProjectTag(s, p.id, 'kf_a=1'))._unsafeUnwrapErr().kind).toBe('NotFound');
-    expect((await ks.removeProjectTag(s, p.id, 'kf_a=1'))._unsafeUnwrapErr().kind).toBe('NotFound');
+    expect((await ks.addProjectTag(s, p.id, 'kf_a=1'))._unsafeUnwrapErr().kind).toBe('not-found');
+    expect((await ks.removeProjectTag(s, p.id, 'kf_a=1'))._unsafeUnwrapErr().kind).toBe('not-found');
   });
 
   it('adds and removes group members idempotently and reads them both ways', async () => {
@@ -80,7 +80,7 @@ describe('the Keystone client', () => {
     expect(members.map((m) => m.id)).toEqual([u.id]);
     expect(groups.map((x) => x.id)).toEqual([g.id]);
     expect(found?.id).toBe(u.id);
-    expect(again._unsafeUnwrapErr().kind).toBe('NotFound');
+    expect(again._unsafeUnwrapErr().kind).toBe('not-found');
   });
 
   it('grants a group a role on a project and lists it in role assignments with names', async () => {
@@ -152,7 +152,7 @@ describe('lists that Keystone truncates (list_limit)', () => {
     // WHEN the groups are listed with a per-domain fallback
     const e = (await ks.listGroups(ls, {}, [[{ domain_id: d.id }]]))._unsafeUnwrapErr();
     // THEN it refuses to pass the partial list on
-    expect(e.kind).toBe('Truncated');
+    expect(e.kind).toBe('truncated');
     expect(e.message).toContain(`/groups?domain_id=${d.id}`);
     expect(e.message).toContain('list_limit');
   });

@@ -25,7 +25,7 @@ describe('holdLocks against the real Keystone', () => {
     // WHEN a run asks for b and a (taken in sorted order: a, then b)
     const refused = await holdLocks([b!, a!]);
     // THEN it fails naming b's holder, and a's lock, which it had taken, is gone again
-    expect(refused._unsafeUnwrapErr().kind).toBe('LockHeld');
+    expect(refused._unsafeUnwrapErr().kind).toBe('lock-held');
     expect(refused._unsafeUnwrapErr().message).toContain(`Platform ${run}-b is locked by another apply`);
     expect((await readLock(a!.session, a!))._unsafeUnwrap()).toBeUndefined();
     // WHEN b is released and the run asks again
@@ -49,7 +49,7 @@ describe('holdLocks against the real Keystone', () => {
     // WHEN someone force-unlocks the platform without the lock's ID, then with it
     const id = (await readLock(a!.session, a!))._unsafeUnwrap()?.record?.token;
     const refused = (await forceUnlock(a!.session, a!, undefined))._unsafeUnwrapErr();
-    expect(refused.kind).toBe('UnlockRefused');
+    expect(refused.kind).toBe('unlock-refused');
     expect(refused.message).toContain('renewed within its TTL');
     expect(held.lost.aborted).toBe(false);
     expect((await forceUnlock(a!.session, a!, 'not-the-id'))._unsafeUnwrapErr().message).toContain(`the lock now held has ID ${id}`);
@@ -63,7 +63,7 @@ describe('holdLocks against the real Keystone', () => {
     });
     // THEN only the ID broke it: the signal aborts, the error says the lock was lost, and it was logged
     expect(aborted).toBe(true);
-    expect(held.lostWith()?.kind).toBe('LockLost');
+    expect(held.lostWith()?.kind).toBe('lock-lost');
     expect(lines.join('\n')).toContain(`The apply lock of platform ${a!.platform} was lost`);
     await held.release();
   });

@@ -120,7 +120,7 @@ describe('loadCloud', () => {
     // WHEN loaded
     const e = loadCloud({ env: {}, cwd, home })._unsafeUnwrapErr();
     // THEN the error names where it looked and how to fix it
-    expect(e.kind).toBe('ConfigNotFound');
+    expect(e.kind).toBe('config-not-found');
     expect(e.message).toContain(join(cwd, 'clouds.yaml'));
     expect(e.message).toContain('OS_CLIENT_CONFIG_FILE');
   });
@@ -133,7 +133,7 @@ describe('loadCloud', () => {
     const missing = loadCloud({ cloud: 'staging', env: {}, cwd, home })._unsafeUnwrapErr();
     const region = loadCloud({ cloud: 'prod', region: 'RegionNine', env: {}, cwd, home })._unsafeUnwrapErr();
     // THEN both errors say what exists
-    expect(missing).toMatchObject({ kind: 'CloudNotFound' });
+    expect(missing).toMatchObject({ kind: 'cloud-not-found' });
     expect(missing.message).toContain('Known clouds: prod');
     expect(region.message).toContain('RegionOne');
   });
@@ -145,7 +145,7 @@ describe('loadCloud', () => {
     // WHEN loaded
     const e = loadCloud({ cloud: 'prod', env: {}, cwd, home })._unsafeUnwrapErr();
     // THEN it says what is missing, without the password
-    expect(e.kind).toBe('ConfigInvalid');
+    expect(e.kind).toBe('config-invalid');
     expect(e.message).toContain('user_domain_name');
     expect(e.message).not.toContain('from-clouds-yaml');
   });

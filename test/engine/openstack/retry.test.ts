@@ -44,8 +44,8 @@ describe('retry classification', () => {
   it('counts an error as transient when the service may not have seen the request or may answer next time', () => {
     // GIVEN errors as the session reports them
     const errors = [
-      { kind: 'Unreachable' }, { kind: 'Timeout' }, { kind: 'HttpError', status: 503 }, { kind: 'HttpError', status: 429 },
-      { kind: 'HttpError', status: 501 }, { kind: 'Conflict', status: 409 }, { kind: 'TlsError' }, { kind: 'AuthFailed', status: 401 },
+      { kind: 'unreachable' }, { kind: 'timeout' }, { kind: 'http-error', status: 503 }, { kind: 'http-error', status: 429 },
+      { kind: 'http-error', status: 501 }, { kind: 'conflict', status: 409 }, { kind: 'tls-error' }, { kind: 'auth-failed', status: 401 },
     ];
     // WHEN each is classified
     // THEN only connection failures, timeouts, 429 and the 5xx that may pass are

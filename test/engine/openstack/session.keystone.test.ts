@@ -68,7 +68,7 @@ describe('openSession against the real Keystone', () => {
     expect(s.scope).toMatchObject({ kind: 'project', projectName: 'admin', domainId: 'default' });
     expect(s.endpoint('identity')._unsafeUnwrap()).toBe(testStack().authUrl);
     expect(r._unsafeUnwrap().body.projects.map((p) => p.name)).toContain('admin');
-    expect(s.endpoint('compute')._unsafeUnwrapErr().kind).toBe('EndpointNotFound');
+    expect(s.endpoint('compute')._unsafeUnwrapErr().kind).toBe('endpoint-not-found');
     s.close();
   });
 
@@ -152,7 +152,7 @@ describe('openSession against the real Keystone', () => {
     // THEN it is refused clearly
     const e = r._unsafeUnwrapErr();
     output.push(e.message, JSON.stringify(e));
-    expect(e.kind).toBe('AuthFailed');
+    expect(e.kind).toBe('auth-failed');
     expect(e.message).toContain('Check the user, password');
   });
 
@@ -223,7 +223,7 @@ describe('the session through a fault-injecting proxy', () => {
     proxy.clearScript();
     // THEN it stops after 3 attempts and says so
     expect(s.stats.calls - callsBefore).toBe(3);
-    expect(e).toMatchObject({ kind: 'HttpError', status: 503 });
+    expect(e).toMatchObject({ kind: 'http-error', status: 503 });
     expect(e.message).toContain('gave up after 3 attempts');
     s.close();
   });
@@ -239,7 +239,7 @@ describe('the session through a fault-injecting proxy', () => {
     output.push(e.message);
     // THEN the first succeeds on its third try; the second fails naming the attempts
     expect(ok.isOk()).toBe(true);
-    expect(e.kind).toBe('Unreachable');
+    expect(e.kind).toBe('unreachable');
     expect(e.message).toContain('after 4 attempt(s)');
     s.close();
   });
@@ -279,7 +279,7 @@ describe('the session through a fault-injecting proxy', () => {
     output.push(e.message);
     const again = await s.request({ method: 'GET', service: 'identity', path: '/users' });
     // THEN the first gives up as a Timeout, the second succeeds
-    expect(e.kind).toBe('Timeout');
+    expect(e.kind).toBe('timeout');
     expect(e.message).toContain('300 ms');
     expect(again.isOk()).toBe(true);
     s.close();

@@ -42,7 +42,7 @@ describe('TLS verification', () => {
     // WHEN a session is opened against the self-signed endpoint
     const e = (await openSession(cloud({}), { retries: 0 }))._unsafeUnwrapErr();
     // THEN the handshake is refused
-    expect(e.kind).toBe('TlsError');
+    expect(e.kind).toBe('tls-error');
     expect(e.message).toContain('cacert');
   });
 
@@ -51,7 +51,7 @@ describe('TLS verification', () => {
     // WHEN a session is opened
     const e = (await openSession(cloud({ cacert: certFile }), { retries: 0 }))._unsafeUnwrapErr();
     // THEN TLS passes and the request reaches the server (which answers 404)
-    expect(e.kind).not.toBe('TlsError');
+    expect(e.kind).not.toBe('tls-error');
     expect(e.status).toBe(404);
   });
 

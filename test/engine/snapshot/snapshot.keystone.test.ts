@@ -194,7 +194,7 @@ describe('snapshot() against objects made with the openstack CLI', () => {
     // WHEN a snapshot of a unified-limits platform is asked for
     const e = (await snapshot(s, platformFor(world), { euids: [] }))._unsafeUnwrapErr();
     // THEN it says why and how to fix it
-    expect(e.kind).toBe('ScopeRequired');
+    expect(e.kind).toBe('scope-required');
     expect(e.message).toContain('--system all');
   });
 
@@ -221,7 +221,7 @@ describe('snapshot() against objects made with the openstack CLI', () => {
     // WHEN a snapshot is taken
     const e = (await snapshot(sys, { ...platformFor(world), domain: `kf-missing-${tag}` }, { euids: [] }))._unsafeUnwrapErr();
     // THEN the error names it and the fix
-    expect(e.kind).toBe('DomainNotFound');
+    expect(e.kind).toBe('domain-not-found');
     expect(e.message).toContain(`kf-missing-${tag}`);
   });
 });
@@ -266,7 +266,7 @@ describe('snapshot() on a Keystone with list_limit', () => {
     // WHEN a snapshot is taken
     const e = (await snapshot(sys, platformFor(world), { euids: [] }))._unsafeUnwrapErr();
     // THEN it refuses to act on a partial list, and says how to fix Keystone
-    expect(e.kind).toBe('Truncated');
+    expect(e.kind).toBe('truncated');
     expect(e.message).toContain('groups');
     expect(e.message).toContain('list_limit');
   }, WORLD_TIMEOUT_MS);

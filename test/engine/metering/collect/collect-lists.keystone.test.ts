@@ -68,7 +68,7 @@ describe('metering collector against a Keystone that truncates lists (list_limit
     // WHEN the collector runs once
     const e = (await collectOnce(s, store, { platform: PLATFORM, intervalSeconds: 300, now: () => Date.UTC(2026, 0, 1) }))._unsafeUnwrapErr();
     // THEN it refuses a partial project map (its usage would be billed to no workspace), saying how to fix Keystone
-    expect(e.kind).toBe('MeteringApi');
+    expect(e.kind).toBe('metering-api');
     expect(e.message).toContain('truncated the list of projects');
     expect(e.message).toContain('list_limit');
     expect((await store.runs(PLATFORM, 0, 4_000_000_000))._unsafeUnwrap()).toEqual([]);
