@@ -2,3 +2,4 @@ export * from './config-error.ts';
 export * from './source.ts';
 export * from './problem-at.ts';
 export * from './printable.ts';
+export * from './unknown-platform.ts';

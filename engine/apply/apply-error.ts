@@ -1,4 +1,4 @@
-import type { ConfigError } from '../../constructs/index.ts';
+import { unknownPlatform, type ConfigError, type UnknownPlatform } from '../../constructs/index.ts';
 import type { NotAnAddition, PlanFileError, StalePlanError } from '../../plans/index.ts';
 import type { KeystoneError } from '../keystone/index.ts';
 import type { LockError } from '../lock/index.ts';
@@ -27,7 +27,7 @@ export type ApplyError =
   | PlanFileError
   | KeystoneError
   | { readonly kind: 'plan-errored'; readonly message: string }
-  | { readonly kind: 'platform-not-configured'; readonly platform: string; readonly message: string }
+  | UnknownPlatform
   | { readonly kind: 'endpoint-mismatch'; readonly platform: string; readonly message: string }
   | { readonly kind: 'not-approved'; readonly message: string }
   | { readonly kind: 'plan-file-unreadable'; readonly file: string; readonly message: string }
@@ -67,11 +67,9 @@ export function planErrored(count: number): ApplyError {
 }
 
 /** A saved plan names a platform the configuration does not declare (needed for its cloud and region). */
-export function platformNotConfigured(platform: string, configPath: string): ApplyError {
-  return {
-    kind: 'platform-not-configured', platform,
-    message: `The plan is for platform ${platform}, which the configuration at ${configPath} does not declare; apply reads the platform's cloud from it. Pass the --config the plan was made with.`,
-  };
+export function platformNotConfigured(platform: string, known: readonly string[], configPath: string): ApplyError {
+  return unknownPlatform(platform, known,
+    `The plan is for platform ${platform}, which the configuration at ${configPath} does not declare; apply reads the platform's cloud from it. Pass the --config the plan was made with.`);
 }
 
 /** A saved plan was made against another Keystone than the one the platform's cloud reaches now. */

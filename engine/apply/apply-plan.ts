@@ -50,7 +50,7 @@ export async function applyPlan(plan: Plan, targets: readonly PlatformTarget[], 
   const pairs: { p: PlatformPlan; t: PlatformTarget }[] = [];
   for (const p of plan.platforms) {
     const t = targets.find((x) => x.settings.id === p.platform);
-    if (t === undefined) return err(platformNotConfigured(p.platform, opts.configPath ?? 'the configuration'));
+    if (t === undefined) return err(platformNotConfigured(p.platform, targets.map((x) => x.settings.id), opts.configPath ?? 'the configuration'));
     const now = targetEndpoint(t);
     if (now !== p.endpoint) return err(endpointMismatch(p.platform, p.endpoint, now));
     pairs.push({ p, t });

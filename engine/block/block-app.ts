@@ -1,7 +1,7 @@
 import { err, type Result } from 'neverthrow';
 import {
-  KeyformApp, LandingZone, Platform, Project, Tenant, UserBinding, Workspace, configError, synth,
-  type ConfigError, type ConfigPath, type DesiredState, type PlatformSettings, type Source,
+  KeyformApp, LandingZone, Platform, Project, Tenant, UserBinding, Workspace, configError, synth, unknownPlatform,
+  type ConfigError, type UnknownPlatform, type ConfigPath, type DesiredState, type PlatformSettings, type Source,
 } from '../../constructs/index.ts';
 import type { BlockInputs } from './block-inputs.ts';
 
@@ -21,10 +21,14 @@ export interface BlockDesired {
  * the platform's declaration point into the configuration.
  * @example blockDesired(loaded.app, inputs).map((b) => b.desired.resources.length)
  */
-export function blockDesired(config: KeyformApp, inputs: BlockInputs): Result<BlockDesired, ConfigError | PlatformUnknown> {
+export function blockDesired(config: KeyformApp, inputs: BlockInputs): Result<BlockDesired, ConfigError | UnknownPlatform> {
   const platforms = config.node.children.filter((c) => Platform.isPlatform(c));
   const platform = platforms.find((p) => p.identifier === inputs.platform);
-  if (platform === undefined) return err(platformUnknown(inputs.platform, platforms.map((p) => p.identifier)));
+  if (platform === undefined) {
+    const known = platforms.map((p) => p.identifier).sort();
+    const list = known.length > 0 ? `it declares ${known.join(', ')}` : 'it declares no platform';
+    return err(unknownPlatform(inputs.platform, known, `The platform ${JSON.stringify(inputs.platform)} is not in keyform's configuration (${list}). Check "platform" in the inputs.`));
+  }
   const broken = config.problems.filter((p) => p.path === '' || within(p.path, `platform.${platform.identifier}`) || within(p.path, 'landing_zone'));
   if (broken.length > 0) return err(configError(broken));
   const app = new KeyformApp();
@@ -36,19 +40,6 @@ export function blockDesired(config: KeyformApp, inputs: BlockInputs): Result<Bl
   }
   addTenant(app, inputs);
   return synth(app).map((out) => ({ desired: out.platforms[0]!, settings: out.settings[platform.identifier]! }));
-}
-
-/** The inputs name a platform the configuration does not declare. */
-export interface PlatformUnknown {
-  readonly kind: 'platform-unknown';
-  readonly platform: string;
-  readonly message: string;
-}
-
-/** The error for a platform id the configuration lacks, listing those it has. */
-export function platformUnknown(platform: string, known: readonly string[]): PlatformUnknown {
-  const list = known.length > 0 ? `it declares ${[...known].sort().join(', ')}` : 'it declares no platform';
-  return { kind: 'platform-unknown', platform, message: `The platform ${JSON.stringify(platform)} is not in keyform's configuration (${list}). Check "platform" in the inputs.` };
 }
 
 /** Whether the formatted config path `path` is `prefix` or below it. */

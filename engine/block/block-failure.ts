@@ -1,10 +1,9 @@
-import { renderProblem, type ConfigError } from '../../constructs/index.ts';
+import { renderProblem, type ConfigError, type UnknownPlatform } from '../../constructs/index.ts';
 import type { PlanError } from '../../plans/index.ts';
 import type { PlatformApplyReport } from '../apply/index.ts';
 import type { LockError } from '../lock/index.ts';
 import type { OpenStackError } from '../openstack/index.ts';
 import type { SnapshotError } from '../snapshot/index.ts';
-import type { PlatformUnknown } from './block-app.ts';
 import type { StepId } from './run-status.ts';
 import type { ScopeClash } from './tenant-scope.ts';
 import type { FileWriteError } from './write-file-atomic.ts';
@@ -52,7 +51,7 @@ export function behaviorContradicted(inputsFile: string): BlockFailure {
 }
 
 /** The inputs name a platform keyform does not know. */
-export function unknownPlatform(e: PlatformUnknown): BlockFailure {
+export function platformRefused(e: UnknownPlatform): BlockFailure {
   return failure('validate-inputs', `The platform ${JSON.stringify(e.platform)} is not one keyform replicates to. ${NOTHING_CHANGED} Check the platform chosen for the building block, or ask the platform team.`, e.message);
 }
 

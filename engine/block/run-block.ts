@@ -7,7 +7,7 @@ import { applyPlatform, closeTargets, lockTargets, openTargets, snapshotTarget, 
 import { blockDesired, type BlockDesired } from './block-app.ts';
 import { destroyDesired, destroyOutputs, livePolicy, withDeletionPolicy } from './block-destroy.ts';
 import {
-  applyIncomplete, behaviorContradicted, cloudFailed, configBroken, inputsInvalid, inputsUnreadable, outputsFailed, planRefused, runStopped, unknownPlatform, type BlockFailure,
+  applyIncomplete, behaviorContradicted, cloudFailed, configBroken, inputsInvalid, inputsUnreadable, outputsFailed, planRefused, runStopped, platformRefused, type BlockFailure,
 } from './block-failure.ts';
 import { decodeBlockInputs, type BlockBehavior } from './block-inputs.ts';
 import { appliedMessages, destroyedMessages, planMessage, statusPlan } from './block-messages.ts';
@@ -134,7 +134,7 @@ async function validate(o: RunBlockOptions): Promise<Result<Validated, BlockFail
   const loaded = await loadConfig(o.configPath);
   if (loaded.isErr()) return err(configBroken(loaded.error));
   const built = blockDesired(loaded.value.app, inputs.value);
-  if (built.isErr()) return err(built.error.kind === 'platform-unknown' ? unknownPlatform(built.error) : inputsInvalid(built.error, o.inputsFile));
+  if (built.isErr()) return err(built.error.kind === 'unknown-platform' ? platformRefused(built.error) : inputsInvalid(built.error, o.inputsFile));
   const i = inputs.value;
   if (o.destroy === true && i.behavior === 'APPLY') return err(behaviorContradicted(o.inputsFile));
   const scope = { platform: i.platform, workspace: i.workspace.identifier, project: i.project.identifier };

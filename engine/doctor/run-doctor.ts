@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { err, ok, type Result } from 'neverthrow';
-import type { SynthOutput } from '../../constructs/index.ts';
+import { unknownPlatform, type SynthOutput, type UnknownPlatform } from '../../constructs/index.ts';
 import { listProjects } from '../keystone/index.ts';
 import { openSession, type CloudConfig, type OpenStackError, type OpenStackSession } from '../openstack/index.ts';
 import { openLimitsSession, platformCloud } from '../snapshot/index.ts';
@@ -28,24 +28,13 @@ export interface DoctorOptions {
   readonly writeProbe?: { readonly announce: (text: string) => void };
 }
 
-/** The config has no platform of that id. */
-export interface UnknownPlatformError {
-  readonly kind: 'unknown-platform';
-  readonly message: string;
-}
-
-/** `--platform` names no platform of the config. */
-export function unknownPlatform(id: string, known: readonly string[]): UnknownPlatformError {
-  return { kind: 'unknown-platform', message: `The config has no platform ${JSON.stringify(id)} (it has ${known.join(', ') || 'none'}). Pass one of them to --platform.` };
-}
-
 /**
  * The platforms to check: all of `output`, or the one `platform` names.
  * @example doctorTargets(output, 'os-prod')
  */
-export function doctorTargets(output: SynthOutput, platform: string | undefined): Result<readonly DoctorTarget[], UnknownPlatformError> {
+export function doctorTargets(output: SynthOutput, platform: string | undefined): Result<readonly DoctorTarget[], UnknownPlatform> {
   const ids = output.platforms.map((p) => p.platform);
-  if (platform !== undefined && !ids.includes(platform)) return err(unknownPlatform(platform, ids));
+  if (platform !== undefined && !ids.includes(platform)) return err(unknownPlatform(platform, ids, `The config has no platform ${JSON.stringify(platform)} (it has ${ids.join(', ') || 'none'}). Pass one of them to --platform.`));
   return ok(
     output.platforms
       .filter((p) => platform === undefined || p.platform === platform)

@@ -40,7 +40,7 @@ function settingsFor(plan: Plan, output: SynthOutput, path: string): Result<read
   const out: PlatformSettings[] = [];
   for (const p of plan.platforms) {
     const s = output.settings[p.platform];
-    if (s === undefined) return err(platformNotConfigured(p.platform, path));
+    if (s === undefined) return err(platformNotConfigured(p.platform, Object.keys(output.settings), path));
     out.push(s);
   }
   return ok(out);

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Option } from 'commander';
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
-import { renderConfigError, type ConfigError, type DesiredState, type PlatformSettings, type SynthOutput, printable } from '../../../constructs/index.ts';
+import { renderConfigError, unknownPlatform, type ConfigError, type UnknownPlatform, type DesiredState, type PlatformSettings, type SynthOutput, printable } from '../../../constructs/index.ts';
 import { colorEnabled, encodePlan, renderJson, renderMarkdown, renderText, targetProblem, type Plan } from '../../../plans/index.ts';
 import { closeTargets, openTargets, planTargets } from '../../apply/index.ts';
 import type { OpenStackError } from '../../openstack/index.ts';
@@ -19,7 +19,7 @@ type Failure =
   | ConfigError
   | OpenStackError
   | SnapshotError
-  | { readonly kind: 'platform-choice'; readonly message: string }
+  | UnknownPlatform
   | { readonly kind: 'bad-target'; readonly message: string }
   | { readonly kind: 'plan-not-written'; readonly message: string };
 
@@ -65,7 +65,7 @@ function choose(output: SynthOutput, wanted: string | undefined): { desired: rea
   if (desired.length === 0) {
     const ids = output.platforms.map((p) => p.platform);
     const why = wanted === undefined ? 'The config declares no platform' : `There is no platform ${JSON.stringify(wanted)}`;
-    return { kind: 'platform-choice', message: `${why}. ${ids.length > 0 ? `Pass --platform with one of: ${ids.join(', ')}.` : 'Declare one with a `platform` block.'}` };
+    return unknownPlatform(wanted, ids, `${why}. ${ids.length > 0 ? `Pass --platform with one of: ${ids.join(', ')}.` : 'Declare one with a `platform` block.'}`);
   }
   return { desired, settings: desired.flatMap((d) => output.settings[d.platform] ?? []) };
 }

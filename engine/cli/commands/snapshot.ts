@@ -1,13 +1,13 @@
 import { Option } from 'commander';
 import { ResultAsync, errAsync, type Result } from 'neverthrow';
-import { canonicalJson, renderConfigError, type ConfigError, type DesiredState, type PlatformSettings, printable } from '../../../constructs/index.ts';
+import { canonicalJson, renderConfigError, unknownPlatform, type ConfigError, type UnknownPlatform, type DesiredState, type PlatformSettings, printable } from '../../../constructs/index.ts';
 import type { OpenStackError } from '../../openstack/index.ts';
 import { openPlatformSessions, snapshot, type SnapshotError, type SnapshotResult } from '../../snapshot/index.ts';
 import { EXIT, type CliIO } from '../io.ts';
 import type { RegisterCommand } from '../main.ts';
 import { loadDesired } from '../config.ts';
 
-type Failure = ConfigError | OpenStackError | SnapshotError | { readonly kind: 'platform-choice'; readonly message: string };
+type Failure = ConfigError | OpenStackError | SnapshotError | UnknownPlatform;
 
 /** The platform `--platform` names, or the only one; every bound euid of its desired state. */
 function choose(platforms: readonly DesiredState[], settings: Readonly<Record<string, PlatformSettings>>, wanted: string | undefined): { settings: PlatformSettings; euids: string[] } | Failure {
@@ -16,7 +16,7 @@ function choose(platforms: readonly DesiredState[], settings: Readonly<Record<st
   const chosen = id === undefined ? undefined : settings[id];
   if (!chosen) {
     const why = wanted ? `There is no platform ${JSON.stringify(wanted)}` : ids.length === 0 ? 'The config declares no platform' : 'The config declares several platforms';
-    return { kind: 'platform-choice', message: `${why}. Pass --platform with one of: ${ids.join(', ') || '(none)'}.` };
+    return unknownPlatform(wanted, ids, `${why}. Pass --platform with one of: ${ids.join(', ') || '(none)'}.`);
   }
   const desired = platforms.find((p) => p.platform === chosen.id);
   const euids = [...new Set(desired?.resources.flatMap((r) => (r.kind === 'membership' ? [r.key.euid] : [])) ?? [])].sort();

@@ -64,7 +64,7 @@ describe('blockDesired', () => {
     // WHEN the block's desired state is built
     const e = blockDesired(await exampleConfig(), inputs('[]', '{}', 'os-dev'))._unsafeUnwrapErr();
     // THEN the error says which platforms there are
-    expect(e).toMatchObject({ kind: 'platform-unknown', platform: 'os-dev' });
+    expect(e).toMatchObject({ kind: 'unknown-platform', platform: 'os-dev' });
     expect(e.message).toContain('it declares os-prod');
   });
 });
