@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { ResultAsync } from 'neverthrow';
-import { synthConfig, renderConfigError, type ConfigError, type KeyformApp, type SynthOutput } from '../../constructs/index.ts';
+import { synthConfig, type ConfigError, type KeyformApp, type SynthOutput } from '../../constructs/index.ts';
 import type { CliIO } from './io.ts';
 import { loadCloud } from '../openstack/index.ts';
 
@@ -39,11 +39,6 @@ export function loadDesired(option: string | undefined, io: CliIO): ResultAsync<
   const timeout = Number(io.env.KEYFORM_CONFIG_TIMEOUT);
   const opts = { ...(Number.isFinite(timeout) && timeout > 0 ? { programTimeoutMs: timeout * 1000 } : {}), keystoneOf: keystoneOfCloud(io) };
   return synthConfig(path, opts).map(({ app, files, output }) => ({ path, files, app, output }));
-}
-
-/** Writes a config error for humans (stderr): one `file:line:col: message (hint)` line per problem. */
-export function writeConfigError(error: ConfigError, io: CliIO): void {
-  io.stderr(renderConfigError(error));
 }
 
 /**

@@ -1,19 +1,19 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Option } from 'commander';
 import { err, ok, type Result } from 'neverthrow';
 import { durationMs, trapSignals } from '../process-control.ts';
-import { renderConfigError, type PlatformSettings, type SynthOutput, printable } from '../../../constructs/index.ts';
-import { decodePlan, notAdditions, renderText, colorEnabled, type Plan } from '../../../plans/index.ts';
+import type { PlatformSettings, SynthOutput } from '../../../constructs/index.ts';
+import { notAdditions, renderText, colorEnabled, type Plan } from '../../../plans/index.ts';
 import {
-  applyPlan, applyProgress, closeTargets, invalidOption, lockTargets, notApproved, notOnlyAdditions, openTargets, planErrored, planFileUnreadable, planTargets, platformNotConfigured, renderApplyReport,
+  applyPlan, applyProgress, closeTargets, invalidOption, lockTargets, notApproved, notOnlyAdditions, openTargets, planErrored, planTargets, platformNotConfigured, renderApplyReport,
   type ApplyError, type ApplyOptions, type ApplyReport, type PlatformTarget,
 } from '../../apply/index.ts';
 import type { HeldLocks } from '../../lock/index.ts';
 import { EXIT, type CliIO } from '../io.ts';
 import { KEYFORM_VERSION, type CliState, type RegisterCommand } from '../main.ts';
 import { configPath, loadDesired } from '../config.ts';
+import { readPlanFile } from '../read-plan-file.ts';
+import { failCommand } from '../render-error.ts';
 import { checkTargets, collect, inputOption } from './plan.ts';
 
 interface ApplyFlags {
@@ -29,10 +29,6 @@ interface ApplyFlags {
   readonly color: boolean;
   /** `'false'` with `--input=false`: never ask. */
   readonly input: 'true' | 'false';
-}
-
-function describe(e: ApplyError): string {
-  return e.kind === 'config-error' ? renderConfigError(e) : `${printable(e.message, { keepNewlines: true })}\n`;
 }
 
 /** The settings of the platforms a plan names, or the error for the first the config lacks. */
@@ -75,9 +71,7 @@ interface Chosen {
 
 /** Reads and decodes a saved plan and opens the targets of the platforms it names. */
 async function savedPlan(io: CliIO, file: string, output: SynthOutput, path: string): Promise<Result<Chosen, ApplyError>> {
-  const text = await readFile(resolve(io.cwd, file), 'utf8').catch((e: Error) => e);
-  if (text instanceof Error) return err(planFileUnreadable(file, text.message));
-  const plan = decodePlan(text, { key: io.env['KEYFORM_PLAN_KEY'] });
+  const plan = await readPlanFile(file, io.cwd, { key: io.env['KEYFORM_PLAN_KEY'] });
   if (plan.isErr()) return err(plan.error);
   const settings = settingsFor(plan.value, output, path);
   if (settings.isErr()) return err(settings.error);
@@ -121,10 +115,7 @@ async function freshPlan(io: CliIO, flags: ApplyFlags, output: SynthOutput, lock
 }
 
 async function run(io: CliIO, state: CliState, file: string | undefined, flags: ApplyFlags): Promise<void> {
-  const fail = (e: ApplyError): void => {
-    io.stderr(describe(e));
-    state.exitCode = EXIT.error;
-  };
+  const fail = (e: ApplyError): void => failCommand(io, state, 'apply', e, flags.format);
   const parallelism = Number(flags.parallelism);
   const lockWaitMs = durationMs(flags.lockTimeout);
   const lockTtlMs = durationMs(flags.lockTtl);

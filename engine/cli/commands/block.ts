@@ -1,12 +1,13 @@
 import { resolve } from 'node:path';
 import { printable } from '../../../constructs/index.ts';
 import { durationMs, trapSignals } from '../process-control.ts';
-import { applyProgress } from '../../apply/index.ts';
+import { applyProgress, invalidOption } from '../../apply/index.ts';
 import { runBlock, runFailed, statusReporter, statusUrlProblem, type RunStatus, type StatusReporter } from '../../block/index.ts';
 import { onLastResort } from '../last-resort.ts';
 import { EXIT, type CliIO } from '../io.ts';
 import { KEYFORM_VERSION, type CliState, type RegisterCommand } from '../main.ts';
 import { configPath } from '../config.ts';
+import { failCommand, renderErrorText } from '../render-error.ts';
 
 interface BlockFlags {
   readonly inputs: string;
@@ -57,11 +58,7 @@ function invalid(flags: BlockFlags): string | undefined {
 
 async function run(io: CliIO, state: CliState, flags: BlockFlags): Promise<void> {
   const problem = invalid(flags);
-  if (problem !== undefined) {
-    io.stderr(`keyform block run: ${problem}.\n`);
-    state.exitCode = EXIT.error;
-    return;
-  }
+  if (problem !== undefined) return failCommand(io, state, 'block run', invalidOption(`${problem}.`));
   const reporter = printing(statusReporter({
     ...(flags.status ? { file: resolve(io.cwd, flags.status) } : {}), ...(flags.statusUrl ? { url: flags.statusUrl } : {}),
     post: { toolVersion: KEYFORM_VERSION }, log: (line) => io.stderr(`${line}\n`),
@@ -85,7 +82,7 @@ async function run(io: CliIO, state: CliState, flags: BlockFlags): Promise<void>
   await reporter.close();
   const s = result.status;
   io.stderr(printable(`\nRun ${s.status}.\n${s.userMessage}\n${s.status === 'FAILED' && s.systemMessage ? `\nDetails for the platform team:\n${s.systemMessage}\n` : ''}`, { keepNewlines: true }));
-  if (result.fileError) io.stderr(`${printable(result.fileError.message, { keepNewlines: true })}\n`);
+  if (result.fileError) io.stderr(renderErrorText('block run', result.fileError));
   state.exitCode = s.status === 'SUCCEEDED' && result.fileError === undefined ? EXIT.ok : EXIT.error;
 }
 

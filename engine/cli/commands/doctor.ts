@@ -1,9 +1,9 @@
 import { Option } from 'commander';
-import { printable } from '../../../constructs/index.ts';
 import { passed, renderDoctorJson, renderDoctorText, runDoctor, doctorTargets } from '../../doctor/index.ts';
 import { EXIT } from '../io.ts';
 import type { RegisterCommand } from '../main.ts';
-import { DEFAULT_CONFIG_PATH, loadDesired, writeConfigError } from '../config.ts';
+import { DEFAULT_CONFIG_PATH, loadDesired } from '../config.ts';
+import { failCommand } from '../render-error.ts';
 
 /**
  * `keyform doctor [--config PATH] [--platform ID] [--format text|json] [--write-probe]`:
@@ -24,17 +24,9 @@ export const registerDoctor: RegisterCommand = (program, io, state) => {
     .option('--write-probe', 'also create, update and delete marked objects where reading cannot tell what the replicator may write (says what first)')
     .action(async (opts: { config: string; platform?: string; format: 'text' | 'json'; writeProbe?: boolean }) => {
       const desired = await loadDesired(opts.config, io);
-      if (desired.isErr()) {
-        writeConfigError(desired.error, io);
-        state.exitCode = EXIT.error;
-        return;
-      }
+      if (desired.isErr()) return failCommand(io, state, 'doctor', desired.error, opts.format);
       const targets = doctorTargets(desired.value.output, opts.platform);
-      if (targets.isErr()) {
-        io.stderr(`Error: ${printable(targets.error.message, { keepNewlines: true })}\n`);
-        state.exitCode = EXIT.error;
-        return;
-      }
+      if (targets.isErr()) return failCommand(io, state, 'doctor', targets.error, opts.format);
       const report = await runDoctor(targets.value, { env: io.env, cwd: io.cwd, ...(opts.writeProbe ? { writeProbe: { announce: io.stderr } } : {}) });
       if (opts.format === 'json') io.stdout(renderDoctorJson(report));
       else io.stderr(renderDoctorText(report));

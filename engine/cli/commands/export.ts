@@ -1,12 +1,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { printable } from '../../../constructs/index.ts';
 import { join, resolve } from 'node:path';
 import { ResultAsync } from 'neverthrow';
 import { exportTerraform, TERRAFORM_FILE, type ExportError } from '../../../constructs/export/index.ts';
 import type { ConfigError } from '../../../constructs/index.ts';
 import { EXIT } from '../io.ts';
 import type { RegisterCommand } from '../main.ts';
-import { DEFAULT_CONFIG_PATH, loadDesired, writeConfigError } from '../config.ts';
+import { DEFAULT_CONFIG_PATH, loadDesired } from '../config.ts';
+import { failCommand } from '../render-error.ts';
 
 /** The export folder could not be written. */
 interface WriteFailed {
@@ -39,11 +39,7 @@ export const registerExport: RegisterCommand = (program, io, state) => {
         .andThen(({ output }) => exportTerraform(output.platforms, output.settings).map((files) => ({ output, files })))
         .andThen(({ output, files }) => writeFiles(dir, files).map(() => output).mapErr((e): Failure[] => [e]));
       if (result.isErr()) {
-        for (const e of result.error) {
-          if (e.kind === 'config-error') writeConfigError(e, io);
-          else io.stderr(`Error: ${printable(e.message, { keepNewlines: true })}\n`);
-        }
-        state.exitCode = EXIT.error;
+        for (const e of result.error) failCommand(io, state, 'export terraform', e);
         return;
       }
       const n = result.value.platforms.reduce((sum, p) => sum + p.resources.length, 0);

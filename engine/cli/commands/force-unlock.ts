@@ -1,9 +1,10 @@
-import { renderConfigError, printable } from '../../../constructs/index.ts';
+import { unknownPlatform } from '../../../constructs/index.ts';
 import { describeHolder, forceUnlock } from '../../lock/index.ts';
 import { openPlatformSessions } from '../../snapshot/index.ts';
 import { EXIT } from '../io.ts';
 import type { RegisterCommand } from '../main.ts';
 import { loadDesired } from '../config.ts';
+import { failCommand } from '../render-error.ts';
 
 /**
  * `keyform force-unlock PLATFORM LOCK_ID [--config PATH]`, as `terraform force-unlock`:
@@ -21,22 +22,18 @@ export const registerForceUnlock: RegisterCommand = (program, io, state) => {
     .argument('[lock_id]', 'the ID of the lock to break, as its holder and the "locked" error print it')
     .option('--config <path>', "config file or folder (for the platform's cloud)", './keyform')
     .action(async (platform: string, lockId: string | undefined, opts: { config: string }) => {
-      const fail = (message: string): void => {
-        io.stderr(message);
-        state.exitCode = EXIT.error;
-      };
       const desired = await loadDesired(opts.config, io);
-      if (desired.isErr()) return fail(renderConfigError(desired.error));
+      if (desired.isErr()) return failCommand(io, state, 'force-unlock', desired.error);
       const settings = desired.value.output.settings[platform];
       if (settings === undefined) {
-        const known = Object.keys(desired.value.output.settings).join(', ') || '(none)';
-        return fail(`keyform force-unlock: the configuration declares no platform ${JSON.stringify(platform)}; it declares: ${known}.\n`);
+        const known = Object.keys(desired.value.output.settings);
+        return failCommand(io, state, 'force-unlock', unknownPlatform(platform, known, `the configuration declares no platform ${JSON.stringify(platform)}; it declares: ${known.join(', ') || '(none)'}.`));
       }
       const sessions = await openPlatformSessions(settings, { env: io.env, cwd: io.cwd });
-      if (sessions.isErr()) return fail(`keyform force-unlock: ${printable(sessions.error.message, { keepNewlines: true })}\n`);
+      if (sessions.isErr()) return failCommand(io, state, 'force-unlock', sessions.error);
       const r = await forceUnlock(sessions.value.session, { platform, domain: settings.domain }, lockId);
       sessions.value.close();
-      if (r.isErr()) return fail(`keyform force-unlock: ${printable(r.error.message, { keepNewlines: true })}\n`);
+      if (r.isErr()) return failCommand(io, state, 'force-unlock', r.error);
       io.stderr(r.value === undefined
         ? `Platform ${platform} is not locked: nothing to do.\n`
         : `Broke the apply lock of platform ${platform}, held by ${describeHolder(r.value)} since ${r.value.acquiredAt}. Make a new plan before applying: that apply may have stopped halfway.\n`);

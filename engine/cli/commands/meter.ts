@@ -5,7 +5,7 @@ import { Option, type Command } from 'commander';
 import { ResultAsync, errAsync, okAsync, type Result } from 'neverthrow';
 import { synthConfig } from '../../../constructs/loaders/load-config.ts';
 import { durationSeconds } from '../../../constructs/l2/metering-collector.ts';
-import { renderConfigError, type ConfigError } from '../../../constructs/problems/config-error.ts';
+import type { ConfigError } from '../../../constructs/problems/config-error.ts';
 import { loadCloud, openSession, type OpenStackError, type OpenStackSession } from '../../openstack/index.ts';
 import { collectLoop, collectOnce, type CollectOutcome } from '../../metering/collect/index.ts';
 import { settingsError, type MeteringError } from '../../metering/errors.ts';
@@ -16,10 +16,9 @@ import { openStore, type MeteringStore } from '../../metering/store/index.ts';
 import { EXIT, type CliIO } from '../io.ts';
 import type { CliState, RegisterCommand } from '../main.ts';
 import { trapSignals } from '../process-control.ts';
+import { failCommand } from '../render-error.ts';
 
 type Failure = MeteringError | ConfigError | OpenStackError;
-
-const describe = (e: Failure): string => (e.kind === 'config-error' ? renderConfigError(e) : e.message);
 
 function target(io: CliIO, opts: { config: string; platform?: string; store?: string }): ResultAsync<MeterTarget, Failure> {
   const path = isAbsolute(opts.config) ? opts.config : resolve(io.cwd, opts.config);
@@ -58,7 +57,7 @@ function withStore<T>(io: CliIO, url: string, fn: (store: MeteringStore) => Resu
 
 async function collect(io: CliIO, state: CliState, opts: { config: string; platform?: string; store?: string; once?: boolean; every?: string; pageSize?: string; verbose?: boolean }) {
   const every = opts.every === undefined ? undefined : durationSeconds(opts.every);
-  if (opts.every !== undefined && every === undefined) return fail(io, state, settingsError(`--every ${JSON.stringify(opts.every)} is not a duration: write e.g. 5m, 1h or 90s.`));
+  if (opts.every !== undefined && every === undefined) return failCommand(io, state, 'meter collect', settingsError(`--every ${JSON.stringify(opts.every)} is not a duration: write e.g. 5m, 1h or 90s.`));
   const pageSize = opts.pageSize === undefined ? undefined : Number(opts.pageSize);
   const run = target(io, opts).andThen((t) =>
     session(io, t, opts.verbose === true).andThen((s) =>
@@ -73,7 +72,7 @@ async function collect(io: CliIO, state: CliState, opts: { config: string; platf
     ),
   );
   const r = await run;
-  if (r.isErr()) return fail(io, state, r.error);
+  if (r.isErr()) return failCommand(io, state, 'meter collect', r.error);
   state.exitCode = EXIT.ok;
 }
 
@@ -85,10 +84,11 @@ function renderer(format: string, hourly: boolean, t: MeterTarget): (r: MeterRep
 }
 
 async function report(io: CliIO, state: CliState, opts: { config: string; platform?: string; store?: string; from: string; to: string; format: string; groupBy?: string; hourly?: boolean; out?: string }) {
+  const asJson = opts.format === 'json' ? 'json' : 'text';
   const period = parsePeriod(opts.from, opts.to);
-  if (period.isErr()) return fail(io, state, period.error);
+  if (period.isErr()) return failCommand(io, state, 'meter report', period.error, asJson);
   if (opts.groupBy !== undefined && !/^[A-Za-z0-9_.:-]+$/.test(opts.groupBy)) {
-    return fail(io, state, settingsError(`--group-by ${JSON.stringify(opts.groupBy)} is not a tag key: name a workspace or tenant tag without its prefix, e.g. --group-by cost_center.`));
+    return failCommand(io, state, 'meter report', settingsError(`--group-by ${JSON.stringify(opts.groupBy)} is not a tag key: name a workspace or tenant tag without its prefix, e.g. --group-by cost_center.`), asJson);
   }
   const groupBy: GroupBy = opts.groupBy === undefined || opts.groupBy === 'workspace' ? { kind: 'workspace' } : { kind: 'tag', tag: opts.groupBy };
   // FOCUS rows are hourly; the hourly CSV and JSON ask for them.
@@ -100,16 +100,11 @@ async function report(io: CliIO, state: CliState, opts: { config: string; platfo
       ),
     ),
   );
-  if (r.isErr()) return fail(io, state, r.error);
+  if (r.isErr()) return failCommand(io, state, 'meter report', r.error, asJson);
   const text = r.value;
   if (opts.out) await writeFile(resolve(io.cwd, opts.out), text);
   else io.stdout(text);
   state.exitCode = EXIT.ok;
-}
-
-function fail(io: CliIO, state: CliState, e: Failure): void {
-  io.stderr(`error: ${describe(e)}\n`);
-  state.exitCode = EXIT.error;
 }
 
 /** `keyform meter collect|report`: the metering collector and its reports. */

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Option } from 'commander';
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
-import { renderConfigError, unknownPlatform, type ConfigError, type UnknownPlatform, type DesiredState, type PlatformSettings, type SynthOutput, printable } from '../../../constructs/index.ts';
+import { unknownPlatform, type ConfigError, type UnknownPlatform, type DesiredState, type PlatformSettings, type SynthOutput } from '../../../constructs/index.ts';
 import { colorEnabled, encodePlan, renderJson, renderMarkdown, renderText, targetProblem, type Plan } from '../../../plans/index.ts';
 import { closeTargets, openTargets, planTargets } from '../../apply/index.ts';
 import type { OpenStackError } from '../../openstack/index.ts';
@@ -10,6 +10,7 @@ import type { SnapshotError } from '../../snapshot/index.ts';
 import { EXIT, type CliIO } from '../io.ts';
 import { KEYFORM_VERSION, type RegisterCommand } from '../main.ts';
 import { loadDesired } from '../config.ts';
+import { failCommand } from '../render-error.ts';
 
 /** How a plan is shown: for a terminal, for a pull-request comment, or as Terraform's JSON plan. */
 export const PLAN_FORMATS = ['text', 'markdown', 'json'] as const;
@@ -120,11 +121,7 @@ export const registerPlan: RegisterCommand = (program, io, state) => {
     .addOption(inputOption())
     .action(async (flags: PlanFlags) => {
       const r = await makePlan(io, flags).andThen((plan) => (flags.out === undefined ? okAsync(plan) : save(plan, flags.out, io)));
-      if (r.isErr()) {
-        io.stderr(r.error.kind === 'config-error' ? renderConfigError(r.error) : `keyform plan: ${printable(r.error.message, { keepNewlines: true })}\n`);
-        state.exitCode = EXIT.error;
-        return;
-      }
+      if (r.isErr()) return failCommand(io, state, 'plan', r.error, flags.format === 'json' ? 'json' : 'text');
       const plan = r.value;
       showPlan(plan, flags.format, io, flags);
       if (flags.out !== undefined) io.stderr(`\nSaved the plan to ${flags.out}. To apply exactly this plan: keyform apply ${flags.out}\n`);

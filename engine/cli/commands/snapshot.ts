@@ -1,11 +1,12 @@
 import { Option } from 'commander';
 import { ResultAsync, errAsync, type Result } from 'neverthrow';
-import { canonicalJson, renderConfigError, unknownPlatform, type ConfigError, type UnknownPlatform, type DesiredState, type PlatformSettings, printable } from '../../../constructs/index.ts';
+import { canonicalJson, unknownPlatform, type ConfigError, type UnknownPlatform, type DesiredState, type PlatformSettings } from '../../../constructs/index.ts';
 import type { OpenStackError } from '../../openstack/index.ts';
 import { openPlatformSessions, snapshot, type SnapshotError, type SnapshotResult } from '../../snapshot/index.ts';
 import { EXIT, type CliIO } from '../io.ts';
 import type { RegisterCommand } from '../main.ts';
 import { loadDesired } from '../config.ts';
+import { failCommand } from '../render-error.ts';
 
 type Failure = ConfigError | OpenStackError | SnapshotError | UnknownPlatform;
 
@@ -53,11 +54,7 @@ export const registerSnapshot: RegisterCommand = (program, io, state) => {
     .addOption(new Option('--format <format>', 'output format').choices(['json']).default('json'))
     .action(async (opts: { config: string; platform?: string }) => {
       const r = await run(io, opts);
-      if (r.isErr()) {
-        io.stderr(r.error.kind === 'config-error' ? renderConfigError(r.error) : `keyform snapshot: ${printable(r.error.message, { keepNewlines: true })}\n`);
-        state.exitCode = EXIT.error;
-        return;
-      }
+      if (r.isErr()) return failCommand(io, state, 'snapshot', r.error);
       const { live, calls, ms } = r.value.result;
       io.stdout(`${canonicalJson(live)}\n`);
       io.stderr(`Snapshot of platform ${r.value.platform}: ${live.resources.length} managed resources, ${live.unmanaged.length} unmanaged objects; ${calls} API calls in ${ms} ms.\n`);

@@ -2,7 +2,8 @@ import { Option } from 'commander';
 import { canonicalJson } from '../../../constructs/index.ts';
 import { EXIT } from '../io.ts';
 import type { RegisterCommand } from '../main.ts';
-import { loadDesired, writeConfigError } from '../config.ts';
+import { loadDesired } from '../config.ts';
+import { failCommand } from '../render-error.ts';
 
 /**
  * `keyform synth [--config PATH] [--format json]`: prints the desired state of every
@@ -18,11 +19,7 @@ export const registerSynth: RegisterCommand = (program, io, state) => {
     .addOption(new Option('--format <format>', 'output format').choices(['json']).default('json'))
     .action(async (opts: { config: string }) => {
       const result = await loadDesired(opts.config, io);
-      if (result.isErr()) {
-        writeConfigError(result.error, io);
-        state.exitCode = EXIT.error;
-        return;
-      }
+      if (result.isErr()) return failCommand(io, state, 'synth', result.error);
       io.stdout(`${canonicalJson(result.value.output)}\n`);
       const n = result.value.output.platforms.reduce((sum, p) => sum + p.resources.length, 0);
       io.stderr(`Synthesized ${n} resources on ${result.value.output.platforms.length} platform(s).\n`);

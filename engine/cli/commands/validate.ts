@@ -2,12 +2,14 @@ import { Option } from 'commander';
 import { canonicalJson, RESOURCE_KINDS, type SynthOutput } from '../../../constructs/index.ts';
 import { EXIT } from '../io.ts';
 import type { RegisterCommand } from '../main.ts';
-import { loadDesired, writeConfigError } from '../config.ts';
+import { loadDesired } from '../config.ts';
+import { errorDocument, failCommand } from '../render-error.ts';
 
 /**
  * `keyform validate [--config PATH] [--format text|json]`: loads and synthesizes the config
  * without touching any cloud. Exit 0 when valid; 1 with every problem (file:line:col) on
- * stderr, or as JSON on stdout with `--format json`.
+ * stderr, or as JSON on stdout with `--format json` (`valid`, `problems` and the `error`
+ * every command's JSON failure has, see `errorDocument`).
  */
 export const registerValidate: RegisterCommand = (program, io, state) => {
   program
@@ -18,10 +20,13 @@ export const registerValidate: RegisterCommand = (program, io, state) => {
     .action(async (opts: { config: string; format: 'text' | 'json' }) => {
       const result = await loadDesired(opts.config, io);
       if (result.isErr()) {
-        if (opts.format === 'json') io.stdout(`${canonicalJson({ valid: false, problems: result.error.problems })}\n`);
-        else writeConfigError(result.error, io);
-        state.exitCode = EXIT.error;
-        return;
+        // validate's own document: `valid` and the problems, as ever, plus the one error shape.
+        if (opts.format === 'json') {
+          io.stdout(`${canonicalJson({ valid: false, ...errorDocument(result.error) })}\n`);
+          state.exitCode = EXIT.error;
+          return;
+        }
+        return failCommand(io, state, 'validate', result.error);
       }
       const { files, output } = result.value;
       if (opts.format === 'json') io.stdout(`${canonicalJson({ valid: true, files, platforms: counts(output) })}\n`);
