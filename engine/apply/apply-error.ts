@@ -2,6 +2,7 @@ import { unknownPlatform, type ConfigError, type UnknownPlatform } from '../../c
 import type { NotAnAddition, PlanFileError, StalePlanError } from '../../plans/index.ts';
 import type { KeystoneError } from '../keystone/index.ts';
 import type { LockError } from '../lock/index.ts';
+import type { ErrorCause } from '../openstack/index.ts';
 import type { SnapshotError } from '../snapshot/index.ts';
 
 /** One operation of one change did not happen; the rest of the apply goes on where it can. */
@@ -11,11 +12,13 @@ export interface OperationFailure {
   /** `create`, `update` or `delete`. */
   readonly op: string;
   readonly message: string;
+  /** The service error behind it (kind, HTTP status, request id); absent when keyform itself refused. */
+  readonly cause?: ErrorCause;
 }
 
-/** An operation failed: `message` says what, why, and what to do. */
-export function operationFailed(address: string, op: string, message: string): OperationFailure {
-  return { kind: 'operation-failed', address, op, message };
+/** An operation failed: `message` says what, why, and what to do; `cause` is the service error behind it. */
+export function operationFailed(address: string, op: string, message: string, cause?: ErrorCause): OperationFailure {
+  return { kind: 'operation-failed', address, op, message, ...(cause === undefined ? {} : { cause }) };
 }
 
 /** Why a whole apply (or one platform of it) did not run. */

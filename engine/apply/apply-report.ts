@@ -68,7 +68,10 @@ export function applyReport(platforms: readonly PlatformApplyReport[], interrupt
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
-/** The report for a terminal or a CI log: counts, then every failure and skip with its reason, then remarks. */
+/**
+ * The report for a terminal or a CI log: counts, then every failure and skip with its reason
+ * (and the service's request id, to find the request in its logs), then remarks.
+ */
 export function renderApplyReport(r: ApplyReport): string {
   const lines: string[] = [];
   for (const p of r.platforms) {
@@ -78,7 +81,7 @@ export function renderApplyReport(r: ApplyReport): string {
     else lines.push(`Platform ${p.platform}: ${c.done} done, ${c.failed} failed, ${c.skipped} skipped of ${plural(c.total, 'change')} (${plural(p.requests, 'request')}, ${plural(p.retries, 'retry', 'retries')}, ${p.seconds.toFixed(1)} s).`);
     const failed = p.changes.filter((o) => o.status === 'failed');
     const skipped = p.changes.filter((o) => o.status === 'skipped');
-    if (failed.length > 0) lines.push('  Failed:', ...failed.map((o) => `    ! ${o.address} (${o.action}): ${o.reason ?? ''}`));
+    if (failed.length > 0) lines.push('  Failed:', ...failed.map((o) => `    ! ${o.address} (${o.action}): ${o.reason ?? ''}${o.cause?.requestId ? ` [request ${o.cause.requestId}]` : ''}`));
     if (skipped.length > 0) lines.push('  Skipped:', ...skipped.map((o) => `    - ${o.address} (${o.action}): ${o.reason ?? ''}`));
     if (p.remarks.length > 0) lines.push('  Replication remarks:', ...p.remarks.map((m) => `    * ${m.message}`));
   }

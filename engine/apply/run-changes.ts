@@ -1,6 +1,7 @@
 import type { ResultAsync } from 'neverthrow';
 import type { ResourceKind } from '../../constructs/model/index.ts';
 import { schedule, type Action, type Change } from '../../plans/index.ts';
+import type { ErrorCause } from '../openstack/index.ts';
 import type { OperationFailure } from './apply-error.ts';
 
 /** What became of one change: all its operations done, one failed, or not run because a change it waits for failed. */
@@ -14,6 +15,8 @@ export interface ChangeOutcome {
   readonly status: ChangeStatus;
   /** Failed: what went wrong and what to do. Skipped: why it did not run. */
   readonly reason?: string;
+  /** Failed: the service error behind `reason` (kind, HTTP status, request id), when there was one. */
+  readonly cause?: ErrorCause;
   /** Skipped: the failed changes it waits for, sorted. */
   readonly blockedBy?: readonly string[];
   /** How many of its operations were carried out. */
@@ -87,7 +90,7 @@ export function runChanges(changes: readonly Change[], run: OperationRunner, opt
   const ordered = [...changes].sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
   const nodes = buildNodes(ordered);
   const ready: Node[][] = [];
-  const failures = new Map<string, string>();
+  const failures = new Map<string, Failure>();
   const settledOps = new Map<string, number>();
   const outcomes = new Map<string, ChangeOutcome>();
   const width = Math.max(1, opts.parallelism ?? 8);
@@ -133,7 +136,7 @@ export function runChanges(changes: readonly Change[], run: OperationRunner, opt
         n.state = 'running';
         opts.events?.onStart?.(n.change, n.index);
         void Promise.resolve(run(n.change, n.index))
-          .then((r) => (r.isOk() ? undefined : r.error.message), (e: unknown) => `unexpected error: ${String(e)}`)
+          .then((r): Failure | undefined => (r.isOk() ? undefined : { reason: r.error.message, ...(r.error.cause ? { cause: r.error.cause } : {}) }), (e: unknown) => ({ reason: `unexpected error: ${String(e)}` }))
           .then((failure) => {
             running--;
             if (failure === undefined) {
@@ -153,12 +156,15 @@ export function runChanges(changes: readonly Change[], run: OperationRunner, opt
   });
 }
 
-function outcomeOf(c: Change, nodes: ReadonlyMap<string, Node>, failures: ReadonlyMap<string, string>): ChangeOutcome {
+/** Why a change failed, as its outcome reports it. */
+type Failure = Pick<ChangeOutcome, 'reason' | 'cause'>;
+
+function outcomeOf(c: Change, nodes: ReadonlyMap<string, Node>, failures: ReadonlyMap<string, Failure>): ChangeOutcome {
   const ops = c.operations.map((_, i) => nodes.get(keyOf(c.address, i))!);
   const done = ops.filter((n) => n.state === 'done').length;
   const base = { address: c.address, kind: c.kind, action: c.action, operationsDone: done };
   const failure = failures.get(c.address);
-  if (failure !== undefined) return { ...base, status: 'failed', reason: failure };
+  if (failure !== undefined) return { ...base, status: 'failed', ...failure };
   if (done === ops.length) return { ...base, status: 'done' };
   const causes = [...new Set(ops.flatMap((n) => [...n.causes]))].sort();
   if (causes.length === 0) return { ...base, status: 'skipped', reason: 'not started: the apply was interrupted or lost its lock' };

@@ -1,5 +1,5 @@
 import { ResultAsync, errAsync } from 'neverthrow';
-import type { OpenStackSession } from '../openstack/index.ts';
+import { causeOf, type OpenStackSession } from '../openstack/index.ts';
 import type { KeystoneError } from '../keystone/index.ts';
 import { operationFailed, type OperationFailure } from './apply-error.ts';
 import type { IdBook } from './id-book.ts';
@@ -71,7 +71,7 @@ export function retryingCreates(s: OpenStackSession): OpenStackSession {
   };
 }
 
-/** An operation failure from a Keystone error: the service's message, which already says how to fix it. */
-export function fromKeystone(address: string, op: string, e: { readonly message: string }): OperationFailure {
-  return operationFailed(address, op, e.message);
+/** An operation failure from a service error: its message, which already says how to fix it, and its cause. */
+export function fromKeystone(address: string, op: string, e: { readonly kind: string; readonly message: string; readonly status?: number; readonly requestId?: string }): OperationFailure {
+  return operationFailed(address, op, e.message, causeOf(e));
 }

@@ -2,7 +2,7 @@ import { ResultAsync, errAsync, okAsync } from 'neverthrow';
 import type { DomainResource, GroupResource, ProjectResource } from '../../constructs/model/index.ts';
 import { isKeyformTag, type AttributeValue } from '../../plans/index.ts';
 import * as ks from '../keystone/index.ts';
-import type { OpenStackError } from '../openstack/index.ts';
+import { causeOf, type OpenStackError } from '../openstack/index.ts';
 import { operationFailed, type OperationFailure } from './apply-error.ts';
 import { findExisting, resolveConflict } from './existing-object.ts';
 import { fromKeystone, type WriteContext } from './write-context.ts';
@@ -72,7 +72,7 @@ export function updateNamed(before: NamedRecord, set: Readonly<Record<string, At
     : ks.updateGroup(ctx.session, id, patch);
   const sent = before.kind === 'project' && Array.isArray(tags) ? patched.andThen(() => writeTags(id, before.attrs.tags, tags, ctx)) : patched;
   return sent
-    .mapErr((e) => operationFailed(before.address, 'update', e.kind === 'not-found' ? `${before.kind} ${id} was deleted since the plan was made; make a new plan` : e.message))
+    .mapErr((e) => operationFailed(before.address, 'update', e.kind === 'not-found' ? `${before.kind} ${id} was deleted since the plan was made; make a new plan` : e.message, causeOf(e)))
     .map(() => {
       if (before.kind === 'domain' && typeof set['name'] === 'string') ctx.book.domainRenamed(id, set['name']);
     });

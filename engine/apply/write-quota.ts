@@ -16,7 +16,7 @@ import { createServiceQuota, deleteServiceQuota, updateServiceQuota } from '../q
  */
 export function createQuota(after: QuotaResource, ctx: WriteContext): ResultAsync<void, OperationFailure> {
   const fail = (m: string): ResultAsync<void, OperationFailure> => errAsync(operationFailed(after.address, 'create', m));
-  if (after.attrs.backend === 'service-apis') return createServiceQuota(after, ctx.book.idOf(projectAddress(after)), ctx.session).mapErr((e) => operationFailed(after.address, 'create', e.message));
+  if (after.attrs.backend === 'service-apis') return createServiceQuota(after, ctx.book.idOf(projectAddress(after)), ctx.session).mapErr((e) => operationFailed(after.address, 'create', e.message, e.cause));
   const info = quotaKeyInfo(after.key.quotaKey)?.unifiedLimits;
   if (info === undefined) return fail(`quota ${after.key.quotaKey} has no Keystone unified limit (its service does not read them): use quota_backend = "service-apis" for it`);
   const projectId = ctx.book.idOf(projectAddress(after));
@@ -54,7 +54,7 @@ function existingLimit(after: QuotaResource, home: LimitHome, projectId: string,
 export function updateQuota(before: QuotaResource, set: Readonly<Record<string, AttributeValue>>, ctx: WriteContext): ResultAsync<void, OperationFailure> {
   const id = before.ids?.['id'];
   if (typeof set['value'] !== 'number') return okAsync(undefined);
-  if (before.attrs.backend === 'service-apis') return updateServiceQuota(before, set['value'], ctx.session).mapErr((e) => operationFailed(before.address, 'update', e.message));
+  if (before.attrs.backend === 'service-apis') return updateServiceQuota(before, set['value'], ctx.session).mapErr((e) => operationFailed(before.address, 'update', e.message, e.cause));
   if (id === undefined) return errAsync(operationFailed(before.address, 'update', 'the plan holds no limit id for it; make a new plan'));
   return ks.updateLimit(ctx.limitsSession, id, { resource_limit: set['value'] }).map(() => undefined).mapErr((e) => fromKeystone(before.address, 'update', e));
 }
@@ -62,7 +62,7 @@ export function updateQuota(before: QuotaResource, set: Readonly<Record<string, 
 /** Deletes a quota's limit: the project falls back to the registered default, never to 0. */
 export function deleteQuota(before: QuotaResource, ctx: WriteContext): ResultAsync<void, OperationFailure> {
   const id = before.ids?.['id'];
-  if (before.attrs.backend === 'service-apis') return deleteServiceQuota(before, ctx.session).mapErr((e) => operationFailed(before.address, 'delete', e.message));
+  if (before.attrs.backend === 'service-apis') return deleteServiceQuota(before, ctx.session).mapErr((e) => operationFailed(before.address, 'delete', e.message, e.cause));
   if (id === undefined) return errAsync(operationFailed(before.address, 'delete', 'the plan holds no limit id for it; make a new plan'));
   return ks.deleteLimit(ctx.limitsSession, id).orElse((e) => (e.kind === 'not-found' ? okAsync(undefined) : errAsync(fromKeystone(before.address, 'delete', e))));
 }

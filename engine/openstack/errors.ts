@@ -26,6 +26,29 @@ export interface OpenStackError {
   readonly method?: string;
   /** The request URL with secrets in its query string replaced by `***`. */
   readonly url?: string;
+  /**
+   * The service's id of the request (`x-openstack-request-id`), when it answered: the key to
+   * the request in the service's logs, for the operator to look it up.
+   */
+  readonly requestId?: string;
+}
+
+/**
+ * Why an operation failed, as plain data kept next to its message (in the apply report):
+ * the error's kind, and for an HTTP answer its status and the service's request id.
+ */
+export interface ErrorCause {
+  readonly kind: string;
+  readonly status?: number;
+  readonly requestId?: string;
+}
+
+/**
+ * The cause of `e`: its kind, status and request id, without the message (which travels beside it).
+ * @example causeOf(httpError('POST', url, 403, '', 'req-1')) // { kind: 'forbidden', status: 403, requestId: 'req-1' }
+ */
+export function causeOf(e: { readonly kind: string; readonly status?: number; readonly requestId?: string }): ErrorCause {
+  return { kind: e.kind, ...(e.status === undefined ? {} : { status: e.status }), ...(e.requestId === undefined ? {} : { requestId: e.requestId }) };
 }
 
 /** No clouds.yaml was found and the environment names no cloud. */
@@ -122,8 +145,11 @@ const STATUS_HINT: Readonly<Record<number, string>> = {
   429: 'the service is rate limiting; retry later',
 };
 
-/** An HTTP answer with an unexpected status. `detail` is the service's own message (redacted). */
-export function httpError(method: string, url: string, status: number, detail: string): OpenStackError {
+/**
+ * An HTTP answer with an unexpected status. `detail` is the service's own message (redacted);
+ * `requestId` the service's `x-openstack-request-id`, when it sent one.
+ */
+export function httpError(method: string, url: string, status: number, detail: string, requestId?: string): OpenStackError {
   const hint = STATUS_HINT[status] ?? (status >= 500 ? 'the service failed; retry later or check its logs' : 'the request was refused');
   return {
     kind: STATUS_KIND[status] ?? 'http-error',
@@ -131,5 +157,6 @@ export function httpError(method: string, url: string, status: number, detail: s
     status,
     method,
     url,
+    ...(requestId ? { requestId } : {}),
   };
 }

@@ -240,7 +240,7 @@ class Session implements OpenStackSession {
       const detail = this.#redact.text(serviceMessage(a.body));
       const suffix = attempts > 1 && isTransientStatus(a.status) ? `; gave up after ${attempts} attempts` : '';
       if (x.isAuth && a.status === 401) return err(authFailed(this.cloud, `Keystone answered 401 (${detail || 'invalid credentials'})`, 401));
-      return err(httpError(x.method, shownUrl, a.status, detail + suffix));
+      return err(httpError(x.method, shownUrl, a.status, detail + suffix, requestIdOf(a.headers)));
     }
     if (a.body.length === 0) return ok({ raw: a, body: undefined });
     const parsed = Result.fromThrowable(
@@ -278,6 +278,12 @@ interface Exchange {
   readonly idempotent?: boolean | undefined;
   readonly expect?: readonly number[] | undefined;
   readonly isAuth: boolean;
+}
+
+/** The service's request id, as the openstack clients read it; only a plain token is kept (it lands in reports). */
+function requestIdOf(h: Readonly<Record<string, string>>): string | undefined {
+  const id = h['x-openstack-request-id'] ?? h['x-compute-request-id'];
+  return id !== undefined && /^[A-Za-z0-9_.:-]{1,128}$/.test(id) ? id : undefined;
 }
 
 function reusedSocket(f: WireFailure): boolean {

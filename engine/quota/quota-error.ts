@@ -1,4 +1,5 @@
 import type { QuotaResource } from '../../constructs/model/index.ts';
+import type { ErrorCause } from '../openstack/index.ts';
 
 /** A quota write did not happen; `message` says why and what to do. */
 export interface QuotaWriteError {
@@ -6,9 +7,11 @@ export interface QuotaWriteError {
   /** The quota's address. */
   readonly address: string;
   readonly message: string;
+  /** The service error behind it (kind, HTTP status, request id); absent when keyform itself refused. */
+  readonly cause?: ErrorCause;
 }
 
-/** A write of quota `q` failed. */
-export function quotaWriteFailed(q: QuotaResource, message: string): QuotaWriteError {
-  return { kind: 'quota-write-failed', address: q.address, message: `quota ${q.key.quotaKey} of ${q.key.workspace}.${q.key.project}: ${message}` };
+/** A write of quota `q` failed; `cause` is the service error behind it, when there is one. */
+export function quotaWriteFailed(q: QuotaResource, message: string, cause?: ErrorCause): QuotaWriteError {
+  return { kind: 'quota-write-failed', address: q.address, message: `quota ${q.key.quotaKey} of ${q.key.workspace}.${q.key.project}: ${message}`, ...(cause === undefined ? {} : { cause }) };
 }

@@ -1,6 +1,6 @@
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
 import { quotaMarkerTag, type QuotaResource } from '../../constructs/model/index.ts';
-import type { OpenStackError, OpenStackSession } from '../openstack/index.ts';
+import { causeOf, type OpenStackError, type OpenStackSession } from '../openstack/index.ts';
 import { addProjectTag, removeProjectTag } from '../keystone/index.ts';
 import { quotaWriteFailed, type QuotaWriteError } from './quota-error.ts';
 import { SERVICE_QUOTA_APIS, getQuotaSet, limitValue, putQuotaSet, serviceNameOf } from './service-quota-api.ts';
@@ -27,7 +27,7 @@ import { SERVICE_QUOTA_APIS, getQuotaSet, limitValue, putQuotaSet, serviceNameOf
 export function createServiceQuota(after: QuotaResource, projectId: string | undefined, s: OpenStackSession): ResultAsync<void, QuotaWriteError> {
   if (projectId === undefined) return errAsync(quotaWriteFailed(after, `the project of ${after.key.workspace}.${after.key.project} has no Keystone id; apply again after a new plan`));
   return addQuotaMarker(s, projectId, after.key.quotaKey)
-    .mapErr((e) => quotaWriteFailed(after, `could not record the key on the project: ${e.message}`))
+    .mapErr((e) => quotaWriteFailed(after, `could not record the key on the project: ${e.message}`, causeOf(e)))
     .andThen(() => writeValue(after, projectId, after.attrs.value, s));
 }
 
@@ -45,20 +45,20 @@ export function deleteServiceQuota(before: QuotaResource, s: OpenStackSession): 
   if (projectId === undefined || where === undefined) return errAsync(quotaWriteFailed(before, 'the plan holds no project id or known quota key for it; make a new plan'));
   const api = SERVICE_QUOTA_APIS[where.service];
   return getQuotaSet(s, api, api.defaultsPath(projectId))
-    .mapErr((e) => quotaWriteFailed(before, `could not read ${api.label}'s default to restore: ${e.message}`))
+    .mapErr((e) => quotaWriteFailed(before, `could not read ${api.label}'s default to restore: ${e.message}`, causeOf(e)))
     .andThen((defaults) => {
       const value = limitValue(defaults[where.name]);
       if (typeof value !== 'number') return errAsync(quotaWriteFailed(before, `${api.label} reports no default for ${where.name}, so keyform cannot restore it; set the key in the configuration instead`));
       return writeValue(before, projectId, value, s);
     })
-    .andThen(() => removeQuotaMarker(s, projectId, before.key.quotaKey).mapErr((e) => quotaWriteFailed(before, `the default was restored, but the record tag could not be removed: ${e.message}`)));
+    .andThen(() => removeQuotaMarker(s, projectId, before.key.quotaKey).mapErr((e) => quotaWriteFailed(before, `the default was restored, but the record tag could not be removed: ${e.message}`, causeOf(e))));
 }
 
 function writeValue(q: QuotaResource, projectId: string, value: number, s: OpenStackSession): ResultAsync<void, QuotaWriteError> {
   const where = serviceNameOf(q.key.quotaKey);
   if (where === undefined) return errAsync(quotaWriteFailed(q, `${q.key.quotaKey} is not a quota key keyform knows`));
   const api = SERVICE_QUOTA_APIS[where.service];
-  return putQuotaSet(s, api, projectId, { [where.name]: value }).mapErr((e) => quotaWriteFailed(q, `${api.label} refused ${where.name} = ${value}: ${e.message}`));
+  return putQuotaSet(s, api, projectId, { [where.name]: value }).mapErr((e) => quotaWriteFailed(q, `${api.label} refused ${where.name} = ${value}: ${e.message}`, causeOf(e)));
 }
 
 /** Adds `keyform.quota=KEY` to the project; already there (an earlier, interrupted create) is fine. */
