@@ -19,16 +19,30 @@ export function canonicalJson(value: unknown): string {
  */
 export function digestOf(value: unknown): string {
   const hash = createHash('sha256');
+  hashCanonical(value, [hash]);
+  return `sha256:${hash.digest('hex')}`;
+}
+
+/** Anything fed text in chunks: a `Hash` or an `Hmac` of node:crypto. */
+export interface ChunkSink {
+  update(chunk: string): unknown;
+}
+
+/**
+ * Feeds the canonical serialization of `value` to every sink, in one pass and in chunks of
+ * about 64 KiB: a checksum and a signature of one plan without serializing it twice.
+ * @example const h = createHash('sha256'); hashCanonical(plan, [h]); h.digest('hex')
+ */
+export function hashCanonical(value: unknown, sinks: readonly ChunkSink[]): void {
   let buffer = '';
   writeCanonical(value, (chunk) => {
     buffer += chunk;
     if (buffer.length >= 1 << 16) {
-      hash.update(buffer);
+      for (const s of sinks) s.update(buffer);
       buffer = '';
     }
   });
-  hash.update(buffer);
-  return `sha256:${hash.digest('hex')}`;
+  for (const s of sinks) s.update(buffer);
 }
 
 /** `sha256:HEX` of a text; `sha256Of(canonicalJson(v)) === digestOf(v)`. */

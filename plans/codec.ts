@@ -1,6 +1,6 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { err, ok, Result } from 'neverthrow';
-import { canonicalJson, digestOf, sha256Of } from './canonical.ts';
+import { canonicalJson, hashCanonical, sha256Of } from './canonical.ts';
 import { PLAN_FORMAT_VERSION, type Plan } from './plan.ts';
 import { planShapeProblem, secretKeyPath } from './plan-schema.ts';
 import { planInvariantProblem, tooDeepPath } from './plan-invariants.ts';
@@ -69,6 +69,14 @@ function signatureOf(body: string, key: string): string {
   return `hmac-sha256:${createHmac('sha256', key).update(body).digest('hex')}`;
 }
 
+/** The checksum of `plan` and, with `key`, its signature: one serialization streamed into both. */
+function sumsOf(plan: unknown, key: string | undefined): { readonly checksum: string; readonly signature?: string } {
+  const sha = createHash('sha256');
+  const mac = key ? createHmac('sha256', key) : undefined;
+  hashCanonical(plan, mac ? [sha, mac] : [sha]);
+  return { checksum: `sha256:${sha.digest('hex')}`, ...(mac ? { signature: `hmac-sha256:${mac.digest('hex')}` } : {}) };
+}
+
 function sameSignature(a: string, b: string): boolean {
   const x = Buffer.from(a), y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
@@ -109,8 +117,9 @@ export function decodePlan(text: string, signing: PlanSigning = {}): Result<Plan
     if (typeof checksum !== 'string') return err(planSchema('it has no checksum'));
     const deep = tooDeepPath(plan);
     if (deep !== undefined) return err(planSchema(deep));
-    if (digestOf(plan) !== checksum) return err(planChecksumMismatch());
-    if (signing.key && (typeof signature !== 'string' || !sameSignature(signature, signatureOf(canonicalJson(plan), signing.key)))) return err(planSignature(signature !== undefined));
+    const sums = sumsOf(plan, signing.key);
+    if (sums.checksum !== checksum) return err(planChecksumMismatch());
+    if (sums.signature !== undefined && (typeof signature !== 'string' || !sameSignature(signature, sums.signature))) return err(planSignature(signature !== undefined));
     const problem = planShapeProblem(plan) ?? planInvariantProblem(plan as Plan);
     if (problem !== undefined) return err(planSchema(problem));
     if ((plan as Plan).formatVersion !== PLAN_FORMAT_VERSION) return err(planFormatVersion((plan as Plan).formatVersion, (plan as Plan).toolVersion));

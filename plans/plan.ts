@@ -98,9 +98,14 @@ export function createPlan(input: {
   };
 }
 
+/** Whether a plan with this summary changes anything: something to add, change or destroy (a replace counts there). */
+export function hasChanges(s: PlanSummary): boolean {
+  return s.add + s.change + s.destroy > 0;
+}
+
 /** What `Plan.applyable` says for a plan with this summary: something to apply and no error. */
 export function isApplyable(s: PlanSummary): boolean {
-  return s.errors === 0 && s.add + s.change + s.destroy > 0;
+  return s.errors === 0 && hasChanges(s);
 }
 
 function platformPlan(p: PlatformInput, targets: readonly string[]): PlatformPlan {

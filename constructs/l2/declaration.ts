@@ -3,6 +3,7 @@ import type { ConfigProblem } from '../problems/config-error.ts';
 import { renderProblem } from '../problems/config-error.ts';
 import { problemAt } from '../problems/problem-at.ts';
 import { callerSource, type ConfigPath, type Source } from '../problems/source.ts';
+import { LONE_SURROGATE } from '../problems/lone-surrogate.ts';
 
 /** Props every L2 construct takes. */
 export interface DeclarationProps {
@@ -53,6 +54,8 @@ export function nodeId(blockType: string, identifier: string): string {
   return `${blockType}.${idSegment(identifier)}`;
 }
 
+const LONE_SPLIT = new RegExp(`(${LONE_SURROGATE.source})`);
+
 /**
  * `text` as one segment of a construct id, one to one: URI-encoded, with each lone UTF-16
  * surrogate (which `encodeURIComponent` throws on) written `$uXXXX` (`$` is never in its
@@ -60,9 +63,8 @@ export function nodeId(blockType: string, identifier: string): string {
  * @example idSegment('a@b.example') // 'a%40b.example'
  */
 export function idSegment(text: string): string {
-  return text.replace(/[\ud800-\udbff][\udc00-\udfff]|[\ud800-\udfff]|[^\ud800-\udfff]+/g, (part) =>
-    part.length === 1 && part.charCodeAt(0) >= 0xd800 && part.charCodeAt(0) <= 0xdfff ? `$u${part.charCodeAt(0).toString(16)}` : encodeURIComponent(part),
-  );
+  // Split around a capturing group: odd parts are the lone surrogates, even parts well-formed text.
+  return text.split(LONE_SPLIT).map((part, i) => (i % 2 === 1 ? `$u${part.charCodeAt(0).toString(16)}` : encodeURIComponent(part))).join('');
 }
 
 // The brand lives on the prototype (as the constructs library does), not on each instance.

@@ -1,3 +1,5 @@
+import { LONE_SURROGATE } from '../problems/lone-surrogate.ts';
+
 /**
  * Keystone's own limits, checked before any plan is made so that a plan never contains a
  * change Keystone would reject (keystone/common/validation, keystone/resource/schema.py).
@@ -29,8 +31,6 @@ export function characterLength(text: string): number {
   for (const _ of text) n++;
   return n;
 }
-
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Problems with any text sent to Keystone; empty when it is well-formed Unicode. */
 export function textProblems(text: string): string[] {

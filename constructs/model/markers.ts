@@ -123,3 +123,19 @@ export function quotaMarkerKeys(tags: readonly string[]): readonly string[] {
   const prefix = `${QUOTA_TAG}=`;
   return tags.filter((t) => t.startsWith(prefix) && t.length > prefix.length).map((t) => t.slice(prefix.length)).sort();
 }
+
+/**
+ * A project's user tags (every tag but keyform's markers and quota records) as key → value:
+ * with `prefix`, only the tags under it, the prefix taken off the key. A tag without `=`
+ * has the value `''`. The counterpart of the `PREFIXKEY=VALUE` tags synth writes.
+ * @example userTags(['kf_cost_center=cc-42', 'keyform.managed=os-prod', 'team=a'], 'kf_') // Map { 'cost_center' => 'cc-42' }
+ */
+export function userTags(tags: readonly string[], prefix = ''): ReadonlyMap<string, string> {
+  const out = new Map<string, string>();
+  for (const t of tags) {
+    if (isMarkerTag(t) || t.startsWith(`${QUOTA_TAG}=`) || !t.startsWith(prefix)) continue;
+    const eq = t.indexOf('=');
+    out.set(eq < 0 ? t.slice(prefix.length) : t.slice(prefix.length, eq), eq < 0 ? '' : t.slice(eq + 1));
+  }
+  return out;
+}

@@ -1,3 +1,5 @@
+import { LONE_SURROGATE } from './lone-surrogate.ts';
+
 /**
  * Characters a terminal or CI log may act on instead of showing: C0 and C1 controls (ESC
  * starts colour, cursor-movement and line-erasing sequences; CR overwrites a line), DEL,
@@ -5,7 +7,7 @@
  * UTF-16 surrogates (not text at all).
  */
 // eslint-disable-next-line no-control-regex
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const UNPRINTABLE = new RegExp(`[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]|${LONE_SURROGATE.source}`, 'g');
 
 /**
  * `text` with every character a terminal could act on written as an escape (`\x1b`,

@@ -1,4 +1,4 @@
-import { DELETE_POLICY_TAG, isMarkerTag, QUOTA_TAG, type Resource } from '../../constructs/index.ts';
+import { DELETE_POLICY_TAG, userTags, type Resource } from '../../constructs/index.ts';
 import type { Change, PlatformPlan } from '../../plans/index.ts';
 
 /**
@@ -72,17 +72,8 @@ function policyLine(before: readonly string[], after: readonly string[]): readon
 
 /** The owner's tags that change, by key (`kf_cost_center: cc-1 → cc-2`); keyform's own markers are not theirs. */
 function tagLines(before: readonly string[], after: readonly string[]): readonly string[] {
-  const own = (tags: readonly string[]): Map<string, string> => {
-    const m = new Map<string, string>();
-    for (const t of tags) {
-      if (isMarkerTag(t) || t.startsWith(`${QUOTA_TAG}=`)) continue;
-      const eq = t.indexOf('=');
-      m.set(eq < 0 ? t : t.slice(0, eq), eq < 0 ? '' : t.slice(eq + 1));
-    }
-    return m;
-  };
-  const was = own(before);
-  const now = own(after);
+  const was = userTags(before);
+  const now = userTags(after);
   const keys = [...new Set([...was.keys(), ...now.keys()])].sort();
   return keys.flatMap((k) => {
     const a = was.get(k);

@@ -7,6 +7,7 @@ import { findDomain } from '../snapshot/index.ts';
 import { keystoneTime, leaseEnd, type KeystoneTime } from './keystone-time.ts';
 import { lockDomainNotFound, lockFenced, lockForeign, lockHeld, lockLost, lockWaitStopped, unlockRefused, type LockError } from './lock-error.ts';
 import { decodeLockRecord, describeHolder, encodeLockRecord, isExpired, lockName, type LockHolder, type LockRecord } from './lock-record.ts';
+import { pause } from '../util/pause.ts';
 
 /**
  * A platform's apply lock, across machines. Keystone has no lock primitive, but creating a
@@ -85,22 +86,6 @@ interface LockRead {
 /** The holder record of this process. */
 export function thisProcess(): LockHolder {
   return { host: hostname(), pid: process.pid, user: userInfo().username };
-}
-
-/** Waits `ms`; false when `signal` aborted first. */
-function pause(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
-  if (signal?.aborted) return Promise.resolve(false);
-  return new Promise((done) => {
-    const stop = (): void => {
-      clearTimeout(timer);
-      done(false);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', stop);
-      done(true);
-    }, ms);
-    signal?.addEventListener('abort', stop, { once: true });
-  });
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();

@@ -1,6 +1,6 @@
 import { ACTION_GLYPHS, isDestructive } from '../action.ts';
 import type { Change } from '../change.ts';
-import { summarize, type Plan } from '../plan.ts';
+import { hasChanges, summarize, type Plan } from '../plan.ts';
 import { counts, formatter, partialNote, planLine, printablePlan } from './format.ts';
 import { changeBlock } from './text.ts';
 
@@ -51,7 +51,7 @@ export function renderMarkdown(raw: Plan, options: MarkdownOptions = {}): string
 
 function headline(plan: Plan): string {
   const s = plan.summary;
-  if (s.add + s.change + s.destroy > 0) return `**${planLine(s)}**`;
+  if (hasChanges(s)) return `**${planLine(s)}**`;
   return plan.errored ? '' : '**No changes.** Keystone matches the configuration.';
 }
 

@@ -1,6 +1,6 @@
 import type { Resource } from '../../constructs/model/index.ts';
 import type { AttributeValue, Change } from '../change.ts';
-import type { Plan, PlatformPlan } from '../plan.ts';
+import { hasChanges, type Plan, type PlatformPlan } from '../plan.ts';
 import { ACTION_PHRASES, formatter, partialNote, planLine, printablePlan, showValue, type Formatter } from './format.ts';
 
 /**
@@ -13,7 +13,7 @@ export function renderText(raw: Plan, options: { readonly color: boolean }): str
   const fmt = formatter(options);
   const sections = plan.platforms.map((p) => platformSection(p, fmt));
   const total = plan.summary;
-  const changes = total.add + total.change + total.destroy > 0;
+  const changes = hasChanges(total);
   const footer = [
     ...(changes ? [fmt.paint('bold', planLine(total))] : plan.errored ? [] : ['No changes. Keystone matches the configuration.']),
     ...(plan.errored ? [fmt.paint('error', 'The plan has errors and cannot be applied.')] : []),

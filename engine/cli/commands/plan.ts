@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { Option } from 'commander';
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
 import { unknownPlatform, type ConfigError, type UnknownPlatform, type DesiredState, type PlatformSettings, type SynthOutput } from '../../../constructs/index.ts';
-import { colorEnabled, encodePlan, renderJson, renderMarkdown, renderText, targetProblem, type Plan } from '../../../plans/index.ts';
+import { colorEnabled, encodePlan, hasChanges, renderJson, renderMarkdown, renderText, targetProblem, type Plan } from '../../../plans/index.ts';
 import { closeTargets, openTargets, planTargets } from '../../apply/index.ts';
 import type { OpenStackError } from '../../openstack/index.ts';
 import type { SnapshotError } from '../../snapshot/index.ts';
@@ -125,7 +125,6 @@ export const registerPlan: RegisterCommand = (program, io, state) => {
       const plan = r.value;
       showPlan(plan, flags.format, io, flags);
       if (flags.out !== undefined) io.stderr(`\nSaved the plan to ${flags.out}. To apply exactly this plan: keyform apply ${flags.out}\n`);
-      const changes = plan.summary.add + plan.summary.change + plan.summary.destroy > 0;
-      state.exitCode = plan.errored ? EXIT.error : flags.detailedExitcode === true && changes ? EXIT.changes : EXIT.ok;
+      state.exitCode = plan.errored ? EXIT.error : flags.detailedExitcode === true && hasChanges(plan.summary) ? EXIT.changes : EXIT.ok;
     });
 };

@@ -4,6 +4,7 @@ import type { MeteringError } from '../errors.ts';
 import { sampleTime } from '../sample.ts';
 import type { MeteringStore } from '../store/metering-store.ts';
 import { collectOnce, type CollectOptions, type CollectOutcome } from './collect-once.ts';
+import { pause } from '../../util/pause.ts';
 
 /** A long-running collector: one run per interval until `signal` aborts. */
 export interface LoopOptions extends CollectOptions {
@@ -11,20 +12,6 @@ export interface LoopOptions extends CollectOptions {
   readonly signal: AbortSignal;
   /** Called after every run, with its outcome or error. */
   readonly onRun?: (outcome: Result<CollectOutcome, MeteringError>) => void;
-}
-
-/** Resolves after `ms`, or at once when `signal` aborts. */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, Math.max(0, ms));
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 /**

@@ -1,5 +1,5 @@
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
-import { isMarkerTag, projectOwner } from '../../../constructs/model/markers.ts';
+import { projectOwner, userTags } from '../../../constructs/model/markers.ts';
 import { listDomains, listProjects, type KeystoneError } from '../../keystone/index.ts';
 import type { OpenStackSession } from '../../openstack/index.ts';
 import { meteringApiError, visibilityError, type MeteringApiError, type MeteringError } from '../errors.ts';
@@ -49,17 +49,6 @@ interface Listed {
   readonly outcome: ListOutcome | 'absent';
 }
 
-/** The tenant tags of a project: its tags under `prefix`, prefix removed (`kf_cost_center=cc-42` → cost_center). */
-function tenantTags(tags: readonly string[], prefix: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const t of tags) {
-    if (isMarkerTag(t) || !t.startsWith(prefix)) continue;
-    const eq = t.indexOf('=');
-    if (eq > prefix.length) out[t.slice(prefix.length, eq)] = t.slice(eq + 1);
-  }
-  return out;
-}
-
 /**
  * Every Keystone project, with owner and tenant tags. A list Keystone truncates
  * (`list_limit`) is narrowed as the snapshot narrows it (one query per domain, then enabled
@@ -73,7 +62,7 @@ function keystoneProjects(session: OpenStackSession, tagPrefix: string): ResultA
       ps.map((p): ProjectRecord => {
         const tags = p.tags ?? [];
         const owner = projectOwner(tags);
-        return { projectId: p.id, name: p.name, ...(owner ? { owner: { platform: owner.platform, workspace: owner.workspace, project: owner.project } } : {}), tags: tenantTags(tags, tagPrefix) };
+        return { projectId: p.id, name: p.name, ...(owner ? { owner: { platform: owner.platform, workspace: owner.workspace, project: owner.project } } : {}), tags: Object.fromEntries([...userTags(tags, tagPrefix)].filter(([k]) => k !== '')) };
       }),
     )
     .orElse((e: KeystoneError) => (e.kind === 'forbidden' ? okAsync('denied' as const) : errAsync(meteringApiError('identity', 'list Keystone projects', e))));
