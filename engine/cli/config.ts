@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { ResultAsync } from 'neverthrow';
 import { synthConfig, type ConfigError, type KeyformApp, type SynthOutput } from '../../constructs/index.ts';
 import type { CliIO } from './io.ts';
-import { loadCloud } from '../openstack/index.ts';
+import { cloudsOf, type CloudResolver } from '../openstack/index.ts';
 
 /** Where commands look for the config when `--config` is not given. */
 export const DEFAULT_CONFIG_PATH = './keyform';
@@ -48,11 +48,14 @@ export function loadDesired(option: string | undefined, io: CliIO): ResultAsync<
  */
 function keystoneOfCloud(io: CliIO): (cloud: string) => string {
   const known = new Map<string, string>();
+  let clouds: CloudResolver | undefined;
   return (cloud) => {
     let at = known.get(cloud);
     if (at === undefined) {
       const self = `cloud ${JSON.stringify(cloud)}`;
-      at = loadCloud({ cloud, env: io.env, cwd: io.cwd }).map((c) => {
+      // The files are read once, on the first entry asked for, however many platforms there are.
+      clouds ??= cloudsOf({ env: io.env, cwd: io.cwd });
+      at = clouds(cloud).map((c) => {
         const u = new URL(c.authUrl);
         return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`;
       }).unwrapOr(self);

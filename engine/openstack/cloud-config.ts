@@ -81,9 +81,23 @@ export interface LoadCloudOptions {
  * @example loadCloud({ cloud: 'prod' })
  */
 export function loadCloud(opts: LoadCloudOptions = {}): Result<CloudConfig, OpenStackError> {
+  return cloudsOf(opts)(opts.cloud, opts.region);
+}
+
+/** Resolves one cloud, by name (else as `loadCloud` chooses) and region, from files read once. */
+export type CloudResolver = (cloud?: string, region?: string) => Result<CloudConfig, OpenStackError>;
+
+/**
+ * The clouds of the files `loadCloud` would read (and the OS_* variables), read once: each
+ * call of the resolver picks and resolves one entry as `loadCloud({ ...opts, cloud, region })`
+ * does, so that a command resolving several entries reads and parses the files once.
+ * @example const clouds = cloudsOf({ env, cwd }); clouds('prod'); clouds('prod-metering')
+ */
+export function cloudsOf(opts: Omit<LoadCloudOptions, 'cloud' | 'region'> = {}): CloudResolver {
   const env = opts.env ?? process.env;
   const search: FileSearch = { env, ...(opts.cwd ? { cwd: opts.cwd } : {}), ...(opts.home ? { home: opts.home } : {}), ...(opts.files ? { files: opts.files } : {}) };
-  return loadFiles(search).andThen((files) => {
+  const loaded = loadFiles(search);
+  return (cloud, region) => loaded.andThen((files) => {
     const envKey = env.OS_CLOUD_NAME || 'envvars';
     if (envKey in files.clouds && envCloud(env)) {
       return err(configInvalid(`${files.cloudsFile} defines a cloud named ${JSON.stringify(envKey)}, which OS_CLOUD_NAME also names for the OS_* variables. Rename one of them.`));
@@ -91,7 +105,7 @@ export function loadCloud(opts: LoadCloudOptions = {}): Result<CloudConfig, Open
     const fromEnv = envCloud(env);
     const clouds: RawClouds = fromEnv ? { ...files.clouds, [envKey]: fromEnv } : files.clouds;
     const names = Object.keys(clouds);
-    const chosen = opts.cloud || env.OS_CLOUD || (fromEnv ? envKey : names.length === 1 ? names[0] : undefined);
+    const chosen = cloud || env.OS_CLOUD || (fromEnv ? envKey : names.length === 1 ? names[0] : undefined);
     if (!chosen) {
       return names.length === 0
         ? err(configNotFound(files.searched))
@@ -100,7 +114,7 @@ export function loadCloud(opts: LoadCloudOptions = {}): Result<CloudConfig, Open
     const raw = clouds[chosen];
     if (!raw) return err(cloudNotFound(chosen, files.cloudsFile, names));
     const source = fromEnv && chosen === envKey ? 'environment' : (files.cloudsFile ?? 'environment');
-    return expandProfile(chosen, normalizeKeys(raw), search, envKey).andThen((c) => resolveCloud(chosen, source, normalizeKeys(c), opts.region));
+    return expandProfile(chosen, normalizeKeys(raw), search, envKey).andThen((c) => resolveCloud(chosen, source, normalizeKeys(c), region));
   });
 }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { loadCloud } from '../../../engine/openstack/index.ts';
+import { cloudsOf, loadCloud } from '../../../engine/openstack/index.ts';
 
 /** A scratch home and working folder, so that the real ~/.config/openstack never leaks in. */
 function sandbox(): { home: string; cwd: string } {
@@ -148,5 +148,22 @@ describe('loadCloud', () => {
     expect(e.kind).toBe('config-invalid');
     expect(e.message).toContain('user_domain_name');
     expect(e.message).not.toContain('from-clouds-yaml');
+  });
+});
+
+describe('cloudsOf', () => {
+  it('reads the files once and resolves every entry from them, as loadCloud resolves each', () => {
+    // GIVEN a clouds.yaml with two entries
+    const { home, cwd } = sandbox();
+    const file = join(cwd, 'clouds.yaml');
+    writeFileSync(file, yaml(prod + prod.replace('  prod:', '  prod-metering:').replace('replicator', 'meter')));
+    // WHEN a resolver is made, and the file is then replaced by one with another auth_url
+    const clouds = cloudsOf({ env: {}, cwd, home });
+    const first = clouds('prod')._unsafeUnwrap();
+    writeFileSync(file, yaml(prod.replace('keystone.example', 'changed.example')));
+    // THEN both entries still come from the file as it was read, each as loadCloud resolved it then
+    expect(first.authUrl).toBe('http://keystone.example:5000/v3');
+    expect(clouds('prod-metering')._unsafeUnwrap()).toMatchObject({ name: 'prod-metering', authUrl: 'http://keystone.example:5000/v3', auth: { username: 'meter' } });
+    expect(loadCloud({ cloud: 'prod', env: {}, cwd, home })._unsafeUnwrap().authUrl).toBe('http://changed.example:5000/v3');
   });
 });
