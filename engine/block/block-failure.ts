@@ -6,7 +6,7 @@ import type { OpenStackError } from '../openstack/index.ts';
 import type { SnapshotError } from '../snapshot/index.ts';
 import type { StepId } from './run-status.ts';
 import type { ScopeClash } from './tenant-scope.ts';
-import type { FileWriteError } from './write-file-atomic.ts';
+import type { FileWriteError } from '../util/write-file-atomic.ts';
 
 /**
  * Why a building-block run failed, twice: `userMessage` in words a project owner

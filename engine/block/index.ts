@@ -9,5 +9,4 @@ export * from './tenant-scope.ts';
 export * from './run-status.ts';
 export * from './post-status.ts';
 export * from './status-reporter.ts';
-export * from './write-file-atomic.ts';
 export * from './run-block.ts';

@@ -15,7 +15,7 @@ import { blockOutputs } from './block-outputs.ts';
 import { runFailed, runPlanned, runStarted, runSucceeded, stepStarted, stepSucceeded, type RunMessages, type RunStatus, type StatusPlan } from './run-status.ts';
 import type { StatusReporter } from './status-reporter.ts';
 import { inScope, scopeClashes, scopeDesired, scopeLive, type TenantScope } from './tenant-scope.ts';
-import { writeFileAtomic, type FileWriteError } from './write-file-atomic.ts';
+import { writeFileAtomic, type FileWriteError } from '../util/write-file-atomic.ts';
 
 export interface RunBlockOptions {
   /** The inputs file as the user named it (problems name it so); read relative to `cwd`. */

@@ -1,7 +1,7 @@
 import { ok, type Result } from 'neverthrow';
 import { postStatus, type PostOptions, type StatusNotDelivered } from './post-status.ts';
 import type { RunStatus } from './run-status.ts';
-import { writeFileAtomic, type FileWriteError } from './write-file-atomic.ts';
+import { writeFileAtomic, type FileWriteError } from '../util/write-file-atomic.ts';
 
 /** Where a run's status goes: a file, a URL, both or neither. */
 export interface StatusReporter {

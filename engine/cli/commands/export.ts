@@ -1,20 +1,15 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { ResultAsync } from 'neverthrow';
+import { ResultAsync, okAsync } from 'neverthrow';
 import { exportTerraform, TERRAFORM_FILE, type ExportError } from '../../../constructs/export/index.ts';
 import type { ConfigError } from '../../../constructs/index.ts';
 import { EXIT } from '../io.ts';
 import type { RegisterCommand } from '../main.ts';
 import { DEFAULT_CONFIG_PATH, loadDesired } from '../config.ts';
 import { failCommand } from '../render-error.ts';
+import { fileWriteFailed, writeFileAtomic, type FileWriteError } from '../../util/write-file-atomic.ts';
 
-/** The export folder could not be written. */
-interface WriteFailed {
-  readonly kind: 'write-failed';
-  readonly message: string;
-}
-
-type Failure = ConfigError | ExportError | WriteFailed;
+type Failure = ConfigError | ExportError | FileWriteError;
 
 /**
  * `keyform export terraform [--config PATH] --out DIR`: writes the desired state of every
@@ -51,13 +46,10 @@ export const registerExport: RegisterCommand = (program, io, state) => {
     });
 };
 
-function writeFiles(dir: string, files: Readonly<Record<string, string>>): ResultAsync<void, WriteFailed> {
-  const write = async () => {
-    await mkdir(dir, { recursive: true });
-    for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
-  };
-  return ResultAsync.fromPromise(write(), (e) => ({
-    kind: 'write-failed' as const,
-    message: `Could not write the export to ${dir}: ${e instanceof Error ? e.message : String(e)}. Check that the folder is writable, or pass another --out.`,
-  }));
+/** Writes each file whole (see `writeFileAtomic`) into `dir`, made first when missing. */
+function writeFiles(dir: string, files: Readonly<Record<string, string>>): ResultAsync<void, FileWriteError> {
+  const fix = 'Check that the folder is writable, or pass another --out.';
+  return ResultAsync.fromPromise(mkdir(dir, { recursive: true }), (e) => fileWriteFailed(dir, e, fix)).andThen(() =>
+    Object.entries(files).reduce((done: ResultAsync<void, FileWriteError>, [name, text]) => done.andThen(() => writeFileAtomic(join(dir, name), text, fix)), okAsync(undefined)),
+  );
 }

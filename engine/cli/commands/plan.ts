@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Option } from 'commander';
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
@@ -10,6 +9,7 @@ import type { SnapshotError } from '../../snapshot/index.ts';
 import { EXIT, type CliIO } from '../io.ts';
 import { KEYFORM_VERSION, type RegisterCommand } from '../main.ts';
 import { loadDesired } from '../config.ts';
+import { writeFileAtomic, type FileWriteError } from '../../util/write-file-atomic.ts';
 import { failCommand } from '../render-error.ts';
 
 /** How a plan is shown: for a terminal, for a pull-request comment, or as Terraform's JSON plan. */
@@ -22,7 +22,7 @@ type Failure =
   | SnapshotError
   | UnknownPlatform
   | { readonly kind: 'bad-target'; readonly message: string }
-  | { readonly kind: 'plan-not-written'; readonly message: string };
+  | FileWriteError;
 
 interface PlanFlags {
   readonly config: string;
@@ -92,10 +92,9 @@ function makePlan(io: CliIO, flags: PlanFlags): ResultAsync<Plan, Failure> {
   });
 }
 
+/** Saves the plan file whole or not at all: `keyform apply` never meets half a plan. */
 function save(plan: Plan, file: string, io: CliIO): ResultAsync<Plan, Failure> {
-  return ResultAsync.fromPromise(writeFile(resolve(io.cwd, file), encodePlan(plan, { key: io.env['KEYFORM_PLAN_KEY'] })), (e): Failure => ({
-    kind: 'plan-not-written', message: `Cannot write the plan to ${file} (${(e as Error).message}). Pass --out a path in a folder that exists and is writable.`,
-  })).andThen(() => okAsync(plan));
+  return writeFileAtomic(resolve(io.cwd, file), encodePlan(plan, { key: io.env['KEYFORM_PLAN_KEY'] }), 'Pass --out a path in a folder that exists and is writable.').map(() => plan);
 }
 
 /**

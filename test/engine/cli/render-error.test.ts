@@ -80,6 +80,7 @@ describe('the text rendering of a failure', () => {
     ['snapshot', ['snapshot', '--config', 'keyform', '--platform', 'nope'], CONFIG, 'keyform snapshot: There is no platform "nope". Pass --platform with one of: os-prod.\n'],
     ['doctor', ['doctor', '--config', 'keyform', '--platform', 'nope'], CONFIG, 'keyform doctor: The config has no platform "nope" (it has os-prod). Pass one of them to --platform.\n'],
     ['force-unlock', ['force-unlock', 'nope', '--config', 'keyform'], CONFIG, 'keyform force-unlock: the configuration declares no platform "nope"; it declares: os-prod.\n'],
+    ['export terraform into a path under a file', ['export', 'terraform', '--config', 'keyform', '--out', 'taken/tf'], { ...CONFIG, taken: 'a file' }, 'keyform export terraform: Cannot write '],
     ['synth --format json (its only format)', ['synth', '--config', 'keyform', '--format', 'json'], BROKEN, `${join('keyform', 'a.hcl')}:4:3: unknown key "colour"`],
   ] as const)('%s says what is wrong on stderr and writes nothing on stdout', async (_name, argv, files, says) => {
     // GIVEN a command that fails WHEN it runs without --format json
