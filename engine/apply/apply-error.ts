@@ -34,7 +34,7 @@ export type ApplyError =
   | { readonly kind: 'endpoint-mismatch'; readonly platform: string; readonly message: string }
   | { readonly kind: 'not-approved'; readonly message: string }
   | { readonly kind: 'plan-file-unreadable'; readonly file: string; readonly message: string }
-  | { readonly kind: 'invalid-option'; readonly message: string }
+  | InvalidOption
   | { readonly kind: 'not-only-additions'; readonly refused: readonly NotAnAddition[]; readonly message: string };
 
 /** `--only-additions` met a plan with other changes: nothing was applied. */
@@ -56,8 +56,14 @@ export function planFileUnreadable(file: string, detail: string): ApplyError {
   return { kind: 'plan-file-unreadable', file, message: `Cannot read the plan file ${file} (${detail}). Pass the file \`keyform plan --out FILE\` wrote.` };
 }
 
-/** A command-line option has a value apply cannot use. */
-export function invalidOption(message: string): ApplyError {
+/** A command-line option has a value keyform cannot use; `message` names it and what it takes. */
+export interface InvalidOption {
+  readonly kind: 'invalid-option';
+  readonly message: string;
+}
+
+/** A command-line option has a value keyform cannot use. */
+export function invalidOption(message: string): InvalidOption {
   return { kind: 'invalid-option', message };
 }
 

@@ -42,7 +42,7 @@ export function errorDocument(e: CommandError): ErrorDocument {
 /**
  * `e` for a terminal: a configuration's problems one `file:line:col: message (hint)` line
  * each; any other error as `keyform COMMAND: message`, terminal controls escaped.
- * @example renderErrorText('plan', { kind: 'bad-target', message: 'x is not an address' }) // 'keyform plan: x is not an address\n'
+ * @example renderErrorText('plan', { kind: 'invalid-option', message: 'x is not an address' }) // 'keyform plan: x is not an address\n'
  */
 export function renderErrorText(command: string, e: CommandError): string {
   if (isConfigError(e)) return renderConfigError(e);

@@ -1,4 +1,5 @@
 import type { KeystoneError } from '../keystone/index.ts';
+import type { DomainNotFound } from '../snapshot/index.ts';
 import { describeHolder, type LockRecord } from './lock-record.ts';
 
 /** Everything taking, keeping or breaking a platform's apply lock can fail with. */
@@ -8,7 +9,7 @@ export type LockError =
   | { readonly kind: 'lock-wait-stopped'; readonly platform: string; readonly message: string }
   | { readonly kind: 'unlock-refused'; readonly platform: string; readonly record: LockRecord; readonly message: string }
   | { readonly kind: 'lock-foreign'; readonly platform: string; readonly groupId: string; readonly message: string }
-  | { readonly kind: 'lock-domain-not-found'; readonly platform: string; readonly domain: string; readonly message: string }
+  | DomainNotFound
   | KeystoneError;
 
 /** Another apply holds the lock and it has not expired. */
@@ -61,13 +62,5 @@ export function lockForeign(platform: string, name: string, groupId: string): Lo
   return {
     kind: 'lock-foreign', platform, groupId,
     message: `A Keystone group named ${JSON.stringify(name)} (id ${groupId}) exists but is not a keyform lock. keyform never modifies objects it did not create: rename or delete that group, then apply again.`,
-  };
-}
-
-/** The platform's domain, where its lock object lives, does not exist. */
-export function lockDomainNotFound(platform: string, domain: string): LockError {
-  return {
-    kind: 'lock-domain-not-found', platform, domain,
-    message: `Platform ${platform}: its domain ${JSON.stringify(domain)}, where the apply lock lives, is neither the name nor the id of a Keystone domain. Fix the platform's \`domain\` setting.`,
   };
 }

@@ -3,9 +3,9 @@ import { hostname, userInfo } from 'node:os';
 import { ResultAsync, err, errAsync, ok, okAsync, type Result } from 'neverthrow';
 import { DEFAULT_RETRY, backoffMs, isTransientFailure, type OpenStackSession, type RetryPolicy } from '../openstack/index.ts';
 import * as ks from '../keystone/index.ts';
-import { findDomain } from '../snapshot/index.ts';
+import { domainNotFound, findDomain } from '../snapshot/index.ts';
 import { keystoneTime, leaseEnd, type KeystoneTime } from './keystone-time.ts';
-import { lockDomainNotFound, lockFenced, lockForeign, lockHeld, lockLost, lockWaitStopped, unlockRefused, type LockError } from './lock-error.ts';
+import { lockFenced, lockForeign, lockHeld, lockLost, lockWaitStopped, unlockRefused, type LockError } from './lock-error.ts';
 import { decodeLockRecord, describeHolder, encodeLockRecord, isExpired, lockName, type LockHolder, type LockRecord } from './lock-record.ts';
 import { pause } from '../util/pause.ts';
 
@@ -94,7 +94,7 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 function domainId(s: OpenStackSession, t: LockTarget): ResultAsync<string, LockError> {
   return ks.listDomains(s).andThen((domains) => {
     const d = findDomain(domains, t.domain);
-    return d ? okAsync(d.id) : errAsync(lockDomainNotFound(t.platform, t.domain));
+    return d ? okAsync(d.id) : errAsync(domainNotFound(t.platform, 'domain', t.domain, domains.map((x) => x.name)));
   });
 }
 

@@ -3,11 +3,18 @@ import type { KeystoneError } from '../keystone/index.ts';
 /** Everything `snapshot()` can fail with: a Keystone call, or a platform Keystone cannot serve. */
 export type SnapshotError =
   | KeystoneError
-  | { readonly kind: 'domain-not-found'; readonly message: string; readonly domain: string }
+  | DomainNotFound
   | { readonly kind: 'scope-required'; readonly message: string };
 
-/** A domain the platform names does not exist. */
-export function domainNotFound(platform: string, field: 'domain' | 'user_domain', domain: string, known: readonly string[]): SnapshotError {
+/** A domain the platform names (its `domain` or `user_domain`) is in no Keystone domain's name or id. */
+export interface DomainNotFound {
+  readonly kind: 'domain-not-found';
+  readonly message: string;
+  readonly domain: string;
+}
+
+/** A domain the platform names does not exist; `known` are the names Keystone has. */
+export function domainNotFound(platform: string, field: 'domain' | 'user_domain', domain: string, known: readonly string[]): DomainNotFound {
   return {
     kind: 'domain-not-found',
     message:

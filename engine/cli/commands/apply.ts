@@ -126,7 +126,7 @@ async function run(io: CliIO, state: CliState, file: string | undefined, flags: 
     return fail(invalidOption(`Invalid option: a saved plan is applied as it was planned; --target goes with \`keyform plan --target ADDR --out FILE\` (or with apply without a plan file).`));
   }
   const bad = checkTargets(flags.target);
-  if (bad !== undefined) return fail(invalidOption(bad.message));
+  if (bad !== undefined) return fail(bad);
   const desired = await loadDesired(flags.config, io);
   if (desired.isErr()) return fail(desired.error);
   const path = configPath(flags.config, io);

@@ -3,7 +3,7 @@ import { Option } from 'commander';
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
 import { unknownPlatform, type ConfigError, type UnknownPlatform, type DesiredState, type PlatformSettings, type SynthOutput } from '../../../constructs/index.ts';
 import { colorEnabled, encodePlan, hasChanges, renderJson, renderMarkdown, renderText, targetProblem, type Plan } from '../../../plans/index.ts';
-import { closeTargets, openTargets, planTargets } from '../../apply/index.ts';
+import { closeTargets, invalidOption, openTargets, planTargets, type InvalidOption } from '../../apply/index.ts';
 import type { OpenStackError } from '../../openstack/index.ts';
 import type { SnapshotError } from '../../snapshot/index.ts';
 import { EXIT, type CliIO } from '../io.ts';
@@ -21,7 +21,7 @@ type Failure =
   | OpenStackError
   | SnapshotError
   | UnknownPlatform
-  | { readonly kind: 'bad-target'; readonly message: string }
+  | InvalidOption
   | FileWriteError;
 
 interface PlanFlags {
@@ -55,9 +55,9 @@ export function inputOption(): Option {
 export const collect = (value: string, previous: readonly string[]): readonly string[] => [...previous, value];
 
 /** The `--target`s, or the error naming the first malformed one. */
-export function checkTargets(targets: readonly string[]): { readonly kind: 'bad-target'; readonly message: string } | undefined {
+export function checkTargets(targets: readonly string[]): InvalidOption | undefined {
   const problem = targets.map(targetProblem).find((p) => p !== undefined);
-  return problem === undefined ? undefined : { kind: 'bad-target', message: `${problem}. Pass an address as the plan shows it, a resource type, or a tenant path PLATFORM/WORKSPACE/PROJECT.` };
+  return problem === undefined ? undefined : invalidOption(`${problem}. Pass an address as the plan shows it, a resource type, or a tenant path PLATFORM/WORKSPACE/PROJECT.`);
 }
 
 /** The desired states and settings of the platforms to plan: the one `--platform` names, or all. */
