@@ -2,6 +2,7 @@ import { err, ok, type Result } from 'neverthrow';
 import type { LiveState } from '../../constructs/model/index.ts';
 import { rederive, stalePlan, type Plan, type PlatformPlan } from '../../plans/index.ts';
 import { holdLocks, type HeldLocks, type LockError } from '../lock/index.ts';
+import { causeOf } from '../openstack/index.ts';
 import { endpointMismatch, planErrored, platformNotConfigured, type ApplyError } from './apply-error.ts';
 import { NO_PROGRESS, type ApplyProgress } from './apply-progress.ts';
 import { applyReport, countOutcomes, type ApplyReport, type PlatformApplyReport } from './apply-report.ts';
@@ -101,7 +102,7 @@ async function applyLocked(plan: Plan, pairs: readonly { p: PlatformPlan; t: Pla
     // The fresh diff's changes, equal to the reviewed ones (nothing moved) but derived here, by the ownership rules.
     const report = live === undefined ? idle(p) : await applyPlatform({ ...p, changes: changes.get(p.platform) ?? [] }, t, live, { ...opts, signal });
     const lost = held.lostWith();
-    reports.push(lost === undefined ? report : { ...report, error: lost.message });
+    reports.push(lost === undefined ? report : { ...report, error: lost.message, cause: causeOf(lost) });
   }
   return ok(applyReport(reports, signal.aborted));
 }

@@ -1,4 +1,5 @@
 import type { Remark } from '../../plans/index.ts';
+import type { ErrorCause } from '../openstack/index.ts';
 import type { ChangeOutcome } from './run-changes.ts';
 
 /** Change counts by outcome. */
@@ -27,8 +28,10 @@ export interface PlatformApplyReport {
   readonly changes: readonly ChangeOutcome[];
   /** The plan's replication remarks (bound users without a Keystone user). */
   readonly remarks: readonly Remark[];
-  /** Refused: why, and what to do. */
+  /** Refused, or stopped by a lost lock: why, and what to do. */
   readonly error?: string;
+  /** The kind (and HTTP status, request id) of the error behind `error`. */
+  readonly cause?: ErrorCause;
   /** HTTP requests sent while running the changes, retries included. */
   readonly requests: number;
   readonly retries: number;
