@@ -8,6 +8,12 @@ import { limitKey, type LimitHome } from './limit-catalog.ts';
 import { fromKeystone, type WriteContext } from './write-context.ts';
 import { createServiceQuota, deleteServiceQuota, updateServiceQuota } from '../quota/index.ts';
 
+/** The description of a quota's project limit: the tenant and key, then the marker the snapshot claims it by. */
+export function limitDescription(q: QuotaResource): string {
+  const tenant = `${q.key.workspace}.${q.key.project}`;
+  return withDescriptionMarker(`${tenant} ${q.key.quotaKey}`, { platform: q.platform, tenant });
+}
+
 /**
  * Quotas in Keystone unified limits: one project limit per quota key, its description
  * carrying the marker `[keyform platform=P tenant=W.P]` that the snapshot claims it by.
@@ -21,8 +27,7 @@ export function createQuota(after: QuotaResource, ctx: WriteContext): ResultAsyn
   if (info === undefined) return fail(`quota ${after.key.quotaKey} has no Keystone unified limit (its service does not read them): use quota_backend = "service-apis" for it`);
   const projectId = ctx.book.idOf(projectAddress(after));
   if (projectId === undefined) return fail(`the project of ${after.key.workspace}.${after.key.project} has no Keystone id; apply again after a new plan`);
-  const tenant = `${after.key.workspace}.${after.key.project}`;
-  const description = withDescriptionMarker(`${tenant} ${after.key.quotaKey}`, { platform: after.platform, tenant });
+  const description = limitDescription(after);
   return ctx.limits().mapErr((e) => fromKeystone(after.address, 'create', e)).andThen((catalog) => {
     const home = catalog.get(limitKey(info.serviceType, info.resourceName));
     if (home === undefined) return fail(noRegisteredLimit(info.serviceType, info.resourceName, ctx.region));

@@ -36,8 +36,13 @@ export interface KeystoneView {
 export interface ReadOptions {
   /** Parallel requests for the per-user membership reads. @default 8 */
   readonly concurrency?: number;
-  /** How memberships are read. @default the cheaper for the numbers of users and groups, see `chooseMembershipRead` */
+  /** How memberships are read. @default the cheapest for the numbers of users and groups, see `chooseMembershipRead` */
   readonly membershipRead?: MembershipRead;
+  /**
+   * Requests Keystone serves at once (its API workers: devstack and kolla run one per CPU),
+   * which the per-call membership reads spread over. @default 1: they are not assumed to overlap
+   */
+  readonly keystoneWorkers?: number;
   /**
    * A system-scoped session for `GET /v3/limits` (Keystone shows other projects' limits to
    * system scope only). @default the main session, which must then be system-scoped
@@ -56,7 +61,7 @@ export function findDomain(domains: readonly Domain[], idOrName: string): Domain
 /**
  * Reads the platform's part of Keystone with list calls only: domains, projects, groups,
  * users, roles, role assignments, (services, limits and registered limits), all at once, and the memberships as
- * soon as users and groups are known, the cheaper of two ways (see `MembershipRead`). None
+ * soon as users and groups are known, the cheapest of three ways (see `MembershipRead`). None
  * of these grows with the number of tenants.
  *
  * Scopes: identity lists work with a project-scoped admin token (Zed's default policies)
@@ -82,9 +87,11 @@ export function readKeystone(s: OpenStackSession, p: PlatformSettingsForSnapshot
   // Memberships start as soon as users and groups are in, while the larger lists are still
   // being served: a Keystone with several workers answers them side by side.
   const members = ResultAsync.combine([users, groups] as const).andThen(([us, gs]) => {
-    const how = opts.membershipRead ?? chooseMembershipRead(us.length, gs.length);
     const ours = gs.filter((g) => descriptionMarker(g.description)?.platform === p.id);
-    return readMembers(s, how, { users: us, groups: ours, assignments }, opts.concurrency ?? 8);
+    const concurrency = opts.concurrency ?? 8;
+    const parallel = Math.min(concurrency, opts.keystoneWorkers ?? 1);
+    const how = opts.membershipRead ?? chooseMembershipRead({ users: us.length, groups: gs.length, platformGroups: ours.length, parallel });
+    return readMembers(s, how, { users: us, groups: ours, assignments }, concurrency);
   });
   // Domain roles are listed per domain (Keystone's role list shows global roles only); only
   // the platform's own domains are ever deleted, so only they are asked, and only with one domain per workspace;

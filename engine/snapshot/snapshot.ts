@@ -21,8 +21,10 @@ export interface SnapshotOptions {
   readonly desiredRoles?: Readonly<Record<string, string>>;
   /** Parallel requests for the per-user membership reads. @default 8 */
   readonly concurrency?: number;
-  /** How memberships are read. @default the cheaper one, see `chooseMembershipRead` */
+  /** How memberships are read. @default the cheapest, see `chooseMembershipRead` */
   readonly membershipRead?: MembershipRead;
+  /** Requests Keystone serves at once (its API workers), for the choice of `membershipRead`. @default 1 */
+  readonly keystoneWorkers?: number;
   /** A system-scoped session for reading unified limits, when `session` is not system-scoped. */
   readonly limitsSession?: OpenStackSession;
 }
@@ -40,10 +42,11 @@ export interface SnapshotResult {
  * (for name-clash checks), and the users, roles and domains a plan must resolve.
  *
  * Cost: 8 list calls (domains, projects, groups, users, roles, role assignments, services,
- * limits), the registered limits, and the memberships: one `GET /v3/users/{id}/groups` per
- * Keystone user, or, when users outnumber what that is worth, one effective role assignment
- * list (see `MembershipRead`), whatever the number of tenants. A list Keystone truncates is
- * narrowed (per domain, by tag, by enabled) or fails. With one domain per workspace, one role
+ * limits), the registered limits, and the memberships, the cheapest way of three (see
+ * `MembershipRead`): one `GET /v3/users/{id}/groups` per Keystone user, one
+ * `GET /v3/groups/{id}/users` per group of the platform (the one way that grows with the
+ * tenants: chosen when Keystone users are many more), or one effective role assignment list.
+ * A list Keystone truncates is narrowed (per domain, by tag, by enabled) or fails. With one domain per workspace, one role
  * list per workspace domain adds its domain roles (a domain holding any is never deleted).
  * Quotas add the backend's defaults and, for `service-apis`, the per-project reads of the
  * keys keyform recorded (see `withLiveQuotas`).
@@ -58,7 +61,7 @@ export function snapshot(session: OpenStackSession, platform: PlatformSettingsFo
   const calls = (): number => sessions.reduce((n, x) => n + x.stats.calls, 0);
   const callsBefore = calls();
   const limitsSession = opts.limitsSession ? { limitsSession: opts.limitsSession } : {};
-  return readKeystone(session, platform, { concurrency: opts.concurrency ?? 8, ...limitsSession, ...(opts.membershipRead ? { membershipRead: opts.membershipRead } : {}) })
+  return readKeystone(session, platform, { concurrency: opts.concurrency ?? 8, ...limitsSession, ...(opts.membershipRead ? { membershipRead: opts.membershipRead } : {}), ...(opts.keystoneWorkers ? { keystoneWorkers: opts.keystoneWorkers } : {}) })
     .andThen((view) => withLiveQuotas(toLiveState(view, platform, opts.euids, opts.desiredRoles), {
       platform, session, services: view.services, registeredLimits: view.registeredLimits, concurrency: opts.concurrency ?? 8,
     }))

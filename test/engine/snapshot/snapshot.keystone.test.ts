@@ -159,15 +159,20 @@ describe('snapshot() against objects made with the openstack CLI', () => {
     expect(r.live.quotaDefaults?.['compute.cores']).toEqual(expect.any(Number));
   });
 
-  it('reads the same members through the effective role assignments as through each user\'s groups', async () => {
+  it('reads the same members through the effective role assignments and through each group as through each user\'s groups', async () => {
     // GIVEN the world made with the CLI: hand-added members, one from another domain, and a group that lost its role assignment
     const euids = ['alice@acme.example', 'bob@acme.example'];
     // WHEN one snapshot reads every user's groups and another the effective role assignments
     const perUser = (await snapshot(s, platformFor(world), { euids, limitsSession: sys, membershipRead: 'per-user' }))._unsafeUnwrap();
     const effective = (await snapshot(s, platformFor(world), { euids, limitsSession: sys, membershipRead: 'effective' }))._unsafeUnwrap();
-    // THEN both are exactly the expected resources (the unassigned group's member read from the group itself)
+    const perGroup = (await snapshot(s, platformFor(world), { euids, limitsSession: sys, membershipRead: 'per-group' }))._unsafeUnwrap();
+    // THEN all are exactly the expected resources (the unassigned group's member read from the group itself)
     expect(effective.live.resources).toEqual(expectedResources(world));
     expect(effective.live).toEqual(perUser.live);
+    expect(perGroup.live).toEqual(perUser.live);
+    // AND per group costs 8 lists, the registered limits and one read per platform group
+    const platformGroups = perGroup.live.resources.filter((x) => x.kind === 'group').length;
+    expect(perGroup.calls).toBe(9 + platformGroups);
     // AND the effective way costs 8 lists, the registered limits, the effective list and one read for the one group without a grant
     expect(effective.calls).toBe(11);
     expect(perUser.calls).toBeGreaterThan(11);
