@@ -1,7 +1,6 @@
 export * from './quota-error.ts';
 export * from './service-quota-api.ts';
 export * from './quota-defaults.ts';
-export * from './quota-key-of.ts';
 export * from './read-service-quotas.ts';
 export * from './live-quotas.ts';
 export * from './write-service-quota.ts';

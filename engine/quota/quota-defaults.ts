@@ -1,9 +1,8 @@
 import { ResultAsync } from 'neverthrow';
-import type { QuotaService } from '../../constructs/model/index.ts';
+import { quotaKeyOfLimit, quotaKeyOfService, type QuotaService } from '../../constructs/model/index.ts';
 import type { OpenStackError, OpenStackSession } from '../openstack/index.ts';
 import type { RegisteredLimit, Service } from '../keystone/index.ts';
-import { quotaKeyOf } from './quota-key-of.ts';
-import { QUOTA_SERVICES, SERVICE_QUOTA_APIS, getQuotaSet, hasService, limitValue, quotaKeyOfService } from './service-quota-api.ts';
+import { QUOTA_SERVICES, SERVICE_QUOTA_APIS, getQuotaSet, hasService, limitValue } from './service-quota-api.ts';
 
 /** Quota key → the cloud's default limit (-1 unlimited), keys sorted. */
 export type QuotaDefaults = Readonly<Record<string, number>>;
@@ -19,7 +18,7 @@ export function unifiedDefaults(registered: readonly RegisteredLimit[], services
   for (const r of [...registered].sort((a, b) => (a.id < b.id ? -1 : 1))) {
     const type = typeOf.get(r.service_id);
     if (type === undefined || (r.region_id !== null && r.region_id !== region)) continue;
-    const key = quotaKeyOf(type, r.resource_name);
+    const key = quotaKeyOfLimit(type, r.resource_name);
     const prev = out.get(key);
     if (prev === undefined || (!prev.regional && r.region_id !== null)) out.set(key, { value: r.default_limit, regional: r.region_id !== null });
   }

@@ -1,9 +1,9 @@
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
-import { quotaMarkerTag, type QuotaResource } from '../../constructs/model/index.ts';
+import { quotaKeyInfo, quotaMarkerTag, type QuotaResource } from '../../constructs/model/index.ts';
 import type { OpenStackError, OpenStackSession } from '../openstack/index.ts';
 import { addProjectTag, removeProjectTag } from '../keystone/index.ts';
 import { quotaWriteFailed, type QuotaWriteError } from './quota-error.ts';
-import { SERVICE_QUOTA_APIS, getQuotaSet, limitValue, putQuotaSet, serviceNameOf } from './service-quota-api.ts';
+import { SERVICE_QUOTA_APIS, getQuotaSet, limitValue, putQuotaSet } from './service-quota-api.ts';
 
 /**
  * The writes of the `service-apis` backend. Each touches one key of one project and nothing
@@ -41,7 +41,7 @@ export function updateServiceQuota(before: QuotaResource, value: number, s: Open
 /** Puts a key keyform no longer manages back to the service's default, then forgets it. */
 export function deleteServiceQuota(before: QuotaResource, s: OpenStackSession): ResultAsync<void, QuotaWriteError> {
   const projectId = before.ids?.['projectId'];
-  const where = serviceNameOf(before.key.quotaKey);
+  const where = quotaKeyInfo(before.key.quotaKey)?.serviceApi;
   if (projectId === undefined || where === undefined) return errAsync(quotaWriteFailed(before, 'the plan holds no project id or known quota key for it; make a new plan'));
   const api = SERVICE_QUOTA_APIS[where.service];
   return getQuotaSet(s, api, api.defaultsPath(projectId))
@@ -55,7 +55,7 @@ export function deleteServiceQuota(before: QuotaResource, s: OpenStackSession): 
 }
 
 function writeValue(q: QuotaResource, projectId: string, value: number, s: OpenStackSession): ResultAsync<void, QuotaWriteError> {
-  const where = serviceNameOf(q.key.quotaKey);
+  const where = quotaKeyInfo(q.key.quotaKey)?.serviceApi;
   if (where === undefined) return errAsync(quotaWriteFailed(q, `${q.key.quotaKey} is not a quota key keyform knows`));
   const api = SERVICE_QUOTA_APIS[where.service];
   return putQuotaSet(s, api, projectId, { [where.name]: value }).mapErr((e) => quotaWriteFailed(q, `${api.label} refused ${where.name} = ${value}: ${e.message}`));

@@ -6,11 +6,11 @@ import {
   type MembershipResource,
   type ProjectResource,
   type QuotaResource,
+  quotaKeyOfLimit,
 } from '../../constructs/model/index.ts';
 import type { Group, Project, User } from '../keystone/index.ts';
 import type { KeystoneView } from './read-keystone.ts';
 import { splitTenant } from './live-objects.ts';
-import { quotaKeyOf } from '../quota/quota-key-of.ts';
 
 type Live<R, K> = ReadonlyMap<string, { readonly resource: R; readonly object: K }>;
 
@@ -87,7 +87,7 @@ export function liveQuotas(v: KeystoneView, platform: string, region: string, pr
     const m = descriptionMarker(l.description);
     const t = splitTenant(m?.tenant);
     if (m?.platform !== platform || !t || !l.project_id || (l.region_id !== null && l.region_id !== region)) continue;
-    const quotaKey = quotaKeyOf(serviceType.get(l.service_id) ?? l.service_id, l.resource_name);
+    const quotaKey = quotaKeyOfLimit(serviceType.get(l.service_id) ?? l.service_id, l.resource_name);
     const addr = address('quota', [platform, t.workspace, t.project, quotaKey]);
     const tenantProjectId = projects.get(address('project', [platform, t.workspace, t.project]))?.object.id;
     const prev = out.get(addr);
