@@ -8,7 +8,7 @@ import { applyReport, countOutcomes, type ApplyReport, type PlatformApplyReport 
 import { idBook } from './id-book.ts';
 import { runChanges } from './run-changes.ts';
 import { runOperation } from './run-operation.ts';
-import { snapshotTarget, targetEndpoint, type PlatformTarget } from './platform-target.ts';
+import { snapshotTarget, targetEndpoint, type PlatformTarget } from '../plan/index.ts';
 import { writeContext } from './write-context.ts';
 
 export interface ApplyOptions {

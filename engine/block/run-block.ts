@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { err, ok, type Result } from 'neverthrow';
 import { loadConfig, type DeletionPolicy, type DesiredState, type LiveState } from '../../constructs/index.ts';
 import { createPlan, planLine, type PlatformPlan } from '../../plans/index.ts';
-import { applyPlatform, closeTargets, lockTargets, openTargets, snapshotTarget, targetEndpoint, type ApplyProgress, type PlatformTarget } from '../apply/index.ts';
+import { applyPlatform, lockTargets, type ApplyProgress } from '../apply/index.ts';
+import { closeTargets, openTargets, snapshotTarget, targetEndpoint, type PlatformTarget } from '../plan/index.ts';
 import { blockDesired, type BlockDesired } from './block-app.ts';
 import { destroyDesired, destroyOutputs, livePolicy, withDeletionPolicy } from './block-destroy.ts';
 import {

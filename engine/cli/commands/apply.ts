@@ -6,10 +6,8 @@ import { err, ok, type Result } from 'neverthrow';
 import { durationMs, trapSignals } from '../process-control.ts';
 import { renderConfigError, type PlatformSettings, type SynthOutput, printable } from '../../../constructs/index.ts';
 import { decodePlan, notAdditions, renderText, colorEnabled, type Plan } from '../../../plans/index.ts';
-import {
-  applyPlan, applyProgress, closeTargets, invalidOption, lockTargets, notApproved, notOnlyAdditions, openTargets, planErrored, planFileUnreadable, planTargets, platformNotConfigured, renderApplyReport,
-  type ApplyError, type ApplyOptions, type ApplyReport, type PlatformTarget,
-} from '../../apply/index.ts';
+import { applyPlan, applyProgress, invalidOption, lockTargets, notApproved, notOnlyAdditions, planErrored, planFileUnreadable, platformNotConfigured, renderApplyReport, type ApplyError, type ApplyOptions, type ApplyReport } from '../../apply/index.ts';
+import { closeTargets, openTargets, planTargets, type PlatformTarget } from '../../plan/index.ts';
 import type { HeldLocks } from '../../lock/index.ts';
 import { EXIT, type CliIO } from '../io.ts';
 import { KEYFORM_VERSION, type CliState, type RegisterCommand } from '../main.ts';

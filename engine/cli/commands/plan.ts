@@ -4,7 +4,7 @@ import { Option } from 'commander';
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
 import { renderConfigError, type ConfigError, type DesiredState, type PlatformSettings, type SynthOutput, printable } from '../../../constructs/index.ts';
 import { colorEnabled, encodePlan, renderJson, renderMarkdown, renderText, targetProblem, type Plan } from '../../../plans/index.ts';
-import { closeTargets, openTargets, planTargets } from '../../apply/index.ts';
+import { closeTargets, openTargets, planTargets } from '../../plan/index.ts';
 import type { OpenStackError } from '../../openstack/index.ts';
 import type { SnapshotError } from '../../snapshot/index.ts';
 import { EXIT, type CliIO } from '../io.ts';
