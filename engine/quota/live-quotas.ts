@@ -1,5 +1,5 @@
 import { ResultAsync, okAsync } from 'neverthrow';
-import { sortResources, type LiveState, type ProjectResource, type QuotaBackend } from '../../constructs/model/index.ts';
+import { sortResources, type LiveState, type ProjectResource, type QuotaBackendName } from '../../constructs/model/index.ts';
 import type { OpenStackSession } from '../openstack/index.ts';
 import type { KeystoneError, RegisteredLimit, Service } from '../keystone/index.ts';
 import { serviceDefaults, unifiedDefaults, type QuotaDefaults } from './quota-defaults.ts';
@@ -7,7 +7,7 @@ import { readServiceQuotas } from './read-service-quotas.ts';
 
 /** What reading a platform's quotas needs beyond its Keystone view. */
 export interface LiveQuotaOptions {
-  readonly platform: { readonly id: string; readonly region: string; readonly quotaBackend?: QuotaBackend };
+  readonly platform: { readonly id: string; readonly region: string; readonly quotaBackend?: QuotaBackendName };
   /** Project-scoped admin session: its catalog leads to nova, cinder, neutron and octavia. */
   readonly session: OpenStackSession;
   /** Keystone's services, as the snapshot listed them (unified limits name services by id). */

@@ -1,4 +1,4 @@
-import type { QuotaBackend } from '../../constructs/model/index.ts';
+import type { QuotaBackendName } from '../../constructs/model/index.ts';
 
 /**
  * What `snapshot()` needs to know about a platform: a subset of the constructs' `Platform`,
@@ -22,5 +22,5 @@ export interface PlatformSettingsForSnapshot {
   /** The user tag namespace keyform owns on projects, e.g. `kf_`. */
   readonly tagPrefix: string;
   /** Where quotas live. Unified limits are read only for `unified-limits`. @default 'unified-limits' */
-  readonly quotaBackend?: QuotaBackend;
+  readonly quotaBackend?: QuotaBackendName;
 }
