@@ -3,7 +3,7 @@ import type { OpenStackSession } from '../openstack/index.ts';
 import type { KeystoneError } from '../keystone/index.ts';
 import { operationFailed, type OperationFailure } from './apply-error.ts';
 import type { IdBook } from './id-book.ts';
-import { limitCatalog, type LimitCatalog } from './limit-catalog.ts';
+import { limitCatalog, type LimitCatalog } from '../quota/limit-catalog.ts';
 
 /** What every operation of one platform's apply writes through and looks ids up in. */
 export interface WriteContext {

@@ -4,7 +4,7 @@ import type { AttributeValue } from '../../plans/index.ts';
 import * as ks from '../keystone/index.ts';
 import { operationFailed, type OperationFailure } from './apply-error.ts';
 import { projectAddress } from './id-book.ts';
-import { limitKey, type LimitHome } from './limit-catalog.ts';
+import { limitKey, type LimitHome } from '../quota/limit-catalog.ts';
 import { fromKeystone, type WriteContext } from './write-context.ts';
 import { createServiceQuota, deleteServiceQuota, updateServiceQuota } from '../quota/index.ts';
 

@@ -5,3 +5,4 @@ export * from './read-service-quotas.ts';
 export * from './live-quotas.ts';
 export * from './write-service-quota.ts';
 export * from './quota-warnings.ts';
+export * from './limit-catalog.ts';
