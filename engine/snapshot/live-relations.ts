@@ -7,10 +7,10 @@ import {
   type ProjectResource,
   type QuotaResource,
   quotaKeyOfLimit,
+  splitTenant,
 } from '../../constructs/model/index.ts';
 import type { Group, Project, User } from '../keystone/index.ts';
 import type { KeystoneView } from './read-keystone.ts';
-import { splitTenant } from './live-objects.ts';
 
 type Live<R, K> = ReadonlyMap<string, { readonly resource: R; readonly object: K }>;
 
