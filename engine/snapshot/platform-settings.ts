@@ -21,6 +21,6 @@ export interface PlatformSettingsForSnapshot {
   readonly domainPerWorkspace: boolean;
   /** The user tag namespace keyform owns on projects, e.g. `kf_`. */
   readonly tagPrefix: string;
-  /** Where quotas live. Unified limits are read only for `unified-limits`. @default 'unified-limits' */
-  readonly quotaBackend?: QuotaBackendName;
+  /** Where quotas live (the platform's `quota_backend`, whose default its construct states). */
+  readonly quotaBackend: QuotaBackendName;
 }
