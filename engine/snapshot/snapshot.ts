@@ -64,13 +64,12 @@ export function snapshot(session: OpenStackSession, platform: PlatformSettingsFo
   const quotas = quotaBackendOf(platform.quotaBackend).read({ platform, sessions: { session, limitsSession: opts.limitsSession ?? session }, concurrency });
   const view = readKeystone(session, platform, { concurrency, ...(opts.membershipRead ? { membershipRead: opts.membershipRead } : {}) });
   return ResultAsync.combine([quotas, view] as const)
-    .andThen(([q, v]) => q.complete(toLiveState(v, platform, opts.euids, opts.desiredRoles)).map((live) => ({ live, quotas: q })))
-    .map(({ live, quotas: q }) => ({
+    .andThen(([q, v]) => q.complete(toLiveState(v, platform, opts.euids, opts.desiredRoles)).map((live) => ({
       live,
       quotas: q,
       calls: calls() - callsBefore,
       ms: Math.round(performance.now() - started),
-    }));
+    })));
 }
 
 /** Turns what was read into the platform's LiveState. Pure: no I/O. */
