@@ -5,7 +5,9 @@
  * - constructs/ imports nothing from plans/ or engine/;
  * - plans/ imports nothing from engine/, and is pure: of Node's own modules only those that
  *   compute (hashing, buffers, formatting), none that reads, writes or talks;
- * - the folders of engine/ (snapshot, quota, apply, ...) import each other without cycles.
+ * - the folders of engine/ (snapshot, quota, apply, ...) import each other without cycles;
+ * - engine/snapshot reaches engine/quota only through its QuotaBackend interface
+ *   (engine/quota/quota-backend.ts), and engine/quota imports nothing from engine/snapshot.
  * Type-only imports count: a type from engine/ in plans/ couples them as much as a value.
  * Paths are relative to the folder cruised from (the cruise's baseDir), so the same rules
  * run on test/architecture/fixture/, which breaks each of them once.
@@ -45,6 +47,20 @@ module.exports = {
       scope: 'folder',
       from: { path: '^engine/[^/]+' },
       to: { path: '^engine/[^/]+', circular: true },
+    },
+    {
+      name: 'snapshot-reads-quotas-through-quota-backend',
+      comment: 'engine/snapshot knows quotas only as the QuotaBackend interface (engine/quota/quota-backend.ts): what a backend reads and how is its own.',
+      severity: 'error',
+      from: { path: '^engine/snapshot/' },
+      to: { path: '^engine/quota/', pathNot: '^engine/quota/quota-backend[.]ts$' },
+    },
+    {
+      name: 'quota-imports-no-snapshot',
+      comment: 'engine/quota reads and writes quotas for whoever calls its QuotaBackend: it imports nothing from engine/snapshot.',
+      severity: 'error',
+      from: { path: '^engine/quota/' },
+      to: { path: '^engine/snapshot/' },
     },
   ],
   options: {

@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
 import { address } from '../model/address.ts';
-import type { QuotaBackend } from '../model/resource.ts';
+import type { QuotaBackendName } from '../model/resource.ts';
 import { KeystoneResource, type KeystoneResourceProps } from './keystone-resource.ts';
 
 export interface KeystoneQuotaProps extends KeystoneResourceProps {
@@ -10,7 +10,7 @@ export interface KeystoneQuotaProps extends KeystoneResourceProps {
   readonly quotaKey: string;
   /** -1 unlimited. */
   readonly value: number;
-  readonly backend: QuotaBackend;
+  readonly backend: QuotaBackendName;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Construct } from 'constructs';
 import type { ConfigProblem } from '../problems/config-error.ts';
 import { currencyOf } from '../model/currency.ts';
+import { durationSeconds } from '../model/duration.ts';
 import { Declaration, nodeId, type DeclarationProps } from './declaration.ts';
 import type { KeyformApp } from './keyform-app.ts';
 import type { Platform } from './platform.ts';
@@ -78,18 +79,6 @@ export class MeteringCollector extends Declaration {
 export const MIN_INTERVAL_S = 60;
 /** The longest: usage is reported per hour, so a longer interval leaves every hour a gap. */
 export const MAX_INTERVAL_S = 3600;
-
-/**
- * Seconds in a duration written as hours, minutes and seconds; undefined when it isn't one
- * or is zero.
- * @example durationSeconds('1h30m') // 5400
- */
-export function durationSeconds(text: string): number | undefined {
-  const m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text);
-  if (!m || text === '') return undefined;
-  const s = Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
-  return s > 0 ? s : undefined;
-}
 
 // The brand lives on the prototype (as the constructs library does), not on each instance.
 Object.defineProperty(MeteringCollector.prototype, METERING, { value: true });

@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
 import type { Result } from 'neverthrow';
-import type { QuotaBackend } from '../model/resource.ts';
+import type { QuotaBackendName } from '../model/resource.ts';
 import type { ConfigProblem } from '../problems/config-error.ts';
 import { identifierProblems } from '../naming/identifiers.ts';
 import { parseNamePattern, type NamePattern, type Placeholder } from '../naming/name-pattern.ts';
@@ -14,7 +14,7 @@ export const DEFAULT_ROLE_MAPPING: RoleMapping = { admin: 'member', reader: 'mem
 export const DEFAULT_DOMAIN_NAME_PATTERN = '#{workspaceIdentifier}';
 export const DEFAULT_PROJECT_NAME_PATTERN = '#{workspaceIdentifier}.#{projectIdentifier}';
 export const DEFAULT_GROUP_NAME_PATTERN = '#{workspaceIdentifier}.#{projectIdentifier}-#{platformGroupAlias}';
-export const QUOTA_BACKENDS: readonly QuotaBackend[] = ['service-apis', 'unified-limits'];
+export const QUOTA_BACKENDS: readonly QuotaBackendName[] = ['service-apis', 'unified-limits'];
 
 /** Which placeholders each pattern may use. */
 export const PATTERN_PLACEHOLDERS = {
@@ -56,7 +56,7 @@ export interface PlatformProps extends DeclarationProps {
   /** The namespace of user tags keyform owns on projects. @default 'kf_' */
   readonly tagPrefix?: string;
   /** @default 'unified-limits' */
-  readonly quotaBackend?: QuotaBackend;
+  readonly quotaBackend?: QuotaBackendName;
 }
 
 const PLATFORM = Symbol.for('keyform.Platform');
@@ -80,7 +80,7 @@ export class Platform extends Declaration {
   readonly domainPerWorkspace: boolean;
   readonly roleMapping: RoleMapping;
   readonly tagPrefix: string;
-  readonly quotaBackend: QuotaBackend;
+  readonly quotaBackend: QuotaBackendName;
   /** The patterns as written, by config field. */
   readonly patternTexts: Readonly<Record<PatternField, string>>;
   /** The parsed patterns, or the reasons they don't parse. */

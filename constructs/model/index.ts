@@ -4,3 +4,4 @@ export * from './constraints.ts';
 export * from './markers.ts';
 export * from './resource-set.ts';
 export * from './quota-keys.ts';
+export * from './duration.ts';

@@ -71,9 +71,37 @@ export const QUOTA_KEYS: Readonly<Record<string, QuotaKeyInfo>> = {
   'volume.volumes': volume('volumes'),
 };
 
-/** The catalog entry for `key`; undefined for a key keyform does not know. */
+/**
+ * The catalog entry for `key`; undefined for a key keyform does not know. With
+ * `quotaKeyOfLimit` and `quotaKeyOfService`, the one place quota names are translated, both ways.
+ */
 export function quotaKeyInfo(key: string): QuotaKeyInfo | undefined {
   return Object.hasOwn(QUOTA_KEYS, key) ? QUOTA_KEYS[key] : undefined;
+}
+
+/** `service type/resource name` → quota key, for the keys unified limits hold. */
+const KEY_OF_LIMIT: ReadonlyMap<string, string> = new Map(
+  Object.entries(QUOTA_KEYS).flatMap(([key, info]) => (info.unifiedLimits ? [[`${info.unifiedLimits.serviceType}/${info.unifiedLimits.resourceName}`, key] as const] : [])),
+);
+
+/**
+ * The quota key of a unified limit (its registered service's type and its resource name);
+ * `type.resource` for a limit outside the catalog, so that it still has an address.
+ * @example quotaKeyOfLimit('compute', 'class:VCPU') // 'compute.cores'
+ */
+export function quotaKeyOfLimit(serviceType: string, resourceName: string): string {
+  return KEY_OF_LIMIT.get(`${serviceType}/${resourceName}`) ?? `${serviceType}.${resourceName}`;
+}
+
+/** `service/name` → quota key, for the keys of the services' own quota APIs. */
+const KEY_OF_SERVICE: ReadonlyMap<string, string> = new Map(Object.entries(QUOTA_KEYS).map(([key, info]) => [`${info.serviceApi.service}/${info.serviceApi.name}`, key]));
+
+/**
+ * The quota key of `name` in `service`'s own quota API; undefined for a resource keyform does not know.
+ * @example quotaKeyOfService('volume', 'gigabytes') // 'volume.gigabytes'
+ */
+export function quotaKeyOfService(service: QuotaService, name: string): string | undefined {
+  return KEY_OF_SERVICE.get(`${service}/${name}`);
 }
 
 /** Problems with a quota value, as sentence ends; empty when valid. */

@@ -20,7 +20,7 @@ export const RESOURCE_KINDS = ['domain', 'project', 'group', 'membership', 'assi
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
 /** Which backend a quota entry is written to. */
-export type QuotaBackend = 'unified-limits' | 'service-apis';
+export type QuotaBackendName = 'unified-limits' | 'service-apis';
 
 /** What a tenant's removal does to its project. @default 'retain' */
 export type DeletionPolicy = 'retain' | 'delete';
@@ -73,7 +73,7 @@ export interface AssignmentAttrs {
 export interface QuotaAttrs {
   /** The limit; -1 means unlimited. */
   readonly value: number;
-  readonly backend: QuotaBackend;
+  readonly backend: QuotaBackendName;
 }
 
 interface ResourceOf<K extends ResourceKind, Key, Attrs> {

@@ -1,5 +1,5 @@
 import type { DesiredState } from '../model/resource-set.ts';
-import type { QuotaBackend } from '../model/resource.ts';
+import type { QuotaBackendName } from '../model/resource.ts';
 
 /**
  * A platform's settings as plain data, for the engine: where to connect (cloud, region),
@@ -27,7 +27,7 @@ export interface PlatformSettings {
   /** Project role alias → Keystone role, keys sorted. */
   readonly roleMapping: Readonly<Record<string, string>>;
   readonly tagPrefix: string;
-  readonly quotaBackend: QuotaBackend;
+  readonly quotaBackend: QuotaBackendName;
 }
 
 /** A platform's metering declaration as plain data. */

@@ -3,7 +3,7 @@ import type { Resource } from '../model/resource.ts';
 import { sortResources, type DesiredState } from '../model/resource-set.ts';
 import { configError, type ConfigError, type ConfigProblem } from '../problems/config-error.ts';
 import type { KeyformApp } from '../l2/keyform-app.ts';
-import { durationSeconds } from '../l2/metering-collector.ts';
+import { durationSeconds } from '../model/duration.ts';
 import { KeystoneResource } from '../l1/keystone-resource.ts';
 import type { Declaration } from '../l2/declaration.ts';
 import { collectDeclarations, type Declarations } from './declarations.ts';

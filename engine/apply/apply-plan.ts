@@ -1,15 +1,15 @@
 import { err, ok, type Result } from 'neverthrow';
-import type { LiveState } from '../../constructs/model/index.ts';
 import { rederive, stalePlan, type Plan, type PlatformPlan } from '../../plans/index.ts';
 import { holdLocks, type HeldLocks, type LockError } from '../lock/index.ts';
 import { causeOf } from '../openstack/index.ts';
+import type { SnapshotResult } from '../snapshot/index.ts';
 import { endpointMismatch, planErrored, platformNotConfigured, type ApplyError } from './apply-error.ts';
 import { NO_PROGRESS, type ApplyProgress } from './apply-progress.ts';
 import { applyReport, countOutcomes, type ApplyReport, type PlatformApplyReport } from './apply-report.ts';
 import { idBook } from './id-book.ts';
 import { runChanges } from './run-changes.ts';
 import { runOperation } from './run-operation.ts';
-import { snapshotTarget, targetEndpoint, type PlatformTarget } from './platform-target.ts';
+import { snapshotTarget, targetEndpoint, type PlatformTarget } from '../plan/index.ts';
 import { writeContext } from './write-context.ts';
 
 export interface ApplyOptions {
@@ -91,28 +91,28 @@ async function applyLocked(plan: Plan, pairs: readonly { p: PlatformPlan; t: Pla
   if (lostBefore !== undefined) return err(lostBefore);
   const fresh = await freshLives(busy);
   if (fresh.isErr()) return err(fresh.error);
-  const { moved, changes } = rederive({ ...plan, platforms: busy.map((x) => x.p) }, fresh.value);
+  const { moved, changes } = rederive({ ...plan, platforms: busy.map((x) => x.p) }, fresh.value.map((x) => x.live));
   if (moved.length > 0) return err(stalePlan(moved));
   const confirmed = await held.confirm();
   if (confirmed.isErr()) return err(confirmed.error);
   const signal = opts.signal ? AbortSignal.any([opts.signal, held.lost]) : held.lost;
   const reports: PlatformApplyReport[] = [];
   for (const { p, t } of pairs) {
-    const live = fresh.value.find((l) => l.platform === p.platform);
+    const snap = fresh.value.find((x) => x.live.platform === p.platform);
     // The fresh diff's changes, equal to the reviewed ones (nothing moved) but derived here, by the ownership rules.
-    const report = live === undefined ? idle(p) : await applyPlatform({ ...p, changes: changes.get(p.platform) ?? [] }, t, live, { ...opts, signal });
+    const report = snap === undefined ? idle(p) : await applyPlatform({ ...p, changes: changes.get(p.platform) ?? [] }, t, snap, { ...opts, signal });
     const lost = held.lostWith();
     reports.push(lost === undefined ? report : { ...report, error: lost.message, cause: causeOf(lost) });
   }
   return ok(applyReport(reports, signal.aborted));
 }
 
-async function freshLives(pairs: readonly { p: PlatformPlan; t: PlatformTarget }[]): Promise<Result<readonly LiveState[], ApplyError>> {
-  const out: LiveState[] = [];
+async function freshLives(pairs: readonly { p: PlatformPlan; t: PlatformTarget }[]): Promise<Result<readonly SnapshotResult[], ApplyError>> {
+  const out: SnapshotResult[] = [];
   for (const { p, t } of pairs) {
     const snap = await snapshotTarget(t, p.desired);
     if (snap.isErr()) return err(snap.error);
-    out.push(snap.value.live);
+    out.push(snap.value);
   }
   return ok(out);
 }
@@ -121,14 +121,17 @@ function idle(p: PlatformPlan): PlatformApplyReport {
   return { platform: p.platform, result: 'no-changes', counts: countOutcomes([]), changes: [], remarks: p.remarks, requests: 0, retries: 0, seconds: 0 };
 }
 
-/** Runs one platform's changes against its fresh snapshot; the platform must be locked. */
-export async function applyPlatform(p: PlatformPlan, t: PlatformTarget, live: LiveState, opts: ApplyOptions = {}): Promise<PlatformApplyReport> {
+/**
+ * Runs one platform's changes against its fresh snapshot (`fresh.live`, the ids it holds,
+ * and `fresh.quotas`, what its quota backend read); the platform must be locked.
+ */
+export async function applyPlatform(p: PlatformPlan, t: PlatformTarget, fresh: Pick<SnapshotResult, 'live' | 'quotas'>, opts: ApplyOptions = {}): Promise<PlatformApplyReport> {
   const { session, limitsSession } = t.sessions;
   const sessions = limitsSession && limitsSession !== session ? [session, limitsSession] : [session];
   const stat = (): { calls: number; retries: number } => sessions.reduce((a, s) => ({ calls: a.calls + s.stats.calls, retries: a.retries + s.stats.retries }), { calls: 0, retries: 0 });
   const before = stat();
   const started = performance.now();
-  const ctx = writeContext({ platform: p.platform, session, limitsSession: limitsSession ?? session, region: t.settings.region, tagPrefix: p.desired.tagPrefix, book: idBook(live) });
+  const ctx = writeContext({ platform: p.platform, session, limitsSession: limitsSession ?? session, tagPrefix: p.desired.tagPrefix, book: idBook(fresh.live), quotas: fresh.quotas });
   const progress = opts.progress ?? NO_PROGRESS;
   const parallelism = opts.parallelism ?? 8;
   progress.begin(p.platform, p.changes.length, parallelism);

@@ -3,8 +3,6 @@ export * from './apply-plan.ts';
 export * from './apply-progress.ts';
 export * from './apply-report.ts';
 export * from './id-book.ts';
-export * from './limit-catalog.ts';
-export * from './platform-target.ts';
 export * from './run-changes.ts';
 export * from './run-operation.ts';
 export * from './write-context.ts';

@@ -1,9 +1,7 @@
-import { ResultAsync, errAsync } from 'neverthrow';
 import { causeOf, type OpenStackSession } from '../openstack/index.ts';
-import type { KeystoneError } from '../keystone/index.ts';
+import type { LiveQuotas } from '../quota/index.ts';
 import { operationFailed, type OperationFailure } from './apply-error.ts';
 import type { IdBook } from './id-book.ts';
-import { limitCatalog, type LimitCatalog } from './limit-catalog.ts';
 
 /** What every operation of one platform's apply writes through and looks ids up in. */
 export interface WriteContext {
@@ -12,34 +10,16 @@ export interface WriteContext {
   readonly session: OpenStackSession;
   /** Unified limits (Keystone shows and takes other projects' limits from system scope only). */
   readonly limitsSession: OpenStackSession;
-  /** The platform's region: limits are written there. */
-  readonly region: string;
   /** The platform's tag prefix: with the markers, the only project tags an update may add or remove. */
   readonly tagPrefix: string;
   readonly book: IdBook;
-  /** Which service and region each unified-limit resource is registered under; read once, on first need. */
-  readonly limits: () => ResultAsync<LimitCatalog, KeystoneError>;
+  /** The platform's quota backend, as the snapshot this apply runs against read it. */
+  readonly quotas: LiveQuotas;
 }
 
-/**
- * A write context whose sessions send creates again on transient faults (see
- * `retryingCreates`); the limit catalog is read lazily and shared by every quota operation.
- */
-export function writeContext(x: Omit<WriteContext, 'limits'>): WriteContext {
-  let catalog: ResultAsync<LimitCatalog, KeystoneError> | undefined;
-  return {
-    ...x,
-    session: retryingCreates(x.session),
-    limitsSession: retryingCreates(x.limitsSession),
-    limits: () => {
-      catalog ??= limitCatalog(x.limitsSession, x.region);
-      // A failed read is not cached: the next quota operation tries again.
-      return catalog.orElse((e) => {
-        catalog = undefined;
-        return errAsync(e);
-      });
-    },
-  };
+/** A write context whose sessions send creates again on transient faults (see `retryingCreates`). */
+export function writeContext(x: WriteContext): WriteContext {
+  return { ...x, session: retryingCreates(x.session), limitsSession: retryingCreates(x.limitsSession) };
 }
 
 /**

@@ -3,7 +3,9 @@ import { resolve } from 'node:path';
 import { err, ok, type Result } from 'neverthrow';
 import { loadConfig, type DeletionPolicy, type DesiredState, type LiveState } from '../../constructs/index.ts';
 import { createPlan, planLine, type PlatformPlan } from '../../plans/index.ts';
-import { applyPlatform, closeTargets, lockTargets, openTargets, snapshotTarget, targetEndpoint, type ApplyProgress, type PlatformTarget } from '../apply/index.ts';
+import { applyPlatform, lockTargets, type ApplyProgress } from '../apply/index.ts';
+import { closeTargets, openTargets, snapshotTarget, targetEndpoint, type PlatformTarget } from '../plan/index.ts';
+import type { LiveQuotas } from '../quota/index.ts';
 import { blockDesired, type BlockDesired } from './block-app.ts';
 import { destroyDesired, destroyOutputs, livePolicy, withDeletionPolicy } from './block-destroy.ts';
 import {
@@ -172,6 +174,8 @@ async function dryRun(o: RunBlockOptions, t: Tracker, v: Validated, target: Plat
 interface Planned {
   readonly p: PlatformPlan;
   readonly live: LiveState;
+  /** What the platform's quota backend read in the plan's snapshot: the apply writes quotas through it. */
+  readonly quotas: LiveQuotas;
   readonly sp: StatusPlan;
   readonly messages: RunMessages;
   /** The deletion policy a destroy follows. */
@@ -195,7 +199,7 @@ async function plan(o: RunBlockOptions, v: Validated, target: PlatformTarget): P
   const tenantLive = live.resources.some((r) => r.kind !== 'domain');
   const userMessage = planMessage(v.behavior, sp, tenantLive, o.dryRun === true);
   const messages = { userMessage, systemMessage: `${planLine(p.summary)} Against ${p.endpoint} (${snap.value.calls} API calls, ${snap.value.ms} ms).` };
-  return ok({ p, live, sp, messages, policy: livePolicy(live, v.scope) ?? v.policy ?? 'retain' });
+  return ok({ p, live, quotas: snap.value.quotas, sp, messages, policy: livePolicy(live, v.scope) ?? v.policy ?? 'retain' });
 }
 
 /** Both sides of the plan, cut to the tenant: for a destroy, the desired side keeps at most the workspace's domain. */
@@ -213,7 +217,7 @@ async function apply(o: RunBlockOptions, t: Tracker, x: Planned, target: Platfor
     await t.emit(stepSucceeded(t.status(), 'apply', 'Nothing to change.', 'No changes.'));
     return ok(undefined);
   }
-  const report = await applyPlatform(x.p, target, x.live, { parallelism: o.parallelism ?? 8, signal, ...(o.progress ? { progress: o.progress } : {}) });
+  const report = await applyPlatform(x.p, target, x, { parallelism: o.parallelism ?? 8, signal, ...(o.progress ? { progress: o.progress } : {}) });
   if (report.result !== 'applied') return err(applyIncomplete(report, signal.aborted));
   await t.emit(stepSucceeded(t.status(), 'apply', `All ${n} ${n === 1 ? 'change was' : 'changes were'} made.`,
     `${report.counts.done} done (${report.requests} requests, ${report.retries} retries, ${report.seconds} s).`));

@@ -1,5 +1,6 @@
 import { quotaKeyInfo } from '../../constructs/index.ts';
 import { listRegisteredLimits, listServices, listUsers, type Domain, type User } from '../keystone/index.ts';
+import { limitCatalog } from '../quota/index.ts';
 import type { OpenStackSession } from '../openstack/index.ts';
 import { fail, ok, warn, type CheckRow } from './check-row.ts';
 import type { DoctorTarget, TargetNeeds } from './doctor-target.ts';
@@ -95,10 +96,8 @@ async function registeredLimitsRow(s: OpenStackSession, target: DoctorTarget, ne
   const [services, registered] = await Promise.all([listServices(s), listRegisteredLimits(s)]);
   if (services.isErr()) return fail('limits.registered', `Keystone's services can't be listed: ${services.error.message}`, 'give the replicator account admin on the system');
   if (registered.isErr()) return fail('limits.registered', `registered limits can't be listed: ${registered.error.message}`, 'give the replicator account admin on the system');
-  const missing = wanted.filter((w) => {
-    const ids = new Set(services.value.filter((x) => x.type === w.serviceType).map((x) => x.id));
-    return !registered.value.some((r) => ids.has(r.service_id) && r.resource_name === w.resourceName && (r.region_id === null || r.region_id === region));
-  });
+  const catalog = limitCatalog(registered.value, services.value, region);
+  const missing = wanted.filter((w) => !catalog.has(w.key));
   if (missing.length === 0) return ok('limits.registered', `registered limits exist in region ${region} for all ${wanted.length} quota keys (${wanted.map((w) => w.key).join(', ')})`);
   const serviceName = (type: string) => services.value.find((x) => x.type === type)?.name ?? type;
   const shown = missing.map((m) => `${m.key} (${m.serviceType} ${m.resourceName})`).join(', ');

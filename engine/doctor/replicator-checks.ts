@@ -1,5 +1,5 @@
 import type { Result } from 'neverthrow';
-import { listOnce } from '../keystone/index.ts';
+import { listOnce, probeEndpoints } from '../keystone/index.ts';
 import type { CloudConfig, OpenStackError, OpenStackSession } from '../openstack/index.ts';
 import { SYSTEM_ACCOUNT_COMMAND } from '../snapshot/index.ts';
 import { fail, ok, type CheckRow } from './check-row.ts';
@@ -87,7 +87,7 @@ async function identityRow(c: ReplicatorContext): Promise<CheckRow> {
  * Keystone refuses it to application credential tokens whatever the policy says.) A
  * policy.yaml that narrows the writes alone is only seen by `--write-probe`.
  */
-const POLICY_PROBE = { rule: 'identity:list_endpoints', path: '/endpoints' } as const;
+const POLICY_PROBE = { rule: 'identity:list_endpoints', path: '/endpoints' } as const; // what probeEndpoints asks
 
 async function policyRow(c: ReplicatorContext, what: string): Promise<CheckRow> {
   const scope = describeScope(c.session);
@@ -98,7 +98,7 @@ async function policyRow(c: ReplicatorContext, what: string): Promise<CheckRow> 
   if (!roles.includes('admin')) {
     return fail('replicator.identity', `the token carries ${roles.join(', ') || 'no role'} on ${scope}, not admin (${assigned}); Keystone's default rule for writing ${what} is admin_required (role:admin); nothing written`, systemAdminFix(c));
   }
-  const answer = await c.session.request({ method: 'GET', service: 'identity', path: POLICY_PROBE.path });
+  const answer = await probeEndpoints(c.session);
   if (answer.isErr() && answer.error.status === 403) {
     return fail('replicator.identity', `the token carries admin on ${scope}, but Keystone refused ${get}, whose rule ${POLICY_PROBE.rule} is the writes' admin_required for this token by default: this cloud's policy does not count the token as admin; nothing written`, `${systemAdminFix(c)}, or find the rule in Keystone's policy.yaml that narrows admin_required`);
   }

@@ -48,3 +48,21 @@ export function addGroupUser(s: OpenStackSession, groupId: string, userId: strin
 export function removeGroupUser(s: OpenStackSession, groupId: string, userId: string): ResultAsync<void, OpenStackError> {
   return identityVoid(s, 'DELETE', `/groups/${seg(groupId)}/users/${seg(userId)}`);
 }
+
+/** An answer with the headers it came with: a lock reads Keystone's clock from its `Date`. */
+export interface Dated<T> {
+  readonly value: T;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** The groups named `name` in domain `domainId`, in one call (names are unique in a domain), with the answer's headers. */
+export function findGroupsNamed(s: OpenStackSession, domainId: string, name: string): ResultAsync<Dated<readonly Group[]>, OpenStackError> {
+  return s.request<{ groups?: readonly Group[] }>({ method: 'GET', service: 'identity', path: '/groups', query: { domain_id: domainId, name } })
+    .map((a) => ({ value: a.body?.groups ?? [], headers: a.headers }));
+}
+
+/** One group (undefined when the answer holds none), with the answer's headers; 404 when it is gone. */
+export function readGroupDated(s: OpenStackSession, id: string): ResultAsync<Dated<Group | undefined>, OpenStackError> {
+  return s.request<{ group?: Group }>({ method: 'GET', service: 'identity', path: `/groups/${seg(id)}` })
+    .map((a) => ({ value: a.body?.group, headers: a.headers }));
+}

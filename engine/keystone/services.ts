@@ -1,9 +1,19 @@
 import type { ResultAsync } from 'neverthrow';
-import type { OpenStackSession } from '../openstack/index.ts';
+import type { OpenStackError, OpenStackSession } from '../openstack/index.ts';
+import { identityVoid } from './call.ts';
 import { listAll, type KeystoneError } from './list.ts';
 import type { Service } from './types.ts';
 
 /** Catalog services (of one `type` when given). */
 export function listServices(s: OpenStackSession, q: { readonly type?: string } = {}): ResultAsync<readonly Service[], KeystoneError> {
   return listAll<Service>(s, '/services', 'services', { ...q }, [], 'services');
+}
+
+/**
+ * `GET /endpoints`, its answer dropped: whether Keystone lets the token list endpoints
+ * (rule `identity:list_endpoints`, `admin_required` by default), which the doctor asks to
+ * learn whether the token counts as admin without writing anything.
+ */
+export function probeEndpoints(s: OpenStackSession): ResultAsync<void, OpenStackError> {
+  return identityVoid(s, 'GET', '/endpoints');
 }

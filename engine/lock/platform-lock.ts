@@ -102,9 +102,8 @@ function domainId(s: OpenStackSession, t: LockTarget): ResultAsync<string, LockE
 function readAt(s: OpenStackSession, t: LockTarget, domain: string): ResultAsync<LockRead, LockError> {
   const name = lockName(t.platform);
   const sentAt = performance.now();
-  type Groups = { groups?: readonly { id: string; name: string; description?: string | null }[] };
-  return s.request<Groups>({ method: 'GET', service: 'identity', path: '/groups', query: { domain_id: domain, name } }).map((a) => {
-    const g = (a.body?.groups ?? []).find((x) => x.name === name);
+  return ks.findGroupsNamed(s, domain, name).map((a) => {
+    const g = a.value.find((x) => x.name === name);
     return { found: g === undefined ? undefined : { groupId: g.id, record: decodeLockRecord(g.description) }, time: keystoneTime(a.headers, sentAt) };
   });
 }
@@ -223,10 +222,10 @@ function heldLock(s: OpenStackSession, t: LockTarget, groupId: string, first: Lo
     },
     refresh: () => {
       const sentAt = performance.now();
-      return s.request<{ group?: { description?: string } }>({ method: 'GET', service: 'identity', path: `/groups/${encodeURIComponent(groupId)}` })
+      return ks.readGroupDated(s, groupId)
         .mapErr((e): LockError => (e.kind === 'not-found' ? lockLost(t.platform, 'the lock group was deleted, by force-unlock or by another apply after it expired') : e))
         .andThen((a) => {
-          if (decodeLockRecord(a.body.group?.description)?.token !== record.token) return errAsync<LockRecord, LockError>(lockLost(t.platform, 'the lock group holds another token'));
+          if (decodeLockRecord(a.value?.description)?.token !== record.token) return errAsync<LockRecord, LockError>(lockLost(t.platform, 'the lock group holds another token'));
           const time = keystoneTime(a.headers, sentAt);
           const next: LockRecord = { ...record, expiresAt: iso(time.at + ttl) };
           return ks.updateGroup(s, groupId, { description: encodeLockRecord(next) }).map(() => {

@@ -1,30 +1,10 @@
 import { ResultAsync } from 'neverthrow';
-import type { QuotaService } from '../../constructs/model/index.ts';
+import { quotaKeyOfService, type QuotaService } from '../../constructs/model/index.ts';
 import type { OpenStackError, OpenStackSession } from '../openstack/index.ts';
-import type { RegisteredLimit, Service } from '../keystone/index.ts';
-import { quotaKeyOf } from './quota-key-of.ts';
-import { QUOTA_SERVICES, SERVICE_QUOTA_APIS, getQuotaSet, hasService, limitValue, quotaKeyOfService } from './service-quota-api.ts';
+import { QUOTA_SERVICES, SERVICE_QUOTA_APIS, getQuotaSet, hasService, limitValue } from './service-quota-api.ts';
 
 /** Quota key → the cloud's default limit (-1 unlimited), keys sorted. */
 export type QuotaDefaults = Readonly<Record<string, number>>;
-
-/**
- * The defaults of unified limits: the registered limits, in `region` or for every region
- * (one in the region wins), by quota key. A key without a registered limit is absent:
- * Keystone refuses project limits for it (403).
- */
-export function unifiedDefaults(registered: readonly RegisteredLimit[], services: readonly Service[], region: string): QuotaDefaults {
-  const typeOf = new Map(services.map((s) => [s.id, s.type]));
-  const out = new Map<string, { value: number; regional: boolean }>();
-  for (const r of [...registered].sort((a, b) => (a.id < b.id ? -1 : 1))) {
-    const type = typeOf.get(r.service_id);
-    if (type === undefined || (r.region_id !== null && r.region_id !== region)) continue;
-    const key = quotaKeyOf(type, r.resource_name);
-    const prev = out.get(key);
-    if (prev === undefined || (!prev.regional && r.region_id !== null)) out.set(key, { value: r.default_limit, regional: r.region_id !== null });
-  }
-  return sortedRecord([...out].map(([k, v]) => [k, v.value]));
-}
 
 /**
  * The defaults of the service quota APIs of every service the session's catalog has (one

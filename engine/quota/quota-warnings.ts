@@ -1,9 +1,9 @@
 import { ResultAsync, okAsync } from 'neverthrow';
-import { address, type LiveState, type QuotaService } from '../../constructs/model/index.ts';
+import { address, quotaKeyInfo, type LiveState, type QuotaService } from '../../constructs/model/index.ts';
 import type { Change, Plan, PlatformPlan } from '../../plans/index.ts';
 import type { OpenStackSession } from '../openstack/index.ts';
 import { mapPool } from '../util/map-pool.ts';
-import { SERVICE_QUOTA_APIS, getQuotaSet, hasService, serviceNameOf, usageValue } from './service-quota-api.ts';
+import { SERVICE_QUOTA_APIS, getQuotaSet, hasService, usageValue } from './service-quota-api.ts';
 
 /** A quota change whose new limit is compared with what the project uses now. */
 export interface UsageCheck {
@@ -30,7 +30,7 @@ export function usageChecks(changes: readonly Change[], live: LiveState): readon
   for (const c of changes) {
     const q = c.after ?? c.before;
     if (q?.kind !== 'quota') continue;
-    const where = serviceNameOf(q.key.quotaKey);
+    const where = quotaKeyInfo(q.key.quotaKey)?.serviceApi;
     const projectAddress = address('project', [q.platform, q.key.workspace, q.key.project]);
     const projectId = (c.before?.kind === 'quota' ? c.before.ids?.['projectId'] : undefined) ?? liveIds.get(projectAddress);
     if (where === undefined || projectId === undefined || renewed.has(projectAddress)) continue;
@@ -89,7 +89,7 @@ function platformWarnings(p: PlatformPlan, checks: readonly UsageCheck[], s: Ope
     const warnings = new Map<string, string[]>();
     for (const { group, usage } of answers) {
       for (const c of group) {
-        const w = 'failure' in usage ? usageWarning(c, undefined, usage.failure) : usageWarning(c, usage.used[serviceNameOf(c.quotaKey)!.name]);
+        const w = 'failure' in usage ? usageWarning(c, undefined, usage.failure) : usageWarning(c, usage.used[quotaKeyInfo(c.quotaKey)!.serviceApi.name]);
         if (w !== undefined) warnings.set(c.address, [...(warnings.get(c.address) ?? []), w]);
       }
     }

@@ -1,9 +1,9 @@
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
-import { address, quotaMarkerKeys, type ProjectResource, type QuotaResource, type QuotaService } from '../../constructs/model/index.ts';
+import { address, quotaKeyInfo, quotaMarkerKeys, type ProjectResource, type QuotaResource, type QuotaService } from '../../constructs/model/index.ts';
 import { badResponse, type OpenStackError, type OpenStackSession } from '../openstack/index.ts';
 import { mapPool } from '../util/map-pool.ts';
 import type { QuotaDefaults } from './quota-defaults.ts';
-import { SERVICE_QUOTA_APIS, getQuotaSet, limitValue, serviceNameOf, type RawQuotaSet } from './service-quota-api.ts';
+import { SERVICE_QUOTA_APIS, getQuotaSet, limitValue, type RawQuotaSet } from './service-quota-api.ts';
 
 /** One project's recorded quota keys in one service: what one read serves. */
 interface Read {
@@ -44,7 +44,7 @@ export function plannedReads(projects: readonly ProjectResource[]): readonly Rea
     if (p.ids?.['id'] === undefined) continue;
     const byService = new Map<QuotaService, string[]>();
     for (const key of quotaMarkerKeys(p.attrs.tags)) {
-      const service = serviceNameOf(key)?.service;
+      const service = quotaKeyInfo(key)?.serviceApi.service;
       if (service !== undefined) byService.set(service, [...(byService.get(service) ?? []), key]);
     }
     for (const [service, keys] of [...byService].sort(([a], [b]) => (a < b ? -1 : 1))) out.push({ project: p, service, keys });
@@ -61,7 +61,7 @@ function quotasOf(r: Read, set: RawQuotaSet, defaults: QuotaDefaults, platform: 
   const { workspace, project } = r.project.key;
   const out: QuotaResource[] = [];
   for (const quotaKey of r.keys) {
-    const name = serviceNameOf(quotaKey)!.name;
+    const name = quotaKeyInfo(quotaKey)!.serviceApi.name;
     const value = limitValue(set[name]) ?? defaults[quotaKey];
     if (typeof value !== 'number') continue;
     out.push({

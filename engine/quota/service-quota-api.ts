@@ -1,5 +1,5 @@
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
-import { QUOTA_KEYS, type QuotaService } from '../../constructs/model/index.ts';
+import type { QuotaService } from '../../constructs/model/index.ts';
 import { badResponse, type OpenStackError, type OpenStackSession } from '../openstack/index.ts';
 
 /**
@@ -69,19 +69,6 @@ export const SERVICE_QUOTA_APIS: Readonly<Record<QuotaService, ServiceQuotaApi>>
 
 /** The services in a fixed order (for deterministic reads). */
 export const QUOTA_SERVICES: readonly QuotaService[] = ['compute', 'load-balancer', 'network', 'volume'];
-
-/** A quota key's service and its name in that service's API. */
-export function serviceNameOf(quotaKey: string): { readonly service: QuotaService; readonly name: string } | undefined {
-  return Object.hasOwn(QUOTA_KEYS, quotaKey) ? QUOTA_KEYS[quotaKey]!.serviceApi : undefined;
-}
-
-/** Service name → quota key, per service. */
-const KEY_OF: ReadonlyMap<string, string> = new Map(Object.entries(QUOTA_KEYS).map(([key, info]) => [`${info.serviceApi.service}/${info.serviceApi.name}`, key]));
-
-/** The quota key of `name` in `service`'s API; undefined for a resource keyform does not know. */
-export function quotaKeyOfService(service: QuotaService, name: string): string | undefined {
-  return KEY_OF.get(`${service}/${name}`);
-}
 
 /** Whether the session's catalog has the service in its region. */
 export function hasService(s: OpenStackSession, api: ServiceQuotaApi): boolean {

@@ -1,9 +1,9 @@
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
-import { quotaMarkerTag, type QuotaResource } from '../../constructs/model/index.ts';
+import { quotaKeyInfo, quotaMarkerTag, type QuotaKeyInfo, type QuotaResource } from '../../constructs/model/index.ts';
 import { causeOf, type OpenStackError, type OpenStackSession } from '../openstack/index.ts';
 import { addProjectTag, removeProjectTag } from '../keystone/index.ts';
 import { quotaWriteFailed, type QuotaWriteError } from './quota-error.ts';
-import { SERVICE_QUOTA_APIS, getQuotaSet, limitValue, putQuotaSet, serviceNameOf } from './service-quota-api.ts';
+import { SERVICE_QUOTA_APIS, getQuotaSet, limitValue, putQuotaSet } from './service-quota-api.ts';
 
 /**
  * The writes of the `service-apis` backend. Each touches one key of one project and nothing
@@ -25,23 +25,27 @@ import { SERVICE_QUOTA_APIS, getQuotaSet, limitValue, putQuotaSet, serviceNameOf
 
 /** Sets a new key: records it on the project, then writes its value. */
 export function createServiceQuota(after: QuotaResource, projectId: string | undefined, s: OpenStackSession): ResultAsync<void, QuotaWriteError> {
+  const where = quotaKeyInfo(after.key.quotaKey)?.serviceApi;
+  if (where === undefined) return errAsync(unknownKey(after));
   if (projectId === undefined) return errAsync(quotaWriteFailed(after, `the project of ${after.key.workspace}.${after.key.project} has no Keystone id; apply again after a new plan`));
   return addQuotaMarker(s, projectId, after.key.quotaKey)
     .mapErr((e) => quotaWriteFailed(after, `could not record the key on the project: ${e.message}`, causeOf(e)))
-    .andThen(() => writeValue(after, projectId, after.attrs.value, s));
+    .andThen(() => writeValue(after, projectId, where, after.attrs.value, s));
 }
 
 /** Writes a recorded key's new value. */
 export function updateServiceQuota(before: QuotaResource, value: number, s: OpenStackSession): ResultAsync<void, QuotaWriteError> {
   const projectId = before.ids?.['projectId'];
+  const where = quotaKeyInfo(before.key.quotaKey)?.serviceApi;
+  if (where === undefined) return errAsync(unknownKey(before));
   if (projectId === undefined) return errAsync(quotaWriteFailed(before, 'the plan holds no project id for it; make a new plan'));
-  return writeValue(before, projectId, value, s);
+  return writeValue(before, projectId, where, value, s);
 }
 
 /** Puts a key keyform no longer manages back to the service's default, then forgets it. */
 export function deleteServiceQuota(before: QuotaResource, s: OpenStackSession): ResultAsync<void, QuotaWriteError> {
   const projectId = before.ids?.['projectId'];
-  const where = serviceNameOf(before.key.quotaKey);
+  const where = quotaKeyInfo(before.key.quotaKey)?.serviceApi;
   if (projectId === undefined || where === undefined) return errAsync(quotaWriteFailed(before, 'the plan holds no project id or known quota key for it; make a new plan'));
   const api = SERVICE_QUOTA_APIS[where.service];
   return getQuotaSet(s, api, api.defaultsPath(projectId))
@@ -49,14 +53,17 @@ export function deleteServiceQuota(before: QuotaResource, s: OpenStackSession): 
     .andThen((defaults) => {
       const value = limitValue(defaults[where.name]);
       if (typeof value !== 'number') return errAsync(quotaWriteFailed(before, `${api.label} reports no default for ${where.name}, so keyform cannot restore it; set the key in the configuration instead`));
-      return writeValue(before, projectId, value, s);
+      return writeValue(before, projectId, where, value, s);
     })
     .andThen(() => removeQuotaMarker(s, projectId, before.key.quotaKey).mapErr((e) => quotaWriteFailed(before, `the default was restored, but the record tag could not be removed: ${e.message}`, causeOf(e))));
 }
 
-function writeValue(q: QuotaResource, projectId: string, value: number, s: OpenStackSession): ResultAsync<void, QuotaWriteError> {
-  const where = serviceNameOf(q.key.quotaKey);
-  if (where === undefined) return errAsync(quotaWriteFailed(q, `${q.key.quotaKey} is not a quota key keyform knows`));
+/** The plan names a key outside the catalog (the configuration never does: synth refuses it). */
+function unknownKey(q: QuotaResource): QuotaWriteError {
+  return quotaWriteFailed(q, `${q.key.quotaKey} is not a quota key keyform knows; make a new plan`);
+}
+
+function writeValue(q: QuotaResource, projectId: string, where: QuotaKeyInfo['serviceApi'], value: number, s: OpenStackSession): ResultAsync<void, QuotaWriteError> {
   const api = SERVICE_QUOTA_APIS[where.service];
   return putQuotaSet(s, api, projectId, { [where.name]: value }).mapErr((e) => quotaWriteFailed(q, `${api.label} refused ${where.name} = ${value}: ${e.message}`, causeOf(e)));
 }

@@ -1,5 +1,6 @@
 import { ResultAsync, errAsync, okAsync, type Result } from 'neverthrow';
 import { configInvalid, loadCloud, openSession, type CloudConfig, type OpenStackError, type OpenStackSession, type SessionOptions } from '../openstack/index.ts';
+import { quotaBackendOf } from '../quota/quota-backend.ts';
 import type { PlatformSettingsForSnapshot } from './platform-settings.ts';
 
 /** Where the clouds are found. */
@@ -38,7 +39,7 @@ export function openLimitsSession(
   lookup: CloudLookup,
   sessionOpts: SessionOptions,
 ): ResultAsync<OpenStackSession | undefined, OpenStackError> {
-  if ((platform.quotaBackend ?? 'unified-limits') !== 'unified-limits') return okAsync(undefined);
+  if (!quotaBackendOf(platform.quotaBackend).systemScoped) return okAsync(undefined);
   if (platform.limitsCloud) {
     const cloud = platformCloud(platform.limitsCloud, platform, lookup);
     if (cloud.isErr()) return errAsync(cloud.error);

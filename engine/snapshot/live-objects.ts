@@ -2,6 +2,7 @@ import {
   address,
   descriptionMarker,
   projectOwner,
+  splitTenant,
   type DomainResource,
   type GroupResource,
   type ProjectResource,
@@ -9,13 +10,6 @@ import {
 } from '../../constructs/model/index.ts';
 import type { Domain, Group, Project } from '../keystone/index.ts';
 import type { KeystoneView } from './read-keystone.ts';
-
-/** A tenant (`workspace.project`) split at its first dot; undefined when malformed. */
-export function splitTenant(tenant: string | undefined): { workspace: string; project: string } | undefined {
-  const dot = tenant?.indexOf('.') ?? -1;
-  if (!tenant || dot <= 0 || dot === tenant.length - 1) return undefined;
-  return { workspace: tenant.slice(0, dot), project: tenant.slice(dot + 1) };
-}
 
 /** Live objects with their Keystone object, and the look-alikes that are not this platform's. */
 export interface Claimed<R, K> {

@@ -1,16 +1,12 @@
 import {
   address,
-  descriptionMarker,
   type AssignmentResource,
   type GroupResource,
   type MembershipResource,
   type ProjectResource,
-  type QuotaResource,
 } from '../../constructs/model/index.ts';
 import type { Group, Project, User } from '../keystone/index.ts';
 import type { KeystoneView } from './read-keystone.ts';
-import { splitTenant } from './live-objects.ts';
-import { quotaKeyOf } from '../quota/quota-key-of.ts';
 
 type Live<R, K> = ReadonlyMap<string, { readonly resource: R; readonly object: K }>;
 
@@ -73,29 +69,4 @@ export function liveAssignments(v: KeystoneView, groups: Live<GroupResource, Gro
     if (!prev || rank(candidate) < rank(prev)) best.set(candidate.address, candidate);
   }
   return [...best.values()];
-}
-
-/**
- * Unified limits whose description marker names `platform` and a tenant, in the platform's
- * region (or in none). When two claim one address, the one on the tenant's live project wins.
- */
-export function liveQuotas(v: KeystoneView, platform: string, region: string, projects: Live<ProjectResource, Project>): QuotaResource[] {
-  const serviceType = new Map(v.services.map((s) => [s.id, s.type]));
-  const out = new Map<string, QuotaResource>();
-  const sorted = [...(v.limits ?? [])].sort((a, b) => (a.id < b.id ? -1 : 1));
-  for (const l of sorted) {
-    const m = descriptionMarker(l.description);
-    const t = splitTenant(m?.tenant);
-    if (m?.platform !== platform || !t || !l.project_id || (l.region_id !== null && l.region_id !== region)) continue;
-    const quotaKey = quotaKeyOf(serviceType.get(l.service_id) ?? l.service_id, l.resource_name);
-    const addr = address('quota', [platform, t.workspace, t.project, quotaKey]);
-    const tenantProjectId = projects.get(address('project', [platform, t.workspace, t.project]))?.object.id;
-    const prev = out.get(addr);
-    if (prev && (prev.ids?.projectId === tenantProjectId || l.project_id !== tenantProjectId)) continue;
-    out.set(addr, {
-      kind: 'quota', address: addr, platform, key: { ...t, quotaKey }, attrs: { value: l.resource_limit, backend: 'unified-limits' },
-      ids: { id: l.id, projectId: l.project_id, serviceId: l.service_id }, managed: true,
-    });
-  }
-  return [...out.values()];
 }

@@ -1,4 +1,4 @@
-import type { QuotaBackend } from '../../constructs/model/index.ts';
+import type { QuotaBackendName } from '../../constructs/model/index.ts';
 
 /**
  * What `snapshot()` needs to know about a platform: a subset of the constructs' `Platform`,
@@ -21,6 +21,6 @@ export interface PlatformSettingsForSnapshot {
   readonly domainPerWorkspace: boolean;
   /** The user tag namespace keyform owns on projects, e.g. `kf_`. */
   readonly tagPrefix: string;
-  /** Where quotas live. Unified limits are read only for `unified-limits`. @default 'unified-limits' */
-  readonly quotaBackend?: QuotaBackend;
+  /** Where quotas live (the platform's `quota_backend`, whose default its construct states). */
+  readonly quotaBackend: QuotaBackendName;
 }

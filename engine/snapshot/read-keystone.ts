@@ -1,10 +1,10 @@
-import { Result, ResultAsync, err, errAsync, ok, okAsync } from 'neverthrow';
+import { Result, ResultAsync, err, ok, okAsync } from 'neverthrow';
 import { descriptionMarker } from '../../constructs/model/index.ts';
 import type { OpenStackSession } from '../openstack/index.ts';
 import * as ks from '../keystone/index.ts';
-import type { Domain, Group, Limit, Project, RegisteredLimit, Role, RoleAssignment, Service, User } from '../keystone/index.ts';
+import type { Domain, Group, Project, Role, RoleAssignment, User } from '../keystone/index.ts';
 import type { PlatformSettingsForSnapshot } from './platform-settings.ts';
-import { domainNotFound, scopeRequired, type SnapshotError } from './snapshot-error.ts';
+import { domainNotFound, type SnapshotError } from './snapshot-error.ts';
 import { chooseMembershipRead, readMembers, type MembershipRead } from './read-memberships.ts';
 import { mapPool } from '../util/map-pool.ts';
 
@@ -24,11 +24,6 @@ export interface KeystoneView {
    */
   readonly domainRoles: readonly Role[];
   readonly assignments: readonly RoleAssignment[];
-  /** Undefined when the platform does not keep quotas in unified limits. */
-  readonly limits: readonly Limit[] | undefined;
-  /** The unified limits' defaults; undefined as `limits`. */
-  readonly registeredLimits: readonly RegisteredLimit[] | undefined;
-  readonly services: readonly Service[];
   /** Members (user ids) of each group carrying this platform's marker. */
   readonly members: ReadonlyMap<string, readonly string[]>;
 }
@@ -43,11 +38,6 @@ export interface ReadOptions {
    * which the per-call membership reads spread over. @default 1: they are not assumed to overlap
    */
   readonly keystoneWorkers?: number;
-  /**
-   * A system-scoped session for `GET /v3/limits` (Keystone shows other projects' limits to
-   * system scope only). @default the main session, which must then be system-scoped
-   */
-  readonly limitsSession?: OpenStackSession;
 }
 
 /**
@@ -60,19 +50,16 @@ export function findDomain(domains: readonly Domain[], idOrName: string): Domain
 
 /**
  * Reads the platform's part of Keystone with list calls only: domains, projects, groups,
- * users, roles, role assignments, (services, limits and registered limits), all at once, and the memberships as
+ * users, roles, role assignments, all at once, and the memberships as
  * soon as users and groups are known, the cheapest of three ways (see `MembershipRead`). None
  * of these grows with the number of tenants.
  *
  * Scopes: identity lists work with a project-scoped admin token (Zed's default policies)
  * and cost Keystone less than system-scoped ones (~64 ms less per request, measured from
- * Keystone's CPU: GET /roles 11 ms project-scoped vs 71 ms system-scoped), so the main session may be
- * project-scoped while `limitsSession`, used for `GET /v3/limits` alone, is system-scoped.
+ * Keystone's CPU: GET /roles 11 ms project-scoped vs 71 ms system-scoped), so the session may be
+ * project-scoped; quotas are read beside these lists by the platform's quota backend (see `snapshot`).
  */
 export function readKeystone(s: OpenStackSession, p: PlatformSettingsForSnapshot, opts: ReadOptions = {}): ResultAsync<KeystoneView, SnapshotError> {
-  const unified = (p.quotaBackend ?? 'unified-limits') === 'unified-limits';
-  const limitsSession = opts.limitsSession ?? s;
-  if (unified && limitsSession.scope.kind !== 'system') return errAsync(scopeRequired(p.id, limitsSession.scope.kind));
   // Every list starts at once; the domains are needed only to narrow a list Keystone truncated.
   const placed = ks.listDomains(s).andThen((ds) => placeDomains(ds, p));
   const byDomain = (ids: (x: Placed) => readonly string[]) => (): ResultAsync<readonly (readonly ks.ListQuery[])[], ks.KeystoneError> =>
@@ -107,13 +94,9 @@ export function readKeystone(s: OpenStackSession, p: PlatformSettingsForSnapshot
     users,
     ks.listRoles(s),
     assignments,
-    unified ? ks.listServices(s) : okAsync<readonly Service[], ks.KeystoneError>([]),
-    unified ? ks.listLimits(limitsSession, {}, [[{ region_id: p.region }]]) : okAsync<readonly Limit[], ks.KeystoneError>([]),
-    // Any scope lists the registered limits (they are global): through the cheaper main session.
-    unified ? ks.listRegisteredLimits(s) : okAsync<readonly RegisteredLimit[], ks.KeystoneError>([]),
     members,
   ] as const);
-  return lists.map(([where, inDomainRoles, projects, groups, users, roles, assignments, services, limits, registeredLimits, members]): KeystoneView => ({
+  return lists.map(([where, inDomainRoles, projects, groups, users, roles, assignments, members]): KeystoneView => ({
     domains: where.domains,
     platformDomainIds: where.platformDomainIds,
     userDomainId: where.userDomainId,
@@ -123,9 +106,6 @@ export function readKeystone(s: OpenStackSession, p: PlatformSettingsForSnapshot
     roles,
     domainRoles: inDomainRoles,
     assignments,
-    limits: unified ? limits : undefined,
-    registeredLimits: unified ? registeredLimits : undefined,
-    services,
     members,
   }));
 }

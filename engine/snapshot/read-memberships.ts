@@ -93,7 +93,7 @@ export function readMembers(
 function readGroupUsers(s: OpenStackSession, groups: readonly Group[], concurrency: number): ResultAsync<readonly (readonly [string, readonly string[]])[], KeystoneError> {
   return mapPool(groups, concurrency, (g) =>
     listGroupUsers(s, g.id)
-      .orElse((e) => (e.kind === 'NotFound' ? ok<readonly User[], KeystoneError>([]) : err(e)))
+      .orElse((e) => (e.kind === 'not-found' ? ok<readonly User[], KeystoneError>([]) : err(e)))
       .map((us) => [g.id, us.map((u) => u.id)] as const),
   );
 }

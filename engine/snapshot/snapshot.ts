@@ -5,9 +5,9 @@ import type { PlatformSettingsForSnapshot } from './platform-settings.ts';
 import { readKeystone, type KeystoneView } from './read-keystone.ts';
 import type { MembershipRead } from './read-memberships.ts';
 import { liveDomains, liveGroups, liveProjects } from './live-objects.ts';
-import { liveAssignments, liveMemberships, liveQuotas } from './live-relations.ts';
+import { liveAssignments, liveMemberships } from './live-relations.ts';
 import type { SnapshotError } from './snapshot-error.ts';
-import { withLiveQuotas } from '../quota/live-quotas.ts';
+import { quotaBackendOf, type LiveQuotas } from '../quota/quota-backend.ts';
 
 export interface SnapshotOptions {
   /** The euids the config binds; `live.users` maps those found in the user domain to user ids. */
@@ -31,6 +31,8 @@ export interface SnapshotOptions {
 
 export interface SnapshotResult {
   readonly live: LiveState;
+  /** What the platform's quota backend read: an apply against `live` writes quotas through it. */
+  readonly quotas: LiveQuotas;
   /** HTTP requests the snapshot sent, retries and re-authentication included. */
   readonly calls: number;
   /** Wall time in milliseconds. */
@@ -41,15 +43,15 @@ export interface SnapshotResult {
  * The live state of `platform`: every object carrying its marker, the look-alikes that don't
  * (for name-clash checks), and the users, roles and domains a plan must resolve.
  *
- * Cost: 8 list calls (domains, projects, groups, users, roles, role assignments, services,
- * limits), the registered limits, and the memberships, the cheapest way of three (see
- * `MembershipRead`): one `GET /v3/users/{id}/groups` per Keystone user, one
- * `GET /v3/groups/{id}/users` per group of the platform (the one way that grows with the
- * tenants: chosen when Keystone users are many more), or one effective role assignment list.
- * A list Keystone truncates is narrowed (per domain, by tag, by enabled) or fails. With one domain per workspace, one role
+ * Cost: 6 list calls (domains, projects, groups, users, roles, role assignments), the
+ * quota backend's (unified limits: services, limits, registered limits), and the memberships,
+ * the cheapest way of three (see `MembershipRead`): one `GET /v3/users/{id}/groups` per
+ * Keystone user, one `GET /v3/groups/{id}/users` per group of the platform (the one way that
+ * grows with the tenants: chosen when Keystone users are many more), or one effective role
+ * assignment list. A list Keystone truncates is narrowed (per domain, by tag, by enabled) or fails. With one domain per workspace, one role
  * list per workspace domain adds its domain roles (a domain holding any is never deleted).
  * Quotas add the backend's defaults and, for `service-apis`, the per-project reads of the
- * keys keyform recorded (see `withLiveQuotas`).
+ * keys keyform recorded (see `QuotaBackend`).
  *
  * Scope: with `quotaBackend: 'unified-limits'` the session, or `opts.limitsSession`, must
  * be system-scoped, since Keystone shows other projects' limits to system scope only.
@@ -60,16 +62,17 @@ export function snapshot(session: OpenStackSession, platform: PlatformSettingsFo
   const sessions = opts.limitsSession && opts.limitsSession !== session ? [session, opts.limitsSession] : [session];
   const calls = (): number => sessions.reduce((n, x) => n + x.stats.calls, 0);
   const callsBefore = calls();
-  const limitsSession = opts.limitsSession ? { limitsSession: opts.limitsSession } : {};
-  return readKeystone(session, platform, { concurrency: opts.concurrency ?? 8, ...limitsSession, ...(opts.membershipRead ? { membershipRead: opts.membershipRead } : {}), ...(opts.keystoneWorkers ? { keystoneWorkers: opts.keystoneWorkers } : {}) })
-    .andThen((view) => withLiveQuotas(toLiveState(view, platform, opts.euids, opts.desiredRoles), {
-      platform, session, services: view.services, registeredLimits: view.registeredLimits, concurrency: opts.concurrency ?? 8,
-    }))
-    .map((live) => ({
+  const concurrency = opts.concurrency ?? 8;
+  // The backend's lists start now, beside Keystone's; a session that cannot read them is reported first.
+  const quotas = quotaBackendOf(platform.quotaBackend).read({ platform, sessions: { session, limitsSession: opts.limitsSession ?? session }, concurrency });
+  const view = readKeystone(session, platform, { concurrency, ...(opts.membershipRead ? { membershipRead: opts.membershipRead } : {}), ...(opts.keystoneWorkers ? { keystoneWorkers: opts.keystoneWorkers } : {}) });
+  return ResultAsync.combine([quotas, view] as const)
+    .andThen(([q, v]) => q.complete(toLiveState(v, platform, opts.euids, opts.desiredRoles)).map((live) => ({
       live,
+      quotas: q,
       calls: calls() - callsBefore,
       ms: Math.round(performance.now() - started),
-    }));
+    })));
 }
 
 /** Turns what was read into the platform's LiveState. Pure: no I/O. */
@@ -85,7 +88,6 @@ export function toLiveState(v: KeystoneView, p: PlatformSettingsForSnapshot, eui
     ...[...groups.resources.values()].map((x) => x.resource),
     ...liveMemberships(v, groups.resources, domainName),
     ...liveAssignments(v, groups.resources, projects.resources, desiredRoles),
-    ...liveQuotas(v, p.id, p.region, projects.resources),
   ];
   const wanted = new Set(euids);
   const users = v.users.filter((u) => u.domain_id === v.userDomainId && wanted.has(u.name)).map((u) => [u.name, u.id] as const);

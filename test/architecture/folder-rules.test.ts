@@ -28,16 +28,21 @@ describe('the folder rules', { timeout: 120_000 }, () => {
   });
 
   it('catch each kind of violation in a fixture that breaks every rule once', async () => {
-    // GIVEN test/architecture/fixture: constructs → plans (type-only), plans → engine and node:fs, engine/a ⇄ engine/b
+    // GIVEN test/architecture/fixture: constructs → plans (type-only), plans → engine and node:fs, engine/a ⇄ engine/b,
+    // engine/snapshot → engine/quota past its interface and engine/quota → engine/snapshot
     // WHEN it is cruised with the same rules
     const found = await violations('test/architecture/fixture', ['constructs', 'plans', 'engine']);
-    // THEN exactly those are reported; node:crypto in plans/ and imports of constructs/ are not
+    // THEN exactly those are reported; node:crypto in plans/, imports of constructs/ and of quota-backend.ts are not
     expect(found).toEqual([
       'constructs-import-no-plans-or-engine: constructs/model.ts → plans/plan.ts',
       'no-cycles-between-engine-folders: engine/a → engine/b',
       'no-cycles-between-engine-folders: engine/b → engine/a',
+      'no-cycles-between-engine-folders: engine/quota → engine/snapshot',
+      'no-cycles-between-engine-folders: engine/snapshot → engine/quota',
       'plans-are-pure: plans/plan.ts → fs',
       'plans-import-no-engine: plans/plan.ts → engine/a/run.ts',
+      'quota-imports-no-snapshot: engine/quota/read-limits.ts → engine/snapshot/view.ts',
+      'snapshot-reads-quotas-through-quota-backend: engine/snapshot/snapshot.ts → engine/quota/read-limits.ts',
     ]);
   });
 });

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { closeTargets, type PlatformTarget } from '../../engine/apply/index.ts';
+import { closeTargets, type PlatformTarget } from '../../engine/plan/index.ts';
 import { acquireLock, readLock } from '../../engine/lock/index.ts';
 import { encodePlan } from '../../plans/index.ts';
 import * as ks from '../../engine/keystone/index.ts';

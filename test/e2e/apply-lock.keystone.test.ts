@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { hostname } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
-import { closeTargets, type PlatformTarget } from '../../engine/apply/index.ts';
+import { closeTargets, type PlatformTarget } from '../../engine/plan/index.ts';
 import { readLock } from '../../engine/lock/index.ts';
 import { osc } from '../openstack/osc.ts';
 import { testStack } from '../openstack/stack.ts';

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
 import { synthConfig, quotaKeyInfo, type Resource, type ResourceOfKind } from '../../constructs/index.ts';
-import { limitDescription } from '../../engine/apply/write-quota.ts';
+import { limitDescription } from '../../engine/quota/write-limits.ts';
 import * as ks from '../../engine/keystone/index.ts';
 import { loadCloud, openSession, type OpenStackSession } from '../../engine/openstack/index.ts';
 import { CLOUD_NAMES } from './clouds-yaml.ts';

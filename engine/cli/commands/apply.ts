@@ -1,13 +1,15 @@
 import { createInterface } from 'node:readline';
 import { Option } from 'commander';
 import { err, ok, type Result } from 'neverthrow';
-import { durationMs, trapSignals } from '../process-control.ts';
+import { trapSignals } from '../process-control.ts';
+import { durationMs } from '../../util/durations.ts';
 import type { PlatformSettings, SynthOutput } from '../../../constructs/index.ts';
 import { notAdditions, renderText, colorEnabled, type Plan } from '../../../plans/index.ts';
 import {
-  applyPlan, applyProgress, closeTargets, invalidOption, lockTargets, notApproved, notOnlyAdditions, openTargets, planErrored, planTargets, platformNotConfigured, renderApplyReport,
-  type ApplyError, type ApplyOptions, type ApplyReport, type PlatformTarget,
+  applyPlan, applyProgress, invalidOption, lockTargets, notApproved, notOnlyAdditions, planErrored, platformNotConfigured, renderApplyReport,
+  type ApplyError, type ApplyOptions, type ApplyReport,
 } from '../../apply/index.ts';
+import { closeTargets, openTargets, planTargets, type PlatformTarget } from '../../plan/index.ts';
 import type { HeldLocks } from '../../lock/index.ts';
 import { EXIT, type CliIO } from '../io.ts';
 import { KEYFORM_VERSION, type CliState, type RegisterCommand } from '../main.ts';

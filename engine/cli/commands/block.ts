@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { printable } from '../../../constructs/index.ts';
-import { durationMs, trapSignals } from '../process-control.ts';
+import { trapSignals } from '../process-control.ts';
+import { durationMs } from '../../util/durations.ts';
 import { applyProgress, invalidOption } from '../../apply/index.ts';
 import { runBlock, runFailed, statusReporter, statusUrlProblem, type RunStatus, type StatusReporter } from '../../block/index.ts';
 import { onLastResort } from '../last-resort.ts';

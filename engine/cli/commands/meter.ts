@@ -4,7 +4,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { ResultAsync, errAsync, okAsync, type Result } from 'neverthrow';
 import { synthConfig } from '../../../constructs/loaders/load-config.ts';
-import { durationSeconds } from '../../../constructs/l2/metering-collector.ts';
+import { durationSeconds } from '../../../constructs/model/duration.ts';
 import type { ConfigError } from '../../../constructs/problems/config-error.ts';
 import { loadCloud, openSession, type OpenStackError, type OpenStackSession } from '../../openstack/index.ts';
 import { collectLoop, collectOnce, type CollectOutcome } from '../../metering/collect/index.ts';

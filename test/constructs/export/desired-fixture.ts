@@ -1,6 +1,6 @@
 import type { DesiredState } from '../../../constructs/model/resource-set.ts';
 import { sortResources } from '../../../constructs/model/resource-set.ts';
-import type { DeletionPolicy, QuotaBackend, Resource } from '../../../constructs/model/resource.ts';
+import type { DeletionPolicy, QuotaBackendName, Resource } from '../../../constructs/model/resource.ts';
 import { address } from '../../../constructs/model/address.ts';
 import { projectMarkerTags, withDescriptionMarker } from '../../../constructs/model/markers.ts';
 
@@ -17,7 +17,7 @@ export interface TenantFixture {
   /** Quota key → value. @default {} */
   readonly quotas?: Readonly<Record<string, number>>;
   /** @default 'unified-limits' */
-  readonly backend?: QuotaBackend;
+  readonly backend?: QuotaBackendName;
   readonly deletionPolicy?: DeletionPolicy;
   /** User tags, already prefixed. @default [] */
   readonly tags?: readonly string[];

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyPlan, closeTargets, type PlatformTarget } from '../../../engine/apply/index.ts';
+import { applyPlan } from '../../../engine/apply/index.ts';
+import { closeTargets, type PlatformTarget } from '../../../engine/plan/index.ts';
 import { forceUnlock, readLock } from '../../../engine/lock/index.ts';
 import type { OpenStackSession } from '../../../engine/openstack/index.ts';
 import * as ks from '../../../engine/keystone/index.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { synthConfig, type SynthOutput } from '../../../constructs/index.ts';
-import { planTargets, openTargets, type PlannedPlatforms, type PlatformTarget } from '../../../engine/apply/index.ts';
+import { planTargets, openTargets, type PlannedPlatforms, type PlatformTarget } from '../../../engine/plan/index.ts';
 import { loadCloud, openSession, type OpenStackSession } from '../../../engine/openstack/index.ts';
 import * as ks from '../../../engine/keystone/index.ts';
 import type { TestStack } from '../../openstack/stack.ts';

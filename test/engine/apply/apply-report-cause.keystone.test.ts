@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyPlan, applyPlatform, closeTargets, openTargets, renderApplyReport, type PlatformTarget } from '../../../engine/apply/index.ts';
+import { applyPlan, applyPlatform, renderApplyReport } from '../../../engine/apply/index.ts';
+import { closeTargets, openTargets, snapshotTarget, type PlatformTarget } from '../../../engine/plan/index.ts';
 import { loadCloud, openSession, type OpenStackSession } from '../../../engine/openstack/index.ts';
 import * as ks from '../../../engine/keystone/index.ts';
 import { synthConfig } from '../../../constructs/index.ts';
@@ -47,7 +48,8 @@ describe('the apply report of a write Keystone refuses', () => {
     opened.push([...admin.targets], [auditor]);
     const planned = await planNow(admin.output, admin.targets);
     // WHEN the auditor's sessions carry out the platform's changes
-    const report = await applyPlatform(planned.plan.platforms[0]!, auditor, planned.lives[0]!);
+    const fresh = (await snapshotTarget(admin.targets[0]!, admin.output.platforms[0]!))._unsafeUnwrap();
+    const report = await applyPlatform(planned.plan.platforms[0]!, auditor, fresh);
     // THEN the first write (the workspace's domain) failed with Keystone's 403, and everything after it waited
     const failed = report.changes.filter((c) => c.status === 'failed');
     expect(failed.map((c) => [c.kind, c.action])).toEqual([['domain', 'create']]);

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Result } from 'neverthrow';
 import { synthConfig, type DesiredState, type PlatformSettings } from '../../../constructs/index.ts';
-import { applyPlan, closeTargets, openTargets, planTargets, type ApplyReport, type PlatformTarget } from '../../../engine/apply/index.ts';
+import { applyPlan, type ApplyReport } from '../../../engine/apply/index.ts';
+import { closeTargets, openTargets, planTargets, type PlatformTarget } from '../../../engine/plan/index.ts';
 import type { Plan } from '../../../plans/index.ts';
 
 /** The value of a Result, or a thrown error naming the step (tests and benchmarks only). */

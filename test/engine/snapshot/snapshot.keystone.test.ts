@@ -120,7 +120,7 @@ function cliConfig(w: World): string {
   ].join('\n');
 }
 
-const platformFor = (w: World): PlatformSettingsForSnapshot => ({ id: P, cloud: 'admin', region: 'RegionOne', userDomain: w.userDomain, domain: w.domain, domainPerWorkspace: false, tagPrefix: 'kf_' });
+const platformFor = (w: World): PlatformSettingsForSnapshot => ({ id: P, cloud: 'admin', region: 'RegionOne', userDomain: w.userDomain, domain: w.domain, domainPerWorkspace: false, tagPrefix: 'kf_', quotaBackend: 'unified-limits' });
 
 describe('snapshot() against objects made with the openstack CLI', () => {
   let world: World;

@@ -5,7 +5,7 @@ import type { Project } from '../../../engine/keystone/index.ts';
 // toLiveState is the pure half of snapshot(): these tests feed it what Keystone answered in
 // situations that are awkward to make for real (copied markers, several regions).
 
-const platform: PlatformSettingsForSnapshot = { id: 'p1', cloud: 'c', region: 'R1', userDomain: 'users', domain: 'shared', domainPerWorkspace: false, tagPrefix: 'kf_' };
+const platform: PlatformSettingsForSnapshot = { id: 'p1', cloud: 'c', region: 'R1', userDomain: 'users', domain: 'shared', domainPerWorkspace: false, tagPrefix: 'kf_', quotaBackend: 'unified-limits' };
 
 const project = (id: string, tags: string[], extra: Partial<Project> = {}): Project => ({ id, name: `n-${id}`, domain_id: 'd-shared', description: '', enabled: true, tags, ...extra });
 
@@ -23,9 +23,6 @@ function view(over: Partial<KeystoneView>): KeystoneView {
     roles: [{ id: 'r-member', name: 'member' }],
     domainRoles: [],
     assignments: [],
-    limits: [],
-    registeredLimits: [],
-    services: [{ id: 's-compute', type: 'compute' }],
     members: new Map(),
     ...over,
   };
@@ -56,27 +53,6 @@ describe('toLiveState', () => {
     // THEN only the shared domain's objects are the tenant's, and the copies are neither managed nor in the way
     expect(live.resources.filter((r) => r.kind === 'project' || r.kind === 'group').map((r) => r.ids?.id)).toEqual(['g-real', 'a-real']);
     expect(live.unmanaged).toEqual([]);
-  });
-
-  it('reads only limits of the platform region (or none) and maps them to quota keys', () => {
-    // GIVEN limits for tenant w.a in R1, in R2, and without a region, plus an unknown resource
-    const desc = '[keyform platform=p1 tenant=w.a]';
-    const base = { service_id: 's-compute', project_id: 'pa', domain_id: null, description: desc };
-    const v = view({
-      projects: [project('pa', ['keyform.managed=p1', 'keyform.tenant=w.a'])],
-      limits: [
-        { ...base, id: 'l1', region_id: 'R1', resource_name: 'class:VCPU', resource_limit: 8 },
-        { ...base, id: 'l2', region_id: 'R2', resource_name: 'servers', resource_limit: 5 },
-        { ...base, id: 'l3', region_id: null, resource_name: 'gpus', resource_limit: 1 },
-      ],
-    });
-    // WHEN turned into live state
-    const quotas = toLiveState(v, platform, []).resources.filter((r) => r.kind === 'quota');
-    // THEN R2's limit is not this platform's; names map through the quota key catalog
-    expect(quotas.map((q) => [q.key, q.attrs])).toEqual([
-      [{ workspace: 'w', project: 'a', quotaKey: 'compute.cores' }, { value: 8, backend: 'unified-limits' }],
-      [{ workspace: 'w', project: 'a', quotaKey: 'compute.gpus' }, { value: 1, backend: 'unified-limits' }],
-    ]);
   });
 
   it('reports a role the config does not want when a group holds several on its project, so the next plan revokes it', () => {
