@@ -5,11 +5,13 @@ import { configError, type ConfigError, type ConfigProblem } from '../problems/c
 import type { KeyformApp } from '../l2/keyform-app.ts';
 import { durationSeconds } from '../l2/metering-collector.ts';
 import { KeystoneResource } from '../l1/keystone-resource.ts';
+import { keystoneRecordProblems, type KeystoneRecord } from '../l1/keystone-record.ts';
 import type { Declaration } from '../l2/declaration.ts';
 import { collectDeclarations, type Declarations } from './declarations.ts';
 import { resolveReferences } from './resolve-references.ts';
 import { expandDomains, domainKey } from './expand-domains.ts';
 import { expandTenant } from './expand-tenant.ts';
+import { addToTree } from './expand-into-tree.ts';
 import { collisionProblems } from './collisions.ts';
 import type { MeteringSettings, PlatformSettings, SynthOutput } from './synth-output.ts';
 
@@ -20,18 +22,27 @@ export interface SynthOptions {
    * @default each entry its own Keystone
    */
   readonly keystoneOf?: (cloud: string) => string;
+  /**
+   * Where the expansion goes. `'records'`: each Keystone object stays plain data, and the
+   * tree holds only what was declared. `'tree'`: each is also added to the tree as an L1
+   * construct (a child of its tenant, a domain of its workspace) and read back from it, for
+   * a program that walks the expanded tree. One rule (`expandTenant`) makes the records
+   * either way, so both give the same output and the same problems.
+   * @default 'records'
+   */
+  readonly expandInto?: 'records' | 'tree';
 }
 
 const RESULTS = new WeakMap<KeyformApp, Result<SynthOutput, ConfigError>>();
 
 /**
- * Turns a construct tree into desired state: expands every L2 construct into L1 constructs,
- * checks everything (the tree's own problems, references, rendered names, collisions) and
- * fails with *all* problems, or returns per platform a sorted, deterministic DesiredState
- * with its settings.
+ * Turns a construct tree into desired state: expands every tenant into L1 records (plain
+ * data, no construct per Keystone object unless `expandInto: 'tree'`), checks everything
+ * (the tree's own problems, references, rendered names, collisions) and fails with *all*
+ * problems, or returns per platform a sorted, deterministic DesiredState with its settings.
  *
- * Expansion adds L1 children to the tree and then locks it, as a CDK app's synth does; a
- * second call returns the first result.
+ * The tree is then locked, as a CDK app's synth does; a second call returns the first
+ * result (whatever options it is given).
  * @example synth(app).map((out) => out.platforms[0]?.resources.length)
  */
 export function synth(app: KeyformApp, opts: SynthOptions = {}): Result<SynthOutput, ConfigError> {
@@ -51,13 +62,21 @@ function synthOnce(app: KeyformApp, opts: SynthOptions): Result<SynthOutput, Con
   const problems: ConfigProblem[] = checked.flatMap((c) => ('problems' in c ? c.problems : []));
   const refs = resolveReferences(d);
   problems.push(...refs.problems);
+  const tree = opts.expandInto === 'tree';
+  const workspaces = new Map(d.workspaces.map((w) => [w.identifier, w]));
   const domains = expandDomains(refs.tenants);
+  const expanded: KeystoneRecord[] = [...domains.records];
+  if (tree) for (const r of domains.records) addToTree(workspaces.get(r.resource.key.workspace)!, r);
   for (const rt of refs.tenants) {
-    const domain = domains.get(domainKey(rt.platform.identifier, rt.tenant.project.workspace.identifier));
-    if (domain !== undefined) problems.push(...expandTenant(rt, d.users.get(rt.tenant.project) ?? [], domain));
+    const domain = domains.names.get(domainKey(rt.platform.identifier, rt.tenant.project.workspace.identifier));
+    if (domain === undefined) continue;
+    const e = expandTenant(rt, d.users.get(rt.tenant.project) ?? [], domain);
+    if ('problems' in e) problems.push(...e.problems);
+    else for (const r of e.records) expanded.push(tree ? addToTree(rt.tenant, r) : r);
   }
-  const l1 = app.node.findAll().filter((c) => KeystoneResource.isKeystoneResource(c));
-  problems.push(...l1.flatMap((r) => r.problems()), ...collisionProblems(l1, (id) => sameKeystone(d, id, opts.keystoneOf)));
+  const l1: readonly KeystoneRecord[] = tree ? app.node.findAll().filter((c) => KeystoneResource.isKeystoneResource(c)) : [...expanded, ...d.extraResources];
+  for (const r of l1) for (const p of keystoneRecordProblems(r)) problems.push(p);
+  problems.push(...collisionProblems(l1, (id) => sameKeystone(d, id, opts.keystoneOf)));
   const all = [...app.problems, ...problems.filter((p) => !app.isRejected(p))];
   if (all.length > 0) return err(configError(all));
   return ok(output(d, l1.map((r) => r.resource)));
