@@ -53,7 +53,7 @@ export function expandTenant(r: ResolvedTenant, users: readonly UserBinding[], d
     }),
   ];
   const groupOrigin = origin(r, 'group_name_pattern', '#{projectIdentifier:%.20s}');
-  for (const alias of Object.keys(mapping).sort()) {
+  for (const alias of sortedAliases(mapping)) {
     records.push(
       keystoneGroup({
         ...ids,
@@ -73,6 +73,15 @@ export function expandTenant(r: ResolvedTenant, users: readonly UserBinding[], d
     records.push(keystoneQuota({ ...ids, quotaKey: q.key, value: q.value, backend: platform.quotaBackend, origin: groupOrigin }));
   }
   return { records };
+}
+
+// The mappings of a config are few (a platform's, or a landing zone's over it): their aliases are sorted once each.
+const ALIASES = new WeakMap<RoleMapping, readonly string[]>();
+
+function sortedAliases(mapping: RoleMapping): readonly string[] {
+  let aliases = ALIASES.get(mapping);
+  if (!aliases) ALIASES.set(mapping, (aliases = Object.keys(mapping).sort()));
+  return aliases;
 }
 
 /** The placeholder values of a tenant; a pattern that needs `#{tenantPlatformNumber}` needs the tenant to have one. */
@@ -103,6 +112,16 @@ function roleProblems(users: readonly UserBinding[], mapping: RoleMapping, platf
 }
 
 function origin(r: ResolvedTenant, field: PatternField, example: string): Origin {
-  const text = r.platform.patternTexts[field];
-  return { source: r.tenant.source, path: r.tenant.configPath, hint: `shorten ${field} ${JSON.stringify(text)} of platform ${JSON.stringify(r.platform.identifier)}, e.g. with ${example}` };
+  return { source: r.tenant.source, path: r.tenant.configPath, hint: patternHint(r.platform, field, example) };
+}
+
+// One hint per platform and pattern, not one copy per tenant: 10,000 tenants share it.
+const HINTS = new WeakMap<Platform, Map<PatternField, string>>();
+
+function patternHint(platform: Platform, field: PatternField, example: string): string {
+  let hints = HINTS.get(platform);
+  if (!hints) HINTS.set(platform, (hints = new Map()));
+  let hint = hints.get(field);
+  if (hint === undefined) hints.set(field, (hint = `shorten ${field} ${JSON.stringify(platform.patternTexts[field])} of platform ${JSON.stringify(platform.identifier)}, e.g. with ${example}`));
+  return hint;
 }

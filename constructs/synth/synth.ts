@@ -1,5 +1,6 @@
 import { ok, err, type Result } from 'neverthrow';
-import type { Resource } from '../model/resource.ts';
+import { RESOURCE_KINDS, type Resource } from '../model/resource.ts';
+import { ADDRESS_TYPES, compareAddresses } from '../model/address.ts';
 import { sortResources, type DesiredState } from '../model/resource-set.ts';
 import { configError, type ConfigError, type ConfigProblem } from '../problems/config-error.ts';
 import type { KeyformApp } from '../l2/keyform-app.ts';
@@ -56,10 +57,14 @@ export function synth(app: KeyformApp, opts: SynthOptions = {}): Result<SynthOut
 
 function synthOnce(app: KeyformApp, opts: SynthOptions): Result<SynthOutput, ConfigError> {
   const d = collectDeclarations(app);
-  const checked = d.all.map(ownProblems);
-  const mistyped = checked.flatMap((c) => ('mistyped' in c ? [c.mistyped] : []));
+  const problems: ConfigProblem[] = [];
+  const mistyped: ConfigProblem[] = [];
+  for (const x of d.all) {
+    const c = ownProblems(x);
+    if ('mistyped' in c) mistyped.push(c.mistyped);
+    else for (const p of c.problems) problems.push(p);
+  }
   if (mistyped.length > 0) return err(configError([...app.problems, ...mistyped]));
-  const problems: ConfigProblem[] = checked.flatMap((c) => ('problems' in c ? c.problems : []));
   const refs = resolveReferences(d);
   problems.push(...refs.problems);
   const tree = opts.expandInto === 'tree';
@@ -79,7 +84,7 @@ function synthOnce(app: KeyformApp, opts: SynthOptions): Result<SynthOutput, Con
   problems.push(...collisionProblems(l1, (id) => sameKeystone(d, id, opts.keystoneOf)));
   const all = [...app.problems, ...problems.filter((p) => !app.isRejected(p))];
   if (all.length > 0) return err(configError(all));
-  return ok(output(d, l1.map((r) => r.resource)));
+  return ok(output(d, l1));
 }
 
 /**
@@ -104,13 +109,16 @@ function sameKeystone(d: Declarations, platform: string, keystoneOf: SynthOption
   return keystoneOf?.(cloud) ?? `cloud ${JSON.stringify(cloud)}`;
 }
 
-function output(d: Declarations, resources: readonly Resource[]): SynthOutput {
-  const byPlatform = new Map<string, Resource[]>([...d.platforms.keys()].map((id) => [id, []]));
-  for (const r of resources) byPlatform.get(r.platform)?.push(r);
+function output(d: Declarations, records: readonly KeystoneRecord[]): SynthOutput {
+  // Per platform, one list per kind in the order the kinds' addresses sort: each list is in
+  // expansion order (tenants sorted), so the sort below mostly walks through ordered runs.
+  const kinds = [...RESOURCE_KINDS].sort((a, b) => compareAddresses(ADDRESS_TYPES[a].type, ADDRESS_TYPES[b].type));
+  const byPlatform = new Map([...d.platforms.keys()].map((id) => [id, new Map(kinds.map((k) => [k, [] as Resource[]]))]));
+  for (const { resource: r } of records) byPlatform.get(r.platform)?.get(r.kind)!.push(r);
   const platforms: DesiredState[] = [];
   const settings: Record<string, PlatformSettings> = {};
   for (const [id, p] of d.platforms) {
-    const own = sortResources(byPlatform.get(id) ?? []);
+    const own = sortResources([...byPlatform.get(id)!.values()].flat());
     platforms.push({ platform: id, resources: own, tagPrefix: p.tagPrefix });
     const domainNames = own.flatMap((r) => (r.kind === 'domain' ? [r.attrs.name] : []));
     settings[id] = {
