@@ -9,7 +9,7 @@ import { KeystoneResource } from '../l1/keystone-resource.ts';
 import { keystoneRecordProblems, type KeystoneRecord } from '../l1/keystone-record.ts';
 import type { Declaration } from '../l2/declaration.ts';
 import { collectDeclarations, type Declarations } from './declarations.ts';
-import { resolveReferences } from './resolve-references.ts';
+import { resolveReferences, type ResolvedTenant } from './resolve-references.ts';
 import { expandDomains, domainKey } from './expand-domains.ts';
 import { expandTenant } from './expand-tenant.ts';
 import { addToTree } from './expand-into-tree.ts';
@@ -68,23 +68,42 @@ function synthOnce(app: KeyformApp, opts: SynthOptions): Result<SynthOutput, Con
   const refs = resolveReferences(d);
   problems.push(...refs.problems);
   const tree = opts.expandInto === 'tree';
-  const workspaces = new Map(d.workspaces.map((w) => [w.identifier, w]));
-  const domains = expandDomains(refs.tenants);
-  const expanded: KeystoneRecord[] = [...domains.records];
-  if (tree) for (const r of domains.records) addToTree(workspaces.get(r.resource.key.workspace)!, r);
-  for (const rt of refs.tenants) {
-    const domain = domains.names.get(domainKey(rt.platform.identifier, rt.tenant.project.workspace.identifier));
-    if (domain === undefined) continue;
-    const e = expandTenant(rt, d.users.get(rt.tenant.project) ?? [], domain);
-    if ('problems' in e) problems.push(...e.problems);
-    else for (const r of e.records) expanded.push(tree ? addToTree(rt.tenant, r) : r);
-  }
-  const l1: readonly KeystoneRecord[] = tree ? app.node.findAll().filter((c) => KeystoneResource.isKeystoneResource(c)) : [...expanded, ...d.extraResources];
+  const expanded = expandAll(d, refs.tenants, tree);
+  for (const p of expanded.problems) problems.push(p);
+  const l1: readonly KeystoneRecord[] = tree ? app.node.findAll().filter((c) => KeystoneResource.isKeystoneResource(c)) : [...expanded.records, ...d.extraResources];
   for (const r of l1) for (const p of keystoneRecordProblems(r)) problems.push(p);
   problems.push(...collisionProblems(l1, (id) => sameKeystone(d, id, opts.keystoneOf)));
   const all = [...app.problems, ...problems.filter((p) => !app.isRejected(p))];
   if (all.length > 0) return err(configError(all));
   return ok(output(d, l1));
+}
+
+/**
+ * Every domain and tenant expanded into records, and the problems that stopped a tenant.
+ * With `tree`, each record is also added to the tree as its L1 construct.
+ */
+function expandAll(d: Declarations, tenants: readonly ResolvedTenant[], tree: boolean): { records: KeystoneRecord[]; problems: ConfigProblem[] } {
+  const domains = expandDomains(tenants);
+  const records: KeystoneRecord[] = [...domains.records];
+  const problems: ConfigProblem[] = [];
+  if (tree) {
+    const workspaces = new Map(d.workspaces.map((w) => [w.identifier, w]));
+    for (const r of domains.records) addToTree(workspaces.get(r.resource.key.workspace)!, r);
+  }
+  for (const rt of tenants) {
+    const domain = domains.names.get(domainKey(rt.platform.identifier, rt.tenant.project.workspace.identifier));
+    if (domain === undefined) continue;
+    const e = expandTenant(rt, d.users.get(rt.tenant.project) ?? [], domain);
+    if ('problems' in e) {
+      problems.push(...e.problems);
+      continue;
+    }
+    for (const r of e.records) {
+      records.push(r);
+      if (tree) addToTree(rt.tenant, r);
+    }
+  }
+  return { records, problems };
 }
 
 /**
