@@ -1,3 +1,4 @@
+export * from './keystone-record.ts';
 export * from './keystone-resource.ts';
 export * from './keystone-domain.ts';
 export * from './keystone-project.ts';

@@ -1,9 +1,8 @@
 import type { Construct } from 'constructs';
 import { address } from '../model/address.ts';
-import { tagListProblems } from '../model/constraints.ts';
 import type { DeletionPolicy } from '../model/resource.ts';
-import type { ConfigProblem } from '../problems/config-error.ts';
-import { KeystoneResource, type KeystoneResourceProps } from './keystone-resource.ts';
+import type { KeystoneRecord } from './keystone-record.ts';
+import { callerOrigin, KeystoneResource, type KeystoneResourceProps, type RecordProps } from './keystone-resource.ts';
 
 export interface KeystoneProjectProps extends KeystoneResourceProps {
   readonly workspace: string;
@@ -23,32 +22,31 @@ export interface KeystoneProjectProps extends KeystoneResourceProps {
 }
 
 /**
- * A Keystone project: one tenant on one platform.
+ * The record of a Keystone project: one tenant on one platform.
+ * @example keystoneProject({ platform: 'os-prod', workspace: 'acme', project: 'webshop', name: 'acme.webshop', domain: 'default', description: '', tags: [], origin })
+ */
+export function keystoneProject(props: RecordProps<KeystoneProjectProps>): KeystoneRecord<'project'> {
+  const { platform, workspace, project } = props;
+  // Keys in sorted order at every level (see KeystoneRecord).
+  const resource = {
+    address: address('project', [platform, workspace, project]),
+    adopt: props.adopt ?? false,
+    attrs: { description: props.description, domain: props.domain, enabled: props.enabled ?? true, name: props.name, tags: [...props.tags].sort() },
+    deletionPolicy: props.deletionPolicy ?? 'retain',
+    key: { project, workspace },
+    kind: 'project',
+    platform,
+  } as const;
+  return { resource, origin: props.origin };
+}
+
+/**
+ * A Keystone project as a construct (see KeystoneResource).
  * @example new KeystoneProject(scope, 'project', { platform: 'os-prod', workspace: 'acme', project: 'webshop', name: 'acme.webshop', domain: 'default', description: '', tags: [] })
  */
 export class KeystoneProject extends KeystoneResource<'project'> {
-  constructor(scope: Construct, id: string, props: KeystoneProjectProps) {
-    const { platform, workspace, project } = props;
-    super(scope, id, {
-      kind: 'project',
-      address: address('project', [platform, workspace, project]),
-      platform,
-      key: { workspace, project },
-      attrs: {
-        name: props.name,
-        domain: props.domain,
-        description: props.description,
-        enabled: props.enabled ?? true,
-        tags: [...props.tags].sort(),
-      },
-      deletionPolicy: props.deletionPolicy ?? 'retain',
-      adopt: props.adopt ?? false,
-    }, props.origin);
-  }
-
-  override problems(): ConfigProblem[] {
-    const hint = 'remove or shorten landing-zone, workspace or tenant tags';
-    const tags = tagListProblems(this.resource.attrs.tags).map((p) => this.problem(`project ${JSON.stringify(this.resource.attrs.name)} ${p}`, hint));
-    return [...super.problems(), ...tags];
+  /** @param props the project's props, or a record `keystoneProject()` made */
+  constructor(scope: Construct, id: string, props: KeystoneProjectProps | KeystoneRecord<'project'>) {
+    super(scope, id, 'resource' in props ? props : keystoneProject({ ...props, origin: callerOrigin(props.origin) }));
   }
 }

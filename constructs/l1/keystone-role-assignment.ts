@@ -1,6 +1,7 @@
 import type { Construct } from 'constructs';
 import { address } from '../model/address.ts';
-import { KeystoneResource, type KeystoneResourceProps } from './keystone-resource.ts';
+import type { KeystoneRecord } from './keystone-record.ts';
+import { callerOrigin, KeystoneResource, type KeystoneResourceProps, type RecordProps } from './keystone-resource.ts';
 
 export interface KeystoneRoleAssignmentProps extends KeystoneResourceProps {
   readonly workspace: string;
@@ -12,18 +13,29 @@ export interface KeystoneRoleAssignmentProps extends KeystoneResourceProps {
 }
 
 /**
- * A role group's Keystone role on its project.
+ * The record of a role group's Keystone role on its project.
+ * @example keystoneRoleAssignment({ platform: 'os-prod', workspace: 'acme', project: 'webshop', role: 'admin', keystoneRole: 'member', origin })
+ */
+export function keystoneRoleAssignment(props: RecordProps<KeystoneRoleAssignmentProps>): KeystoneRecord<'assignment'> {
+  const { platform, workspace, project, role } = props;
+  // Keys in sorted order at every level (see KeystoneRecord).
+  const resource = {
+    address: address('assignment', [platform, workspace, project, role]),
+    attrs: { keystoneRole: props.keystoneRole },
+    key: { project, role, workspace },
+    kind: 'assignment',
+    platform,
+  } as const;
+  return { resource, origin: props.origin };
+}
+
+/**
+ * A role assignment as a construct (see KeystoneResource).
  * @example new KeystoneRoleAssignment(scope, 'grant', { platform: 'os-prod', workspace: 'acme', project: 'webshop', role: 'admin', keystoneRole: 'member' })
  */
 export class KeystoneRoleAssignment extends KeystoneResource<'assignment'> {
-  constructor(scope: Construct, id: string, props: KeystoneRoleAssignmentProps) {
-    const { platform, workspace, project, role } = props;
-    super(scope, id, {
-      kind: 'assignment',
-      address: address('assignment', [platform, workspace, project, role]),
-      platform,
-      key: { workspace, project, role },
-      attrs: { keystoneRole: props.keystoneRole },
-    }, props.origin);
+  /** @param props the assignment's props, or a record `keystoneRoleAssignment()` made */
+  constructor(scope: Construct, id: string, props: KeystoneRoleAssignmentProps | KeystoneRecord<'assignment'>) {
+    super(scope, id, 'resource' in props ? props : keystoneRoleAssignment({ ...props, origin: callerOrigin(props.origin) }));
   }
 }

@@ -2,7 +2,7 @@ import type { Resource } from '../model/resource.ts';
 import type { ConfigProblem } from '../problems/config-error.ts';
 import { renderLocation, compareProblems } from '../problems/config-error.ts';
 import { problemAt } from '../problems/problem-at.ts';
-import type { KeystoneResource } from '../l1/keystone-resource.ts';
+import type { KeystoneRecord } from '../l1/keystone-record.ts';
 
 /**
  * Keystone names must be unique: domains by name, projects and groups by name within their
@@ -11,30 +11,46 @@ import type { KeystoneResource } from '../l1/keystone-resource.ts';
  * that render to the same name, or share an address, are one problem that names them all,
  * reported at the last of them in source order.
  */
-export function collisionProblems(resources: readonly KeystoneResource[], keystoneOf: (platform: string) => string = (p) => p): ConfigProblem[] {
-  const groups = new Map<string, KeystoneResource[]>();
-  const add = (k: string, r: KeystoneResource) => {
-    const list = groups.get(k);
-    if (list) list.push(r);
-    else groups.set(k, [r]);
-  };
-  for (const r of resources) {
+export function collisionProblems(records: readonly KeystoneRecord[], keystoneOf: (platform: string) => string = (p) => p): ConfigProblem[] {
+  // Nearly every key is seen once: the first record per key is kept alone, a list is made only for a clash.
+  const byAddress = new Clashes();
+  const byName = new Clashes();
+  const keystones = new Map<string, string>();
+  for (const r of records) {
     const res = r.resource;
-    add(`address\u0000${res.address}`, r);
-    const keystone = keystoneOf(res.platform);
-    if (res.kind === 'domain') add(`name\u0000${keystone}\u0000domain\u0000${res.attrs.name.toLowerCase()}`, r);
-    if (res.kind === 'project' || res.kind === 'group') {
-      add(`name\u0000${keystone}\u0000${res.kind}\u0000${res.attrs.domain.toLowerCase()}\u0000${res.attrs.name.toLowerCase()}`, r);
-    }
+    byAddress.add(res.address, r);
+    if (res.kind !== 'domain' && res.kind !== 'project' && res.kind !== 'group') continue;
+    let keystone = keystones.get(res.platform);
+    if (keystone === undefined) keystones.set(res.platform, (keystone = keystoneOf(res.platform)));
+    const domain = res.kind === 'domain' ? '' : res.attrs.domain.toLowerCase();
+    byName.add(`${keystone}\u0000${res.kind}\u0000${domain}\u0000${res.attrs.name.toLowerCase()}`, r);
   }
-  const out: ConfigProblem[] = [];
-  for (const [k, list] of groups) {
-    if (list.length > 1) out.push(collision(k.startsWith('address'), list, keystoneOf));
-  }
-  return out;
+  return [...byAddress.clashes().map((list) => collision(true, list, keystoneOf)), ...byName.clashes().map((list) => collision(false, list, keystoneOf))];
 }
 
-function collision(sameAddress: boolean, list: readonly KeystoneResource[], keystoneOf: (platform: string) => string): ConfigProblem {
+/** Records by key, remembering every record only for keys seen more than once. */
+class Clashes {
+  private readonly first = new Map<string, KeystoneRecord>();
+  private readonly more = new Map<string, KeystoneRecord[]>();
+
+  add(key: string, r: KeystoneRecord): void {
+    const first = this.first.get(key);
+    if (first === undefined) {
+      this.first.set(key, r);
+      return;
+    }
+    const list = this.more.get(key);
+    if (list) list.push(r);
+    else this.more.set(key, [first, r]);
+  }
+
+  /** Every list of two or more records that share a key. */
+  clashes(): KeystoneRecord[][] {
+    return [...this.more.values()];
+  }
+}
+
+function collision(sameAddress: boolean, list: readonly KeystoneRecord[], keystoneOf: (platform: string) => string): ConfigProblem {
   const located = list.map((r) => ({ r, at: problemAt(r.origin.source, r.origin.path, '', '') })).sort((a, b) => compareProblems(a.at, b.at));
   const names = located.map(({ r, at }) => `${owner(r.resource)} (${renderLocation(at)})`).join(' and ');
   const last = located[located.length - 1]!.r;

@@ -6,68 +6,82 @@ import { renderNamePattern, type NamePattern, type PatternValues } from '../nami
 import type { Platform, PatternField } from '../l2/platform.ts';
 import type { UserBinding } from '../l2/user-binding.ts';
 import type { RoleMapping } from '../l2/declaration-rules.ts';
-import { idSegment } from '../l2/declaration.ts';
-import { KeystoneProject } from '../l1/keystone-project.ts';
-import { KeystoneGroup } from '../l1/keystone-group.ts';
-import { KeystoneRoleAssignment } from '../l1/keystone-role-assignment.ts';
-import { KeystoneGroupMembership } from '../l1/keystone-group-membership.ts';
-import { KeystoneQuota } from '../l1/keystone-quota.ts';
-import type { Origin } from '../l1/keystone-resource.ts';
+import { keystoneProject } from '../l1/keystone-project.ts';
+import { keystoneGroup } from '../l1/keystone-group.ts';
+import { keystoneRoleAssignment } from '../l1/keystone-role-assignment.ts';
+import { keystoneGroupMembership } from '../l1/keystone-group-membership.ts';
+import { keystoneQuota } from '../l1/keystone-quota.ts';
+import type { KeystoneRecord, Origin } from '../l1/keystone-record.ts';
 import type { ResolvedTenant } from './resolve-references.ts';
 import { effectiveRoleMapping, tenantQuotas, tenantTags } from './tenant-inputs.ts';
 
+/** What a tenant expands into: its records, or the problems that stopped it. */
+export type ExpandedTenant = { readonly records: readonly KeystoneRecord[] } | { readonly problems: readonly ConfigProblem[] };
+
 /**
- * Expands a tenant into its L1 constructs (children of the tenant): the project, per
- * mapped role a group and its role assignment, per bound user and role a membership, per
- * quota key a quota. Returns the problems found on the way; with any, the tenant adds
- * nothing (its rendered names would be meaningless).
+ * Expands a tenant into its L1 records: the project, per mapped role a group and its role
+ * assignment, per bound user and role a membership, per quota key a quota. This is the one
+ * place that decides what a tenant becomes; `synth()` keeps the records as plain data or
+ * adds them to the tree as L1 constructs. With any problem found on the way the tenant
+ * yields no record (its rendered names would be meaningless).
  */
-export function expandTenant(r: ResolvedTenant, users: readonly UserBinding[], domain: string): ConfigProblem[] {
+export function expandTenant(r: ResolvedTenant, users: readonly UserBinding[], domain: string): ExpandedTenant {
   const { tenant: t, platform, landingZone } = r;
   const project = platform.patterns.project_name_pattern;
   const group = platform.patterns.group_name_pattern;
-  if (project.isErr() || group.isErr()) return [];
+  if (project.isErr() || group.isErr()) return { problems: [] };
   const values = patternValues(r, [project.value, group.value]);
-  if ('problem' in values) return [values.problem];
+  if ('problem' in values) return { problems: [values.problem] };
   const mapping = effectiveRoleMapping(platform, landingZone);
   const tags = tenantTags(t, platform, landingZone);
   const quotas = tenantQuotas(t, platform, landingZone);
   const problems = [...roleProblems(users, mapping, platform), ...tags.problems, ...quotas.problems];
-  if (problems.length > 0) return problems;
+  if (problems.length > 0) return { problems };
 
   const ws = t.project.workspace;
   const ids = { platform: platform.identifier, workspace: ws.identifier, project: t.project.identifier };
-  new KeystoneProject(t, 'project', {
-    ...ids,
-    name: renderNamePattern(project.value, values),
-    domain,
-    description: `${ws.name} / ${t.project.identifier}`,
-    tags: [...projectMarkerTags(ids.platform, ids.workspace, ids.project, t.deletionPolicy), ...tags.tags],
-    deletionPolicy: t.deletionPolicy,
-    adopt: t.adopt,
-    origin: origin(r, 'project_name_pattern', '#{projectIdentifier:%.20s}'),
-  });
-  const groupOrigin = origin(r, 'group_name_pattern', '#{projectIdentifier:%.20s}');
-  for (const alias of Object.keys(mapping).sort()) {
-    new KeystoneGroup(t, `group.${alias}`, {
+  const records: KeystoneRecord[] = [
+    keystoneProject({
       ...ids,
-      role: alias,
-      name: renderNamePattern(group.value, { ...values, platformGroupAlias: alias }),
+      name: renderNamePattern(project.value, values),
       domain,
-      description: withDescriptionMarker(`${t.tenantName} ${alias}`, { platform: ids.platform, tenant: t.tenantName, role: alias }),
-      origin: groupOrigin,
-    });
-    new KeystoneRoleAssignment(t, `assignment.${alias}`, { ...ids, role: alias, keystoneRole: mapping[alias]!, origin: groupOrigin });
+      description: `${ws.name} / ${t.project.identifier}`,
+      tags: [...projectMarkerTags(ids.platform, ids.workspace, ids.project, t.deletionPolicy), ...tags.tags],
+      deletionPolicy: t.deletionPolicy,
+      adopt: t.adopt,
+      origin: origin(r, 'project_name_pattern', '#{projectIdentifier:%.20s}'),
+    }),
+  ];
+  const groupOrigin = origin(r, 'group_name_pattern', '#{projectIdentifier:%.20s}');
+  for (const alias of sortedAliases(mapping)) {
+    records.push(
+      keystoneGroup({
+        ...ids,
+        role: alias,
+        name: renderNamePattern(group.value, { ...values, platformGroupAlias: alias }),
+        domain,
+        description: withDescriptionMarker(`${t.tenantName} ${alias}`, { platform: ids.platform, tenant: t.tenantName, role: alias }),
+        origin: groupOrigin,
+      }),
+      keystoneRoleAssignment({ ...ids, role: alias, keystoneRole: mapping[alias]!, origin: groupOrigin }),
+    );
   }
   for (const u of users) {
-    for (const role of new Set(u.roles)) {
-      new KeystoneGroupMembership(t, `member.${role}.${idSegment(u.euid)}`, { ...ids, role, euid: u.euid, origin: groupOrigin });
-    }
+    for (const role of new Set(u.roles)) records.push(keystoneGroupMembership({ ...ids, role, euid: u.euid, origin: groupOrigin }));
   }
   for (const q of quotas.quotas) {
-    new KeystoneQuota(t, `quota.${q.key}`, { ...ids, quotaKey: q.key, value: q.value, backend: platform.quotaBackend, origin: groupOrigin });
+    records.push(keystoneQuota({ ...ids, quotaKey: q.key, value: q.value, backend: platform.quotaBackend, origin: groupOrigin }));
   }
-  return [];
+  return { records };
+}
+
+// The mappings of a config are few (a platform's, or a landing zone's over it): their aliases are sorted once each.
+const ALIASES = new WeakMap<RoleMapping, readonly string[]>();
+
+function sortedAliases(mapping: RoleMapping): readonly string[] {
+  let aliases = ALIASES.get(mapping);
+  if (!aliases) ALIASES.set(mapping, (aliases = Object.keys(mapping).sort()));
+  return aliases;
 }
 
 /** The placeholder values of a tenant; a pattern that needs `#{tenantPlatformNumber}` needs the tenant to have one. */
@@ -98,6 +112,16 @@ function roleProblems(users: readonly UserBinding[], mapping: RoleMapping, platf
 }
 
 function origin(r: ResolvedTenant, field: PatternField, example: string): Origin {
-  const text = r.platform.patternTexts[field];
-  return { source: r.tenant.source, path: r.tenant.configPath, hint: `shorten ${field} ${JSON.stringify(text)} of platform ${JSON.stringify(r.platform.identifier)}, e.g. with ${example}` };
+  return { source: r.tenant.source, path: r.tenant.configPath, hint: patternHint(r.platform, field, example) };
+}
+
+// One hint per platform and pattern, not one copy per tenant: 10,000 tenants share it.
+const HINTS = new WeakMap<Platform, Map<PatternField, string>>();
+
+function patternHint(platform: Platform, field: PatternField, example: string): string {
+  let hints = HINTS.get(platform);
+  if (!hints) HINTS.set(platform, (hints = new Map()));
+  let hint = hints.get(field);
+  if (hint === undefined) hints.set(field, (hint = `shorten ${field} ${JSON.stringify(platform.patternTexts[field])} of platform ${JSON.stringify(platform.identifier)}, e.g. with ${example}`));
+  return hint;
 }

@@ -1,15 +1,18 @@
 import { ok, err, type Result } from 'neverthrow';
-import type { Resource } from '../model/resource.ts';
+import { RESOURCE_KINDS, type Resource } from '../model/resource.ts';
+import { ADDRESS_TYPES, compareAddresses } from '../model/address.ts';
 import { sortResources, type DesiredState } from '../model/resource-set.ts';
 import { configError, type ConfigError, type ConfigProblem } from '../problems/config-error.ts';
 import type { KeyformApp } from '../l2/keyform-app.ts';
 import { durationSeconds } from '../model/duration.ts';
 import { KeystoneResource } from '../l1/keystone-resource.ts';
+import { keystoneRecordProblems, type KeystoneRecord } from '../l1/keystone-record.ts';
 import type { Declaration } from '../l2/declaration.ts';
 import { collectDeclarations, type Declarations } from './declarations.ts';
-import { resolveReferences } from './resolve-references.ts';
+import { resolveReferences, type ResolvedTenant } from './resolve-references.ts';
 import { expandDomains, domainKey } from './expand-domains.ts';
 import { expandTenant } from './expand-tenant.ts';
+import { addToTree } from './expand-into-tree.ts';
 import { collisionProblems } from './collisions.ts';
 import type { MeteringSettings, PlatformSettings, SynthOutput } from './synth-output.ts';
 
@@ -20,18 +23,27 @@ export interface SynthOptions {
    * @default each entry its own Keystone
    */
   readonly keystoneOf?: (cloud: string) => string;
+  /**
+   * Where the expansion goes. `'records'`: each Keystone object stays plain data, and the
+   * tree holds only what was declared. `'tree'`: each is also added to the tree as an L1
+   * construct (a child of its tenant, a domain of its workspace) and read back from it, for
+   * a program that walks the expanded tree. One rule (`expandTenant`) makes the records
+   * either way, so both give the same output and the same problems.
+   * @default 'records'
+   */
+  readonly expandInto?: 'records' | 'tree';
 }
 
 const RESULTS = new WeakMap<KeyformApp, Result<SynthOutput, ConfigError>>();
 
 /**
- * Turns a construct tree into desired state: expands every L2 construct into L1 constructs,
- * checks everything (the tree's own problems, references, rendered names, collisions) and
- * fails with *all* problems, or returns per platform a sorted, deterministic DesiredState
- * with its settings.
+ * Turns a construct tree into desired state: expands every tenant into L1 records (plain
+ * data, no construct per Keystone object unless `expandInto: 'tree'`), checks everything
+ * (the tree's own problems, references, rendered names, collisions) and fails with *all*
+ * problems, or returns per platform a sorted, deterministic DesiredState with its settings.
  *
- * Expansion adds L1 children to the tree and then locks it, as a CDK app's synth does; a
- * second call returns the first result.
+ * The tree is then locked, as a CDK app's synth does; a second call returns the first
+ * result (whatever options it is given).
  * @example synth(app).map((out) => out.platforms[0]?.resources.length)
  */
 export function synth(app: KeyformApp, opts: SynthOptions = {}): Result<SynthOutput, ConfigError> {
@@ -45,22 +57,53 @@ export function synth(app: KeyformApp, opts: SynthOptions = {}): Result<SynthOut
 
 function synthOnce(app: KeyformApp, opts: SynthOptions): Result<SynthOutput, ConfigError> {
   const d = collectDeclarations(app);
-  const checked = d.all.map(ownProblems);
-  const mistyped = checked.flatMap((c) => ('mistyped' in c ? [c.mistyped] : []));
+  const problems: ConfigProblem[] = [];
+  const mistyped: ConfigProblem[] = [];
+  for (const x of d.all) {
+    const c = ownProblems(x);
+    if ('mistyped' in c) mistyped.push(c.mistyped);
+    else for (const p of c.problems) problems.push(p);
+  }
   if (mistyped.length > 0) return err(configError([...app.problems, ...mistyped]));
-  const problems: ConfigProblem[] = checked.flatMap((c) => ('problems' in c ? c.problems : []));
   const refs = resolveReferences(d);
   problems.push(...refs.problems);
-  const domains = expandDomains(refs.tenants);
-  for (const rt of refs.tenants) {
-    const domain = domains.get(domainKey(rt.platform.identifier, rt.tenant.project.workspace.identifier));
-    if (domain !== undefined) problems.push(...expandTenant(rt, d.users.get(rt.tenant.project) ?? [], domain));
-  }
-  const l1 = app.node.findAll().filter((c) => KeystoneResource.isKeystoneResource(c));
-  problems.push(...l1.flatMap((r) => r.problems()), ...collisionProblems(l1, (id) => sameKeystone(d, id, opts.keystoneOf)));
+  const tree = opts.expandInto === 'tree';
+  const expanded = expandAll(d, refs.tenants, tree);
+  for (const p of expanded.problems) problems.push(p);
+  const l1: readonly KeystoneRecord[] = tree ? app.node.findAll().filter((c) => KeystoneResource.isKeystoneResource(c)) : [...expanded.records, ...d.extraResources];
+  for (const r of l1) for (const p of keystoneRecordProblems(r)) problems.push(p);
+  problems.push(...collisionProblems(l1, (id) => sameKeystone(d, id, opts.keystoneOf)));
   const all = [...app.problems, ...problems.filter((p) => !app.isRejected(p))];
   if (all.length > 0) return err(configError(all));
-  return ok(output(d, l1.map((r) => r.resource)));
+  return ok(output(d, l1));
+}
+
+/**
+ * Every domain and tenant expanded into records, and the problems that stopped a tenant.
+ * With `tree`, each record is also added to the tree as its L1 construct.
+ */
+function expandAll(d: Declarations, tenants: readonly ResolvedTenant[], tree: boolean): { records: KeystoneRecord[]; problems: ConfigProblem[] } {
+  const domains = expandDomains(tenants);
+  const records: KeystoneRecord[] = [...domains.records];
+  const problems: ConfigProblem[] = [];
+  if (tree) {
+    const workspaces = new Map(d.workspaces.map((w) => [w.identifier, w]));
+    for (const r of domains.records) addToTree(workspaces.get(r.resource.key.workspace)!, r);
+  }
+  for (const rt of tenants) {
+    const domain = domains.names.get(domainKey(rt.platform.identifier, rt.tenant.project.workspace.identifier));
+    if (domain === undefined) continue;
+    const e = expandTenant(rt, d.users.get(rt.tenant.project) ?? [], domain);
+    if ('problems' in e) {
+      problems.push(...e.problems);
+      continue;
+    }
+    for (const r of e.records) {
+      records.push(r);
+      if (tree) addToTree(rt.tenant, r);
+    }
+  }
+  return { records, problems };
 }
 
 /**
@@ -85,13 +128,16 @@ function sameKeystone(d: Declarations, platform: string, keystoneOf: SynthOption
   return keystoneOf?.(cloud) ?? `cloud ${JSON.stringify(cloud)}`;
 }
 
-function output(d: Declarations, resources: readonly Resource[]): SynthOutput {
-  const byPlatform = new Map<string, Resource[]>([...d.platforms.keys()].map((id) => [id, []]));
-  for (const r of resources) byPlatform.get(r.platform)?.push(r);
+function output(d: Declarations, records: readonly KeystoneRecord[]): SynthOutput {
+  // Per platform, one list per kind in the order the kinds' addresses sort: each list is in
+  // expansion order (tenants sorted), so the sort below mostly walks through ordered runs.
+  const kinds = [...RESOURCE_KINDS].sort((a, b) => compareAddresses(ADDRESS_TYPES[a].type, ADDRESS_TYPES[b].type));
+  const byPlatform = new Map([...d.platforms.keys()].map((id) => [id, new Map(kinds.map((k) => [k, [] as Resource[]]))]));
+  for (const { resource: r } of records) byPlatform.get(r.platform)?.get(r.kind)!.push(r);
   const platforms: DesiredState[] = [];
   const settings: Record<string, PlatformSettings> = {};
   for (const [id, p] of d.platforms) {
-    const own = sortResources(byPlatform.get(id) ?? []);
+    const own = sortResources([...byPlatform.get(id)!.values()].flat());
     platforms.push({ platform: id, resources: own, tagPrefix: p.tagPrefix });
     const domainNames = own.flatMap((r) => (r.kind === 'domain' ? [r.attrs.name] : []));
     settings[id] = {

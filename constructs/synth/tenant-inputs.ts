@@ -20,6 +20,17 @@ interface FromDeclaration {
  * they were declared.
  */
 export function effectiveRoleMapping(platform: Platform, zone: LandingZone | undefined): RoleMapping {
+  // Computed once per platform and landing zone: every tenant of the pair shares the (read-only) result.
+  let byZone = MAPPINGS.get(platform);
+  if (!byZone) MAPPINGS.set(platform, (byZone = new Map()));
+  let mapping = byZone.get(zone);
+  if (!mapping) byZone.set(zone, (mapping = mergedRoleMapping(platform, zone)));
+  return mapping;
+}
+
+const MAPPINGS = new WeakMap<Platform, Map<LandingZone | undefined, RoleMapping>>();
+
+function mergedRoleMapping(platform: Platform, zone: LandingZone | undefined): RoleMapping {
   const out: Record<string, string> = {};
   for (const [alias, role] of [...Object.entries(platform.roleMapping), ...Object.entries(zone?.roleMapping ?? {})]) {
     if (roleAliasProblems(alias).length === 0 && keystoneRoleProblems(role).length === 0) out[alias] = role;

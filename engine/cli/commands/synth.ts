@@ -1,5 +1,5 @@
 import { Option } from 'commander';
-import { canonicalJson } from '../../../constructs/index.ts';
+import { writeCanonicalJson } from '../../../constructs/index.ts';
 import { EXIT } from '../io.ts';
 import type { RegisterCommand } from '../main.ts';
 import { loadDesired } from '../config.ts';
@@ -20,7 +20,9 @@ export const registerSynth: RegisterCommand = (program, io, state) => {
     .action(async (opts: { config: string }) => {
       const result = await loadDesired(opts.config, io);
       if (result.isErr()) return failCommand(io, state, 'synth', result.error);
-      io.stdout(`${canonicalJson(result.value.output)}\n`);
+      // In chunks: the text of 10,000 tenants is ~50 MB, and is never held whole.
+      writeCanonicalJson(result.value.output, io.stdout);
+      io.stdout('\n');
       const n = result.value.output.platforms.reduce((sum, p) => sum + p.resources.length, 0);
       io.stderr(`Synthesized ${n} resources on ${result.value.output.platforms.length} platform(s).\n`);
       state.exitCode = EXIT.ok;
