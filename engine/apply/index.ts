@@ -5,6 +5,7 @@ export * from './apply-report.ts';
 export * from './id-book.ts';
 export * from './limit-catalog.ts';
 export * from './platform-target.ts';
+export * from './progress-figures.ts';
 export * from './run-changes.ts';
 export * from './run-operation.ts';
 export * from './write-context.ts';
