@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import * as ks from '../../engine/keystone/index.ts';
 import { testStack } from '../openstack/stack.ts';
 import { KEYFORM, onTerminal } from './on-terminal.ts';
-import { adminSession, cloudsEnv, domainOf, platformOf, runId, writeClouds, writeConfig } from '../engine/apply/apply-fixture.ts';
+import { cloudsEnv, platformOf, removeRunDomain, runId, writeClouds, writeConfig } from '../engine/apply/apply-fixture.ts';
 
 /**
  * `keyform apply`'s progress as a person meets it: a bar on a terminal, figure lines in a CI
@@ -18,14 +17,7 @@ afterAll(async () => {
 /** Two tenants (15 changes) of a run of their own, removed after the file. */
 function twoTenants(): { run: string; config: string; env: NodeJS.ProcessEnv } {
   const run = runId();
-  cleanup.push(async () => {
-    const sys = await adminSession(testStack(), true);
-    for (const d of (await ks.listDomains(sys, { name: domainOf(run) }))._unsafeUnwrap()) {
-      await ks.updateDomain(sys, d.id, { enabled: false });
-      await ks.deleteDomain(sys, d.id);
-    }
-    sys.close();
-  });
+  cleanup.push(() => removeRunDomain(testStack(), run));
   const env = cloudsEnv(writeClouds(testStack()));
   delete env['CI'];
   return { run, config: writeConfig({ run, tenants: 2, users: {} }), env };

@@ -2,11 +2,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyPlan, closeTargets, type PlatformTarget } from '../../../engine/apply/index.ts';
-import * as ks from '../../../engine/keystone/index.ts';
 import { osc, oscAction } from '../../openstack/osc.ts';
 import { testStack } from '../../openstack/stack.ts';
 import { startFaultProxy, type FaultProxy, type ProxyEvent } from '../../support/fault-proxy.ts';
-import { adminSession, domainOf, planNow, platformOf, runId, targetsFor, writeClouds, writeConfig } from './apply-fixture.ts';
+import { domainOf, planNow, platformOf, removeRunDomain, runId, targetsFor, writeClouds, writeConfig } from './apply-fixture.ts';
 
 const TENANTS = 20;
 const opened: PlatformTarget[][] = [];
@@ -32,14 +31,7 @@ describe('a re-apply after one tenant changes', () => {
     const alice = `alice-${run}@x.example`;
     const aliceId = await idOf(['user', 'create', '--domain', 'default', alice]);
     cleanup.push(async () => oscAction(['user', 'delete', aliceId]));
-    cleanup.push(async () => {
-      const sys = await adminSession(testStack(), true);
-      for (const d of (await ks.listDomains(sys, { name: domainOf(run) }))._unsafeUnwrap()) {
-        await ks.updateDomain(sys, d.id, { enabled: false });
-        await ks.deleteDomain(sys, d.id);
-      }
-      sys.close();
-    });
+    cleanup.push(() => removeRunDomain(testStack(), run));
     const config = writeConfig({ run, tenants: TENANTS, users: {} });
     const first = await targetsFor(config, writeClouds(testStack()));
     opened.push([...first.targets]);
