@@ -14,12 +14,13 @@
  *    list calls that snapshot needs, sent in parallel the same way. It reuses the Keystone
  *    the snapshot benchmark seeded (`$KEYFORM_BENCH_DIR/snapshot-1000`), seeding it if absent.
  */
+import { okAsync } from 'neverthrow';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DesiredState, Resource } from '../../constructs/model/index.ts';
 import { createPlan } from '../../plans/index.ts';
-import { applyPlan, applyProgress, closeTargets } from '../../engine/apply/index.ts';
+import { applyPlan, applyProgress, closeTargets, runChanges } from '../../engine/apply/index.ts';
 import { openSession, loadCloud } from '../../engine/openstack/index.ts';
 import * as ks from '../../engine/keystone/index.ts';
 import { snapshot, type PlatformSettingsForSnapshot } from '../../engine/snapshot/index.ts';
@@ -29,6 +30,7 @@ import { freeExtraKeystonePort } from '../openstack/stack-layout.ts';
 import { groupCpuMs, stopProcessGroups, type TrackedProcess } from '../openstack/processes.ts';
 import type { TestStack } from '../openstack/stack.ts';
 import { planNow, runId, targetsFor, writeClouds, writeConfig } from '../engine/apply/apply-fixture.ts';
+import { desiredState, liveState, tenant } from '../plans/fixtures.ts';
 import { SEED, seed } from './snapshot-bench.ts';
 import { bareApplyLoop } from './bare-apply-loop.ts';
 import { median, must, pool, snapshotList, SNAPSHOT_LISTS } from './bench-kit.ts';
@@ -93,7 +95,7 @@ async function keyformApply(stack: TestStack, proc: TrackedProcess, width: numbe
   return { run, lines, planMs, inApply };
 }
 
-export async function applyFromEmpty(print: (line: string) => void): Promise<void> {
+async function applyFromEmpty(print: (line: string) => void): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'keyform-apply-bench-'));
   const port = await must('port', freeExtraKeystonePort());
   const proc = await must('keystone', startKeystoneService({ dir, port, workers: WORKERS }));
@@ -123,6 +125,40 @@ export async function applyFromEmpty(print: (line: string) => void): Promise<voi
   } finally {
     await stopProcessGroups([proc]);
   }
+}
+
+/** Tenants of the in-process measure of keyform's own work: the issue's goal size. */
+const OWN_COST_TENANTS = 10_000;
+
+/**
+ * keyform's own work around the writes at 10,000 tenants, with no Keystone: the re-derive
+ * every apply does before writing (a plan of the desired state against an empty cloud), then
+ * the scheduler and the CI progress lines over its 70,000 changes, each write answered at
+ * once. This is what keyform adds per write whatever Keystone's speed; the Keystone runs above
+ * say what a write costs there.
+ */
+async function ownCostAtScale(print: (line: string) => void): Promise<void> {
+  const resources = Array.from({ length: OWN_COST_TENANTS }, (_, i) => tenant({
+    workspace: `ws${Math.floor(i / 100)}`, project: `p${i % 100}`, roles: { admin: 'member', user: 'member', reader: 'reader' }, tags: { environment: 'test' },
+  })).flat();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const plan = createPlan({ toolVersion: 'bench', createdAt: new Date().toISOString(), platforms: [{ desired: desiredState(resources), live: liveState([]), endpoint: 'https://k/v3', region: 'RegionOne' }] });
+  const diffMs = performance.now() - t0;
+  const changes = plan.platforms[0]!.changes;
+  let lines = 0;
+  const progress = applyProgress({ stderr: () => void lines++, isTTY: false, env: {} });
+  progress.begin('bench', changes.length, 8);
+  const t1 = performance.now();
+  const cpu1 = process.cpuUsage();
+  const outcomes = await runChanges(changes, () => okAsync(undefined), { parallelism: 8, events: progress });
+  const runMs = performance.now() - t1;
+  const runCpu = process.cpuUsage(cpu1);
+  const all = process.cpuUsage(cpu0);
+  const done = outcomes.filter((o) => o.status === 'done').length;
+  print(`keyform's own work at ${OWN_COST_TENANTS.toLocaleString('en')} tenants, in process, every write answered at once: re-derive (plan from empty) ${fmt(diffMs)}, ` +
+    `scheduling + progress of ${done}/${changes.length} changes ${fmt(runMs)} (CPU ${fmt((runCpu.user + runCpu.system) / 1000)}, ${((1000 * (runCpu.user + runCpu.system) / 1000) / changes.length).toFixed(0)} µs a change; ${lines} progress lines); ` +
+    `CPU in all ${fmt((all.user + all.system) / 1000)}; load average ${load()}`);
 }
 
 const PLATFORM: PlatformSettingsForSnapshot = {
@@ -186,6 +222,7 @@ async function noopReplan(print: (line: string) => void): Promise<void> {
 /** Prints both figures. */
 export async function run(print: (line: string) => void = (l) => console.log(l)): Promise<void> {
   print('apply benchmark (real Keystones of their own, sqlite)');
+  await ownCostAtScale(print);
   await applyFromEmpty(print);
   await noopReplan(print);
 }
