@@ -43,8 +43,11 @@ export function applyProgress(target: ProgressTarget): ApplyProgress {
 /** A display that shows nothing (for `--format json` runs that want a clean stderr, and tests). */
 export const NO_PROGRESS: ApplyProgress = { begin: () => undefined, end: () => undefined };
 
-/** Off a terminal, the longest a running apply goes without a progress line (when changes settle). */
-export const LINE_EVERY_MS = 5000;
+/**
+ * Off a terminal, the longest a running apply goes without a progress line (when changes
+ * settle): Terraform's "Still creating… [10s elapsed]" cadence, a few hundred lines an hour.
+ */
+export const LINE_EVERY_MS = 10_000;
 
 /** The settled changes by status, and the apply's start on the progress clock. */
 interface Tally {

@@ -67,7 +67,7 @@ async function measured(proc: TrackedProcess, work: () => Promise<number>): Prom
 }
 
 function describeRun(r: Run): string {
-  return `${r.writes} writes in ${fmt(r.ms)} = ${rate(r).toFixed(1)} writes/s; CPU Keystone ${fmt(r.keystoneCpuMs)} (${(r.keystoneCpuMs / r.writes).toFixed(1)} ms/write), keyform process ${fmt(r.ownCpuMs)}`;
+  return `${r.writes} writes in ${fmt(r.ms)} = ${rate(r).toFixed(1)} writes/s; CPU Keystone ${fmt(r.keystoneCpuMs)} (${(r.keystoneCpuMs / r.writes).toFixed(1)} ms/write), client process ${fmt(r.ownCpuMs)}`;
 }
 
 /**

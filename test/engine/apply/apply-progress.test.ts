@@ -42,13 +42,13 @@ describe('apply progress off a terminal (CI logs, pipes)', () => {
     // GIVEN 70,001 changes (10,000 tenants) settling one a second: a percent takes 700 s
     const { progress, out, clock } = lines();
     progress.begin('os-prod', 70_001, 8);
-    // WHEN 12 settle
-    settle(progress, clock, 12, 1000);
-    // THEN a line at the 5th and the 10th, 5 s apart, with the ETA of the rest
-    expect(LINE_EVERY_MS).toBe(5000);
+    // WHEN 25 settle
+    settle(progress, clock, 25, 1000);
+    // THEN a line at the 10th and the 20th, 10 s apart, with the ETA of the rest
+    expect(LINE_EVERY_MS).toBe(10_000);
     expect(out.slice(1)).toEqual([
-      '  [5/70001] 0% | 1.0 changes/s | ETA 19h26m\n',
       '  [10/70001] 0% | 1.0 changes/s | ETA 19h26m\n',
+      '  [20/70001] 0% | 1.0 changes/s | ETA 19h26m\n',
     ]);
   });
 
