@@ -22,8 +22,6 @@ export interface ChangeOutcome {
 
 /** What the runner tells a progress display. */
 export interface RunEvents {
-  /** An operation was sent. */
-  readonly onStart?: (change: Change, index: number) => void;
   /** A change settled (every operation done, or one failed, or skipped). */
   readonly onSettled?: (outcome: ChangeOutcome) => void;
 }
@@ -131,7 +129,6 @@ export function runChanges(changes: readonly Change[], run: OperationRunner, opt
         if (n === undefined) break;
         running++;
         n.state = 'running';
-        opts.events?.onStart?.(n.change, n.index);
         void Promise.resolve(run(n.change, n.index))
           .then((r) => (r.isOk() ? undefined : r.error.message), (e: unknown) => `unexpected error: ${String(e)}`)
           .then((failure) => {
