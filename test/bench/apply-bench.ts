@@ -134,7 +134,7 @@ const OWN_COST_TENANTS = 10_000;
  * keyform's own work around the writes at 10,000 tenants, with no Keystone: the re-derive
  * every apply does before writing (a plan of the desired state against an empty cloud), then
  * the scheduler and the CI progress lines over its 70,000 changes, each write answered at
- * once. This is what keyform adds per write whatever Keystone's speed; the Keystone runs above
+ * once. This is what keyform adds per write whatever Keystone's speed; the Keystone runs that follow
  * say what a write costs there.
  */
 async function ownCostAtScale(print: (line: string) => void): Promise<void> {
