@@ -3,6 +3,7 @@ export * from './apply-plan.ts';
 export * from './apply-progress.ts';
 export * from './apply-report.ts';
 export * from './id-book.ts';
+export * from './progress-figures.ts';
 export * from './run-changes.ts';
 export * from './run-operation.ts';
 export * from './write-context.ts';

@@ -25,8 +25,6 @@ export interface ChangeOutcome {
 
 /** What the runner tells a progress display. */
 export interface RunEvents {
-  /** An operation was sent. */
-  readonly onStart?: (change: Change, index: number) => void;
   /** A change settled (every operation done, or one failed, or skipped). */
   readonly onSettled?: (outcome: ChangeOutcome) => void;
 }
@@ -134,7 +132,6 @@ export function runChanges(changes: readonly Change[], run: OperationRunner, opt
         if (n === undefined) break;
         running++;
         n.state = 'running';
-        opts.events?.onStart?.(n.change, n.index);
         void Promise.resolve(run(n.change, n.index))
           .then((r): Failure | undefined => (r.isOk() ? undefined : { reason: r.error.message, ...(r.error.cause ? { cause: r.error.cause } : {}) }), (e: unknown) => ({ reason: `unexpected error: ${String(e)}` }))
           .then((failure) => {

@@ -1,129 +1,165 @@
 /**
- * Apply benchmark, against a real Keystone of its own (one gunicorn worker, sqlite):
+ * Apply benchmark, against real Keystones of its own (sqlite, gunicorn):
  *
- * 1. 200 tenants from empty (one domain, 200 projects, 600 groups, 600 role assignments:
- *    1,401 writes): keyform's apply wall time and requests/second at parallelism 1, 4 and 8,
- *    beside a bare loop sending the same HTTP requests at the same concurrency with plain
- *    `fetch` (the limit of this Keystone). Goal: ≥ 90% of the bare loop's rate. Each width
- *    runs keyform first, then the bare loop, then keyform again; the mean of keyform's two
- *    runs is compared, so that neither side gains from running on a fresher database.
+ * 1. N tenants from empty (`KEYFORM_BENCH_APPLY_TENANTS`, default 500: one domain, N projects,
+ *    3N groups, 3N role assignments = 7N + 1 writes) against a Keystone with one worker per
+ *    core (`KEYFORM_BENCH_APPLY_WORKERS`). keyform's whole apply of a saved plan (lock, fresh
+ *    snapshot, re-derive, writes, progress lines) beside a bare loop sending the same writes
+ *    (same bodies, same concurrency, same account and scope) with plain `fetch` and nothing
+ *    around them: the limit of this Keystone. Goal: ≥ 90 % of the bare loop's writes/s. Each
+ *    parallelism runs keyform, then the bare loop, then keyform again, each into a domain of
+ *    its own; the mean of keyform's two runs is compared, so that neither side gains from a
+ *    smaller database. Keystone's CPU (its process group, from /proc) is printed beside.
  * 2. The no-op re-plan at 1,000 tenants (snapshot + diff, nothing to change), beside the raw
  *    list calls that snapshot needs, sent in parallel the same way. It reuses the Keystone
  *    the snapshot benchmark seeded (`$KEYFORM_BENCH_DIR/snapshot-1000`), seeding it if absent.
  */
+import { okAsync } from 'neverthrow';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { errAsync, okAsync } from 'neverthrow';
 import type { DesiredState, Resource } from '../../constructs/model/index.ts';
 import { createPlan } from '../../plans/index.ts';
-import { applyPlan } from '../../engine/apply/index.ts';
+import { applyPlan, applyProgress, runChanges } from '../../engine/apply/index.ts';
 import { closeTargets } from '../../engine/plan/index.ts';
-import { openSession, loadCloud, type OpenStackSession } from '../../engine/openstack/index.ts';
+import { openSession, loadCloud } from '../../engine/openstack/index.ts';
 import * as ks from '../../engine/keystone/index.ts';
 import { snapshot, type PlatformSettingsForSnapshot } from '../../engine/snapshot/index.ts';
 import { startKeystoneService, keystoneUrl } from '../openstack/keystone-service.ts';
 import { writeCloudsYaml, CLOUD_NAMES } from '../openstack/clouds-yaml.ts';
 import { freeExtraKeystonePort } from '../openstack/stack-layout.ts';
-import { stopProcessGroups } from '../openstack/processes.ts';
-import { adminToken } from '../openstack/keystone-seed.ts';
-import { domainOf, planNow, runId, targetsFor, writeClouds, writeConfig } from '../engine/apply/apply-fixture.ts';
+import { groupCpuMs, stopProcessGroups, type TrackedProcess } from '../openstack/processes.ts';
+import type { TestStack } from '../openstack/stack.ts';
+import { planNow, runId, targetsFor, writeClouds, writeConfig } from '../engine/apply/apply-fixture.ts';
+import { desiredState, liveState, tenant } from '../plans/fixtures.ts';
 import { SEED, seed } from './snapshot-bench.ts';
+import { bareApplyLoop } from './bare-apply-loop.ts';
 import { median, must, pool, snapshotList, SNAPSHOT_LISTS } from './bench-kit.ts';
 
-const TENANTS = Number(process.env['KEYFORM_BENCH_APPLY_TENANTS'] ?? 200);
-/** Parallelisms compared with the bare loop (KEYFORM_BENCH_APPLY_WIDTHS=4 to rerun one). */
-const WIDTHS = (process.env['KEYFORM_BENCH_APPLY_WIDTHS'] ?? '1,4,8').split(',').map(Number).filter((w) => Number.isInteger(w) && w > 0);
+const TENANTS = Number(process.env['KEYFORM_BENCH_APPLY_TENANTS'] ?? 500);
+/** Parallelisms compared with the bare loop (default: the CLI's default, 8). */
+const WIDTHS = (process.env['KEYFORM_BENCH_APPLY_WIDTHS'] ?? '8').split(',').map(Number).filter((w) => Number.isInteger(w) && w > 0);
+/** Keystone's gunicorn workers: one per core unless told. */
+const WORKERS = Number(process.env['KEYFORM_BENCH_APPLY_WORKERS'] ?? availableParallelism());
 const NOOP_TENANTS = 1000;
 
 const fmt = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
+const load = (): string => loadavg().map((l) => l.toFixed(1)).join(' ');
 
-/**
- * The same writes keyform's apply sends, with nothing around them: one POST for the domain,
- * then `width` workers, each taking the next tenant and sending its project and groups, then
- * its role assignments. No barrier between tenants: as soon as a worker is free it starts the
- * next, so `width` requests are in flight the whole time, as in keyform's executor.
- */
-async function bareLoop(authUrl: string, desired: DesiredState, width: number): Promise<{ ms: number; requests: number }> {
-  const { token } = await must('token', adminToken(authUrl));
-  let requests = 0;
-  const call = async (method: string, path: string, body?: unknown): Promise<Record<string, { id: string }>> => {
-    requests++;
-    const res = await fetch(`${authUrl}${path}`, { method, headers: { 'x-auth-token': token, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    return res.status === 204 ? {} : ((await res.json()) as Record<string, { id: string }>);
-  };
-  const of = <K extends Resource['kind']>(k: K) => desired.resources.filter((r): r is Extract<Resource, { kind: K }> => r.kind === k);
-  const roleIds = new Map(((await (await fetch(`${authUrl}/roles`, { headers: { 'x-auth-token': token } })).json()) as { roles: { id: string; name: string }[] }).roles.map((r) => [r.name, r.id]));
-  const tenantOf = (r: { platform: string; key: { workspace: string; project: string } }): string => `${r.platform}/${r.key.workspace}/${r.key.project}`;
-  const tenants = new Map<string, { project?: Extract<Resource, { kind: 'project' }>; groups: Extract<Resource, { kind: 'group' }>[]; grants: Extract<Resource, { kind: 'assignment' }>[] }>();
-  const entry = (t: string) => tenants.get(t) ?? tenants.set(t, { groups: [], grants: [] }).get(t)!;
-  for (const p of of('project')) entry(tenantOf(p)).project = p;
-  for (const g of of('group')) entry(tenantOf(g)).groups.push(g);
-  for (const a of of('assignment')) entry(tenantOf(a)).grants.push(a);
-  const t0 = performance.now();
-  const domainIds = new Map<string, string>();
-  for (const d of of('domain')) domainIds.set(d.attrs.name, (await call('POST', '/domains', { domain: d.attrs }))['domain']!.id);
-  await pool([...tenants.values()], width, async (t) => {
-    const p = t.project!;
-    const projectId = (await call('POST', '/projects', { project: { ...p.attrs, domain: undefined, domain_id: domainIds.get(p.attrs.domain) } }))['project']!.id;
-    const groupIds = new Map<string, string>();
-    for (const g of t.groups) groupIds.set(g.key.role, (await call('POST', '/groups', { group: { ...g.attrs, domain: undefined, domain_id: domainIds.get(g.attrs.domain) } }))['group']!.id);
-    for (const a of t.grants) await call('PUT', `/projects/${projectId}/groups/${groupIds.get(a.key.role)!}/roles/${roleIds.get(a.attrs.keystoneRole)!}`);
-  });
-  return { ms: performance.now() - t0, requests };
+/** One side's run: its writes, wall time, and the CPU Keystone and this process spent meanwhile. */
+interface Run {
+  readonly writes: number;
+  readonly ms: number;
+  readonly keystoneCpuMs: number;
+  readonly ownCpuMs: number;
 }
 
-/** Removes a run's domain, and with it its projects, groups and their role assignments. */
-async function dropDomain(s: OpenStackSession, name: string): Promise<void> {
-  for (const d of (await must('domains', ks.listDomains(s, { name })))) {
-    await must('disable', ks.updateDomain(s, d.id, { enabled: false }));
-    // A domain of 800 objects can outlast the client's timeout: a retried DELETE then finds it gone.
-    await must('delete', ks.deleteDomain(s, d.id).orElse((e) => (e.kind === 'not-found' ? okAsync(undefined) : errAsync(e))));
-  }
+const rate = (r: Run): number => r.writes / (r.ms / 1000);
+
+/** Times `work` with Keystone's and this process's CPU. */
+async function measured(proc: TrackedProcess, work: () => Promise<number>): Promise<Run> {
+  const ks0 = groupCpuMs(proc);
+  const own0 = process.cpuUsage();
+  const t0 = performance.now();
+  const writes = await work();
+  const ms = performance.now() - t0;
+  const own = process.cpuUsage(own0);
+  return { writes, ms, keystoneCpuMs: groupCpuMs(proc) - ks0, ownCpuMs: (own.user + own.system) / 1000 };
+}
+
+function describeRun(r: Run): string {
+  return `${r.writes} writes in ${fmt(r.ms)} = ${rate(r).toFixed(1)} writes/s; CPU Keystone ${fmt(r.keystoneCpuMs)} (${(r.keystoneCpuMs / r.writes).toFixed(1)} ms/write), client process ${fmt(r.ownCpuMs)}`;
+}
+
+/**
+ * keyform's apply of a saved plan of `TENANTS` tenants from empty, as `keyform apply PLAN`
+ * runs it (progress lines included, written nowhere): returns the writes the plan holds.
+ */
+async function keyformApply(stack: TestStack, proc: TrackedProcess, width: number): Promise<{ run: Run; lines: number; planMs: number; inApply: string }> {
+  const { output, targets } = await targetsFor(writeConfig({ run: runId(), tenants: TENANTS, users: {} }), writeClouds(stack));
+  const p0 = performance.now();
+  const { plan } = await planNow(output, targets);
+  const planMs = performance.now() - p0;
+  const writes = plan.platforms.reduce((n, p) => n + p.changes.reduce((m, c) => m + c.operations.length, 0), 0);
+  let lines = 0;
+  const progress = applyProgress({ stderr: (t) => void (lines += t.split('\n').length - 1), isTTY: false, env: {} });
+  let inApply = '';
+  const run = await measured(proc, async () => {
+    const t0 = performance.now();
+    const report = await must('apply', applyPlan(plan, targets, { parallelism: width, progress }));
+    const p = report.platforms[0]!;
+    if (p.counts.done !== p.counts.total) throw new Error(`apply: ${p.counts.failed} failed, ${p.counts.skipped} skipped`);
+    inApply = `${p.requests} requests in ${p.seconds.toFixed(1)} s of writing, ${fmt(performance.now() - t0 - 1000 * p.seconds)} for the lock, fresh snapshot and re-derive`;
+    return writes;
+  });
+  closeTargets(targets);
+  return { run, lines, planMs, inApply };
 }
 
 async function applyFromEmpty(print: (line: string) => void): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'keyform-apply-bench-'));
   const port = await must('port', freeExtraKeystonePort());
-  const proc = await must('keystone', startKeystoneService({ dir, port }));
+  const proc = await must('keystone', startKeystoneService({ dir, port, workers: WORKERS }));
   try {
     const cloudsYaml = await must('clouds.yaml', writeCloudsYaml(dir, keystoneUrl(port)));
     const stack = { cloudsYaml, authUrl: keystoneUrl(port), dir };
-    const admin = await must('session', openSession(await must('cloud', (loadCloud({ cloud: CLOUD_NAMES.admin, files: { clouds: cloudsYaml }, env: {} })))));
-    print(`${TENANTS} tenants from empty (1 domain, ${TENANTS} projects, ${3 * TENANTS} groups, ${3 * TENANTS} role assignments)`);
+    print(`${TENANTS} tenants from empty (1 domain, ${TENANTS} projects, ${3 * TENANTS} groups, ${3 * TENANTS} role assignments: ${7 * TENANTS + 1} writes), ` +
+      `Keystone with ${WORKERS} worker${WORKERS === 1 ? '' : 's'} on ${availableParallelism()} cores (KEYFORM_BENCH_APPLY_TENANTS / _WORKERS / _WIDTHS to change)`);
     for (const width of WIDTHS) {
-      const keyform = async (): Promise<{ rate: number; line: string }> => {
-        const run = runId();
-        const config = writeConfig({ run, tenants: TENANTS, users: {} });
-        const { output, targets } = await targetsFor(config, writeClouds(stack));
-        const { plan } = await planNow(output, targets);
-        const t0 = performance.now();
-        const report = await must('apply', applyPlan(plan, targets, { parallelism: width }));
-        const wall = performance.now() - t0;
-        closeTargets(targets);
-        await dropDomain(admin, domainOf(run));
-        const p = report.platforms[0]!;
-        const rate = p.requests / p.seconds;
-        return { rate, line: `${p.counts.done}/${p.counts.total} changes, ${p.requests} requests in ${p.seconds.toFixed(1)} s = ${rate.toFixed(1)} req/s (whole apply incl. lock + fresh snapshot: ${fmt(wall)})` };
-      };
-      const first = await keyform();
-      print(`  parallelism ${width}: keyform ${first.line}`);
-      const run = runId();
-      const { output, targets } = await targetsFor(writeConfig({ run, tenants: TENANTS, users: {} }), writeClouds(stack));
+      print(`  parallelism ${width}, load average before: ${load()}`);
+      const first = await keyformApply(stack, proc, width);
+      print(`    keyform   ${describeRun(first.run)} (${first.inApply}; ${first.lines} progress lines; plan made beforehand in ${fmt(first.planMs)})`);
+      const { output, targets } = await targetsFor(writeConfig({ run: runId(), tenants: TENANTS, users: {} }), writeClouds(stack));
       closeTargets(targets);
-      const bare = await bareLoop(stack.authUrl, output.platforms[0]!, width);
-      await dropDomain(admin, domainOf(run));
-      const bareRate = bare.requests / (bare.ms / 1000);
-      print(`  parallelism ${width}: bare loop ${bare.requests} requests in ${fmt(bare.ms)} = ${bareRate.toFixed(1)} req/s`);
-      const second = await keyform();
-      const mean = (first.rate + second.rate) / 2;
-      print(`  parallelism ${width}: keyform again ${second.line} — mean ${mean.toFixed(1)} req/s = ${(100 * mean / bareRate).toFixed(0)}% of the bare loop (goal ≥ 90%)`);
+      const bare = await measured(proc, () => bareApplyLoop(stack.authUrl, output.platforms[0]!, width));
+      print(`    bare loop ${describeRun(bare)}`);
+      const second = await keyformApply(stack, proc, width);
+      print(`    keyform   ${describeRun(second.run)} (${second.inApply}; ${second.lines} progress lines)`);
+      const mean = (rate(first.run) + rate(second.run)) / 2;
+      const ratio = mean / rate(bare);
+      const keystoneBusy = bare.keystoneCpuMs / (bare.ms * Math.min(WORKERS, availableParallelism()));
+      print(`    keyform mean ${mean.toFixed(1)} writes/s = ${(100 * ratio).toFixed(0)} % of the bare loop (goal ≥ 90 %: ${ratio >= 0.9 ? 'met' : 'NOT met'}); ` +
+        `Keystone busy ${(100 * keystoneBusy).toFixed(0)} % of its ${Math.min(WORKERS, availableParallelism())} usable cores during the bare loop; load average after: ${load()}`);
+      const at10k = (7 * 10_000 + 1) / mean;
+      print(`    extrapolated, not measured: 10,000 tenants (70,001 writes) at this rate ≈ ${(at10k / 60).toFixed(0)} min`);
     }
-    admin.close();
   } finally {
     await stopProcessGroups([proc]);
   }
+}
+
+/** Tenants of the in-process measure of keyform's own work: the issue's goal size. */
+const OWN_COST_TENANTS = 10_000;
+
+/**
+ * keyform's own work around the writes at 10,000 tenants, with no Keystone: the re-derive
+ * every apply does before writing (a plan of the desired state against an empty cloud), then
+ * the scheduler and the CI progress lines over its 70,000 changes, each write answered at
+ * once. This is what keyform adds per write whatever Keystone's speed; the Keystone runs that follow
+ * say what a write costs there.
+ */
+async function ownCostAtScale(print: (line: string) => void): Promise<void> {
+  const resources = Array.from({ length: OWN_COST_TENANTS }, (_, i) => tenant({
+    workspace: `ws${Math.floor(i / 100)}`, project: `p${i % 100}`, roles: { admin: 'member', user: 'member', reader: 'reader' }, tags: { environment: 'test' },
+  })).flat();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const plan = createPlan({ toolVersion: 'bench', createdAt: new Date().toISOString(), platforms: [{ desired: desiredState(resources), live: liveState([]), endpoint: 'https://k/v3', region: 'RegionOne' }] });
+  const diffMs = performance.now() - t0;
+  const changes = plan.platforms[0]!.changes;
+  let lines = 0;
+  const progress = applyProgress({ stderr: () => void lines++, isTTY: false, env: {} });
+  progress.begin('bench', changes.length, 8);
+  const t1 = performance.now();
+  const cpu1 = process.cpuUsage();
+  const outcomes = await runChanges(changes, () => okAsync(undefined), { parallelism: 8, events: progress });
+  const runMs = performance.now() - t1;
+  const runCpu = process.cpuUsage(cpu1);
+  const all = process.cpuUsage(cpu0);
+  const done = outcomes.filter((o) => o.status === 'done').length;
+  print(`keyform's own work at ${OWN_COST_TENANTS.toLocaleString('en')} tenants, in process, every write answered at once: re-derive (plan from empty) ${fmt(diffMs)}, ` +
+    `scheduling + progress of ${done}/${changes.length} changes ${fmt(runMs)} (CPU ${fmt((runCpu.user + runCpu.system) / 1000)}, ${((1000 * (runCpu.user + runCpu.system) / 1000) / changes.length).toFixed(0)} µs a change; ${lines} progress lines); ` +
+    `CPU in all ${fmt((all.user + all.system) / 1000)}; load average ${load()}`);
 }
 
 const PLATFORM: PlatformSettingsForSnapshot = {
@@ -186,7 +222,8 @@ async function noopReplan(print: (line: string) => void): Promise<void> {
 
 /** Prints both figures. */
 export async function run(print: (line: string) => void = (l) => console.log(l)): Promise<void> {
-  print('apply benchmark (real Keystone of its own, one gunicorn worker, sqlite)');
+  print('apply benchmark (real Keystones of their own, sqlite)');
+  await ownCostAtScale(print);
   await applyFromEmpty(print);
   await noopReplan(print);
 }

@@ -126,3 +126,13 @@ export async function ensureCoresRegistered(sys: OpenStackSession): Promise<void
   const svc = services[0]?.id ?? (await sys.request<{ service: { id: string } }>({ method: 'POST', service: 'identity', path: '/services', body: { service: { type: 'compute', name: 'nova' } } }))._unsafeUnwrap().body.service.id;
   (await ks.createRegisteredLimits(sys, [{ service_id: svc, region_id: 'RegionOne', resource_name: 'class:VCPU', default_limit: 10 }]))._unsafeUnwrap();
 }
+
+/** Deletes the run's workspace domain (disabled first), which takes its projects and groups along. */
+export async function removeRunDomain(stack: TestStack, run: string): Promise<void> {
+  const sys = await adminSession(stack, true);
+  for (const d of (await ks.listDomains(sys, { name: domainOf(run) }))._unsafeUnwrap()) {
+    await ks.updateDomain(sys, d.id, { enabled: false });
+    await ks.deleteDomain(sys, d.id);
+  }
+  sys.close();
+}
