@@ -5,9 +5,9 @@ import { Option } from 'commander';
 import { err, ok, type Result } from 'neverthrow';
 import { durationMs, trapSignals } from '../process-control.ts';
 import { renderConfigError, type PlatformSettings, type SynthOutput, printable } from '../../../constructs/index.ts';
-import { decodePlan, notAdditions, renderText, colorEnabled, type Plan } from '../../../plans/index.ts';
+import { decodePlan, notAdditions, renderText, colorEnabled, unconfiguredAdoptions, type Plan } from '../../../plans/index.ts';
 import {
-  applyPlan, applyProgress, closeTargets, invalidOption, lockTargets, notApproved, notOnlyAdditions, openTargets, planErrored, planFileUnreadable, planTargets, platformNotConfigured, renderApplyReport,
+  adoptionNotConfigured, applyPlan, applyProgress, closeTargets, invalidOption, lockTargets, notApproved, notOnlyAdditions, openTargets, planErrored, planFileUnreadable, planTargets, platformNotConfigured, renderApplyReport,
   type ApplyError, type ApplyOptions, type ApplyReport, type PlatformTarget,
 } from '../../apply/index.ts';
 import type { HeldLocks } from '../../lock/index.ts';
@@ -81,6 +81,8 @@ async function savedPlan(io: CliIO, file: string, output: SynthOutput, path: str
   if (plan.isErr()) return err(plan.error);
   const settings = settingsFor(plan.value, output, path);
   if (settings.isErr()) return err(settings.error);
+  const unasked = unconfiguredAdoptions(plan.value, output.platforms);
+  if (unasked.length > 0) return err(adoptionNotConfigured(unasked, path));
   const targets = await openTargets(settings.value, { env: io.env, cwd: io.cwd });
   return targets.map((t) => ({ plan: plan.value, targets: t }));
 }

@@ -10,7 +10,7 @@ import * as ks from '../../../engine/keystone/index.ts';
 import { osc, oscAction } from '../../openstack/osc.ts';
 import { testStack } from '../../openstack/stack.ts';
 import { adminSession, cloudsEnv, ensureCoresRegistered, planNow, platformOf, runId, targetsFor, writeClouds } from './apply-fixture.ts';
-import { applyNow, canScope, keyformCli, pendingChanges, projectName, writePromiseConfig, type PromiseConfig } from './promises-fixture.ts';
+import { applyNow, canScope, keyformCli, pendingChanges, projectName, promiseHcl, writePromiseConfig, type PromiseConfig } from './promises-fixture.ts';
 
 /**
  * keyform's two promises on the real Keystone, each in the scenario that once broke it:
@@ -276,6 +276,34 @@ describe("keyform's promises against the real Keystone", () => {
     expect((await keyformCli(['apply', file, '--config', dir], { ...keyed, KEYFORM_PLAN_KEY: 'another' })).code).toBe(1);
     expect((await keyformCli(['apply', file, '--config', dir], keyed)).code).toBe(0);
     expect(await canScope(alice, projectName(run, 'shop'), domain)).toBe(true);
+  }, 300_000);
+
+  it('refuses a saved plan that adopts a project the configuration does not adopt, as an edited plan file would, and applies it once the configuration asks', async () => {
+    // GIVEN a tenant applied in Default, and a project someone made by hand in Default, named as tenant "hand" would be
+    const { run, alice, config, dir, open } = await setUp({ domain: 'Default', tenants: { shop: 'retain' } });
+    const first = await open();
+    await applyNow(first.output, first.targets);
+    const hand = (await osc(['project', 'create', '--domain', 'default', projectName(run, 'hand')]))._unsafeUnwrap() as { id: string };
+    // AND a plan file whose desired state adopts it (saved from a config that adopts it: what an edited file would hold)
+    const adopting = promiseHcl({ ...config, tenants: { ...config.tenants, hand: 'retain' } }).replace(/(project "hand" \{\n {4}tenant "[^"]+" \{\n)/, '$1      adopt = true\n');
+    expect(adopting).toContain('adopt = true');
+    writeFileSync(join(dir, 'keyform.hcl'), adopting);
+    const file = join(dir, 'adopt.plan');
+    expect((await keyformCli(['plan', '--config', dir, '--out', file], cloudsEnv(clouds))).code).toBe(0);
+    // WHEN it is applied with a configuration that does not adopt the project
+    writePromiseConfig(config, dir);
+    const refused = await keyformCli(['apply', file, '--config', dir], cloudsEnv(clouds));
+    // THEN apply refuses it, naming the address, and the project carries no keyform tag
+    const address = `keyform_project.tenant["${platformOf(run)}/w1/hand"]`;
+    expect({ code: refused.code, named: refused.stderr.includes(address) }).toEqual({ code: 1, named: true });
+    const tagsNow = async () => ((await osc(['project', 'show', hand.id]))._unsafeUnwrap() as { tags: string[] }).tags.filter((t) => t.startsWith('keyform.'));
+    expect(await tagsNow()).toEqual([]);
+    // AND once the configuration adopts it, the same plan is applied: the project is the tenant's and alice reaches it
+    writeFileSync(join(dir, 'keyform.hcl'), adopting);
+    const applied = await keyformCli(['apply', file, '--config', dir], cloudsEnv(clouds));
+    expect({ code: applied.code, stderr: applied.code === 0 ? '' : applied.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(await tagsNow()).toContain(`keyform.managed=${platformOf(run)}`);
+    expect(await canScope(alice, projectName(run, 'hand'), 'Default')).toBe(true);
   }, 300_000);
 
   it('grants the new role before revoking the old one: when every grant fails, the user keeps the old role and the project', async () => {
