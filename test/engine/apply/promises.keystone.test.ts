@@ -481,6 +481,24 @@ describe("keyform's promises against the real Keystone", () => {
     expect(await pendingChanges(second.output, second.targets)).toEqual([]);
   }, 400_000);
 
+  it('moves a delete-policy tenant back from its workspace domain to the shared domain: the user reaches the new project, the old project and the emptied domain are deleted', async () => {
+    // GIVEN a delete-policy tenant applied with one domain per workspace, then the platform switched to the shared domain Default
+    const { run, alice, config, dir, open } = await setUp({ perWorkspace: true, tenants: { shop: 'delete' } });
+    const first = await open();
+    await applyNow(first.output, first.targets);
+    const name = projectName(run, 'shop');
+    const domain = await idOf(['domain', 'show', `${run}-w1`]);
+    writePromiseConfig({ ...config, perWorkspace: false, domain: 'Default' }, dir);
+    // WHEN it is planned and applied
+    const second = await open();
+    expect(await pendingChanges(second.output, second.targets)).toContain(`replace ${projectAddress(run, 'shop')}`);
+    await applyNow(second.output, second.targets);
+    // THEN alice reaches the project in Default; the old project went with the workspace domain, now empty
+    expect(await canScope(alice, name, 'Default')).toBe(true);
+    expect((await osc(['domain', 'show', domain])).isErr()).toBe(true);
+    expect(await pendingChanges(second.output, second.targets)).toEqual([]);
+  }, 400_000);
+
   const matrix: readonly [string, Omit<PromiseConfig, 'run' | 'users' | 'tenants'>][] = [
     ['domain by id, user_domain by id, default role mapping, unified limits', { domain: 'default', userDomain: 'default', quotaBackend: 'unified-limits', cores: 4 }],
     ['domain by name, user_domain by name, role-by-role mapping, unified limits', { domain: 'Default', userDomain: 'Default', roleMapping: { admin: 'member', user: 'member', reader: 'reader' }, quotaBackend: 'unified-limits', cores: 4 }],
