@@ -1,4 +1,4 @@
-import type { Resource, ProjectResource } from '../constructs/model/index.ts';
+import { MAX_NAME_LENGTH, type Resource, type ProjectResource } from '../constructs/model/index.ts';
 import type { AttributeValue, Change, Operation } from './change.ts';
 import { retiredTags } from './tags.ts';
 
@@ -42,27 +42,64 @@ export function deleteChange(before: Resource, reason: string): Change {
   return change({ kind: before.kind, address: before.address, action: 'delete', before, after: null, changed: [], replacePaths: [], reason }, [...disableFirst(before), { op: 'delete' }]);
 }
 
+/** How a replace runs: which comes first, and whether the old object must give up its name. */
+export interface ReplaceOrder {
+  /** Projects under deletion policy `retain` keep the old project, retired; everything else is deleted. */
+  readonly retire: boolean;
+  /**
+   * Create-before-destroy (Terraform's `create_before_destroy`): the new object is made first
+   * and the old one goes last, after its children (grants, memberships) moved to the new one.
+   * Otherwise the old object goes first and the new one is created after.
+   */
+  readonly createFirst: boolean;
+  /** A name the old object takes before the new one is created, when both would hold the same name in one domain. */
+  readonly retiredName?: string;
+}
+
 /**
  * A new object takes the place of `before`. With `retire` (projects under deletion policy
  * `retain`), the old project is kept: disabled, tagged `keyform.retired` and released (its
  * markers removed, so the tenant's address names only the new project); otherwise it is
- * deleted first.
+ * deleted. With `createFirst` the new object exists before the old one is touched (renamed
+ * first to `retiredName` when the new one needs its name); otherwise the old one goes first.
  */
 export function replaceChange(
-  before: Resource, after: Resource, diff: { changed: readonly string[]; replacePaths: readonly string[] }, reason: string, retire: boolean,
+  before: Resource, after: Resource, diff: { changed: readonly string[]; replacePaths: readonly string[] }, reason: string, order: ReplaceOrder,
 ): Change {
-  const first = retire && before.kind === 'project' ? retireOps(before) : [...disableFirst(before), { op: 'delete' } as const];
-  return change({ kind: after.kind, address: after.address, action: 'replace', before, after, changed: diff.changed, replacePaths: diff.replacePaths, reason }, [...first, { op: 'create' }]);
+  const removal = order.retire && before.kind === 'project' ? retireOps(before) : [...disableFirst(before), { op: 'delete' } as const];
+  const rename: readonly Draft[] = order.retiredName === undefined ? [] : [{ op: 'update', set: { name: order.retiredName } }];
+  const ops: readonly Draft[] = order.createFirst ? [...rename, { op: 'create' }, ...removal] : [...removal, { op: 'create' }];
+  return change({ kind: after.kind, address: after.address, action: 'replace', before, after, changed: diff.changed, replacePaths: diff.replacePaths, reason }, ops);
+}
+
+/**
+ * The name an object keyform retires takes so that its replacement can have its own: the
+ * name, cut to leave room within Keystone's 64 characters, and `~retired-` with the start
+ * of the object's id (unique: two retired objects of one name never clash).
+ * @example retiredName('acme.webshop', '4f1c9a0e7b…') // 'acme.webshop~retired-4f1c9a0e'
+ */
+export function retiredName(name: string, id: string): string {
+  const suffix = `~retired-${id.slice(0, 8)}`;
+  return [...name].slice(0, MAX_NAME_LENGTH - suffix.length).join('') + suffix;
+}
+
+/**
+ * True when the replace `c` creates the new object before it removes the old one: its create
+ * comes before any delete or disable (the JSON plan's `actions: ["create", "delete"]`).
+ */
+export function createsFirst(c: Change): boolean {
+  const create = c.operations.findIndex((o) => o.op === 'create');
+  const removal = c.operations.findIndex((o) => o.op === 'delete' || (o.op === 'update' && o.set['enabled'] === false));
+  return create >= 0 && (removal < 0 || create < removal);
 }
 
 /**
  * A role assignment whose Keystone role changes, create-before-destroy (as Terraform's
  * `create_before_destroy`): the new grant is made before the old one is revoked, so the
- * group's members never hold neither. Only for a grant whose group and project stay: a
- * relation has no children, so its revoke waits for nothing and the order has no cycle.
+ * group's members never hold neither.
  */
 export function swapChange(before: Resource, after: Resource, diff: { changed: readonly string[]; replacePaths: readonly string[] }, reason: string): Change {
-  return change({ kind: after.kind, address: after.address, action: 'replace', before, after, changed: diff.changed, replacePaths: diff.replacePaths, reason }, [{ op: 'create' }, { op: 'delete' }]);
+  return replaceChange(before, after, diff, reason, { retire: false, createFirst: true });
 }
 
 function retireOps(before: ProjectResource): readonly Draft[] {

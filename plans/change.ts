@@ -36,7 +36,7 @@ export type AttributeValue = string | number | boolean | readonly string[];
  * | `create`  | null                                  | the desired record                      | create                        |
  * | `update`  | the live record (with Keystone `ids`) | the record as it will be                | update                        |
  * | `delete`  | the live record                       | null                                    | [update enabled=false,] delete |
- * | `replace` | the live record being replaced        | the desired record of the new object    | delete (or retire), create; a grant whose role changes: create, delete |
+ * | `replace` | the live record being replaced        | the desired record of the new object    | project, group, membership, grant: [rename,] create, then retire or [disable,] delete; quota: delete, create |
  * | `no-op`   | the live record                       | the live record                         | none                          |
  *
  * "As it will be": the desired record with the project's tags merged with the tags keyform
@@ -45,7 +45,9 @@ export type AttributeValue = string | number | boolean | readonly string[];
  * an object keyform did not create. A project `replace` under deletion policy `retain`
  * retires the old project (disabled, tagged `keyform.retired`, its tenant marker removed so
  * that keyform lets go of it) instead of deleting it; a replace that keeps the old object
- * reads so in `reason`.
+ * reads so in `reason`. A replace whose create comes first is create-before-destroy (see
+ * `createsFirst`); its first operation renames the old object (`retiredName`) when the new
+ * one needs its name in the same domain.
  */
 export interface Change {
   readonly kind: ResourceKind;

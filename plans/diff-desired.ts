@@ -2,9 +2,9 @@ import type { MembershipResource, ProjectResource, Resource } from '../construct
 import { DELETE_POLICY_TAG } from '../constructs/model/index.ts';
 import type { Change } from './change.ts';
 import { compareAttributes, type AttributeDiff } from './attributes.ts';
-import { createChange, replaceChange, swapChange, updateChange } from './change-builders.ts';
+import { createChange, replaceChange, retiredName, swapChange, updateChange, type ReplaceOrder } from './change-builders.ts';
 import { tenantOf, type DiffContext, type DiffSink } from './diff-context.ts';
-import { ownership } from './ownership.ts';
+import { ownership, resourceNameKey } from './ownership.ts';
 import { parentsOf } from './parents.ts';
 import { mergeTags } from './tags.ts';
 
@@ -31,8 +31,8 @@ export function planDesired(r: Resource, live: Resource | undefined, ctx: DiffCo
   const diff = own.kind === 'adopt' ? withoutDomain(compared) : compared;
   const renewed = renewedParents(r, ctx, sink);
   const c = renewed.length > 0 ? cascadeReplace(before, after, diff, renewed, sink)
-    : diff.impact === 'replace' && after.kind === 'assignment' ? swapChange(before, after, diff, `${replaceReason(after, diff)}; the new role is granted before the old one is revoked`)
-    : diff.impact === 'replace' ? replaceChange(before, after, diff, replaceReason(after, diff), retains(after))
+    : diff.impact === 'replace' && after.kind === 'assignment' ? swapChange(before, after, diff, `${replaceReason(before, after, diff, ctx)}; the new role is granted before the old one is revoked`)
+    : diff.impact === 'replace' ? replaceChange(before, after, diff, replaceReason(before, after, diff, ctx), replaceOrder(before, after, ctx))
     : diff.impact === 'update' ? updateChange(before, after, diff.changed, updateReason(before, diff))
     : undefined;
   if (c === undefined) sink.unchanged++;
@@ -74,7 +74,29 @@ function isRenewed(c: Change | undefined): boolean {
 function cascadeReplace(before: Resource, after: Resource, diff: AttributeDiff, renewed: readonly string[], sink: DiffSink): Change {
   const paths = renewed.map((p) => `ids.${sink.changes.get(p)!.kind}`);
   const replacePaths = [...new Set([...diff.replacePaths, ...paths])].sort();
-  return replaceChange(before, after, { changed: diff.changed, replacePaths }, `its ${renewed.map((p) => sink.changes.get(p)!.kind).join(' and ')} is new in Keystone, so it must be recreated there`, false);
+  const why = `its ${renewed.map((p) => sink.changes.get(p)!.kind).join(' and ')} is new in Keystone, so it must be recreated there; the new one is made before the old one is removed`;
+  return replaceChange(before, after, { changed: diff.changed, replacePaths }, why, { retire: false, createFirst: true });
+}
+
+/**
+ * How a replace runs. A project or group is replaced create-before-destroy: the new object,
+ * then the grants and memberships on it, and only then are the old ones removed, so a user
+ * never lacks access in between (see `order.ts`). When the new object needs the old one's
+ * name in the same domain (Keystone keeps names unique per domain), the old one is renamed
+ * first. A quota moving between backends has no children and no name: its old record goes first.
+ */
+function replaceOrder(before: Resource, after: Resource, ctx: DiffContext): ReplaceOrder {
+  if (after.kind !== 'project' && after.kind !== 'group') return { retire: false, createFirst: false };
+  return { retire: retains(after), createFirst: true, ...(keepsName(before, after, ctx) ? { retiredName: retiredName(nameOf(before), before.ids?.['id'] ?? '') } : {}) };
+}
+
+/** True when `after` would hold the name `before` holds in the same domain. */
+function keepsName(before: Resource, after: Resource, ctx: DiffContext): boolean {
+  return ctx.liveNameKey(before) === resourceNameKey(after);
+}
+
+function nameOf(r: Resource): string {
+  return r.kind === 'project' || r.kind === 'group' || r.kind === 'domain' ? r.attrs.name : '';
 }
 
 /** A project replaced under deletion policy `retain` keeps its old project (retired); every other replace deletes. */
@@ -82,9 +104,15 @@ function retains(after: Resource): boolean {
   return after.kind === 'project' && !after.attrs.tags.includes(DELETE_POLICY_TAG);
 }
 
-function replaceReason(after: Resource, diff: AttributeDiff): string {
+function replaceReason(before: Resource, after: Resource, diff: AttributeDiff, ctx: DiffContext): string {
   const why = `${diff.replacePaths.join(', ')} cannot be changed in place in Keystone`;
-  return retains(after) ? `${why}; deletion policy retain: the old project is disabled, tagged keyform.retired and released, not deleted` : why;
+  if (after.kind !== 'project' && after.kind !== 'group') return why;
+  const rename = keepsName(before, after, ctx)
+    ? `; Keystone names are unique per domain, so the old ${after.kind} is first renamed ${JSON.stringify(retiredName(nameOf(before), before.ids?.['id'] ?? ''))}` : '';
+  const order = `; the new ${after.kind} and its grants and memberships are created before the old ones are removed`;
+  const old = retains(after) ? '; deletion policy retain: the old project is then disabled, tagged keyform.retired and released, not deleted'
+    : after.kind === 'project' ? '; deletion policy delete: the old project is then deleted' : '';
+  return `${why}${rename}${order}${old}`;
 }
 
 function updateReason(before: Resource, diff: AttributeDiff): string {

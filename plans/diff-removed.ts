@@ -14,7 +14,8 @@ import { sortedTags } from './tags.ts';
  * - quota: deleted (back to the cloud's default), unless its tenant is retained;
  * - project: by the deletion policy recorded on the live project (the config no longer
  *   says): `retain` disables it and tags it `keyform.retired`; `delete` deletes it;
- * - domain: deleted when every project and group in it is deleted and Keystone shows nothing
+ * - domain: left alone when desired projects or groups live in it (it became the shared
+ *   domain); deleted when every project and group in it is deleted and Keystone shows nothing
  *   keyform did not create in it (projects, groups, users, domain roles: Keystone deletes a
  *   domain's users with it); otherwise disabled, and the reason names what stays.
  */
@@ -77,6 +78,8 @@ function planProject(p: ProjectResource): Change | undefined {
 }
 
 function planDomain(d: DomainResource, inside: readonly Resource[], ctx: DiffContext, sink: DiffSink): Change | undefined {
+  // The platform now puts tenants in this very domain (as its shared domain): it stays as it is.
+  if (ctx.desired.resources.some((r) => (r.kind === 'project' || r.kind === 'group') && r.attrs.domain === d.attrs.name)) return undefined;
   const foreign = foreignIn(d, ctx);
   if (foreign.length === 0 && inside.every((r) => deletes(sink.changes.get(r.address)))) {
     return deleteChange(d, `workspace ${d.key.workspace} has no tenant left on this platform: its domain goes with its last project`);

@@ -11,4 +11,5 @@ export * from './codec.ts';
 export * from './stale.ts';
 export * from './targets.ts';
 export * from './only-additions.ts';
+export * from './adoptions.ts';
 export * from './render/index.ts';

@@ -22,16 +22,22 @@ import { parentsOf, type ResourceIndex } from './parents.ts';
  * explicit membership deletes would find nothing. A project or domain is disabled before it
  * is deleted: that is the first operation of the same change.
  *
+ * Replaces of projects and groups run create-before-destroy (Terraform's
+ * `create_before_destroy`): the new object, then its grants and memberships (their own
+ * replaces, create then delete), then the old grants and memberships are removed, and only
+ * then is the old object retired or deleted. Users keep a path to the tenant at every step.
+ *
  * Why this graph has no cycle: an operation is *forward* (create, or an update that does not
  * disable) or *reverse* (delete, or an update that disables). Forward operations wait for
  * their parents' forward operations (edges go down the kind order), reverse ones for their
- * children's reverse operations (edges go up it), and within a change every reverse operation
- * comes before every forward one (a replace deletes, then creates), except a role assignment
- * whose role changes (create, then delete: the new grant exists before the old one goes);
- * an assignment has no children, so its delete waits for nothing and closes no cycle. The only other edges: a
- * create waits for the delete of the object that held its name (forward after reverse), and a
- * quota's delete for its project's tag update (reverse after forward, see `tagWaits`), which
- * waits only for forward operations of parents, never for a quota.
+ * children's reverse operations (edges go up it), and within a change that has children
+ * (domain, project, group) every forward operation comes before every reverse one (a replace
+ * renames the old object if its name is needed, creates, then retires or deletes). Only a
+ * quota moving between backends deletes before it creates; a quota has no children, so its
+ * delete waits for nothing below it and closes no cycle. The only other edges: a create waits
+ * for the delete of the object that held its name (forward after reverse), and a quota's
+ * delete for its project's tag update (reverse after forward, see `tagWaits`), which waits
+ * only for forward operations of parents, never for a quota.
  */
 
 /** What linking needs beyond the changes: both sides, to find parents, and the name hand-overs. */

@@ -69,6 +69,9 @@ export function ownership(r: Resource, live: Resource | undefined, ctx: Ownershi
   const u = ctx.unmanagedByName.size === 0 ? undefined : ctx.unmanagedByName.get(key);
   if (u !== undefined) {
     const o = namedObject(r)!;
+    // A second object of this tenant where the tenant is moving to: a move that stopped half-way.
+    // The create finds it again (a 409 answered by an object that is ours and as planned).
+    if (u.ownedByPlatform === ctx.platform && live !== undefined && movesDomain(r, live)) return FREE;
     if (u.ownedByPlatform !== undefined) return { kind: 'error', error: foreignOwner(ctx.platform, r.address, o, u.id, u.ownedByPlatform) };
     if (r.kind === 'project' && r.adopt === true && live === undefined) return { kind: 'adopt', before: adoptedRecord(r, u) };
     return { kind: 'error', error: nameClash(ctx.platform, r.address, o, u.id) };
@@ -77,6 +80,11 @@ export function ownership(r: Resource, live: Resource | undefined, ctx: Ownershi
   if (live !== undefined && ctx.liveNameKey(live) === key) return FREE;
   const holder = ctx.liveByName().get(key);
   return holder !== undefined && holder.address !== r.address ? { kind: 'held', holder } : FREE;
+}
+
+/** True when the project or group `r` is wanted in another Keystone domain than its live record's. */
+function movesDomain(r: Resource, live: Resource): boolean {
+  return (r.kind === 'project' || r.kind === 'group') && (live.kind === 'project' || live.kind === 'group') && r.attrs.domain !== live.attrs.domain;
 }
 
 /** An unmanaged project as the live record of the tenant adopting it (`managed: false` marks the adoption). */

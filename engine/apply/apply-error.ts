@@ -35,7 +35,20 @@ export type ApplyError =
   | { readonly kind: 'not-approved'; readonly message: string }
   | { readonly kind: 'plan-file-unreadable'; readonly file: string; readonly message: string }
   | InvalidOption
-  | { readonly kind: 'not-only-additions'; readonly refused: readonly NotAnAddition[]; readonly message: string };
+  | { readonly kind: 'not-only-additions'; readonly refused: readonly NotAnAddition[]; readonly message: string }
+  | { readonly kind: 'adoption-not-configured'; readonly addresses: readonly string[]; readonly message: string };
+
+/** A saved plan adopts projects the configuration does not adopt (see `unconfiguredAdoptions`): nothing was applied. */
+export function adoptionNotConfigured(addresses: readonly string[], configPath: string): ApplyError {
+  return {
+    kind: 'adoption-not-configured', addresses,
+    message: [
+      `Nothing was applied: the plan adopts ${addresses.length === 1 ? 'a project' : `${addresses.length} projects`} keyform did not create, but the configuration at ${configPath} does not adopt ${addresses.length === 1 ? 'it' : 'them'} as the plan says:`,
+      ...addresses.map((a) => `  - ${a}`),
+      'A plan file may adopt only what the configuration asks for (adopt = true on the tenant, with the same name and domain). Set it there if the adoption is wanted, then make a new plan with `keyform plan --out FILE`, review it, and apply that one.',
+    ].join('\n'),
+  };
+}
 
 /** `--only-additions` met a plan with other changes: nothing was applied. */
 export function notOnlyAdditions(refused: readonly NotAnAddition[]): ApplyError {

@@ -75,6 +75,8 @@ export function updateNamed(before: NamedRecord, set: Readonly<Record<string, At
     .mapErr((e) => operationFailed(before.address, 'update', e.kind === 'not-found' ? `${before.kind} ${id} was deleted since the plan was made; make a new plan` : e.message, causeOf(e)))
     .map(() => {
       if (before.kind === 'domain' && typeof set['name'] === 'string') ctx.book.domainRenamed(id, set['name']);
+      // An adopted project was no managed object of the snapshot: its grants and quotas find its id here.
+      if (before.managed === false) ctx.book.created(before, id);
     });
 }
 

@@ -38,20 +38,26 @@ function claim<R extends { address: string }, K extends { id: string }>(
   return { resources, unmanaged };
 }
 
-/** Workspace domains marked for `platform` (only with one domain per workspace) and every other domain as unmanaged. */
-export function liveDomains(v: KeystoneView, platform: string, perWorkspace: boolean): Claimed<DomainResource, Domain> {
-  if (!perWorkspace) return { resources: new Map(), unmanaged: [] };
+/**
+ * Workspace domains marked for `platform`, and (with one domain per workspace, where a desired
+ * domain's name may clash) every other domain as unmanaged. With a shared domain
+ * (`shared`: its id) the marked domains are where the tenants lived before the platform stopped
+ * giving each workspace a domain: live, so that the plan empties and removes them. The shared
+ * domain itself is never one of them, even if it carries a marker.
+ */
+export function liveDomains(v: KeystoneView, platform: string, placement: { readonly perWorkspace: true } | { readonly perWorkspace: false; readonly shared: string | undefined }): Claimed<DomainResource, Domain> {
   const candidates: { resource: DomainResource; object: Domain }[] = [];
   const others: UnmanagedObject[] = [];
+  const shared = placement.perWorkspace ? undefined : placement.shared;
   for (const d of v.domains) {
     const m = descriptionMarker(d.description);
-    if (m?.platform === platform && m.workspace) {
+    if (m?.platform === platform && m.workspace && d.id !== shared) {
       const resource: DomainResource = {
         kind: 'domain', address: address('domain', [platform, m.workspace]), platform, key: { workspace: m.workspace },
         attrs: { name: d.name, description: d.description ?? '', enabled: d.enabled }, ids: { id: d.id }, managed: true,
       };
       candidates.push({ resource, object: d });
-    } else {
+    } else if (placement.perWorkspace) {
       others.push({ kind: 'domain', name: d.name, domain: '', id: d.id, description: d.description ?? '', ...owner(m?.platform) });
     }
   }
@@ -64,7 +70,7 @@ export function liveDomains(v: KeystoneView, platform: string, perWorkspace: boo
  * platforms') projects there. A marker outside those domains is not honoured: keyform never
  * manages anything in a domain it does not manage, whatever tags were copied there.
  */
-export function liveProjects(v: KeystoneView, platform: string, domainName: (id: string) => string): Claimed<ProjectResource, Project> {
+export function liveProjects(v: KeystoneView, platform: string, domainName: (id: string) => string, current: ReadonlySet<string>): Claimed<ProjectResource, Project> {
   const candidates: { resource: ProjectResource; object: Project }[] = [];
   const others: UnmanagedObject[] = [];
   const asUnmanaged = (p: Project, by: string | undefined): UnmanagedObject => ({
@@ -85,12 +91,12 @@ export function liveProjects(v: KeystoneView, platform: string, domainName: (id:
       others.push(asUnmanaged(p, o?.platform));
     }
   }
-  const c = claim(candidates, (p) => (projectOwner(p.tags)?.retired ? 1 : 0), (p) => asUnmanaged(p, platform));
+  const c = claim(candidates, (p) => (projectOwner(p.tags)?.retired ? 2 : placementRank(p.domain_id, current)), (p) => asUnmanaged(p, platform));
   return { resources: c.resources, unmanaged: [...others, ...c.unmanaged] };
 }
 
 /** Groups of the platform's domains whose description marker names `platform`, a tenant and a role; the other groups there as unmanaged. */
-export function liveGroups(v: KeystoneView, platform: string, domainName: (id: string) => string): Claimed<GroupResource, Group> {
+export function liveGroups(v: KeystoneView, platform: string, domainName: (id: string) => string, current: ReadonlySet<string>): Claimed<GroupResource, Group> {
   const candidates: { resource: GroupResource; object: Group }[] = [];
   const others: UnmanagedObject[] = [];
   const asUnmanaged = (g: Group, by: string | undefined): UnmanagedObject => ({
@@ -111,10 +117,20 @@ export function liveGroups(v: KeystoneView, platform: string, domainName: (id: s
       others.push(asUnmanaged(g, m?.platform));
     }
   }
-  const c = claim(candidates, () => 0, (g) => asUnmanaged(g, platform));
+  const c = claim(candidates, (g) => placementRank(g.domain_id, current), (g) => asUnmanaged(g, platform));
   return { resources: c.resources, unmanaged: [...others, ...c.unmanaged] };
 }
 
 function owner(platform: string | undefined): { ownedByPlatform?: string } {
   return platform ? { ownedByPlatform: platform } : {};
+}
+
+/**
+ * Between two objects claiming one address, the one in a domain the platform no longer places
+ * tenants in (`current` holds those it does) comes first: a move that stopped half-way (the
+ * new object made, the old one not yet retired) is still a move, so the next plan finishes it;
+ * the new object is found again when its create answers 409.
+ */
+function placementRank(domainId: string, current: ReadonlySet<string>): number {
+  return current.has(domainId) ? 1 : 0;
 }

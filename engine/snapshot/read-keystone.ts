@@ -1,4 +1,4 @@
-import { Result, ResultAsync, err, ok, okAsync } from 'neverthrow';
+import { Result, ResultAsync, err, ok } from 'neverthrow';
 import { descriptionMarker } from '../../constructs/model/index.ts';
 import type { OpenStackSession } from '../openstack/index.ts';
 import * as ks from '../keystone/index.ts';
@@ -11,7 +11,12 @@ import { mapPool } from '../util/map-pool.ts';
 /** Everything the snapshot reads from Keystone, before it is turned into resources. */
 export interface KeystoneView {
   readonly domains: readonly Domain[];
-  /** Domains where this platform's tenants live: the shared one, or the workspace domains it marked. */
+  /**
+   * Domains where this platform's markers are honoured: where its tenants live now (the shared
+   * domain, or the workspace domains it marked) and where they lived before a switch of
+   * placement (the workspace domains it marked, with a shared domain; the `domain` setting,
+   * with one domain per workspace), so that a tenant that moved is replaced, not forgotten.
+   */
   readonly platformDomainIds: ReadonlySet<string>;
   readonly userDomainId: string;
   readonly projects: readonly Project[];
@@ -19,8 +24,8 @@ export interface KeystoneView {
   readonly users: readonly User[];
   readonly roles: readonly Role[];
   /**
-   * The roles defined inside the platform's own domains (one per workspace; keyform never
-   * creates any): a domain holding one is never deleted. Empty with a shared domain.
+   * The roles defined inside the workspace domains the platform marked (keyform never creates
+   * any): a domain holding one is never deleted. Empty when there are none.
    */
   readonly domainRoles: readonly Role[];
   readonly assignments: readonly RoleAssignment[];
@@ -81,11 +86,10 @@ export function readKeystone(s: OpenStackSession, p: PlatformSettingsForSnapshot
     return readMembers(s, how, { users: us, groups: ours, assignments }, concurrency);
   });
   // Domain roles are listed per domain (Keystone's role list shows global roles only); only
-  // the platform's own domains are ever deleted, so only they are asked, and only with one domain per workspace;
-  // at most `concurrency` at once, as one workspace domain each could otherwise flood Keystone.
-  const domainRoles = placed.andThen((x) => (p.domainPerWorkspace
-    ? mapPool([...x.platformDomainIds].sort(), opts.concurrency ?? 8, (id) => ks.listRoles(s, { domain_id: id })).map((rs) => rs.flat())
-    : okAsync<readonly Role[], ks.KeystoneError | SnapshotError>([])));
+  // the workspace domains the platform marked are ever deleted, so only they are asked (none
+  // for a shared domain that never had any); at most `concurrency` at once, as one workspace
+  // domain each could otherwise flood Keystone.
+  const domainRoles = placed.andThen((x) => mapPool(markedDomainIds(x.domains, p.id), opts.concurrency ?? 8, (id) => ks.listRoles(s, { domain_id: id })).map((rs) => rs.flat()));
   const lists = ResultAsync.combine([
     placed,
     domainRoles,
@@ -123,8 +127,20 @@ function placeDomains(domains: readonly Domain[], p: PlatformSettingsForSnapshot
   return platformDomainIds(domains, p).map((platformDomainIds) => ({ domains, userDomainId: userDomain.id, platformDomainIds }));
 }
 
+/**
+ * Where the platform's markers are honoured (see `KeystoneView.platformDomainIds`). The
+ * domains it marked are its own in either placement; with one domain per workspace, the
+ * `domain` setting (`default` unless written) names where the tenants were before, and is
+ * read only if it exists. Nothing else: a marker copied into any other domain is ignored.
+ */
 function platformDomainIds(domains: readonly Domain[], p: PlatformSettingsForSnapshot): Result<ReadonlySet<string>, SnapshotError> {
-  if (p.domainPerWorkspace) return ok(new Set(domains.filter((d) => descriptionMarker(d.description)?.platform === p.id).map((d) => d.id)));
+  const marked = markedDomainIds(domains, p.id);
   const shared = findDomain(domains, p.domain);
-  return shared ? ok(new Set([shared.id])) : err(domainNotFound(p.id, 'domain', p.domain, domains.map((d) => d.name)));
+  if (p.domainPerWorkspace) return ok(new Set([...marked, ...(shared ? [shared.id] : [])]));
+  return shared ? ok(new Set([shared.id, ...marked])) : err(domainNotFound(p.id, 'domain', p.domain, domains.map((d) => d.name)));
+}
+
+/** The ids of the workspace domains whose description marker names platform `id`, sorted. */
+export function markedDomainIds(domains: readonly Domain[], id: string): readonly string[] {
+  return domains.filter((d) => descriptionMarker(d.description)?.platform === id).map((d) => d.id).sort();
 }

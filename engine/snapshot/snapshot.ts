@@ -2,7 +2,7 @@ import { ResultAsync } from 'neverthrow';
 import { sortResources, type LiveState, type Resource, type UnmanagedObject } from '../../constructs/model/index.ts';
 import type { OpenStackSession } from '../openstack/index.ts';
 import type { PlatformSettingsForSnapshot } from './platform-settings.ts';
-import { readKeystone, type KeystoneView } from './read-keystone.ts';
+import { findDomain, markedDomainIds, readKeystone, type KeystoneView } from './read-keystone.ts';
 import type { MembershipRead } from './read-memberships.ts';
 import { liveDomains, liveGroups, liveProjects } from './live-objects.ts';
 import { liveAssignments, liveMemberships } from './live-relations.ts';
@@ -79,9 +79,12 @@ export function snapshot(session: OpenStackSession, platform: PlatformSettingsFo
 export function toLiveState(v: KeystoneView, p: PlatformSettingsForSnapshot, euids: readonly string[], desiredRoles: Readonly<Record<string, string>> = {}): LiveState {
   const names = new Map(v.domains.map((d) => [d.id, d.name]));
   const domainName = (id: string): string => names.get(id) ?? id;
-  const domains = liveDomains(v, p.id, p.domainPerWorkspace);
-  const projects = liveProjects(v, p.id, domainName);
-  const groups = liveGroups(v, p.id, domainName);
+  const shared = p.domainPerWorkspace ? undefined : findDomain(v.domains, p.domain)?.id;
+  // Where the platform places tenants now; the rest of `platformDomainIds` is where they were.
+  const current = new Set(p.domainPerWorkspace ? markedDomainIds(v.domains, p.id) : shared === undefined ? [] : [shared]);
+  const domains = liveDomains(v, p.id, p.domainPerWorkspace ? { perWorkspace: true } : { perWorkspace: false, shared });
+  const projects = liveProjects(v, p.id, domainName, current);
+  const groups = liveGroups(v, p.id, domainName, current);
   const resources: Resource[] = [
     ...[...domains.resources.values()].map((x) => x.resource),
     ...[...projects.resources.values()].map((x) => x.resource),
@@ -98,15 +101,16 @@ export function toLiveState(v: KeystoneView, p: PlatformSettingsForSnapshot, eui
     users: sortedRecord(users),
     roles: sortedRecord(v.roles.map((r) => [r.name, r.id] as const)),
     domains: sortedRecord(v.domains.map((d) => [d.name, d.id] as const)),
-    ...(p.domainPerWorkspace ? { foreignInDomains: foreignInDomains(v, domainName) } : {}),
+    ...(domains.resources.size > 0 ? { foreignInDomains: foreignInDomains(v, p.id, domainName) } : {}),
   };
 }
 
-/** The users and domain roles in the platform's own domains, by domain name (see `LiveState.foreignInDomains`). */
-function foreignInDomains(v: KeystoneView, domainName: (id: string) => string): Readonly<Record<string, readonly string[]>> {
+/** The users and domain roles in the workspace domains the platform marked, by domain name (see `LiveState.foreignInDomains`). */
+function foreignInDomains(v: KeystoneView, platform: string, domainName: (id: string) => string): Readonly<Record<string, readonly string[]>> {
   const out = new Map<string, string[]>();
+  const marked = new Set(markedDomainIds(v.domains, platform));
   const add = (domainId: string | null | undefined, what: string): void => {
-    if (domainId === null || domainId === undefined || !v.platformDomainIds.has(domainId)) return;
+    if (domainId === null || domainId === undefined || !marked.has(domainId)) return;
     const name = domainName(domainId);
     out.set(name, [...(out.get(name) ?? []), what]);
   };

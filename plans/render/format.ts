@@ -20,8 +20,11 @@ const RESET = '\u001b[0m';
 export interface Formatter {
   /** `text` in `style`, or `text` as is when colours are off. */
   paint(style: Style, text: string): string;
-  /** The action's glyph, coloured: `+` green, `~` yellow, `-` red, `-/+` red and green. */
-  glyph(action: Action): string;
+  /**
+   * The action's glyph, coloured: `+` green, `~` yellow, `-` red, `-/+` red and green; a
+   * replace that creates first is `+/-`, as Terraform shows `create_before_destroy`.
+   */
+  glyph(action: Action, createFirst?: boolean): string;
 }
 
 /**
@@ -32,8 +35,8 @@ export function formatter(options: { readonly color: boolean }): Formatter {
   const paint = (style: Style, text: string): string => (options.color && text !== '' ? `${ANSI[style]}${text}${RESET}` : text);
   return {
     paint,
-    glyph: (action) => {
-      if (action === 'replace') return `${paint('delete', '-')}/${paint('create', '+')}`;
+    glyph: (action, createFirst = false) => {
+      if (action === 'replace') return createFirst ? `${paint('create', '+')}/${paint('delete', '-')}` : `${paint('delete', '-')}/${paint('create', '+')}`;
       const style: Style | undefined = action === 'create' ? 'create' : action === 'update' ? 'update' : action === 'delete' ? 'delete' : undefined;
       return style === undefined ? ACTION_GLYPHS[action] : paint(style, ACTION_GLYPHS[action]);
     },
@@ -64,6 +67,16 @@ export const ACTION_PHRASES: Readonly<Record<Action, string>> = {
   delete: 'will be destroyed',
   replace: 'must be replaced',
 };
+
+/**
+ * What happens to an address, in Terraform's words; a replace also says its order, as
+ * Terraform's legend does (`+/-` create replacement and then destroy, `-/+` the reverse).
+ * @example actionPhrase('replace', true) // 'must be replaced (create replacement and then destroy)'
+ */
+export function actionPhrase(action: Action, createFirst: boolean): string {
+  if (action !== 'replace') return ACTION_PHRASES[action];
+  return `${ACTION_PHRASES.replace} (${createFirst ? 'create replacement and then destroy' : 'destroy and then create replacement'})`;
+}
 
 /** `1 to add, 2 to change, 0 to destroy` */
 export function counts(s: { readonly add: number; readonly change: number; readonly destroy: number }): string {

@@ -1,5 +1,6 @@
-import { ACTION_GLYPHS, isDestructive } from '../action.ts';
+import { isDestructive } from '../action.ts';
 import type { Change } from '../change.ts';
+import { createsFirst } from '../change-builders.ts';
 import { hasChanges, summarize, type Plan } from '../plan.ts';
 import { counts, formatter, partialNote, planLine, printablePlan } from './format.ts';
 import { changeBlock } from './text.ts';
@@ -136,7 +137,8 @@ function destructiveCallout(plan: Plan, artifact: string): string {
   if (changes.length === 0) return '';
   const destroys = changes.filter((c) => c.action === 'delete').length;
   const head = `> **${destroys} to destroy, ${changes.length - destroys} to replace:** review these first.`;
-  const items = changes.map((c) => `> - ${code(ACTION_GLYPHS[c.action])} ${code(c.address)}: ${inline(c.reason)}`);
+  const plain = formatter({ color: false });
+  const items = changes.map((c) => `> - ${code(plain.glyph(c.action, createsFirst(c)))} ${code(c.address)}: ${inline(c.reason)}`);
   return ['> [!WARNING]', head, '>', ...capped(items, '> - ', artifact)].join('\n');
 }
 

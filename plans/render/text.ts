@@ -1,7 +1,8 @@
 import type { Resource } from '../../constructs/model/index.ts';
 import type { AttributeValue, Change } from '../change.ts';
 import { hasChanges, type Plan, type PlatformPlan } from '../plan.ts';
-import { ACTION_PHRASES, formatter, partialNote, planLine, printablePlan, showValue, type Formatter } from './format.ts';
+import { createsFirst } from '../change-builders.ts';
+import { actionPhrase, formatter, partialNote, planLine, printablePlan, showValue, type Formatter } from './format.ts';
 
 /**
  * The plan for a terminal, in Terraform's layout: per change a `#` comment saying what
@@ -46,7 +47,8 @@ function platformSection(p: PlatformPlan, fmt: Formatter): string {
  */
 export function changeBlock(c: Change, fmt: Formatter, indent: string): string[] {
   const warnings = (c.warnings ?? []).map((w) => `# ${fmt.paint('remark', 'Warning:')} ${w}`);
-  const head = [`# ${c.address} ${ACTION_PHRASES[c.action]}`, `# (${c.reason})`, ...warnings, `${fmt.glyph(c.action)} ${c.address}`];
+  const first = createsFirst(c);
+  const head = [`# ${c.address} ${actionPhrase(c.action, first)}`, `# (${c.reason})`, ...warnings, `${fmt.glyph(c.action, first)} ${c.address}`];
   return [...head, ...attributeLines(c, fmt).map((l) => `    ${l}`)].map((l) => `${indent}${l}`);
 }
 

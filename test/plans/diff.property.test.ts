@@ -39,8 +39,8 @@ describe('diff properties', () => {
         if (planned.errors.length > 0) return;
         applied++;
         // WHEN the changes run in the in-memory Keystone
-        const run = applyChanges(live, planned.changes);
-        // THEN Keystone saw nothing it would refuse and nothing keyform must not do
+        const run = applyChanges(live, planned.changes, desired);
+        // THEN Keystone saw nothing it would refuse and nothing keyform must not do, and no user lost, at any point, a role they had and keep
         expect(run.violations).toEqual([]);
         // AND a second plan finds nothing left to do, only the same remarks
         const again = diff(desired, run.live);

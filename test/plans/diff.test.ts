@@ -1,6 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { address, DELETE_POLICY_TAG, RETIRED_TAG, type Resource } from '../../constructs/model/index.ts';
-import { diff } from '../../plans/index.ts';
+import { diff, isReverse, schedule, type Change } from '../../plans/index.ts';
+import { retiredName } from '../../plans/change-builders.ts';
+import { applyChanges } from './keystone-model.ts';
 import { actions, desiredState, edit, liveState, PLATFORM, retired, tenant, workspaceDomain } from './fixtures.ts';
 
 const project = (w = 'acme', p = 'webshop') => address('project', [PLATFORM, w, p]);
@@ -189,7 +191,7 @@ describe('diff', () => {
     expect(c!.reason).toMatch(/the new role is granted before the old one is revoked/);
   });
 
-  it('retires and releases the old project when a retained tenant moves to its workspace domain', () => {
+  it('retires and releases the old project when a retained tenant moves to its workspace domain, after the new one exists', () => {
     // GIVEN a project in the shared domain whose platform now gives each workspace a domain
     const live = liveState(tenant({ quotas: { 'compute.cores': 20 } }));
     const desired = desiredState([workspaceDomain(), ...tenant({ ownDomain: true, quotas: { 'compute.cores': 20 } })]);
@@ -197,23 +199,69 @@ describe('diff', () => {
     const d = diff(desired, live);
     // THEN the grant and quota are recreated on a new project in the new domain, the old one is kept but let go
     expect(actions(d.changes)).toEqual([
-      `create ${domain()}`, `replace ${quota('compute.cores')}`, `replace ${grant()}`, `replace ${group()}`, `replace ${project()}`,
+      `create ${domain()}`, `replace ${group()}`, `replace ${project()}`, `replace ${quota('compute.cores')}`, `replace ${grant()}`,
     ]);
     const p = d.changes.find((c) => c.address === project())!;
     expect(p.replacePaths).toEqual(['domain']);
-    expect(p.operations.map((o) => (o.op === 'update' ? o.set : o.op))).toEqual([{ enabled: false, tags: [RETIRED_TAG] }, 'create']);
+    // AND the new project comes first, the old one is retired last (create_before_destroy)
+    expect(p.operations.map((o) => (o.op === 'update' ? o.set : o.op))).toEqual(['create', { enabled: false, tags: [RETIRED_TAG] }]);
+    expect(p.reason).toContain('created before the old ones are removed');
     expect(d.changes.find((c) => c.address === grant())!.replacePaths).toEqual(['ids.group', 'ids.project']);
   });
 
-  it('deletes the old project when a tenant with the delete policy moves domain', () => {
+  it('deletes the old project when a tenant with the delete policy moves domain, after the new one exists', () => {
     // GIVEN the same move for a tenant whose policy is delete
     const live = liveState(tenant({ deletionPolicy: 'delete', roles: {} }));
     const desired = desiredState([workspaceDomain(), ...tenant({ ownDomain: true, deletionPolicy: 'delete', roles: {} })]);
     // WHEN diffed
     const p = diff(desired, live).changes.find((c) => c.address === project())!;
-    // THEN the old project is disabled, deleted, and the new one created
+    // THEN the new project is created, then the old one disabled and deleted
     expect(p.action).toBe('replace');
-    expect(p.operations.map((o) => o.op)).toEqual(['update', 'delete', 'create']);
+    expect(p.operations.map((o) => o.op)).toEqual(['create', 'update', 'delete']);
+  });
+
+  it('creates every new object and grant of a moving tenant before it removes any old one, so its users never lose access', () => {
+    // GIVEN a tenant with a member and two roles moving from the shared domain to its workspace domain
+    const spec = { roles: { admin: 'member', reader: 'reader' }, members: { alice: ['admin', 'reader'] }, quotas: { 'compute.cores': 20 } };
+    const live = liveState(tenant(spec));
+    const desired = desiredState([workspaceDomain(), ...tenant({ ...spec, ownDomain: true })]);
+    // WHEN diffed and scheduled
+    const changes = diff(desired, live).changes;
+    const batches = schedule(changes);
+    const at = (pick: (c: Change, i: number) => boolean) => batches.flatMap((b, n) => (b.some((r) => pick(changes.find((c) => c.address === r.address)!, r.index)) ? [n] : []));
+    // THEN every create runs in an earlier batch than every delete or disable
+    const lastCreate = Math.max(...at((c, i) => c.operations[i]!.op === 'create'));
+    const firstRemoval = Math.min(...at((c, i) => isReverse(c.operations[i]!)));
+    expect(lastCreate).toBeLessThan(firstRemoval);
+    // AND in the in-memory Keystone alice holds both roles on the tenant after every single operation
+    expect(applyChanges(live, changes, desired).violations).toEqual([]);
+  });
+
+  it('renames the old project and group first when the new ones need their names in the same domain', () => {
+    // GIVEN a tenant in its workspace domain "acme", whose platform now puts every tenant in the shared domain "acme"
+    const spec = { members: { alice: ['admin'] } };
+    const live = liveState([workspaceDomain(), ...tenant({ ...spec, ownDomain: true })]);
+    const desired = desiredState(tenant({ ...spec, domain: 'acme' }));
+    // WHEN diffed
+    const d = diff(desired, live);
+    const p = d.changes.find((c) => c.address === project())!;
+    // THEN the old project takes a retired name first, then the new one is created, then the old one is retired
+    expect(p.operations.map((o) => (o.op === 'update' ? o.set : o.op))).toEqual([
+      { name: 'acme.webshop~retired-project-' }, 'create', { enabled: false, tags: [RETIRED_TAG] },
+    ]);
+    expect(p.reason).toContain('Keystone names are unique per domain, so the old project is first renamed "acme.webshop~retired-project-"');
+    expect(d.changes.find((c) => c.address === group())!.operations.map((o) => (o.op === 'update' ? o.set : o.op))).toEqual([{ name: 'acme.webshop-admin~retired-group-os' }, 'create', 'delete']);
+    // AND the domain the new objects live in is left as it is, not disabled or deleted
+    expect(d.changes.find((c) => c.address === domain())).toBeUndefined();
+    // AND in the in-memory Keystone no name is ever held twice and alice never loses access
+    expect(applyChanges(live, d.changes, desired).violations).toEqual([]);
+  });
+
+  it('keeps a retired name within 64 characters', () => {
+    // GIVEN / WHEN a 64-character name is retired THEN it is cut to leave room for the suffix
+    const name = retiredName('x'.repeat(64), '0123456789abcdef');
+    expect(name).toBe(`${'x'.repeat(47)}~retired-01234567`);
+    expect(name.length).toBe(64);
   });
 
   it('keeps projects where they are when their workspace domain is renamed', () => {

@@ -1,6 +1,6 @@
 import {
   address, MANAGED_TAG, sortResources, TENANT_TAG,
-  type LiveState, type ProjectResource, type Resource, type UnmanagedObject,
+  type DesiredState, type LiveState, type ProjectResource, type Resource, type UnmanagedObject,
 } from '../../constructs/model/index.ts';
 import { schedule, type Change, type Operation } from '../../plans/index.ts';
 
@@ -11,8 +11,14 @@ import { schedule, type Change, type Operation } from '../../plans/index.ts';
  * deleted, a project disabled before it is deleted, and no unmanaged object ever touched
  * except an adoption the configuration asked for, and no access gap: a role assignment
  * whose group and project stay is never revoked before its replacement is granted (Keystone
- * keys a grant by group, project *and* role, so both may exist at once). Anything else is a
- * *violation*; the returned live state is what a fresh snapshot would see.
+ * keys a grant by group, project *and* role, so both may exist at once), and after every
+ * single operation each user still holds every Keystone role on a tenant's project that
+ * they held at the start and the configuration still grants (through a membership, a grant
+ * and an enabled project, old or new). Anything else is a *violation*; the returned live
+ * state is what a fresh snapshot would see.
+ *
+ * A replace that creates first leaves two objects behind one address for a while: the new
+ * one in `resources`, the old one in `superseded` until its own change removes or releases it.
  */
 export interface ModelRun {
   readonly live: LiveState;
@@ -29,24 +35,65 @@ interface Model {
   readonly startIds: ReadonlyMap<string, string | undefined>;
   /** Grants revoked while their group and project stayed. */
   readonly revoked: Set<string>;
-  /** Grants a new grant of another role took the address of, not revoked yet. */
+  /** Old objects a replace created the new object of before removing them, by address. */
   readonly superseded: Map<string, Resource>;
+  /** The Keystone ids of the objects each membership, grant and quota hangs on, by its own id. */
+  readonly parentIds: Map<string, readonly string[]>;
+}
+
+/** One role a user holds on a tenant's project: `euid`, the project's address, the Keystone role. */
+interface Access {
+  readonly euid: string;
+  readonly project: string;
+  readonly membership: string;
+  readonly assignment: string;
+  readonly keystoneRole: string;
 }
 
 /** Applies `changes` to `live`; within a batch in reverse order, to catch a missing dependency. */
-export function applyChanges(live: LiveState, changes: readonly Change[]): ModelRun {
+export function applyChanges(live: LiveState, changes: readonly Change[], desired?: DesiredState): ModelRun {
+  const resources = new Map(live.resources.map((r) => [r.address, r]));
   const m: Model = {
-    resources: new Map(live.resources.map((r) => [r.address, r])), unmanaged: [...live.unmanaged], live, violations: [], next: 0,
+    resources, unmanaged: [...live.unmanaged], live, violations: [], next: 0,
     startIds: new Map(live.resources.map((r) => [r.address, r.ids?.['id']])), revoked: new Set(), superseded: new Map(),
+    parentIds: new Map(live.resources.map((r) => [r.ids!['id']!, parentAddresses(r).map((a) => resources.get(a)?.ids?.['id'] ?? 'missing')])),
   };
+  const kept = desired === undefined ? [] : grantedAccess(desired.resources).filter((a) => holds(m, a));
   const byAddress = new Map(changes.map((c) => [c.address, c]));
   for (const batch of schedule(changes)) {
     for (const ref of [...batch].reverse()) {
       const c = byAddress.get(ref.address)!;
       run(m, c, c.operations[ref.index]!);
+      for (const a of kept) if (!holds(m, a)) m.violations.push(`access gap: ${a.euid} lost ${a.keystoneRole} on ${a.project} after operation ${ref.index} of ${c.address}`);
     }
   }
+  for (const [a, r] of m.superseded) m.violations.push(`${a}: the old ${r.kind} ${r.ids?.['id']} is still there after the apply`);
   return { live: { ...live, resources: sortResources([...m.resources.values()]), unmanaged: m.unmanaged }, violations: m.violations };
+}
+
+/** The roles the configuration grants: one per desired membership whose group has a grant. */
+function grantedAccess(desired: readonly Resource[]): Access[] {
+  const grants = new Map(desired.flatMap((r) => (r.kind === 'assignment' ? [[groupOf(r), r] as const] : [])));
+  return desired.flatMap((r) => {
+    const g = r.kind === 'membership' ? grants.get(groupOf(r)) : undefined;
+    if (r.kind !== 'membership' || g?.kind !== 'assignment') return [];
+    return [{ euid: r.key.euid, project: parentAddresses(g)[1]!, membership: r.address, assignment: g.address, keystoneRole: g.attrs.keystoneRole }];
+  });
+}
+
+function groupOf(r: Resource): string {
+  return parentAddresses(r)[0] ?? '';
+}
+
+/** Whether the user of `a` holds its role now: a membership in a group that has the grant on an enabled project of the tenant. */
+function holds(m: Model, a: Access): boolean {
+  const alive = (address: string): Resource[] => [m.resources.get(address), m.superseded.get(address)].filter((r): r is Resource => r !== undefined);
+  const projects = new Set(alive(a.project).filter((p) => p.kind === 'project' && p.attrs.enabled).map((p) => p.ids!['id']!));
+  const groups = new Set(alive(a.membership).map((x) => m.parentIds.get(x.ids!['id']!)?.[0]));
+  return alive(a.assignment).some((g) => {
+    const [group, project] = m.parentIds.get(g.ids!['id']!) ?? [];
+    return g.kind === 'assignment' && g.attrs.keystoneRole === a.keystoneRole && groups.has(group) && projects.has(project!);
+  });
 }
 
 function run(m: Model, c: Change, o: Operation): void {
@@ -58,31 +105,34 @@ function run(m: Model, c: Change, o: Operation): void {
 function create(m: Model, c: Change): void {
   const a = c.after!;
   const held = m.resources.get(a.address);
-  if (a.kind === 'assignment' && held?.kind === 'assignment' && held.attrs.keystoneRole !== a.attrs.keystoneRole) m.superseded.set(a.address, held);
-  else if (held !== undefined) m.violations.push(`create over a live object at ${a.address}`);
+  if (held !== undefined && c.action === 'replace' && held.ids?.['id'] === c.before?.ids?.['id']) {
+    m.resources.delete(a.address);
+    m.superseded.set(a.address, held);
+  } else if (held !== undefined) m.violations.push(`create over a live object at ${a.address}`);
   if (a.kind === 'assignment' && m.revoked.has(a.address) && parentsStay(m, a)) m.violations.push(`access gap: ${a.address} was revoked before its replacement was granted`);
   const base = a.kind === 'project' ? (({ deletionPolicy: _d, adopt: _a, ...rest }: ProjectResource) => rest)(a) : a;
   const r = { ...base, ids: { id: `new-${m.next++}` }, managed: true } as Resource;
   checkName(m, r);
   checkParents(m, r);
+  m.parentIds.set(r.ids!['id']!, parentAddresses(r).map((p) => m.resources.get(p)?.ids?.['id'] ?? 'missing'));
   m.resources.set(r.address, r);
 }
 
 function update(m: Model, c: Change, set: Readonly<Record<string, unknown>>): void {
   const b = c.before!;
   if (b.managed === false) return adopt(m, c, set);
-  const r = target(m, c);
-  if (r === undefined) return;
+  const found = target(m, c);
+  if (found === undefined) return;
+  const { r, place } = found;
   const next = { ...r, attrs: { ...r.attrs, ...set } } as Resource;
+  place.set(r.address, next);
   if ('name' in set) checkName(m, next);
   if (r.kind === 'domain' && 'name' in set) renameDomain(m, r.attrs.name, String(set['name']));
   if (next.kind === 'project' && !next.attrs.tags.some((t) => t.startsWith(`${MANAGED_TAG}=${m.live.platform}`)) && !next.attrs.tags.some((t) => t.startsWith(`${TENANT_TAG}=`))) {
-    m.resources.delete(r.address);
+    place.delete(r.address);
     const { name, domain, description, enabled, tags } = next.attrs;
     m.unmanaged = [...m.unmanaged, { kind: 'project', name, domain, id: r.ids!['id']!, description, enabled, tags }];
-    return;
   }
-  m.resources.set(r.address, next);
 }
 
 function adopt(m: Model, c: Change, set: Readonly<Record<string, unknown>>): void {
@@ -99,37 +149,36 @@ function adopt(m: Model, c: Change, set: Readonly<Record<string, unknown>>): voi
 }
 
 function remove(m: Model, c: Change): void {
-  const old = m.superseded.get(c.address);
-  if (old !== undefined && old.ids?.['id'] === c.before?.ids?.['id']) {
-    m.superseded.delete(c.address);
-    return;
-  }
-  const r = target(m, c);
-  if (r === undefined) return;
+  const found = target(m, c);
+  if (found === undefined) return;
+  const { r, place } = found;
   if ((r.kind === 'domain' || r.kind === 'project') && r.attrs.enabled) m.violations.push(`delete of enabled ${r.kind} ${r.address}`);
   if (r.kind === 'domain') {
-    const inside = [...m.resources.values(), ...m.unmanaged].filter((x) => ('attrs' in x ? (x.kind === 'project' || x.kind === 'group') && x.attrs.domain === r.attrs.name : x.kind !== 'domain' && x.domain === r.attrs.name));
+    const inside = [...m.resources.values(), ...m.superseded.values(), ...m.unmanaged].filter((x) => ('attrs' in x ? (x.kind === 'project' || x.kind === 'group') && x.attrs.domain === r.attrs.name : x.kind !== 'domain' && x.domain === r.attrs.name));
     if (inside.length > 0) m.violations.push(`delete of domain ${r.address} that still holds ${inside.length} objects`);
   }
-  m.resources.delete(r.address);
-  if (r.kind === 'assignment' && parentsStay(m, r)) m.revoked.add(r.address);
+  place.delete(r.address);
+  if (r.kind === 'assignment' && place === m.resources && parentsStay(m, r)) m.revoked.add(r.address);
   // Keystone deletes a group's memberships and assignments with it, a project's assignments and limits with it.
-  for (const x of [...m.resources.values()]) if (parentAddresses(x).includes(r.address)) m.resources.delete(x.address);
+  const gone = r.ids!['id']!;
+  for (const side of [m.resources, m.superseded]) for (const x of [...side.values()]) if (m.parentIds.get(x.ids!['id']!)?.includes(gone)) side.delete(x.address);
 }
 
-function target(m: Model, c: Change): Resource | undefined {
-  const r = m.resources.get(c.address);
-  if (r === undefined || r.ids?.['id'] !== c.before?.ids?.['id']) {
-    m.violations.push(`${c.action} of ${c.address}: the object it was planned against is not there`);
-    return undefined;
+/** The object a change's update or delete acts on: the old one of a replace under way, else the one at its address. */
+function target(m: Model, c: Change): { r: Resource; place: Map<string, Resource> } | undefined {
+  const id = c.before?.ids?.['id'];
+  for (const place of [m.superseded, m.resources]) {
+    const r = place.get(c.address);
+    if (r !== undefined && r.ids?.['id'] === id) return { r, place };
   }
-  return r;
+  m.violations.push(`${c.action} of ${c.address}: the object it was planned against is not there`);
+  return undefined;
 }
 
 function checkName(m: Model, r: Resource): void {
   if (r.kind !== 'domain' && r.kind !== 'project' && r.kind !== 'group') return;
   const domain = r.kind === 'domain' ? '' : r.attrs.domain;
-  const clash = [...m.resources.values()].some((x) => x.address !== r.address && x.kind === r.kind && x.attrs.name === r.attrs.name && (x.kind === 'domain' || x.attrs.domain === domain))
+  const clash = [...m.resources.values(), ...m.superseded.values()].some((x) => x.ids?.['id'] !== r.ids?.['id'] && x.kind === r.kind && x.attrs.name === r.attrs.name && (x.kind === 'domain' || x.attrs.domain === domain))
     || m.unmanaged.some((u) => u.kind === r.kind && u.name === r.attrs.name && u.domain === domain);
   if (clash) m.violations.push(`${r.address}: ${r.kind} name ${r.attrs.name} is already taken in domain ${domain}`);
 }

@@ -4,9 +4,9 @@ import { err, ok, type Result } from 'neverthrow';
 import { trapSignals } from '../process-control.ts';
 import { durationMs } from '../../util/durations.ts';
 import type { PlatformSettings, SynthOutput } from '../../../constructs/index.ts';
-import { notAdditions, renderText, colorEnabled, type Plan } from '../../../plans/index.ts';
+import { notAdditions, renderText, colorEnabled, unconfiguredAdoptions, type Plan } from '../../../plans/index.ts';
 import {
-  applyPlan, applyProgress, invalidOption, lockTargets, notApproved, notOnlyAdditions, planErrored, platformNotConfigured, renderApplyReport,
+  adoptionNotConfigured, applyPlan, applyProgress, invalidOption, lockTargets, notApproved, notOnlyAdditions, planErrored, platformNotConfigured, renderApplyReport,
   type ApplyError, type ApplyOptions, type ApplyReport,
 } from '../../apply/index.ts';
 import { closeTargets, openTargets, planTargets, type PlatformTarget } from '../../plan/index.ts';
@@ -77,6 +77,8 @@ async function savedPlan(io: CliIO, file: string, output: SynthOutput, path: str
   if (plan.isErr()) return err(plan.error);
   const settings = settingsFor(plan.value, output, path);
   if (settings.isErr()) return err(settings.error);
+  const unasked = unconfiguredAdoptions(plan.value, output.platforms);
+  if (unasked.length > 0) return err(adoptionNotConfigured(unasked, path));
   const targets = await openTargets(settings.value, { env: io.env, cwd: io.cwd });
   return targets.map((t) => ({ plan: plan.value, targets: t }));
 }

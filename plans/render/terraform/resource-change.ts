@@ -1,9 +1,10 @@
 import type { Resource } from '../../../constructs/model/index.ts';
 import type { Action } from '../../action.ts';
 import type { Change } from '../../change.ts';
+import { createsFirst } from '../../change-builders.ts';
 import { snakeCase, terraformIdentity, terraformValues } from './values.ts';
 
-/** Terraform's action lists: a replace that deletes first is `["delete", "create"]`. */
+/** Terraform's action lists: a replace that deletes first is `["delete", "create"]`, one that creates first (`create_before_destroy`) `["create", "delete"]`. */
 const TERRAFORM_ACTIONS: Readonly<Record<Action, readonly string[]>> = {
   'no-op': ['no-op'],
   create: ['create'],
@@ -34,7 +35,7 @@ export function resourceChange(c: Change): Record<string, unknown> {
   return {
     ...terraformIdentity(c.address, c.kind),
     change: {
-      actions: TERRAFORM_ACTIONS[c.action],
+      actions: c.action === 'replace' && createsFirst(c) ? ['create', 'delete'] : TERRAFORM_ACTIONS[c.action],
       before,
       after,
       after_unknown: unknown ? { ids: true } : {},

@@ -11,7 +11,7 @@ import * as ks from '../../../engine/keystone/index.ts';
 import { osc, oscAction } from '../../openstack/osc.ts';
 import { testStack } from '../../openstack/stack.ts';
 import { adminSession, cloudsEnv, ensureCoresRegistered, planNow, platformOf, runId, targetsFor, writeClouds } from './apply-fixture.ts';
-import { applyNow, canScope, keyformCli, pendingChanges, projectName, writePromiseConfig, type PromiseConfig } from './promises-fixture.ts';
+import { applyNow, canScope, keyformCli, pendingChanges, projectName, promiseHcl, writePromiseConfig, type PromiseConfig } from './promises-fixture.ts';
 
 /**
  * keyform's two promises on the real Keystone, each in the scenario that once broke it:
@@ -97,6 +97,48 @@ async function applyRefusing(dir: string, method: 'PUT' | 'DELETE') {
 async function adminGrants(run: string): Promise<readonly string[]> {
   const rows = (await osc(['role', 'assignment', 'list', '--names', '--project', projectName(run, 'shop'), '--project-domain', 'Default']))._unsafeUnwrap() as Record<string, unknown>[];
   return rows.filter((g) => g['Group'] === `${projectName(run, 'shop')}-admin@Default`).map((g) => String(g['Role'])).sort();
+}
+
+/**
+ * A tenant `shop` applied in the shared domain Default, with its project's name; `move()`
+ * switches the config to one domain per workspace (nothing applied).
+ */
+async function tenantInDefault(policy: 'retain' | 'delete') {
+  const r = await setUp({ domain: 'Default', tenants: { shop: policy } });
+  const first = await r.open();
+  await applyNow(first.output, first.targets);
+  return { ...r, name: projectName(r.run, 'shop'), move: () => writePromiseConfig({ ...r.config, domain: undefined, perWorkspace: true }, r.dir) };
+}
+
+/** The id of what an `openstack … show` prints. */
+async function idOf(args: readonly string[]): Promise<string> {
+  return ((await osc([...args]))._unsafeUnwrap() as { id: string }).id;
+}
+
+/** One request the apply sent, in the order Keystone received them. */
+interface Write {
+  readonly method: string;
+  readonly path: string;
+  readonly status?: number;
+}
+
+/** Plans and applies the config in `dir` through a proxy that records every write (not GETs, not token requests). */
+async function applyRecorded(dir: string): Promise<{ succeeded: boolean; log: readonly Write[] }> {
+  const proxy = await startFaultProxy({ target: new URL(testStack().authUrl).origin, maxRequests: 4000, lifetimeMs: 240_000 });
+  const t = await targetsFor(dir, writeClouds(testStack(), { proxyUrl: proxy.url }));
+  const report = (await applyPlan((await planNow(t.output, t.targets)).plan, t.targets))._unsafeUnwrap();
+  closeTargets(t.targets);
+  await proxy.close();
+  const log = proxy.events.filter((e) => e.method !== 'GET' && e.method !== 'HEAD' && !e.path.startsWith('/v3/auth/')).map(({ method, path, status }) => ({ method, path, ...(status === undefined ? {} : { status }) }));
+  return { succeeded: report.succeeded, log };
+}
+
+/** Where in `log` the two writes that give `userId` a way into `to.project` succeeded: the membership in `to.group` and that group's grant on the project. */
+function grantPaths(log: readonly Write[], to: { project: string; group: string }, userId: string): readonly number[] {
+  const ok = (w: Write) => w.method === 'PUT' && (w.status ?? 0) < 300;
+  const member = log.findIndex((w) => ok(w) && w.path === `/v3/groups/${to.group}/users/${userId}`);
+  const grant = log.findIndex((w) => ok(w) && w.path.startsWith(`/v3/projects/${to.project}/groups/${to.group}/roles/`));
+  return [member, grant].filter((i) => i >= 0);
 }
 
 const projectAddress = (run: string, p: string): string => `keyform_project.tenant["${platformOf(run)}/w1/${p}"]`;
@@ -237,6 +279,34 @@ describe("keyform's promises against the real Keystone", () => {
     expect(await canScope(alice, projectName(run, 'shop'), domain)).toBe(true);
   }, 300_000);
 
+  it('refuses a saved plan that adopts a project the configuration does not adopt, as an edited plan file would, and applies it once the configuration asks', async () => {
+    // GIVEN a tenant applied in Default, and a project someone made by hand in Default, named as tenant "hand" would be
+    const { run, alice, config, dir, open } = await setUp({ domain: 'Default', tenants: { shop: 'retain' } });
+    const first = await open();
+    await applyNow(first.output, first.targets);
+    const hand = (await osc(['project', 'create', '--domain', 'default', projectName(run, 'hand')]))._unsafeUnwrap() as { id: string };
+    // AND a plan file whose desired state adopts it (saved from a config that adopts it: what an edited file would hold)
+    const adopting = promiseHcl({ ...config, tenants: { ...config.tenants, hand: 'retain' } }).replace(/(project "hand" \{\n {4}tenant "[^"]+" \{\n)/, '$1      adopt = true\n');
+    expect(adopting).toContain('adopt = true');
+    writeFileSync(join(dir, 'keyform.hcl'), adopting);
+    const file = join(dir, 'adopt.plan');
+    expect((await keyformCli(['plan', '--config', dir, '--out', file], cloudsEnv(clouds))).code).toBe(0);
+    // WHEN it is applied with a configuration that does not adopt the project
+    writePromiseConfig(config, dir);
+    const refused = await keyformCli(['apply', file, '--config', dir], cloudsEnv(clouds));
+    // THEN apply refuses it, naming the address, and the project carries no keyform tag
+    const address = `keyform_project.tenant["${platformOf(run)}/w1/hand"]`;
+    expect({ code: refused.code, named: refused.stderr.includes(address) }).toEqual({ code: 1, named: true });
+    const tagsNow = async () => ((await osc(['project', 'show', hand.id]))._unsafeUnwrap() as { tags: string[] }).tags.filter((t) => t.startsWith('keyform.'));
+    expect(await tagsNow()).toEqual([]);
+    // AND once the configuration adopts it, the same plan is applied: the project is the tenant's and alice reaches it
+    writeFileSync(join(dir, 'keyform.hcl'), adopting);
+    const applied = await keyformCli(['apply', file, '--config', dir], cloudsEnv(clouds));
+    expect({ code: applied.code, stderr: applied.code === 0 ? '' : applied.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(await tagsNow()).toContain(`keyform.managed=${platformOf(run)}`);
+    expect(await canScope(alice, projectName(run, 'hand'), 'Default')).toBe(true);
+  }, 300_000);
+
   it('grants the new role before revoking the old one: when every grant fails, the user keeps the old role and the project', async () => {
     // GIVEN admin = "member" applied for alice, and the mapping changed to admin = "reader"
     const mapping = { admin: 'member', user: 'member', reader: 'reader' };
@@ -346,6 +416,89 @@ describe("keyform's promises against the real Keystone", () => {
     expect(await shown()).toEqual(['kf_environment=prod']);
     expect(await pendingChanges(second.output, second.targets)).toEqual([]);
   }, 300_000);
+
+  it('moves a retained tenant from the shared domain to its workspace domain create-before-destroy: the user reaches it at every step, the old project is retired', async () => {
+    // GIVEN a tenant applied in the shared domain Default, its project and admin group as the openstack CLI shows them
+    const { run, alice, dir, open, name, move } = await tenantInDefault('retain');
+    const old = { project: await idOf(['project', 'show', '--domain', 'default', name]), group: await idOf(['group', 'show', '--domain', 'default', `${name}-admin`]) };
+    // AND the platform switched to one domain per workspace
+    move();
+    // WHEN it is planned with the CLI
+    const text = await keyformCli(['plan', '--config', dir, '--detailed-exitcode', '-no-color'], cloudsEnv(clouds));
+    const json = await keyformCli(['plan', '--config', dir, '--format', 'json'], cloudsEnv(clouds));
+    // THEN the plan shows the project and group replaced create-before-destroy, the old project retired
+    expect(text.code).toBe(2);
+    expect(text.stdout).toContain(`+/- ${projectAddress(run, 'shop')}`);
+    expect(text.stdout).toContain(`${projectAddress(run, 'shop')} must be replaced (create replacement and then destroy)`);
+    expect(text.stdout).toMatch(/deletion policy retain: the old project is then disabled, tagged keyform\.retired and released/);
+    const actions = (JSON.parse(json.stdout) as { resource_changes: { address: string; change: { actions: string[] } }[] }).resource_changes
+      .filter((c) => c.change.actions.includes('delete')).map((c) => [c.address.replace(/".*"/, '"…"'), c.change.actions]);
+    expect(new Set(actions.map((a) => JSON.stringify(a)))).toEqual(new Set([
+      ['keyform_project.tenant["…"]', ['create', 'delete']], ['keyform_group.role["…"]', ['create', 'delete']],
+      ['keyform_role_assignment.grant["…"]', ['create', 'delete']], ['keyform_group_membership.member["…"]', ['create', 'delete']],
+    ].map((a) => JSON.stringify(a))));
+    // WHEN it is applied through a proxy that records every request
+    const writes = await applyRecorded(dir);
+    // THEN it succeeded, and alice's new membership and grant were both written before anything of the old project or group was touched
+    expect(writes.succeeded).toBe(true);
+    const now = { project: await idOf(['project', 'show', '--domain', `${run}-w1`, name]), group: await idOf(['group', 'show', '--domain', `${run}-w1`, `${name}-admin`]) };
+    const paths = grantPaths(writes.log, now, await idOf(['user', 'show', '--domain', 'default', alice]));
+    const touched = writes.log.flatMap((w, i) => (w.path.includes(old.project) || w.path.includes(old.group) ? [i] : []));
+    expect(paths.length).toBe(2);
+    expect(touched.length).toBeGreaterThan(0);
+    expect(Math.max(...paths)).toBeLessThan(Math.min(...touched));
+    // AND alice reaches the new project; the old one is disabled, tagged retired and let go, its group gone
+    expect(await canScope(alice, name, `${run}-w1`)).toBe(true);
+    const kept = (await osc(['project', 'show', old.project]))._unsafeUnwrap() as { enabled: boolean; tags: string[] };
+    expect({ enabled: kept.enabled, retired: kept.tags.includes('keyform.retired'), marked: kept.tags.some((t) => t.startsWith('keyform.managed=')) }).toEqual({ enabled: false, retired: true, marked: false });
+    expect((await osc(['group', 'show', old.group])).isErr()).toBe(true);
+    // AND nothing is left to do
+    const second = await open();
+    expect(await pendingChanges(second.output, second.targets)).toEqual([]);
+  }, 400_000);
+
+  it('keeps both ways in when a move stops after the new grants (every revoke refused), and the next apply finishes it: the delete-policy project goes', async () => {
+    // GIVEN a delete-policy tenant applied in Default, then moved to its workspace domain
+    const { run, alice, dir, open, name, move } = await tenantInDefault('delete');
+    move();
+    // WHEN the move is applied through a proxy that refuses every revoke of a role and every removal from a group
+    const proxy = await startFaultProxy({ target: new URL(testStack().authUrl).origin, maxRequests: 4000, lifetimeMs: 240_000 });
+    const refused = Array.from({ length: 40 }, () => ({ kind: 'status', status: 403 }) as const);
+    proxy.script({ match: { method: 'DELETE', path: /\/v3\/projects\/[^/]+\/groups\/[^/]+\/roles\// }, faults: refused });
+    proxy.script({ match: { method: 'DELETE', path: /\/v3\/groups\/[^/]+\/users\// }, faults: refused });
+    const faulty = await targetsFor(dir, writeClouds(testStack(), { proxyUrl: proxy.url }));
+    const report = (await applyPlan((await planNow(faulty.output, faulty.targets)).plan, faulty.targets))._unsafeUnwrap();
+    closeTargets(faulty.targets);
+    await proxy.close();
+    // THEN the apply failed half-way, and alice reaches both the new project and the old one
+    expect(report.succeeded).toBe(false);
+    expect(await canScope(alice, name, `${run}-w1`)).toBe(true);
+    expect(await canScope(alice, name, 'Default')).toBe(true);
+    // AND the next apply finishes the move: the old project is deleted, alice reaches the new one, nothing is left to do
+    const second = await open();
+    await applyNow(second.output, second.targets);
+    expect((await osc(['project', 'show', '--domain', 'default', name])).isErr()).toBe(true);
+    expect(await canScope(alice, name, `${run}-w1`)).toBe(true);
+    expect(await pendingChanges(second.output, second.targets)).toEqual([]);
+  }, 400_000);
+
+  it('moves a delete-policy tenant back from its workspace domain to the shared domain: the user reaches the new project, the old project and the emptied domain are deleted', async () => {
+    // GIVEN a delete-policy tenant applied with one domain per workspace, then the platform switched to the shared domain Default
+    const { run, alice, config, dir, open } = await setUp({ perWorkspace: true, tenants: { shop: 'delete' } });
+    const first = await open();
+    await applyNow(first.output, first.targets);
+    const name = projectName(run, 'shop');
+    const domain = await idOf(['domain', 'show', `${run}-w1`]);
+    writePromiseConfig({ ...config, perWorkspace: false, domain: 'Default' }, dir);
+    // WHEN it is planned and applied
+    const second = await open();
+    expect(await pendingChanges(second.output, second.targets)).toContain(`replace ${projectAddress(run, 'shop')}`);
+    await applyNow(second.output, second.targets);
+    // THEN alice reaches the project in Default; the old project went with the workspace domain, now empty
+    expect(await canScope(alice, name, 'Default')).toBe(true);
+    expect((await osc(['domain', 'show', domain])).isErr()).toBe(true);
+    expect(await pendingChanges(second.output, second.targets)).toEqual([]);
+  }, 400_000);
 
   const matrix: readonly [string, Omit<PromiseConfig, 'run' | 'users' | 'tenants'>][] = [
     ['domain by id, user_domain by id, default role mapping, unified limits', { domain: 'default', userDomain: 'default', quotaBackend: 'unified-limits', cores: 4 }],

@@ -55,6 +55,23 @@ describe('toLiveState', () => {
     expect(live.unmanaged).toEqual([]);
   });
 
+  it('claims, of a tenant moved half-way out of its workspace domain, the old project and group first, and lists the domain to remove', () => {
+    // GIVEN a shared-domain platform, the workspace domain w it marked before, and tenant w.a both there (old) and in the shared domain (new)
+    const tags = ['keyform.managed=p1', 'keyform.tenant=w.a'];
+    const marker = '[keyform platform=p1 tenant=w.a role=admin]';
+    const v = view({
+      domains: [...view({}).domains, { id: 'd-w', name: 'w', description: '[keyform platform=p1 workspace=w]', enabled: true }],
+      platformDomainIds: new Set(['d-shared', 'd-w']),
+      projects: [project('a-new', tags), project('z-old', tags, { domain_id: 'd-w' })],
+      groups: [{ id: 'g-new', name: 'w.a-admin', domain_id: 'd-shared', description: marker }, { id: 'g-old', name: 'w.a-admin', domain_id: 'd-w', description: marker }],
+    });
+    // WHEN turned into live state
+    const live = toLiveState(v, platform, []);
+    // THEN the old domain, project and group are the tenant's (the next plan finishes the move), the new ones are ours but set aside
+    expect(live.resources.map((r) => `${r.kind}:${r.ids?.id}`)).toEqual(['domain:d-w', 'group:g-old', 'project:z-old']);
+    expect(live.unmanaged.map((u) => `${u.kind}:${u.id}:${u.ownedByPlatform}`)).toEqual(['group:g-new:p1', 'project:a-new:p1']);
+  });
+
   it('reports a role the config does not want when a group holds several on its project, so the next plan revokes it', () => {
     // GIVEN group w.a-admin holding member and reader on w.a's project, and a config that maps admin to member
     const v = view({

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { ACTIONS } from '../../../plans/index.ts';
-import { colorEnabled, formatter, showValue } from '../../../plans/render/index.ts';
+import { actionPhrase, colorEnabled, formatter, showValue } from '../../../plans/render/index.ts';
 
 describe('colorEnabled', () => {
   it.each([
@@ -24,6 +24,15 @@ describe('formatter', () => {
   ] as const)('shows %s as %j without colours', (action, glyph) => {
     // GIVEN / WHEN / THEN
     expect(formatter({ color: false }).glyph(action)).toBe(glyph);
+  });
+
+  it('shows a replace that creates first as Terraform shows create_before_destroy, and says its order', () => {
+    // GIVEN a formatter without colours WHEN a replace is shown in both orders
+    const f = formatter({ color: false });
+    // THEN the glyph and the phrase say which comes first
+    expect([f.glyph('replace', true), f.glyph('replace', false)]).toEqual(['+/-', '-/+']);
+    expect(actionPhrase('replace', true)).toBe('must be replaced (create replacement and then destroy)');
+    expect(actionPhrase('replace', false)).toBe('must be replaced (destroy and then create replacement)');
   });
 
   it('has a glyph for every action', () => {

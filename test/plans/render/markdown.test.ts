@@ -71,15 +71,15 @@ ${acme(1, 1, 0, 1, 1)}
 > [!WARNING]
 > **0 to destroy, 1 to replace:** review these first.
 >
-> - \`-/+\` \`keyform_role_assignment.grant["os-prod/acme/webshop/admin"]\`: keystoneRole cannot be changed in place in Keystone; the new role is granted before the old one is revoked
+> - \`+/-\` \`keyform_role_assignment.grant["os-prod/acme/webshop/admin"]\`: keystoneRole cannot be changed in place in Keystone; the new role is granted before the old one is revoked
 
 <details>
 <summary>Tenant <code>acme.webshop</code> on <code>os-prod</code>: 1 to add, 0 to change, 1 to destroy</summary>
 
 \`\`\`diff
-# keyform_role_assignment.grant["os-prod/acme/webshop/admin"] must be replaced
+# keyform_role_assignment.grant["os-prod/acme/webshop/admin"] must be replaced (create replacement and then destroy)
 # (keystoneRole cannot be changed in place in Keystone; the new role is granted before the old one is revoked)
--/+ keyform_role_assignment.grant["os-prod/acme/webshop/admin"]
++/- keyform_role_assignment.grant["os-prod/acme/webshop/admin"]
     ~ keystoneRole = "member" -> "reader"  # forces replacement
 \`\`\`
 

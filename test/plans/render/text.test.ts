@@ -76,9 +76,9 @@ Plan: 0 to add, 0 to change, 1 to destroy.
 `,
   replace: `${HEAD}
 
-  # keyform_role_assignment.grant["os-prod/acme/webshop/admin"] must be replaced
+  # keyform_role_assignment.grant["os-prod/acme/webshop/admin"] must be replaced (create replacement and then destroy)
   # (keystoneRole cannot be changed in place in Keystone; the new role is granted before the old one is revoked)
-  -/+ keyform_role_assignment.grant["os-prod/acme/webshop/admin"]
+  +/- keyform_role_assignment.grant["os-prod/acme/webshop/admin"]
       ~ keystoneRole = "member" -> "reader"  # forces replacement
 
 Plan: 1 to add, 0 to change, 1 to destroy.
@@ -105,8 +105,8 @@ describe('renderText', () => {
     const plan = SAMPLE_PLANS.replace();
     // WHEN rendered with colours
     const text = renderText(plan, { color: true });
-    // THEN the replace glyph is red and green, the forced path red, the plan line bold
-    expect(text).toContain('\u001b[31m-\u001b[0m/\u001b[32m+\u001b[0m keyform_role_assignment');
+    // THEN the replace glyph (create first: `+/-`) is green and red, the forced path red, the plan line bold
+    expect(text).toContain('\u001b[32m+\u001b[0m/\u001b[31m-\u001b[0m keyform_role_assignment');
     expect(text).toContain('\u001b[31m# forces replacement\u001b[0m');
     expect(text).toContain('\u001b[1mPlan: 1 to add, 0 to change, 1 to destroy.\u001b[0m');
     // AND stripped of its colours it is the plain rendering

@@ -63,7 +63,7 @@ describe('renderJson', () => {
     ['replace', [
       ['keyform_group.role["os-prod/acme/webshop/admin"]', ['no-op']],
       [PROJECT, ['no-op']],
-      ['keyform_role_assignment.grant["os-prod/acme/webshop/admin"]', ['delete', 'create']],
+      ['keyform_role_assignment.grant["os-prod/acme/webshop/admin"]', ['create', 'delete']],
     ]],
   ] as const)('lists every object of the %s plan in resource_changes, unchanged ones as ["no-op"], sorted by address', (name, expected) => {
     // GIVEN a sample plan WHEN rendered as JSON
