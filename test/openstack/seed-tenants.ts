@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
 import { synthConfig, quotaKeyInfo, type Resource, type ResourceOfKind } from '../../constructs/index.ts';
@@ -31,7 +31,7 @@ export interface SeedTenantsOptions {
   readonly membersPerGroup?: number;
   /** One `compute.cores` quota per tenant, in unified limits. @default true */
   readonly quotas?: boolean;
-  /** The folder the config is written into (several JSON files). @default `${stack.dir}/seed-${platform}` */
+  /** A new or empty folder the config is written into (several JSON files). @default `${stack.dir}/seed-${platform}` */
   readonly configDir?: string;
 }
 
@@ -114,6 +114,10 @@ export function seedTenants(opts: SeedTenantsOptions): ResultAsync<SeededTenants
             const counts: Record<string, number> = {};
             for (const r of desired) counts[r.kind] = (counts[r.kind] ?? 0) + 1;
             return { config: configDir, platform: o.platform, euids, counts, seconds: (performance.now() - started) / 1000 };
+          })
+          .mapErr((e) => {
+            s.close();
+            return e;
           }),
       ),
     );
@@ -122,9 +126,13 @@ export function seedTenants(opts: SeedTenantsOptions): ResultAsync<SeededTenants
 /** Workspaces per file: the loader reads at most 16 MB of text a file (~5,000 tenants of this shape). */
 const WORKSPACES_PER_FILE = 200;
 
-/** Writes `doc` as `platform.json` and `workspaces-NNNN.json` files of `WORKSPACES_PER_FILE` workspaces each. */
+/**
+ * Writes `doc` as `platform.json` and `workspaces-NNNN.json` files of `WORKSPACES_PER_FILE`
+ * workspaces each, into a new or empty folder: files left from another seed would join the config.
+ */
 function writeConfig(dir: string, doc: Record<string, unknown>): void {
   mkdirSync(dir, { recursive: true });
+  if (readdirSync(dir).length > 0) throw new Error(`${dir} is not empty: seed into a new config folder`);
   const { workspace, ...rest } = doc as { workspace: Record<string, unknown> };
   writeFileSync(join(dir, 'platform.json'), JSON.stringify(rest));
   const names = Object.keys(workspace);
