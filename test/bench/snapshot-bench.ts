@@ -34,7 +34,6 @@ import { median, must, pool, snapshotList, SNAPSHOT_LISTS, timed } from './bench
  */
 export const SEED = { platform: 'bench', domain: 'kfbench', users: 20, roles: ['admin', 'user', 'reader'], membersPerGroup: 3, version: 1 } as const;
 
-
 const euid = (k: number): string => `user${String(k).padStart(3, '0')}@bench.example`;
 const workspaceOf = (i: number): string => `ws${Math.floor(i / 10)}`;
 
@@ -88,7 +87,8 @@ async function seedTenant(s: OpenStackSession, c: SeedContext, i: number, shape:
 }
 
 /** Seeds `n` tenants into a fresh Keystone; prints progress every 100 tenants. */
-export async function seed(s: OpenStackSession, n: number, progress: (line: string) => void, shape: SeedShape = FEW_USERS): Promise<void> {
+export async function seed(s: OpenStackSession, n: number, progress: (line: string) => void): Promise<void> {
+  const shape = FEW_USERS;
   const c = await seedCommon(s, shape);
   const started = Date.now();
   let done = 0;
