@@ -34,7 +34,6 @@ import { median, must, pool, snapshotList, SNAPSHOT_LISTS, timed } from './bench
  */
 export const SEED = { platform: 'bench', domain: 'kfbench', users: 20, roles: ['admin', 'user', 'reader'], membersPerGroup: 3, version: 1 } as const;
 
-
 const euid = (k: number): string => `user${String(k).padStart(3, '0')}@bench.example`;
 const workspaceOf = (i: number): string => `ws${Math.floor(i / 10)}`;
 
@@ -88,7 +87,8 @@ async function seedTenant(s: OpenStackSession, c: SeedContext, i: number, shape:
 }
 
 /** Seeds `n` tenants into a fresh Keystone; prints progress every 100 tenants. */
-export async function seed(s: OpenStackSession, n: number, progress: (line: string) => void, shape: SeedShape = FEW_USERS): Promise<void> {
+export async function seed(s: OpenStackSession, n: number, progress: (line: string) => void): Promise<void> {
+  const shape = FEW_USERS;
   const c = await seedCommon(s, shape);
   const started = Date.now();
   let done = 0;
@@ -111,30 +111,30 @@ const PLATFORM: PlatformSettingsForSnapshot = {
 };
 
 /** Bumped when `seedTenants` writes something else: cached seeds are then made again. */
-const SEED_VERSION = 1;
+const SEED_VERSION = 2;
 
 interface SeededKeystone {
   readonly process: TrackedProcess;
   readonly cloudsFile: string;
-  /** The config `keyform plan` finds nothing to change for. */
-  readonly configFile: string;
+  /** The config (a folder) `keyform plan` finds nothing to change for. */
+  readonly config: string;
 }
 
 /** `tenants` and `users` seeded into `dir` once (with one worker), then Keystone started with `workers`. */
 async function seededKeystone(dir: string, tenants: number, users: number, workers: number, print: (line: string) => void): Promise<SeededKeystone> {
   const marker = join(dir, 'seeded.json');
   const want = { tenants, users, version: SEED_VERSION };
-  const cached = existsSync(marker) ? (JSON.parse(readFileSync(marker, 'utf8')) as typeof want & { configFile: string }) : undefined;
+  const cached = existsSync(marker) ? (JSON.parse(readFileSync(marker, 'utf8')) as typeof want & { config: string }) : undefined;
   const reuse = cached !== undefined && cached.tenants === tenants && cached.users === users && cached.version === SEED_VERSION;
   if (!reuse) rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const port = await must('free port', freeExtraKeystonePort());
   const proc = await must('start keystone', startKeystoneService({ dir, port, workers: reuse ? workers : 1 }));
   const cloudsFile = await must('clouds.yaml', writeCloudsYaml(dir, keystoneUrl(port)));
-  if (reuse) return { process: proc, cloudsFile, configFile: cached.configFile };
+  if (reuse) return { process: proc, cloudsFile, config: cached.config };
   const seeded = await must('seed', seedTenants({ stack: { dir, cloudsYaml: cloudsFile }, tenants, users, platform: PLATFORM.id, domain: PLATFORM.domain, configDir: join(dir, 'config') }));
   print(`  seeded ${tenants} tenants and ${users} users into ${dir} in ${seeded.seconds.toFixed(1)} s (${Object.entries(seeded.counts).map(([k, v]) => `${v} ${k}`).join(', ')}; reused on later runs)`);
-  writeFileSync(marker, JSON.stringify({ ...want, configFile: seeded.configFile }));
+  writeFileSync(marker, JSON.stringify({ ...want, config: seeded.config }));
   await stopProcessGroups([proc]);
   return seededKeystone(dir, tenants, users, workers, print);
 }
@@ -192,7 +192,7 @@ async function noOpPlan(k: SeededKeystone, workers: number): Promise<string> {
   const env = { ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('OS_'))), OS_CLIENT_CONFIG_FILE: k.cloudsFile };
   const cpu0 = process.cpuUsage();
   const keystoneCpu0 = groupCpuMs(k.process);
-  const t = await timed(() => main(['plan', '--config', k.configFile, '--detailed-exitcode'], { stdout: (x) => (out += x), stderr: () => undefined, isTTY: false, env, cwd: tmpdir() }));
+  const t = await timed(() => main(['plan', '--config', k.config, '--detailed-exitcode'], { stdout: (x) => (out += x), stderr: () => undefined, isTTY: false, env, cwd: tmpdir() }));
   const cpu = process.cpuUsage(cpu0);
   const clientCpuMs = (cpu.user + cpu.system) / 1000;
   const keystoneCpuMs = groupCpuMs(k.process) - keystoneCpu0;

@@ -30,7 +30,7 @@ describe('seedTenants', () => {
     expect(members.map((u) => u.Name).sort()).toEqual([seedEuid(0), seedEuid(1), seedEuid(2)]);
 
     // AND keyform's own plan of the returned config finds nothing to change (exit 0 with -detailed-exitcode)
-    const plan = await runKeyform(['plan', '--config', seeded.configFile, '--detailed-exitcode'], cloudsEnv(stack.cloudsYaml), tmpdir());
+    const plan = await runKeyform(['plan', '--config', seeded.config, '--detailed-exitcode'], cloudsEnv(stack.cloudsYaml), tmpdir());
     expect(plan.stderr).not.toMatch(/error/i);
     expect(plan.stdout).toMatch(/No changes/);
     expect(plan.code).toBe(0);

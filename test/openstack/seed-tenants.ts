@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
 import { synthConfig, quotaKeyInfo, type Resource, type ResourceOfKind } from '../../constructs/index.ts';
@@ -31,13 +31,14 @@ export interface SeedTenantsOptions {
   readonly membersPerGroup?: number;
   /** One `compute.cores` quota per tenant, in unified limits. @default true */
   readonly quotas?: boolean;
-  /** Where the config is written (`keyform.json`). @default `${stack.dir}/seed-${platform}` */
+  /** A new or empty folder the config is written into (several JSON files). @default `${stack.dir}/seed-${platform}` */
   readonly configDir?: string;
 }
 
 /** A seeded Keystone: the config whose `keyform plan` finds nothing to change, and what was written. */
 export interface SeededTenants {
-  readonly configFile: string;
+  /** The config folder, as `keyform plan --config` takes it. */
+  readonly config: string;
   readonly platform: string;
   /** The euids of every user the seed names, bound or not. */
   readonly euids: readonly string[];
@@ -100,13 +101,9 @@ export function seedTenants(opts: SeedTenantsOptions): ResultAsync<SeededTenants
   const started = performance.now();
   const o = { platform: 'seed', domain: 'kfseed', membersPerGroup: 3, quotas: true, ...opts };
   const configDir = opts.configDir ?? join(opts.stack.dir, `seed-${o.platform}`);
-  const configFile = join(configDir, 'keyform.json');
   const euids = Array.from({ length: o.users }, (_, k) => seedEuid(k));
-  return fsCall(configFile, () => {
-    mkdirSync(configDir, { recursive: true });
-    writeFileSync(configFile, JSON.stringify(seedDocument(o)));
-  })
-    .asyncAndThen(() => desiredResources(configFile, o.platform))
+  return fsCall(configDir, () => writeConfig(configDir, seedDocument(o)))
+    .asyncAndThen(() => desiredResources(configDir, o.platform))
     .andThen((desired) =>
       session(opts.stack.cloudsYaml, CLOUD_NAMES.admin).andThen((s) =>
         operatorObjects(s, o.domain, o.quotas)
@@ -116,16 +113,39 @@ export function seedTenants(opts: SeedTenantsOptions): ResultAsync<SeededTenants
             s.close();
             const counts: Record<string, number> = {};
             for (const r of desired) counts[r.kind] = (counts[r.kind] ?? 0) + 1;
-            return { configFile, platform: o.platform, euids, counts, seconds: (performance.now() - started) / 1000 };
+            return { config: configDir, platform: o.platform, euids, counts, seconds: (performance.now() - started) / 1000 };
+          })
+          .mapErr((e) => {
+            s.close();
+            return e;
           }),
       ),
     );
 }
 
-function desiredResources(configFile: string, platform: string): ResultAsync<readonly Resource[], LauncherError> {
-  return synthConfig(configFile).map((x) => x.output.platforms.find((d) => d.platform === platform)?.resources ?? []).mapErr((e) => {
+/** Workspaces per file: the loader reads at most 16 MB of text a file (~5,000 tenants of this shape). */
+const WORKSPACES_PER_FILE = 200;
+
+/**
+ * Writes `doc` as `platform.json` and `workspaces-NNNN.json` files of `WORKSPACES_PER_FILE`
+ * workspaces each, into a new or empty folder: files left from another seed would join the config.
+ */
+function writeConfig(dir: string, doc: Record<string, unknown>): void {
+  mkdirSync(dir, { recursive: true });
+  if (readdirSync(dir).length > 0) throw new Error(`${dir} is not empty: seed into a new config folder`);
+  const { workspace, ...rest } = doc as { workspace: Record<string, unknown> };
+  writeFileSync(join(dir, 'platform.json'), JSON.stringify(rest));
+  const names = Object.keys(workspace);
+  for (let i = 0; i < names.length; i += WORKSPACES_PER_FILE) {
+    const part = Object.fromEntries(names.slice(i, i + WORKSPACES_PER_FILE).map((n) => [n, workspace[n]]));
+    writeFileSync(join(dir, `workspaces-${String(i / WORKSPACES_PER_FILE).padStart(4, '0')}.json`), JSON.stringify({ workspace: part }));
+  }
+}
+
+function desiredResources(config: string, platform: string): ResultAsync<readonly Resource[], LauncherError> {
+  return synthConfig(config).map((x) => x.output.platforms.find((d) => d.platform === platform)?.resources ?? []).mapErr((e) => {
     // The document is made above: a config error is a bug in seedDocument, not in the caller's input.
-    throw new Error(`the seed config does not synthesize: ${e.message}`);
+    throw new Error(`the seed config does not synthesize: ${e.message}: ${e.problems.map((x) => `${x.path} ${x.message}`).join('; ')}`);
   });
 }
 

@@ -265,6 +265,22 @@ describe('snapshot() on a Keystone with list_limit', () => {
     ]);
   });
 
+  it('fails with a Truncated error, read per group, when one of the platform\'s groups holds more members than list_limit', async () => {
+    // GIVEN a platform group with 5 members (more than list_limit 4), the users spread over two domains so that each domain's user list is whole
+    const group = await make(extra.stack, ['group', 'create', '--domain', world.ids.domain!, '--description', `[keyform platform=${P} tenant=ws.a role=admin]`, 'ws.a-admin']);
+    const other = await make(extra.stack, ['domain', 'create', `kf-lim-users-${tag}`]);
+    for (const n of [1, 2, 3, 4, 5]) {
+      const user = await make(extra.stack, ['user', 'create', '--domain', n <= 2 ? world.ids.domain! : other, `member${n}`]);
+      await act(extra.stack, ['group', 'add', 'user', group, user]);
+    }
+    // WHEN a snapshot reads the memberships per group
+    const e = (await snapshot(sys, platformFor(world), { euids: [], membershipRead: 'per-group' }))._unsafeUnwrapErr();
+    // THEN it refuses to act on the cut member list, and says how to fix Keystone
+    expect(e.kind).toBe('Truncated');
+    expect(e.message).toContain(`members of group ${group}`);
+    expect(e.message).toContain('list_limit');
+  }, WORLD_TIMEOUT_MS);
+
   it('fails with a Truncated error when the platform domain alone holds more groups than list_limit', async () => {
     // GIVEN five groups in the platform's domain
     for (const n of [1, 2, 3, 4, 5]) await make(extra.stack, ['group', 'create', '--domain', world.ids.domain!, `g${n}`]);
