@@ -276,7 +276,7 @@ describe('snapshot() on a Keystone with list_limit', () => {
     // WHEN a snapshot reads the memberships per group
     const e = (await snapshot(sys, platformFor(world), { euids: [], membershipRead: 'per-group' }))._unsafeUnwrapErr();
     // THEN it refuses to act on the cut member list, and says how to fix Keystone
-    expect(e.kind).toBe('Truncated');
+    expect(e.kind).toBe('truncated');
     expect(e.message).toContain(`members of group ${group}`);
     expect(e.message).toContain('list_limit');
   }, WORLD_TIMEOUT_MS);
