@@ -11,6 +11,7 @@ import {
   blockAddress, refTo, type BlockId, type ProviderConfig, type TerraformBlock, type TerraformBlueprint, type TerraformRef,
   type TerraformValue,
 } from './terraform-blueprint.ts';
+import { tenantKey } from '../model/index.ts';
 
 /**
  * What the export needs to know about a platform beyond its desired resources: how the
@@ -165,7 +166,7 @@ class PlatformMapper {
     const service = this.lookup(SERVICE, terraformName('service', [this.platform, serviceType]), { type: serviceType });
     this.resource(r, LIMIT, terraformName('limit', [this.platform, workspace, project, quotaKey]), {
       project_id: this.projectId(workspace, project), service_id: refTo(service), resource_name: resourceName,
-      resource_limit: r.attrs.value, description: withDescriptionMarker('', { platform: this.platform, tenant: `${workspace}.${project}` }),
+      resource_limit: r.attrs.value, description: withDescriptionMarker('', { platform: this.platform, tenant: tenantKey({ workspace, project }) }),
     });
   }
 

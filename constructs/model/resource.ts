@@ -1,3 +1,5 @@
+import type { IdsByKind } from './ids.ts';
+
 /**
  * The resource kinds keyform manages, as plain readonly, JSON-serializable records.
  *
@@ -84,8 +86,8 @@ interface ResourceOf<K extends ResourceKind, Key, Attrs> {
   readonly platform: string;
   readonly key: Key;
   readonly attrs: Attrs;
-  /** Keystone ids, present on live resources only. */
-  readonly ids?: Readonly<Record<string, string>>;
+  /** Keystone ids, present on live resources only; their fields per kind are in `ids.ts`. */
+  readonly ids?: IdsByKind[K];
   /** Live resources: whether the object carries keyform's marker for this platform. */
   readonly managed?: boolean;
 }

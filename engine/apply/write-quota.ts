@@ -1,9 +1,8 @@
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
-import { descriptionMarker, quotaKeyInfo, withDescriptionMarker, type QuotaResource } from '../../constructs/model/index.ts';
+import { tenantKey, descriptionMarker, parentAddress, quotaKeyInfo, withDescriptionMarker, type QuotaResource } from '../../constructs/model/index.ts';
 import type { AttributeValue } from '../../plans/index.ts';
 import * as ks from '../keystone/index.ts';
 import { operationFailed, type OperationFailure } from './apply-error.ts';
-import { projectAddress } from './id-book.ts';
 import { limitKey, type LimitHome } from './limit-catalog.ts';
 import { fromKeystone, type WriteContext } from './write-context.ts';
 import { createServiceQuota, deleteServiceQuota, updateServiceQuota } from '../quota/index.ts';
@@ -16,12 +15,12 @@ import { createServiceQuota, deleteServiceQuota, updateServiceQuota } from '../q
  */
 export function createQuota(after: QuotaResource, ctx: WriteContext): ResultAsync<void, OperationFailure> {
   const fail = (m: string): ResultAsync<void, OperationFailure> => errAsync(operationFailed(after.address, 'create', m));
-  if (after.attrs.backend === 'service-apis') return createServiceQuota(after, ctx.book.idOf(projectAddress(after)), ctx.session).mapErr((e) => operationFailed(after.address, 'create', e.message));
+  if (after.attrs.backend === 'service-apis') return createServiceQuota(after, ctx.book.idOf(parentAddress(after, 'project')), ctx.session).mapErr((e) => operationFailed(after.address, 'create', e.message));
   const info = quotaKeyInfo(after.key.quotaKey)?.unifiedLimits;
   if (info === undefined) return fail(`quota ${after.key.quotaKey} has no Keystone unified limit (its service does not read them): use quota_backend = "service-apis" for it`);
-  const projectId = ctx.book.idOf(projectAddress(after));
-  if (projectId === undefined) return fail(`the project of ${after.key.workspace}.${after.key.project} has no Keystone id; apply again after a new plan`);
-  const tenant = `${after.key.workspace}.${after.key.project}`;
+  const projectId = ctx.book.idOf(parentAddress(after, 'project'));
+  if (projectId === undefined) return fail(`the project of ${tenantKey(after.key)} has no Keystone id; apply again after a new plan`);
+  const tenant = tenantKey(after.key);
   const description = withDescriptionMarker(`${tenant} ${after.key.quotaKey}`, { platform: after.platform, tenant });
   return ctx.limits().mapErr((e) => fromKeystone(after.address, 'create', e)).andThen((catalog) => {
     const home = catalog.get(limitKey(info.serviceType, info.resourceName));
@@ -40,7 +39,7 @@ function existingLimit(after: QuotaResource, home: LimitHome, projectId: string,
     const l = ls[0];
     const m = descriptionMarker(l?.description);
     if (l === undefined) return errAsync(operationFailed(after.address, 'create', 'Keystone answered 409 for the limit, but none was found afterwards; apply again'));
-    if (m?.platform !== after.platform || m.tenant !== `${after.key.workspace}.${after.key.project}`) {
+    if (m?.platform !== after.platform || m.tenant !== tenantKey(after.key)) {
       return errAsync(operationFailed(after.address, 'create', `a limit for ${resourceName} on this project exists already (id ${l.id}) and is not keyform's: keyform never adopts it. Delete it (it falls back to the registered default) and apply again`));
     }
     if (l.resource_limit !== after.attrs.value) {
@@ -52,7 +51,7 @@ function existingLimit(after: QuotaResource, home: LimitHome, projectId: string,
 
 /** Writes a quota's new value. */
 export function updateQuota(before: QuotaResource, set: Readonly<Record<string, AttributeValue>>, ctx: WriteContext): ResultAsync<void, OperationFailure> {
-  const id = before.ids?.['id'];
+  const id = before.ids?.id;
   if (typeof set['value'] !== 'number') return okAsync(undefined);
   if (before.attrs.backend === 'service-apis') return updateServiceQuota(before, set['value'], ctx.session).mapErr((e) => operationFailed(before.address, 'update', e.message));
   if (id === undefined) return errAsync(operationFailed(before.address, 'update', 'the plan holds no limit id for it; make a new plan'));
@@ -61,7 +60,7 @@ export function updateQuota(before: QuotaResource, set: Readonly<Record<string, 
 
 /** Deletes a quota's limit: the project falls back to the registered default, never to 0. */
 export function deleteQuota(before: QuotaResource, ctx: WriteContext): ResultAsync<void, OperationFailure> {
-  const id = before.ids?.['id'];
+  const id = before.ids?.id;
   if (before.attrs.backend === 'service-apis') return deleteServiceQuota(before, ctx.session).mapErr((e) => operationFailed(before.address, 'delete', e.message));
   if (id === undefined) return errAsync(operationFailed(before.address, 'delete', 'the plan holds no limit id for it; make a new plan'));
   return ks.deleteLimit(ctx.limitsSession, id).orElse((e) => (e.kind === 'NotFound' ? okAsync(undefined) : errAsync(fromKeystone(before.address, 'delete', e))));

@@ -1,5 +1,5 @@
 import {
-  DELETE_POLICY_TAG, projectOwner, type DeletionPolicy, type DesiredState, type LiveState, type Resource, type ResourceKind,
+  DELETE_POLICY_TAG, objectIdOf, projectOwner, type DeletionPolicy, type DesiredState, type LiveState, type Resource, type ResourceKind,
 } from '../../constructs/index.ts';
 import type { PlatformPlan } from '../../plans/index.ts';
 import { inScope, type TenantScope } from './tenant-scope.ts';
@@ -77,7 +77,7 @@ export function destroyOutputs(p: Pick<PlatformPlan, 'changes'>, after: LiveStat
 }
 
 function tenantObject(r: Resource): TenantObject {
-  const id = r.ids?.['id'];
+  const id = objectIdOf(r);
   return { kind: r.kind, address: r.address, name: objectName(r), ...(id === undefined ? {} : { id }) };
 }
 

@@ -36,7 +36,7 @@ export function withLiveQuotas(live: LiveState, o: LiveQuotaOptions): ResultAsyn
     return okAsync({ ...live, quotaDefaults: unifiedDefaults(o.registeredLimits ?? [], o.services, o.platform.region) });
   }
   const projects = live.resources.filter((r): r is ProjectResource => r.kind === 'project');
-  const anyProject = o.session.scope.projectId ?? projects.find((p) => p.ids?.['id'] !== undefined)?.ids?.['id'];
+  const anyProject = o.session.scope.projectId ?? projects.find((p) => p.ids?.id !== undefined)?.ids?.id;
   // With neither a project-scoped session nor a project, there is nothing to read and no id to ask the defaults with.
   if (anyProject === undefined) return okAsync(live);
   return serviceDefaults(o.session, anyProject).andThen((defaults: QuotaDefaults) =>

@@ -1,4 +1,5 @@
 import type { QuotaResource } from '../../constructs/model/index.ts';
+import { tenantKey } from '../../constructs/model/index.ts';
 
 /** A quota write did not happen; `message` says why and what to do. */
 export interface QuotaWriteError {
@@ -10,5 +11,5 @@ export interface QuotaWriteError {
 
 /** A write of quota `q` failed. */
 export function quotaWriteFailed(q: QuotaResource, message: string): QuotaWriteError {
-  return { kind: 'QuotaWriteFailed', address: q.address, message: `quota ${q.key.quotaKey} of ${q.key.workspace}.${q.key.project}: ${message}` };
+  return { kind: 'QuotaWriteFailed', address: q.address, message: `quota ${q.key.quotaKey} of ${tenantKey(q.key)}: ${message}` };
 }

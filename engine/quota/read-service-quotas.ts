@@ -28,10 +28,10 @@ export function readServiceQuotas(s: OpenStackSession, platform: string, project
   const perProject = reads.filter((r) => r.service !== 'network');
   const networkSets = network.length === 0 ? okAsync(new Map<string, RawQuotaSet>()) : listNetworkQuotas(s);
   return networkSets.andThen((listed) =>
-    mapPool(perProject, concurrency, (r) => getQuotaSet(s, SERVICE_QUOTA_APIS[r.service], SERVICE_QUOTA_APIS[r.service].quotaPath(r.project.ids!.id!)).map((set) => ({ r, set }))).map((answers) => {
+    mapPool(perProject, concurrency, (r) => getQuotaSet(s, SERVICE_QUOTA_APIS[r.service], SERVICE_QUOTA_APIS[r.service].quotaPath(r.project.ids!.id)).map((set) => ({ r, set }))).map((answers) => {
       const out: QuotaResource[] = [];
       for (const { r, set } of answers) out.push(...quotasOf(r, set, defaults, platform));
-      for (const r of network) out.push(...quotasOf(r, listed.get(r.project.ids!.id!) ?? {}, defaults, platform));
+      for (const r of network) out.push(...quotasOf(r, listed.get(r.project.ids!.id) ?? {}, defaults, platform));
       return out;
     }),
   );
@@ -41,7 +41,7 @@ export function readServiceQuotas(s: OpenStackSession, platform: string, project
 export function plannedReads(projects: readonly ProjectResource[]): readonly Read[] {
   const out: Read[] = [];
   for (const p of projects) {
-    if (p.ids?.['id'] === undefined) continue;
+    if (p.ids?.id === undefined) continue;
     const byService = new Map<QuotaService, string[]>();
     for (const key of quotaMarkerKeys(p.attrs.tags)) {
       const service = serviceNameOf(key)?.service;
@@ -66,7 +66,7 @@ function quotasOf(r: Read, set: RawQuotaSet, defaults: QuotaDefaults, platform: 
     if (typeof value !== 'number') continue;
     out.push({
       kind: 'quota', address: address('quota', [platform, workspace, project, quotaKey]), platform,
-      key: { workspace, project, quotaKey }, attrs: { value, backend: 'service-apis' }, ids: { projectId: r.project.ids!.id! }, managed: true,
+      key: { workspace, project, quotaKey }, attrs: { value, backend: 'service-apis' }, ids: { projectId: r.project.ids!.id }, managed: true,
     });
   }
   return out;

@@ -1,5 +1,5 @@
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
-import { quotaMarkerTag, type QuotaResource } from '../../constructs/model/index.ts';
+import { tenantKey, quotaMarkerTag, type QuotaResource } from '../../constructs/model/index.ts';
 import type { OpenStackError, OpenStackSession } from '../openstack/index.ts';
 import { addProjectTag, removeProjectTag } from '../keystone/index.ts';
 import { quotaWriteFailed, type QuotaWriteError } from './quota-error.ts';
@@ -25,7 +25,7 @@ import { SERVICE_QUOTA_APIS, getQuotaSet, limitValue, putQuotaSet, serviceNameOf
 
 /** Sets a new key: records it on the project, then writes its value. */
 export function createServiceQuota(after: QuotaResource, projectId: string | undefined, s: OpenStackSession): ResultAsync<void, QuotaWriteError> {
-  if (projectId === undefined) return errAsync(quotaWriteFailed(after, `the project of ${after.key.workspace}.${after.key.project} has no Keystone id; apply again after a new plan`));
+  if (projectId === undefined) return errAsync(quotaWriteFailed(after, `the project of ${tenantKey(after.key)} has no Keystone id; apply again after a new plan`));
   return addQuotaMarker(s, projectId, after.key.quotaKey)
     .mapErr((e) => quotaWriteFailed(after, `could not record the key on the project: ${e.message}`))
     .andThen(() => writeValue(after, projectId, after.attrs.value, s));
@@ -33,14 +33,14 @@ export function createServiceQuota(after: QuotaResource, projectId: string | und
 
 /** Writes a recorded key's new value. */
 export function updateServiceQuota(before: QuotaResource, value: number, s: OpenStackSession): ResultAsync<void, QuotaWriteError> {
-  const projectId = before.ids?.['projectId'];
+  const projectId = before.ids?.projectId;
   if (projectId === undefined) return errAsync(quotaWriteFailed(before, 'the plan holds no project id for it; make a new plan'));
   return writeValue(before, projectId, value, s);
 }
 
 /** Puts a key keyform no longer manages back to the service's default, then forgets it. */
 export function deleteServiceQuota(before: QuotaResource, s: OpenStackSession): ResultAsync<void, QuotaWriteError> {
-  const projectId = before.ids?.['projectId'];
+  const projectId = before.ids?.projectId;
   const where = serviceNameOf(before.key.quotaKey);
   if (projectId === undefined || where === undefined) return errAsync(quotaWriteFailed(before, 'the plan holds no project id or known quota key for it; make a new plan'));
   const api = SERVICE_QUOTA_APIS[where.service];

@@ -1,6 +1,8 @@
 import {
   address,
   descriptionMarker,
+  keystoneId,
+  parseTenantKey,
   projectOwner,
   type DomainResource,
   type GroupResource,
@@ -9,13 +11,6 @@ import {
 } from '../../constructs/model/index.ts';
 import type { Domain, Group, Project } from '../keystone/index.ts';
 import type { KeystoneView } from './read-keystone.ts';
-
-/** A tenant (`workspace.project`) split at its first dot; undefined when malformed. */
-export function splitTenant(tenant: string | undefined): { workspace: string; project: string } | undefined {
-  const dot = tenant?.indexOf('.') ?? -1;
-  if (!tenant || dot <= 0 || dot === tenant.length - 1) return undefined;
-  return { workspace: tenant.slice(0, dot), project: tenant.slice(dot + 1) };
-}
 
 /** Live objects with their Keystone object, and the look-alikes that are not this platform's. */
 export interface Claimed<R, K> {
@@ -54,7 +49,7 @@ export function liveDomains(v: KeystoneView, platform: string, perWorkspace: boo
     if (m?.platform === platform && m.workspace) {
       const resource: DomainResource = {
         kind: 'domain', address: address('domain', [platform, m.workspace]), platform, key: { workspace: m.workspace },
-        attrs: { name: d.name, description: d.description ?? '', enabled: d.enabled }, ids: { id: d.id }, managed: true,
+        attrs: { name: d.name, description: d.description ?? '', enabled: d.enabled }, ids: { id: keystoneId('domain', d.id) }, managed: true,
       };
       candidates.push({ resource, object: d });
     } else {
@@ -84,7 +79,7 @@ export function liveProjects(v: KeystoneView, platform: string, domainName: (id:
         kind: 'project', address: address('project', [platform, o.workspace, o.project]), platform,
         key: { workspace: o.workspace, project: o.project },
         attrs: { name: p.name, domain: domainName(p.domain_id), description: p.description ?? '', enabled: p.enabled, tags: [...p.tags].sort() },
-        ids: { id: p.id, domainId: p.domain_id }, managed: true,
+        ids: { id: keystoneId('project', p.id), domainId: keystoneId('domain', p.domain_id) }, managed: true,
       };
       candidates.push({ resource, object: p });
     } else {
@@ -105,12 +100,12 @@ export function liveGroups(v: KeystoneView, platform: string, domainName: (id: s
   for (const g of v.groups) {
     if (!v.platformDomainIds.has(g.domain_id)) continue;
     const m = descriptionMarker(g.description);
-    const t = splitTenant(m?.tenant);
+    const t = parseTenantKey(m?.tenant);
     if (m?.platform === platform && t && m.role) {
       const resource: GroupResource = {
         kind: 'group', address: address('group', [platform, t.workspace, t.project, m.role]), platform,
         key: { ...t, role: m.role }, attrs: { name: g.name, domain: domainName(g.domain_id), description: g.description ?? '' },
-        ids: { id: g.id, domainId: g.domain_id }, managed: true,
+        ids: { id: keystoneId('group', g.id), domainId: keystoneId('domain', g.domain_id) }, managed: true,
       };
       candidates.push({ resource, object: g });
     } else {

@@ -1,6 +1,9 @@
 import {
   address,
   descriptionMarker,
+  keystoneId,
+  parentAddress,
+  parseTenantKey,
   type AssignmentResource,
   type GroupResource,
   type MembershipResource,
@@ -9,7 +12,6 @@ import {
 } from '../../constructs/model/index.ts';
 import type { Group, Project, User } from '../keystone/index.ts';
 import type { KeystoneView } from './read-keystone.ts';
-import { splitTenant } from './live-objects.ts';
 import { quotaKeyOf } from '../quota/quota-key-of.ts';
 
 type Live<R, K> = ReadonlyMap<string, { readonly resource: R; readonly object: K }>;
@@ -40,7 +42,7 @@ export function liveMemberships(v: KeystoneView, groups: Live<GroupResource, Gro
     for (const userId of v.members.get(object.id) ?? []) {
       const euid = labelOf(userId);
       const addr = address('membership', [g.platform, workspace, project, role, euid]);
-      if (!out.has(addr)) out.set(addr, { kind: 'membership', address: addr, platform: g.platform, key: { workspace, project, role, euid }, attrs: {}, ids: { groupId: object.id, userId }, managed: true });
+      if (!out.has(addr)) out.set(addr, { kind: 'membership', address: addr, platform: g.platform, key: { workspace, project, role, euid }, attrs: {}, ids: { groupId: keystoneId('group', object.id), userId: keystoneId('user', userId) }, managed: true });
     }
   }
   return [...out.values()];
@@ -66,7 +68,7 @@ export function liveAssignments(v: KeystoneView, groups: Live<GroupResource, Gro
     const r = g.resource;
     const candidate: AssignmentResource = {
       kind: 'assignment', address: address('assignment', [r.platform, r.key.workspace, r.key.project, r.key.role]), platform: r.platform,
-      key: r.key, attrs: { keystoneRole }, ids: { groupId: g.object.id, projectId: p.ids!.id!, roleId: a.role.id }, managed: true,
+      key: r.key, attrs: { keystoneRole }, ids: { groupId: keystoneId('group', g.object.id), projectId: p.ids!.id, roleId: keystoneId('role', a.role.id) }, managed: true,
     };
     const prev = best.get(candidate.address);
     const rank = (x: AssignmentResource): string => `${x.attrs.keystoneRole === desiredRoles[x.address] ? 1 : 0}${x.attrs.keystoneRole}`;
@@ -85,16 +87,16 @@ export function liveQuotas(v: KeystoneView, platform: string, region: string, pr
   const sorted = [...(v.limits ?? [])].sort((a, b) => (a.id < b.id ? -1 : 1));
   for (const l of sorted) {
     const m = descriptionMarker(l.description);
-    const t = splitTenant(m?.tenant);
+    const t = parseTenantKey(m?.tenant);
     if (m?.platform !== platform || !t || !l.project_id || (l.region_id !== null && l.region_id !== region)) continue;
     const quotaKey = quotaKeyOf(serviceType.get(l.service_id) ?? l.service_id, l.resource_name);
     const addr = address('quota', [platform, t.workspace, t.project, quotaKey]);
-    const tenantProjectId = projects.get(address('project', [platform, t.workspace, t.project]))?.object.id;
+    const tenantProjectId = projects.get(parentAddress({ platform, key: t }, 'project'))?.object.id;
     const prev = out.get(addr);
     if (prev && (prev.ids?.projectId === tenantProjectId || l.project_id !== tenantProjectId)) continue;
     out.set(addr, {
       kind: 'quota', address: addr, platform, key: { ...t, quotaKey }, attrs: { value: l.resource_limit, backend: 'unified-limits' },
-      ids: { id: l.id, projectId: l.project_id, serviceId: l.service_id }, managed: true,
+      ids: { id: keystoneId('limit', l.id), projectId: keystoneId('project', l.project_id), serviceId: keystoneId('service', l.service_id) }, managed: true,
     });
   }
   return [...out.values()];

@@ -1,5 +1,5 @@
 import {
-  address, MANAGED_TAG, sortResources, TENANT_TAG,
+  MANAGED_TAG, objectIdOf, parentAddress, sortResources, TENANT_TAG,
   type LiveState, type ProjectResource, type Resource, type UnmanagedObject,
 } from '../../constructs/model/index.ts';
 import { schedule, type Change, type Operation } from '../../plans/index.ts';
@@ -37,7 +37,7 @@ interface Model {
 export function applyChanges(live: LiveState, changes: readonly Change[]): ModelRun {
   const m: Model = {
     resources: new Map(live.resources.map((r) => [r.address, r])), unmanaged: [...live.unmanaged], live, violations: [], next: 0,
-    startIds: new Map(live.resources.map((r) => [r.address, r.ids?.['id']])), revoked: new Set(), superseded: new Map(),
+    startIds: new Map(live.resources.map((r) => [r.address, identity(r)])), revoked: new Set(), superseded: new Map(),
   };
   const byAddress = new Map(changes.map((c) => [c.address, c]));
   for (const batch of schedule(changes)) {
@@ -62,6 +62,7 @@ function create(m: Model, c: Change): void {
   else if (held !== undefined) m.violations.push(`create over a live object at ${a.address}`);
   if (a.kind === 'assignment' && m.revoked.has(a.address) && parentsStay(m, a)) m.violations.push(`access gap: ${a.address} was revoked before its replacement was granted`);
   const base = a.kind === 'project' ? (({ deletionPolicy: _d, adopt: _a, ...rest }: ProjectResource) => rest)(a) : a;
+  // Every kind gets one made-up id: the model only compares ids records as a whole (`identity`).
   const r = { ...base, ids: { id: `new-${m.next++}` }, managed: true } as Resource;
   checkName(m, r);
   checkParents(m, r);
@@ -79,7 +80,7 @@ function update(m: Model, c: Change, set: Readonly<Record<string, unknown>>): vo
   if (next.kind === 'project' && !next.attrs.tags.some((t) => t.startsWith(`${MANAGED_TAG}=${m.live.platform}`)) && !next.attrs.tags.some((t) => t.startsWith(`${TENANT_TAG}=`))) {
     m.resources.delete(r.address);
     const { name, domain, description, enabled, tags } = next.attrs;
-    m.unmanaged = [...m.unmanaged, { kind: 'project', name, domain, id: r.ids!['id']!, description, enabled, tags }];
+    m.unmanaged = [...m.unmanaged, { kind: 'project', name, domain, id: objectIdOf(r)!, description, enabled, tags }];
     return;
   }
   m.resources.set(r.address, next);
@@ -87,7 +88,7 @@ function update(m: Model, c: Change, set: Readonly<Record<string, unknown>>): vo
 
 function adopt(m: Model, c: Change, set: Readonly<Record<string, unknown>>): void {
   const b = c.before!;
-  const u = m.unmanaged.find((x) => x.id === b.ids?.['id']);
+  const u = m.unmanaged.find((x) => x.id === objectIdOf(b));
   if (u === undefined || c.after?.kind !== 'project' || c.after.adopt !== true) {
     m.violations.push(`update of an unmanaged object at ${c.address} without adopt = true`);
     return;
@@ -100,7 +101,7 @@ function adopt(m: Model, c: Change, set: Readonly<Record<string, unknown>>): voi
 
 function remove(m: Model, c: Change): void {
   const old = m.superseded.get(c.address);
-  if (old !== undefined && old.ids?.['id'] === c.before?.ids?.['id']) {
+  if (old !== undefined && identity(old) === identity(c.before)) {
     m.superseded.delete(c.address);
     return;
   }
@@ -119,7 +120,7 @@ function remove(m: Model, c: Change): void {
 
 function target(m: Model, c: Change): Resource | undefined {
   const r = m.resources.get(c.address);
-  if (r === undefined || r.ids?.['id'] !== c.before?.ids?.['id']) {
+  if (r === undefined || identity(r) !== identity(c.before)) {
     m.violations.push(`${c.action} of ${c.address}: the object it was planned against is not there`);
     return undefined;
   }
@@ -145,17 +146,14 @@ function checkParents(m: Model, r: Resource): void {
 
 /** Whether every parent of `r` is still the object it was at the start (not replaced, not gone). */
 function parentsStay(m: Model, r: Resource): boolean {
-  return parentAddresses(r).every((p) => m.startIds.get(p) !== undefined && m.resources.get(p)?.ids?.['id'] === m.startIds.get(p));
+  return parentAddresses(r).every((p) => m.startIds.get(p) !== undefined && identity(m.resources.get(p)) === m.startIds.get(p));
 }
 
 /** What an object points at in Keystone (the model's own notion, independent of plans/parents.ts). */
 function parentAddresses(r: Resource): string[] {
-  const k = r.key as { workspace: string; project?: string; role?: string };
-  const group = k.role === undefined ? [] : [address('group', [r.platform, k.workspace, k.project!, k.role])];
-  const project = k.project === undefined ? [] : [address('project', [r.platform, k.workspace, k.project])];
-  if (r.kind === 'membership') return group;
-  if (r.kind === 'assignment') return [...group, ...project];
-  if (r.kind === 'quota') return project;
+  if (r.kind === 'membership') return [parentAddress(r, 'group')];
+  if (r.kind === 'assignment') return [parentAddress(r, 'group'), parentAddress(r, 'project')];
+  if (r.kind === 'quota') return [parentAddress(r, 'project')];
   return [];
 }
 
@@ -164,4 +162,9 @@ function renameDomain(m: Model, from: string, to: string): void {
     if ((x.kind === 'project' || x.kind === 'group') && x.attrs.domain === from) m.resources.set(x.address, { ...x, attrs: { ...x.attrs, domain: to } } as Resource);
   }
   m.unmanaged = m.unmanaged.map((u) => (u.kind !== 'domain' && u.domain === from ? { ...u, domain: to } : u));
+}
+
+/** Which Keystone object a record stands for: its ids record as a whole (a replaced object has other ids). */
+function identity(r: Resource | null | undefined): string | undefined {
+  return r?.ids === undefined ? undefined : JSON.stringify(r.ids);
 }

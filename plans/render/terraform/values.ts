@@ -39,7 +39,7 @@ function snakeKeys(o: Readonly<Record<string, unknown>>): Record<string, unknown
  * @example terraformValues(project) // { description: '…', domain: 'default', enabled: true, ids: { domain_id: '…', id: '…' }, name: 'acme.webshop', platform: 'os-prod', project: 'webshop', tags: [...], workspace: 'acme' }
  */
 export function terraformValues(r: Resource): Record<string, unknown> {
-  return snakeKeys({ platform: r.platform, ...r.key, ...r.attrs, ...(r.ids === undefined ? {} : { ids: snakeKeys(r.ids) }) });
+  return snakeKeys({ platform: r.platform, ...r.key, ...r.attrs, ...(r.ids === undefined ? {} : { ids: snakeKeys({ ...r.ids }) }) });
 }
 
 /** Terraform's `address`, `mode`, `type`, `name`, `index` and `provider_name` of an object. */

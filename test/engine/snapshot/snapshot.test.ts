@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toLiveState, type KeystoneView, type PlatformSettingsForSnapshot } from '../../../engine/snapshot/index.ts';
 import type { Project } from '../../../engine/keystone/index.ts';
+import { objectIdOf } from '../../../constructs/model/index.ts';
 
 // toLiveState is the pure half of snapshot(): these tests feed it what Keystone answered in
 // situations that are awkward to make for real (copied markers, several regions).
@@ -39,7 +40,7 @@ describe('toLiveState', () => {
     // WHEN turned into live state
     const live = toLiveState(v, platform, []);
     // THEN the non-retired one is the resource; the copy is never touched
-    expect(live.resources.map((r) => r.ids?.id)).toEqual(['b-live']);
+    expect(live.resources.map(objectIdOf)).toEqual(['b-live']);
     expect(live.unmanaged).toEqual([expect.objectContaining({ kind: 'project', id: 'a-retired', ownedByPlatform: 'p1' })]);
   });
 
