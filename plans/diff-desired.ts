@@ -1,5 +1,5 @@
 import type { MembershipResource, ProjectResource, Resource } from '../constructs/model/index.ts';
-import { DELETE_POLICY_TAG } from '../constructs/model/index.ts';
+import { deletionPolicyOf } from '../constructs/model/index.ts';
 import type { Change } from './change.ts';
 import { compareAttributes, type AttributeDiff } from './attributes.ts';
 import { createChange, replaceChange, swapChange, updateChange } from './change-builders.ts';
@@ -79,7 +79,7 @@ function cascadeReplace(before: Resource, after: Resource, diff: AttributeDiff, 
 
 /** A project replaced under deletion policy `retain` keeps its old project (retired); every other replace deletes. */
 function retains(after: Resource): boolean {
-  return after.kind === 'project' && !after.attrs.tags.includes(DELETE_POLICY_TAG);
+  return after.kind === 'project' && deletionPolicyOf(after.attrs.tags) === 'retain';
 }
 
 function replaceReason(after: Resource, diff: AttributeDiff): string {

@@ -3,7 +3,8 @@ import type { DesiredState } from '../model/resource-set.ts';
 import type {
   AssignmentResource, DomainResource, GroupResource, MembershipResource, ProjectResource, QuotaResource, Resource,
 } from '../model/resource.ts';
-import { withDescriptionMarker } from '../model/markers.ts';
+import { deletionPolicyOf, withDescriptionMarker } from '../model/markers.ts';
+import { tenantKey } from '../model/tenant-key.ts';
 import { quotaKeyInfo, type QuotaKeyInfo, type QuotaService } from '../model/quota-keys.ts';
 import { missingPlatformSettings, unsupportedQuota, type ExportError } from './export-error.ts';
 import { providerAlias, terraformName } from './terraform-names.ts';
@@ -11,7 +12,7 @@ import {
   blockAddress, refTo, type BlockId, type ProviderConfig, type TerraformBlock, type TerraformBlueprint, type TerraformRef,
   type TerraformValue,
 } from './terraform-blueprint.ts';
-import { tenantKey } from '../model/index.ts';
+import { compareCodeUnits } from '../model/index.ts';
 
 /**
  * What the export needs to know about a platform beyond its desired resources: how the
@@ -54,7 +55,7 @@ export function openStackBlueprint(
   desired: readonly DesiredState[],
   settings: Readonly<Record<string, TerraformPlatformSettings>>,
 ): Result<TerraformBlueprint, ExportError[]> {
-  const states = [...desired].sort((a, b) => (a.platform < b.platform ? -1 : a.platform > b.platform ? 1 : 0));
+  const states = [...desired].sort((a, b) => compareCodeUnits(a.platform, b.platform));
   const aliased = states.length > 1;
   const errors: ExportError[] = [];
   const providers: ProviderConfig[] = [];
@@ -116,7 +117,7 @@ class PlatformMapper {
     this.resource(r, PROJECT, terraformName('project', [this.platform, workspace, project]), {
       name: r.attrs.name, domain_id: this.domainId(r.attrs.domain), description: r.attrs.description,
       enabled: r.attrs.enabled, tags: r.attrs.tags,
-    }, (r.deletionPolicy ?? 'retain') === 'retain');
+    }, deletionPolicyOf(r.attrs.tags) === 'retain');
   }
 
   private group(r: GroupResource): void {

@@ -1,7 +1,6 @@
 import type { Construct } from 'constructs';
 import { address } from '../model/address.ts';
 import { tagListProblems } from '../model/constraints.ts';
-import type { DeletionPolicy } from '../model/resource.ts';
 import type { ConfigProblem } from '../problems/config-error.ts';
 import { KeystoneResource, type KeystoneResourceProps } from './keystone-resource.ts';
 
@@ -16,8 +15,6 @@ export interface KeystoneProjectProps extends KeystoneResourceProps {
   readonly enabled?: boolean;
   /** Every tag, markers included; stored sorted. */
   readonly tags: readonly string[];
-  /** @default 'retain' */
-  readonly deletionPolicy?: DeletionPolicy;
   /** @default false */
   readonly adopt?: boolean;
 }
@@ -41,7 +38,6 @@ export class KeystoneProject extends KeystoneResource<'project'> {
         enabled: props.enabled ?? true,
         tags: [...props.tags].sort(),
       },
-      deletionPolicy: props.deletionPolicy ?? 'retain',
       adopt: props.adopt ?? false,
     }, props.origin);
   }

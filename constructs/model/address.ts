@@ -1,3 +1,4 @@
+import { compareCodeUnits } from './code-unit-order.ts';
 import type { DomainKey, GroupKey, ProjectKey, Resource, ResourceKind, ResourceOfKind } from './resource.ts';
 
 /**
@@ -73,6 +74,4 @@ export function parseAddress(addr: string): { type: string; name: string; index:
 }
 
 /** Orders addresses deterministically (plain code-unit order, locale-independent). */
-export function compareAddresses(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+export const compareAddresses: (a: string, b: string) => number = compareCodeUnits;

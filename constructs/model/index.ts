@@ -2,6 +2,8 @@ export * from './resource.ts';
 export * from './ids.ts';
 export * from './address.ts';
 export * from './tenant-key.ts';
+export * from './canonical-json.ts';
+export * from './code-unit-order.ts';
 export * from './constraints.ts';
 export * from './markers.ts';
 export * from './resource-set.ts';

@@ -24,7 +24,10 @@ export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 /** Which backend a quota entry is written to. */
 export type QuotaBackend = 'unified-limits' | 'service-apis';
 
-/** What a tenant's removal does to its project. @default 'retain' */
+/**
+ * What a tenant's removal does to its project. @default 'retain'
+ * A project record holds it in one place only: its tags (`deletionPolicyOf` in `markers.ts`).
+ */
 export type DeletionPolicy = 'retain' | 'delete';
 
 export interface DomainKey {
@@ -94,8 +97,6 @@ interface ResourceOf<K extends ResourceKind, Key, Attrs> {
 
 export type DomainResource = ResourceOf<'domain', DomainKey, DomainAttrs>;
 export type ProjectResource = ResourceOf<'project', ProjectKey, ProjectAttrs> & {
-  /** Desired resources only: what removal of the tenant does. @default 'retain' */
-  readonly deletionPolicy?: DeletionPolicy;
   /** Desired resources only: take over an unmanaged project of the same name. @default false */
   readonly adopt?: boolean;
 };

@@ -12,6 +12,7 @@ import { expandDomains, domainKey } from './expand-domains.ts';
 import { expandTenant } from './expand-tenant.ts';
 import { collisionProblems } from './collisions.ts';
 import type { MeteringSettings, PlatformSettings, SynthOutput } from './synth-output.ts';
+import { compareCodeUnits } from '../model/index.ts';
 
 export interface SynthOptions {
   /**
@@ -120,5 +121,5 @@ function output(d: Declarations, resources: readonly Resource[]): SynthOutput {
 }
 
 function sortedRecord<V>(r: Readonly<Record<string, V>>): Record<string, V> {
-  return Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return Object.fromEntries(Object.entries(r).sort(([a], [b]) => compareCodeUnits(a, b)));
 }

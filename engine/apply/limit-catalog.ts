@@ -1,6 +1,7 @@
 import { ResultAsync } from 'neverthrow';
 import * as ks from '../keystone/index.ts';
 import type { OpenStackSession } from '../openstack/index.ts';
+import { compareCodeUnits } from '../../constructs/model/index.ts';
 
 /** Where a project limit of one resource must be written: Keystone needs its registered limit's service and region. */
 export interface LimitHome {
@@ -26,7 +27,7 @@ export function limitCatalog(s: OpenStackSession, region: string): ResultAsync<L
   return ResultAsync.combine([ks.listServices(s), ks.listRegisteredLimits(s)] as const).map(([services, registered]) => {
     const typeOf = new Map(services.map((x) => [x.id, x.type]));
     const out = new Map<string, LimitHome>();
-    const sorted = [...registered].sort((a, b) => (a.id < b.id ? -1 : 1));
+    const sorted = [...registered].sort((a, b) => compareCodeUnits(a.id, b.id));
     for (const r of sorted) {
       const type = typeOf.get(r.service_id);
       if (type === undefined || (r.region_id !== null && r.region_id !== region)) continue;

@@ -1,6 +1,6 @@
 import { err, ok, type Result } from 'neverthrow';
 import type { LiveState } from '../../constructs/index.ts';
-import { tenantKey } from '../../constructs/model/index.ts';
+import { compareCodeUnits, tenantKey } from '../../constructs/model/index.ts';
 import type { Remark } from '../../plans/index.ts';
 import type { TenantScope } from './tenant-scope.ts';
 
@@ -49,8 +49,8 @@ export function blockOutputs(live: LiveState, scope: TenantScope, remarks: reado
   return ok({
     behavior: 'APPLY', platform: scope.platform, workspace: scope.workspace, project: scope.project,
     projectId, projectName: project.attrs.name, domainId, domainName: project.attrs.domain,
-    groups: Object.fromEntries(Object.entries(groups).sort(([a], [b]) => (a < b ? -1 : 1))),
-    remarks: remarks.map(ownerRemark).sort((a, b) => (a.euid < b.euid ? -1 : a.euid > b.euid ? 1 : 0)),
+    groups: Object.fromEntries(Object.entries(groups).sort(([a], [b]) => compareCodeUnits(a, b))),
+    remarks: remarks.map(ownerRemark).sort((a, b) => compareCodeUnits(a.euid, b.euid)),
   });
 }
 

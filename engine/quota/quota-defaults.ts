@@ -1,5 +1,6 @@
 import { ResultAsync } from 'neverthrow';
 import type { QuotaService } from '../../constructs/model/index.ts';
+import { compareCodeUnits } from '../../constructs/model/index.ts';
 import type { OpenStackError, OpenStackSession } from '../openstack/index.ts';
 import type { RegisteredLimit, Service } from '../keystone/index.ts';
 import { quotaKeyOf } from './quota-key-of.ts';
@@ -16,7 +17,7 @@ export type QuotaDefaults = Readonly<Record<string, number>>;
 export function unifiedDefaults(registered: readonly RegisteredLimit[], services: readonly Service[], region: string): QuotaDefaults {
   const typeOf = new Map(services.map((s) => [s.id, s.type]));
   const out = new Map<string, { value: number; regional: boolean }>();
-  for (const r of [...registered].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+  for (const r of [...registered].sort((a, b) => compareCodeUnits(a.id, b.id))) {
     const type = typeOf.get(r.service_id);
     if (type === undefined || (r.region_id !== null && r.region_id !== region)) continue;
     const key = quotaKeyOf(type, r.resource_name);
@@ -47,5 +48,5 @@ export function serviceDefaults(s: OpenStackSession, anyProjectId: string, only?
 }
 
 function sortedRecord(entries: readonly (readonly [string, number])[]): QuotaDefaults {
-  return Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return Object.fromEntries([...entries].sort(([a], [b]) => compareCodeUnits(a, b)));
 }

@@ -1,5 +1,5 @@
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
-import { address, quotaMarkerKeys, type ProjectResource, type QuotaResource, type QuotaService } from '../../constructs/model/index.ts';
+import { compareCodeUnits, address, quotaMarkerKeys, type ProjectResource, type QuotaResource, type QuotaService } from '../../constructs/model/index.ts';
 import { badResponse, type OpenStackError, type OpenStackSession } from '../openstack/index.ts';
 import { mapPool } from '../util/map-pool.ts';
 import type { QuotaDefaults } from './quota-defaults.ts';
@@ -47,7 +47,7 @@ export function plannedReads(projects: readonly ProjectResource[]): readonly Rea
       const service = serviceNameOf(key)?.service;
       if (service !== undefined) byService.set(service, [...(byService.get(service) ?? []), key]);
     }
-    for (const [service, keys] of [...byService].sort(([a], [b]) => (a < b ? -1 : 1))) out.push({ project: p, service, keys });
+    for (const [service, keys] of [...byService].sort(([a], [b]) => compareCodeUnits(a, b))) out.push({ project: p, service, keys });
   }
   return out;
 }

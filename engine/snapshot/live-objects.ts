@@ -1,5 +1,6 @@
 import {
   address,
+  compareCodeUnits,
   descriptionMarker,
   keystoneId,
   parseTenantKey,
@@ -29,7 +30,7 @@ function claim<R extends { address: string }, K extends { id: string }>(
   asUnmanaged: (k: K) => UnmanagedObject,
 ): Claimed<R, K> {
   // Ranked once each: a rank may parse tags, and a sort compares each candidate ~log n times.
-  const sorted = candidates.map((c) => ({ c, rank: rank(c.object) })).sort((a, b) => a.rank - b.rank || (a.c.object.id < b.c.object.id ? -1 : 1));
+  const sorted = candidates.map((c) => ({ c, rank: rank(c.object) })).sort((a, b) => a.rank - b.rank || compareCodeUnits(a.c.object.id, b.c.object.id));
   const resources = new Map<string, { resource: R; object: K }>();
   const unmanaged: UnmanagedObject[] = [];
   for (const { c } of sorted) {

@@ -1,5 +1,6 @@
 import {
   address,
+  compareCodeUnits,
   descriptionMarker,
   keystoneId,
   parentAddress,
@@ -84,7 +85,7 @@ export function liveAssignments(v: KeystoneView, groups: Live<GroupResource, Gro
 export function liveQuotas(v: KeystoneView, platform: string, region: string, projects: Live<ProjectResource, Project>): QuotaResource[] {
   const serviceType = new Map(v.services.map((s) => [s.id, s.type]));
   const out = new Map<string, QuotaResource>();
-  const sorted = [...(v.limits ?? [])].sort((a, b) => (a.id < b.id ? -1 : 1));
+  const sorted = [...(v.limits ?? [])].sort((a, b) => compareCodeUnits(a.id, b.id));
   for (const l of sorted) {
     const m = descriptionMarker(l.description);
     const t = parseTenantKey(m?.tenant);

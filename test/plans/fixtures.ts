@@ -48,7 +48,6 @@ export function tenant(spec: TenantSpec = {}): Resource[] {
   const project: ProjectResource = {
     kind: 'project', address: address('project', [platform, w, p]), platform, key: { workspace: w, project: p },
     attrs: { name: spec.name ?? `${w}.${p}`, domain, description: `${w}/${p}`, enabled: spec.enabled ?? true, tags },
-    ...(spec.deletionPolicy ? { deletionPolicy: spec.deletionPolicy } : {}),
     ...(spec.adopt ? { adopt: true } : {}),
   };
   const out: Resource[] = [project];
@@ -98,7 +97,7 @@ export function asLive(r: Resource): Resource {
     case 'domain':
       return { ...r, ids: { id: fixtureId('domain', tenant) }, managed: true };
     case 'project': {
-      const { deletionPolicy: _d, adopt: _a, ...rest } = r;
+      const { adopt: _a, ...rest } = r;
       return { ...rest, ids: { id: fixtureId('project', tenant) }, managed: true };
     }
     case 'group':

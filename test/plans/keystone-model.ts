@@ -61,7 +61,7 @@ function create(m: Model, c: Change): void {
   if (a.kind === 'assignment' && held?.kind === 'assignment' && held.attrs.keystoneRole !== a.attrs.keystoneRole) m.superseded.set(a.address, held);
   else if (held !== undefined) m.violations.push(`create over a live object at ${a.address}`);
   if (a.kind === 'assignment' && m.revoked.has(a.address) && parentsStay(m, a)) m.violations.push(`access gap: ${a.address} was revoked before its replacement was granted`);
-  const base = a.kind === 'project' ? (({ deletionPolicy: _d, adopt: _a, ...rest }: ProjectResource) => rest)(a) : a;
+  const base = a.kind === 'project' ? (({ adopt: _a, ...rest }: ProjectResource) => rest)(a) : a;
   // Every kind gets one made-up id: the model only compares ids records as a whole (`identity`).
   const r = { ...base, ids: { id: `new-${m.next++}` }, managed: true } as Resource;
   checkName(m, r);

@@ -1,6 +1,6 @@
 import { Option } from 'commander';
 import { ResultAsync, errAsync, type Result } from 'neverthrow';
-import { canonicalJson, renderConfigError, type ConfigError, type DesiredState, type PlatformSettings, printable } from '../../../constructs/index.ts';
+import { indentedCanonicalJson, renderConfigError, type ConfigError, type DesiredState, type PlatformSettings, printable } from '../../../constructs/index.ts';
 import type { OpenStackError } from '../../openstack/index.ts';
 import { openPlatformSessions, snapshot, type SnapshotError, type SnapshotResult } from '../../snapshot/index.ts';
 import { EXIT, type CliIO } from '../io.ts';
@@ -59,7 +59,7 @@ export const registerSnapshot: RegisterCommand = (program, io, state) => {
         return;
       }
       const { live, calls, ms } = r.value.result;
-      io.stdout(`${canonicalJson(live)}\n`);
+      io.stdout(`${indentedCanonicalJson(live)}\n`);
       io.stderr(`Snapshot of platform ${r.value.platform}: ${live.resources.length} managed resources, ${live.unmanaged.length} unmanaged objects; ${calls} API calls in ${ms} ms.\n`);
       state.exitCode = EXIT.ok;
     });

@@ -1,5 +1,5 @@
 import { Option } from 'commander';
-import { canonicalJson } from '../../../constructs/index.ts';
+import { indentedCanonicalJson } from '../../../constructs/index.ts';
 import { EXIT } from '../io.ts';
 import type { RegisterCommand } from '../main.ts';
 import { loadDesired, writeConfigError } from '../config.ts';
@@ -23,7 +23,7 @@ export const registerSynth: RegisterCommand = (program, io, state) => {
         state.exitCode = EXIT.error;
         return;
       }
-      io.stdout(`${canonicalJson(result.value.output)}\n`);
+      io.stdout(`${indentedCanonicalJson(result.value.output)}\n`);
       const n = result.value.output.platforms.reduce((sum, p) => sum + p.resources.length, 0);
       io.stderr(`Synthesized ${n} resources on ${result.value.output.platforms.length} platform(s).\n`);
       state.exitCode = EXIT.ok;

@@ -1,5 +1,5 @@
 import { Option } from 'commander';
-import { canonicalJson, RESOURCE_KINDS, type SynthOutput } from '../../../constructs/index.ts';
+import { indentedCanonicalJson, RESOURCE_KINDS, type SynthOutput } from '../../../constructs/index.ts';
 import { EXIT } from '../io.ts';
 import type { RegisterCommand } from '../main.ts';
 import { loadDesired, writeConfigError } from '../config.ts';
@@ -18,13 +18,13 @@ export const registerValidate: RegisterCommand = (program, io, state) => {
     .action(async (opts: { config: string; format: 'text' | 'json' }) => {
       const result = await loadDesired(opts.config, io);
       if (result.isErr()) {
-        if (opts.format === 'json') io.stdout(`${canonicalJson({ valid: false, problems: result.error.problems })}\n`);
+        if (opts.format === 'json') io.stdout(`${indentedCanonicalJson({ valid: false, problems: result.error.problems })}\n`);
         else writeConfigError(result.error, io);
         state.exitCode = EXIT.error;
         return;
       }
       const { files, output } = result.value;
-      if (opts.format === 'json') io.stdout(`${canonicalJson({ valid: true, files, platforms: counts(output) })}\n`);
+      if (opts.format === 'json') io.stdout(`${indentedCanonicalJson({ valid: true, files, platforms: counts(output) })}\n`);
       else io.stderr(summary(files, output));
       state.exitCode = EXIT.ok;
     });

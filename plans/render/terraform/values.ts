@@ -1,4 +1,4 @@
-import { ADDRESS_TYPES, parseAddress, type Resource, type ResourceKind } from '../../../constructs/model/index.ts';
+import { compareCodeUnits, ADDRESS_TYPES, parseAddress, type Resource, type ResourceKind } from '../../../constructs/model/index.ts';
 
 /**
  * The provider keyform poses as in Terraform's JSON: every resource names it, and the
@@ -24,7 +24,7 @@ function snakeKeys(o: Readonly<Record<string, unknown>>): Record<string, unknown
   const id = keys.join(',');
   let order = KEY_ORDERS.get(id);
   if (order === undefined) {
-    order = keys.map((x) => [snakeCase(x), x] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    order = keys.map((x) => [snakeCase(x), x] as const).sort(([a], [b]) => compareCodeUnits(a, b));
     KEY_ORDERS.set(id, order);
   }
   const out: Record<string, unknown> = {};

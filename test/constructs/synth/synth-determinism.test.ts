@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { buildApp, synth, canonicalJson, fileSource, type ParsedDocument } from '../../../constructs/index.ts';
+import { buildApp, synth, indentedCanonicalJson, fileSource, type ParsedDocument } from '../../../constructs/index.ts';
 
 type Doc = Record<string, Record<string, unknown>>;
 
@@ -59,7 +59,7 @@ function reorder(doc: Doc, seed: number): ParsedDocument[] {
   return files.map((value, i) => ({ file: `f${(seed + i) % 2}.yaml`, format: 'yaml', value, source: fileSource(`f${(seed + i) % 2}.yaml`), problems: [] }));
 }
 
-const synthDocs = (docs: ParsedDocument[]) => synth(buildApp(docs)).map(canonicalJson);
+const synthDocs = (docs: ParsedDocument[]) => synth(buildApp(docs)).map(indentedCanonicalJson);
 
 describe('synth determinism', () => {
   it('gives the same bytes for the same config, whatever the declaration and file order', () => {
