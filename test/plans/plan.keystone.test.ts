@@ -110,7 +110,7 @@ describe('keyform plan against the real Keystone', () => {
     ids = await seed(desired, skip, tags);
     // AND carol added by hand to drift's admin group, and an unmanaged project named like the clash tenant
     await act(['group', 'add', 'user', ids[group('drift', 'admin')]!, ids[euid('carol')]!]);
-    ids.unmanaged = await make(['project', 'create', '--domain', DOMAIN, '--description', 'made by hand', 'w1.clash']);
+    ids['unmanaged'] = await make(['project', 'create', '--domain', DOMAIN, '--description', 'made by hand', 'w1.clash']);
   }, SEED_TIMEOUT_MS);
 
   it('plans exactly the drift, in execution order, with the remark and the clash', async () => {
@@ -142,7 +142,7 @@ describe('keyform plan against the real Keystone', () => {
     // AND dave, who has no Keystone user, is a remark, not a change
     expect(p.remarks).toEqual([expect.objectContaining({ kind: 'user-not-found', euid: euid('dave'), tenant: 'w1.ok', roles: ['reader'] })]);
     // AND the unmanaged project is named in the error, not touched
-    expect(p.errors).toEqual([expect.objectContaining({ kind: 'name-clash', address: project('clash'), name: 'w1.clash', domain: DOMAIN, conflictingId: ids.unmanaged })]);
+    expect(p.errors).toEqual([expect.objectContaining({ kind: 'name-clash', address: project('clash'), name: 'w1.clash', domain: DOMAIN, conflictingId: ids['unmanaged'] })]);
     expect(saved).toMatchObject({ errored: true, applyable: false });
   });
 
@@ -161,7 +161,7 @@ describe('keyform plan against the real Keystone', () => {
 
   it('exits 2 with --detailed-exitcode once the clash is gone, and plans the missing project', async () => {
     // GIVEN the unmanaged project is deleted by hand
-    await act(['project', 'delete', ids.unmanaged!]);
+    await act(['project', 'delete', ids['unmanaged']!]);
     // WHEN planned again, as JSON
     const r = await plan(dir, ['plan', '--format', 'json', '--detailed-exitcode']);
     // THEN changes are present (exit 2) and the clash tenant's project is created
