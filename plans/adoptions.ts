@@ -1,5 +1,5 @@
 import type { DesiredState, Resource } from '../constructs/model/index.ts';
-import { canonicalJson } from './canonical.ts';
+import { canonicalJson } from '../constructs/model/index.ts';
 import type { Plan } from './plan.ts';
 
 /**

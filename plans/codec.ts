@@ -1,6 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { err, ok, Result } from 'neverthrow';
-import { canonicalJson, hashCanonical, sha256Of } from './canonical.ts';
+import { canonicalJson } from '../constructs/model/index.ts';
+import { hashCanonical, sha256Of } from './canonical.ts';
 import { PLAN_FORMAT_VERSION, type Plan } from './plan.ts';
 import { planShapeProblem, secretKeyPath } from './plan-schema.ts';
 import { planInvariantProblem, tooDeepPath } from './plan-invariants.ts';

@@ -1,4 +1,5 @@
 import type { DesiredState, LiveState, MembershipResource, Resource, UnmanagedObject } from '../constructs/model/index.ts';
+import { tenantKey } from '../constructs/model/index.ts';
 import type { Change, PlanError, Remark } from './change.ts';
 import { nameIndex, nameKey, resourceNameKey, type NameIndex } from './ownership.ts';
 import { resourceIndex, type SortedResources } from './parents.ts';
@@ -109,6 +110,5 @@ export function diffSink(platform: string): DiffSink {
 
 /** `WORKSPACE.PROJECT` of a resource below a tenant. */
 export function tenantOf(r: Resource): string {
-  const k = r.key as { readonly workspace: string; readonly project?: string };
-  return `${k.workspace}.${k.project ?? ''}`;
+  return tenantKey({ workspace: r.key.workspace, project: 'project' in r.key ? r.key.project : '' });
 }

@@ -1,5 +1,5 @@
-import type { MembershipResource, ProjectResource, Resource } from '../constructs/model/index.ts';
-import { DELETE_POLICY_TAG } from '../constructs/model/index.ts';
+import { objectIdOf, type MembershipResource, type ProjectResource, type Resource } from '../constructs/model/index.ts';
+import { deletionPolicyOf } from '../constructs/model/index.ts';
 import type { Change } from './change.ts';
 import { compareAttributes, type AttributeDiff } from './attributes.ts';
 import { createChange, replaceChange, retiredName, swapChange, updateChange, type ReplaceOrder } from './change-builders.ts';
@@ -87,7 +87,7 @@ function cascadeReplace(before: Resource, after: Resource, diff: AttributeDiff, 
  */
 function replaceOrder(before: Resource, after: Resource, ctx: DiffContext): ReplaceOrder {
   if (after.kind !== 'project' && after.kind !== 'group') return { retire: false, createFirst: false };
-  return { retire: retains(after), createFirst: true, ...(keepsName(before, after, ctx) ? { retiredName: retiredName(nameOf(before), before.ids?.['id'] ?? '') } : {}) };
+  return { retire: retains(after), createFirst: true, ...(keepsName(before, after, ctx) ? { retiredName: retiredName(nameOf(before), objectIdOf(before) ?? '') } : {}) };
 }
 
 /** True when `after` would hold the name `before` holds in the same domain. */
@@ -101,14 +101,14 @@ function nameOf(r: Resource): string {
 
 /** A project replaced under deletion policy `retain` keeps its old project (retired); every other replace deletes. */
 function retains(after: Resource): boolean {
-  return after.kind === 'project' && !after.attrs.tags.includes(DELETE_POLICY_TAG);
+  return after.kind === 'project' && deletionPolicyOf(after.attrs.tags) === 'retain';
 }
 
 function replaceReason(before: Resource, after: Resource, diff: AttributeDiff, ctx: DiffContext): string {
   const why = `${diff.replacePaths.join(', ')} cannot be changed in place in Keystone`;
   if (after.kind !== 'project' && after.kind !== 'group') return why;
   const rename = keepsName(before, after, ctx)
-    ? `; Keystone names are unique per domain, so the old ${after.kind} is first renamed ${JSON.stringify(retiredName(nameOf(before), before.ids?.['id'] ?? ''))}` : '';
+    ? `; Keystone names are unique per domain, so the old ${after.kind} is first renamed ${JSON.stringify(retiredName(nameOf(before), objectIdOf(before) ?? ''))}` : '';
   const order = `; the new ${after.kind} and its grants and memberships are created before the old ones are removed`;
   const old = retains(after) ? '; deletion policy retain: the old project is then disabled, tagged keyform.retired and released, not deleted'
     : after.kind === 'project' ? '; deletion policy delete: the old project is then deleted' : '';

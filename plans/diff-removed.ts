@@ -1,5 +1,5 @@
 import type { DomainResource, ProjectResource, QuotaResource, Resource } from '../constructs/model/index.ts';
-import { address, projectOwner, RETIRED_TAG } from '../constructs/model/index.ts';
+import { tenantKey, parentAddress, projectOwner, RETIRED_TAG } from '../constructs/model/index.ts';
 import type { Change } from './change.ts';
 import { deleteChange, updateChange } from './change-builders.ts';
 import type { DiffContext, DiffSink } from './diff-context.ts';
@@ -21,7 +21,7 @@ import { sortedTags } from './tags.ts';
  */
 export function planRemovals(gone: readonly Resource[], ctx: DiffContext, sink: DiffSink): void {
   for (const r of gone) {
-    if (r.kind === 'membership') sink.add(deleteChange(r, `${JSON.stringify(r.key.euid)} is in this group but not bound to role ${r.key.role} of ${r.key.workspace}.${r.key.project} in the configuration`));
+    if (r.kind === 'membership') sink.add(deleteChange(r, `${JSON.stringify(r.key.euid)} is in this group but not bound to role ${r.key.role} of ${tenantKey(r.key)} in the configuration`));
     else if (r.kind === 'assignment' || r.kind === 'group') sink.add(deleteChange(r, roleGone(r, ctx)));
   }
   for (const r of gone) if (r.kind === 'quota') planQuota(r, ctx, sink);
@@ -47,8 +47,8 @@ function objectsByDomain(ctx: DiffContext): ReadonlyMap<string, readonly Resourc
 }
 
 function roleGone(r: Resource & { key: { workspace: string; project: string; role: string } }, ctx: DiffContext): string {
-  const tenant = `${r.key.workspace}.${r.key.project}`;
-  return ctx.desired.has(address('project', [r.platform, r.key.workspace, r.key.project]))
+  const tenant = tenantKey(r.key);
+  return ctx.desired.has(parentAddress(r, 'project'))
     ? `role ${r.key.role} is no longer in the configuration of ${tenant}`
     : `tenant ${tenant} was removed from the configuration`;
 }
@@ -59,7 +59,7 @@ function addOrCount(c: Change | undefined, sink: DiffSink): void {
 }
 
 function planQuota(q: QuotaResource, ctx: DiffContext, sink: DiffSink): void {
-  const p = ctx.live.get(address('project', [q.platform, q.key.workspace, q.key.project]));
+  const p = ctx.live.get(parentAddress(q, 'project'));
   const retained = p?.kind === 'project' && !ctx.desired.has(p.address) && policyOf(p) === 'retain';
   addOrCount(retained ? undefined : deleteChange(q, `quota ${q.key.quotaKey} is not in the configuration: it goes back to the cloud's default`), sink);
 }
@@ -69,7 +69,7 @@ function policyOf(p: ProjectResource): 'retain' | 'delete' {
 }
 
 function planProject(p: ProjectResource): Change | undefined {
-  const tenant = `${p.key.workspace}.${p.key.project}`;
+  const tenant = tenantKey(p.key);
   if (policyOf(p) === 'delete') return deleteChange(p, `tenant ${tenant} was removed from the configuration and its deletion policy is delete`);
   const after: ProjectResource = { ...p, attrs: { ...p.attrs, enabled: false, tags: sortedTags([...p.attrs.tags, RETIRED_TAG]) } };
   const changed = [...(p.attrs.enabled ? ['enabled'] : []), ...(p.attrs.tags.includes(RETIRED_TAG) ? [] : ['tags'])];

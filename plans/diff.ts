@@ -1,5 +1,5 @@
 import type { DesiredState, LiveState, Resource } from '../constructs/model/index.ts';
-import { compareAddresses, RESOURCE_KINDS } from '../constructs/model/index.ts';
+import { compareAddresses, objectIdOf, RESOURCE_KINDS } from '../constructs/model/index.ts';
 import type { Change, PlanError, Remark } from './change.ts';
 import { resolveDomainNames } from './domain-names.ts';
 import { diffContext, diffSink, type DiffSink } from './diff-context.ts';
@@ -88,13 +88,8 @@ function handOverNames(sink: DiffSink): ReadonlyMap<string, readonly string[]> {
       continue;
     }
     const named = namedObject(sink.changes.get(address)?.after ?? holder)!;
-    sink.errors.push(nameTaken(holder.platform, address, named, keystoneId(holder), holder.address));
+    sink.errors.push(nameTaken(holder.platform, address, named, objectIdOf(holder) ?? 'unknown', holder.address));
     sink.changes.delete(address);
   }
   return waits;
-}
-
-/** The Keystone id of a live object, for messages. */
-function keystoneId(r: Resource): string {
-  return r.ids?.['id'] ?? Object.values(r.ids ?? {})[0] ?? 'unknown';
 }

@@ -1,4 +1,4 @@
-import { address } from '../constructs/model/index.ts';
+import { parentAddress } from '../constructs/model/index.ts';
 import type { Change } from './change.ts';
 import type { Plan } from './plan.ts';
 
@@ -29,8 +29,7 @@ export function notAdditions(plan: Plan): readonly NotAnAddition[] {
         out.push({ address: c.address, action: c.action, why: `a ${c.kind} ${c.action}: ${c.reason}` });
         continue;
       }
-      const k = c.after.key;
-      const group = address('group', [c.after.platform, k.workspace, k.project, k.role]);
+      const group = parentAddress(c.after, 'group');
       if (!existing.has(group)) out.push({ address: c.address, action: c.action, why: `its group ${group} does not exist in Keystone yet` });
     }
   }

@@ -1,4 +1,4 @@
-import type { ProjectResource, Resource, UnmanagedObject } from '../constructs/model/index.ts';
+import { keystoneId, type ProjectResource, type Resource, type UnmanagedObject } from '../constructs/model/index.ts';
 import type { PlanError } from './change.ts';
 import { foreignOwner, nameClash, type NamedObject } from './problems.ts';
 import { sortedTags } from './tags.ts';
@@ -90,7 +90,7 @@ function movesDomain(r: Resource, live: Resource): boolean {
 /** An unmanaged project as the live record of the tenant adopting it (`managed: false` marks the adoption). */
 function adoptedRecord(r: ProjectResource, u: UnmanagedObject): ProjectResource {
   return {
-    kind: 'project', address: r.address, platform: r.platform, key: r.key, ids: { id: u.id }, managed: false,
+    kind: 'project', address: r.address, platform: r.platform, key: r.key, ids: { id: keystoneId('project', u.id) }, managed: false,
     attrs: { name: u.name, domain: u.domain, description: u.description ?? '', enabled: u.enabled ?? true, tags: sortedTags(u.tags ?? []) },
   };
 }

@@ -1,4 +1,4 @@
-import { address, compareAddresses, sortResources, type GroupResource, type ProjectResource, type Resource } from '../constructs/model/index.ts';
+import { address, compareAddresses, parentAddress, sortResources, type GroupResource, type ProjectResource, type Resource } from '../constructs/model/index.ts';
 
 /** Resources of one side (desired or live) by address. */
 export interface ResourceIndex {
@@ -56,11 +56,11 @@ export function parentsOf(r: Resource, side: ResourceIndex): readonly string[] {
       return d === undefined ? [] : [d];
     }
     case 'membership':
-      return [address('group', [r.platform, r.key.workspace, r.key.project, r.key.role])];
+      return [parentAddress(r, 'group')];
     case 'assignment':
-      return [address('group', [r.platform, r.key.workspace, r.key.project, r.key.role]), address('project', [r.platform, r.key.workspace, r.key.project])];
+      return [parentAddress(r, 'group'), parentAddress(r, 'project')];
     case 'quota':
-      return [address('project', [r.platform, r.key.workspace, r.key.project])];
+      return [parentAddress(r, 'project')];
   }
 }
 
@@ -75,7 +75,7 @@ export function domainIdentity(r: ProjectResource | GroupResource, side: Resourc
 }
 
 function managedDomainOf(r: ProjectResource | GroupResource, side: ResourceIndex): string | undefined {
-  const a = address('domain', [r.platform, r.key.workspace]);
+  const a = parentAddress(r, 'domain');
   const d = side.get(a);
   return d?.kind === 'domain' && d.attrs.name === r.attrs.domain ? a : undefined;
 }

@@ -1,4 +1,5 @@
 import type { DesiredState, LiveState, Resource } from '../constructs/model/index.ts';
+import { compareCodeUnits } from '../constructs/model/index.ts';
 import type { Change, PlanError, Remark } from './change.ts';
 import { digestOf } from './canonical.ts';
 import { diff } from './diff.ts';
@@ -89,7 +90,7 @@ export function createPlan(input: {
 }): Plan {
   const targets = input.targets ?? [];
   const platforms = [...input.platforms]
-    .sort((a, b) => (a.desired.platform < b.desired.platform ? -1 : a.desired.platform > b.desired.platform ? 1 : 0))
+    .sort((a, b) => compareCodeUnits(a.desired.platform, b.desired.platform))
     .map((p) => platformPlan(p, targets));
   const summary = totalOf(platforms.map((p) => p.summary));
   return {

@@ -1,7 +1,7 @@
 import type { LiveState } from '../constructs/model/index.ts';
 import { compareAddresses } from '../constructs/model/index.ts';
 import type { Change, PlanError } from './change.ts';
-import { canonicalJson } from './canonical.ts';
+import { canonicalJson } from '../constructs/model/index.ts';
 import { diff } from './diff.ts';
 import type { Plan } from './plan.ts';
 import { selectTargets } from './targets.ts';

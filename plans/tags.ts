@@ -1,4 +1,4 @@
-import { isMarkerTag, RETIRED_TAG, MANAGED_TAG, TENANT_TAG } from '../constructs/model/index.ts';
+import { compareCodeUnits, isMarkerTag, RETIRED_TAG, MANAGED_TAG, TENANT_TAG } from '../constructs/model/index.ts';
 
 /**
  * True for the tags keyform owns on a project: its markers (ownership, tenant, retired,
@@ -37,7 +37,7 @@ export function retiredTags(live: readonly string[], release: boolean): readonly
 
 /** Tags in code-unit order, as Keystone records are compared. */
 export function sortedTags(tags: Iterable<string>): readonly string[] {
-  return [...new Set(tags)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...new Set(tags)].sort((a, b) => compareCodeUnits(a, b));
 }
 
 function isSorted(tags: readonly string[]): boolean {

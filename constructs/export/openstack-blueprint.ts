@@ -3,7 +3,8 @@ import type { DesiredState } from '../model/resource-set.ts';
 import type {
   AssignmentResource, DomainResource, GroupResource, MembershipResource, ProjectResource, QuotaResource, Resource,
 } from '../model/resource.ts';
-import { withDescriptionMarker } from '../model/markers.ts';
+import { deletionPolicyOf, withDescriptionMarker } from '../model/markers.ts';
+import { tenantKey } from '../model/tenant-key.ts';
 import { quotaKeyInfo, type QuotaKeyInfo, type QuotaService } from '../model/quota-keys.ts';
 import { missingPlatformSettings, unsupportedQuota, type ExportError } from './export-error.ts';
 import { providerAlias, terraformName } from './terraform-names.ts';
@@ -11,6 +12,7 @@ import {
   blockAddress, refTo, type BlockId, type ProviderConfig, type TerraformBlock, type TerraformBlueprint, type TerraformRef,
   type TerraformValue,
 } from './terraform-blueprint.ts';
+import { compareCodeUnits } from '../model/index.ts';
 
 /**
  * What the export needs to know about a platform beyond its desired resources: how the
@@ -53,7 +55,7 @@ export function openStackBlueprint(
   desired: readonly DesiredState[],
   settings: Readonly<Record<string, TerraformPlatformSettings>>,
 ): Result<TerraformBlueprint, ExportError[]> {
-  const states = [...desired].sort((a, b) => (a.platform < b.platform ? -1 : a.platform > b.platform ? 1 : 0));
+  const states = [...desired].sort((a, b) => compareCodeUnits(a.platform, b.platform));
   const aliased = states.length > 1;
   const errors: ExportError[] = [];
   const providers: ProviderConfig[] = [];
@@ -115,7 +117,7 @@ class PlatformMapper {
     this.resource(r, PROJECT, terraformName('project', [this.platform, workspace, project]), {
       name: r.attrs.name, domain_id: this.domainId(r.attrs.domain), description: r.attrs.description,
       enabled: r.attrs.enabled, tags: r.attrs.tags,
-    }, (r.deletionPolicy ?? 'retain') === 'retain');
+    }, deletionPolicyOf(r.attrs.tags) === 'retain');
   }
 
   private group(r: GroupResource): void {
@@ -165,7 +167,7 @@ class PlatformMapper {
     const service = this.lookup(SERVICE, terraformName('service', [this.platform, serviceType]), { type: serviceType });
     this.resource(r, LIMIT, terraformName('limit', [this.platform, workspace, project, quotaKey]), {
       project_id: this.projectId(workspace, project), service_id: refTo(service), resource_name: resourceName,
-      resource_limit: r.attrs.value, description: withDescriptionMarker('', { platform: this.platform, tenant: `${workspace}.${project}` }),
+      resource_limit: r.attrs.value, description: withDescriptionMarker('', { platform: this.platform, tenant: tenantKey({ workspace, project }) }),
     });
   }
 

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { Construct } from 'constructs';
 import type { TerraformDataSource, TerraformResource, TerraformStack } from 'cdktf';
 import { Result } from 'neverthrow';
-import { canonicalJson } from '../synth/canonical-json.ts';
+import { indentedCanonicalJson } from '../model/canonical-json.ts';
 import { synthFailed, type ExportError } from './export-error.ts';
 import {
   blockAddress, isRef, type ProviderConfig, type TerraformBlock, type TerraformBlueprint, type TerraformValue,
@@ -28,7 +28,7 @@ export const OPENSTACK_PROVIDER = { source: 'terraform-provider-openstack/openst
  */
 export function synthTerraformJson(blueprint: TerraformBlueprint): Result<string, ExportError> {
   return Result.fromThrowable(
-    () => `${canonicalJson(withoutMetadata(buildStack(blueprint).toTerraform() as Record<string, unknown>))}\n`,
+    () => `${indentedCanonicalJson(withoutMetadata(buildStack(blueprint).toTerraform() as Record<string, unknown>))}\n`,
     (e) => synthFailed(e instanceof Error ? e.message : String(e)),
   )();
 }

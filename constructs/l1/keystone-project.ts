@@ -1,6 +1,5 @@
 import type { Construct } from 'constructs';
 import { address } from '../model/address.ts';
-import type { DeletionPolicy } from '../model/resource.ts';
 import type { KeystoneRecord } from './keystone-record.ts';
 import { callerOrigin, KeystoneResource, type KeystoneResourceProps, type RecordProps } from './keystone-resource.ts';
 
@@ -15,8 +14,6 @@ export interface KeystoneProjectProps extends KeystoneResourceProps {
   readonly enabled?: boolean;
   /** Every tag, markers included; stored sorted. */
   readonly tags: readonly string[];
-  /** @default 'retain' */
-  readonly deletionPolicy?: DeletionPolicy;
   /** @default false */
   readonly adopt?: boolean;
 }
@@ -32,7 +29,6 @@ export function keystoneProject(props: RecordProps<KeystoneProjectProps>): Keyst
     address: address('project', [platform, workspace, project]),
     adopt: props.adopt ?? false,
     attrs: { description: props.description, domain: props.domain, enabled: props.enabled ?? true, name: props.name, tags: [...props.tags].sort() },
-    deletionPolicy: props.deletionPolicy ?? 'retain',
     key: { project, workspace },
     kind: 'project',
     platform,

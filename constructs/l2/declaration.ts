@@ -1,6 +1,5 @@
 import { Construct } from 'constructs';
 import type { ConfigProblem } from '../problems/config-error.ts';
-import { renderProblem } from '../problems/config-error.ts';
 import { problemAt } from '../problems/problem-at.ts';
 import { callerSource, type ConfigPath, type Source } from '../problems/source.ts';
 import { LONE_SURROGATE } from '../problems/lone-surrogate.ts';
@@ -37,10 +36,13 @@ export abstract class Declaration extends Construct {
     super(scope, nodeId);
     this.source = source ?? callerSource();
     this.configPath = configPath;
-    this.node.addValidation({ validate: () => this.problems().map(renderProblem) });
   }
 
-  /** What is wrong with this declaration by itself (identifiers, tags, quotas, patterns); empty when nothing is. */
+  /**
+   * What is wrong with this declaration by itself (identifiers, tags, quotas, patterns); empty
+   * when nothing is. `synth()` collects these from every declaration, as located problems; they
+   * are not registered as `node.addValidation` too, whose plain strings would lose the location.
+   */
   abstract problems(): ConfigProblem[];
 
   /** A problem at `sub`, a path below this declaration (`[]` for the declaration itself). */

@@ -29,6 +29,8 @@ export class LandingZone extends Declaration {
   }
 
   readonly identifier: string;
+  /** The props it was declared with (the platform by identifier): what a building block declares its copy from. */
+  readonly props: LandingZoneProps;
   /** The platform identifier; `synth()` checks that it exists. */
   readonly platform: string;
   readonly quota: Quotas;
@@ -39,6 +41,7 @@ export class LandingZone extends Declaration {
     super(scope as Construct, nodeId('landing_zone', id), ['landing_zone', id], props.source);
     this.identifier = id;
     this.platform = typeof props.platform === 'string' ? props.platform : props.platform.identifier;
+    this.props = { ...props, platform: this.platform };
     this.quota = props.quota ?? {};
     this.tags = props.tags ?? {};
     this.roleMapping = props.roleMapping ?? {};

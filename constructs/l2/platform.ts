@@ -71,6 +71,8 @@ export class Platform extends Declaration {
   }
 
   readonly identifier: string;
+  /** The props it was declared with: what a building block declares its copy of the platform from. */
+  readonly props: PlatformProps;
   readonly cloud: string | undefined;
   readonly meteringCloud: string | undefined;
   readonly limitsCloud: string | undefined;
@@ -89,6 +91,7 @@ export class Platform extends Declaration {
   constructor(scope: KeyformApp, id: string, props: PlatformProps) {
     super(scope as Construct, nodeId('platform', id), ['platform', id], props.source);
     this.identifier = id;
+    this.props = props;
     this.cloud = props.cloud;
     this.meteringCloud = props.meteringCloud;
     this.limitsCloud = props.limitsCloud;

@@ -2,6 +2,7 @@ import type { ConfigProblem } from '../problems/config-error.ts';
 import { identifierProblems } from '../naming/identifiers.ts';
 import { Declaration, nodeId, type DeclarationProps } from './declaration.ts';
 import type { Workspace } from './workspace.ts';
+import { tenantKey } from '../model/index.ts';
 
 export type ProjectProps = DeclarationProps;
 
@@ -28,7 +29,7 @@ export class Project extends Declaration {
   }
 
   problems(): ConfigProblem[] {
-    const what = `project ${JSON.stringify(`${this.workspace.identifier}.${this.identifier}`)}`;
+    const what = `project ${JSON.stringify(tenantKey({ workspace: this.workspace.identifier, project: this.identifier }))}`;
     return identifierProblems(this.identifier).map((p) => this.problem([], `${what}: identifier ${p}`, 'rename the project block', 'key'));
   }
 }

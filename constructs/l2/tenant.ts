@@ -5,6 +5,7 @@ import { quotasProblems, tagsProblems, type Quotas, type Tags } from './declarat
 import type { LandingZone } from './landing-zone.ts';
 import type { Platform } from './platform.ts';
 import type { Project } from './project.ts';
+import { tenantKey } from '../model/index.ts';
 
 export const DELETION_POLICIES: readonly DeletionPolicy[] = ['delete', 'retain'];
 
@@ -61,7 +62,7 @@ export class Tenant extends Declaration {
 
   /** `workspace.project`, as in ownership markers. */
   get tenantName(): string {
-    return `${this.project.workspace.identifier}.${this.project.identifier}`;
+    return tenantKey({ workspace: this.project.workspace.identifier, project: this.project.identifier });
   }
 
   problems(): ConfigProblem[] {

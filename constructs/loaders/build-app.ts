@@ -12,7 +12,9 @@ import { UserBinding } from '../l2/user-binding.ts';
 import { MeteringCollector } from '../l2/metering-collector.ts';
 import { decodeBlock } from './schema.ts';
 import { documentProblems } from './document-checks.ts';
-import { CONFIG_DOCUMENT, type ConfigDocument, type PlatformBlock, type ProjectBlock, type WorkspaceBlock } from './config-schema.ts';
+import { CONFIG_DOCUMENT, type ConfigDocument, type ProjectBlock, type WorkspaceBlock } from './config-schema.ts';
+import { landingZoneProps, meteringProps, platformProps, tenantProps, userBindingProps, workspaceProps } from './construct-props.ts';
+import { compareCodeUnits } from '../model/index.ts';
 
 /** One config file, parsed into the canonical document shape. */
 export interface ParsedDocument {
@@ -36,7 +38,7 @@ const TOP_LEVEL: readonly TopLevel[] = ['platform', 'landing_zone', 'workspace',
  */
 export function buildApp(documents: readonly ParsedDocument[], app: KeyformApp = new KeyformApp()): KeyformApp {
   const declared = new Map<string, Source>();
-  const sorted = [...documents].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  const sorted = [...documents].sort((a, b) => compareCodeUnits(a.file, b.file));
   for (const doc of sorted) {
     for (const p of doc.problems) app.reportProblem(p);
     if (doc.value === undefined) continue;
@@ -71,60 +73,26 @@ function duplicate(path: readonly [string, string], first: Source, second: Sourc
 function addBlock(app: KeyformApp, doc: ConfigDocument, type: TopLevel, label: string, source: Source): void {
   switch (type) {
     case 'platform':
-      return addPlatform(app, doc.platform![label]!, source);
-    case 'landing_zone': {
-      const f = doc.landing_zone![label]!.fields;
-      new LandingZone(app, label, { platform: f.platform ?? '', quota: f.quota, tags: f.tags, roleMapping: f.role_mapping, source });
+      new Platform(app, label, platformProps(doc.platform![label]!.fields, source));
       return;
-    }
+    case 'landing_zone':
+      new LandingZone(app, label, landingZoneProps(doc.landing_zone![label]!.fields, source));
+      return;
     case 'workspace':
       return addWorkspace(app, doc.workspace![label]!, source);
-    case 'metering': {
-      const f = doc.metering![label]!.fields;
-      new MeteringCollector(app, label, { interval: f.interval, currency: f.currency, store: f.store, prices: f.prices, source });
+    case 'metering':
+      new MeteringCollector(app, label, meteringProps(doc.metering![label]!.fields, source));
       return;
-    }
   }
 }
 
-function addPlatform(app: KeyformApp, b: PlatformBlock, source: Source): void {
-  const f = b.fields;
-  new Platform(app, b.label, {
-    cloud: f.cloud,
-    meteringCloud: f.metering_cloud,
-    limitsCloud: f.limits_cloud,
-    region: f.region ?? '',
-    userDomain: f.user_domain,
-    domain: f.domain,
-    domainPerWorkspace: f.domain_per_workspace,
-    domainNamePattern: f.domain_name_pattern,
-    projectNamePattern: f.project_name_pattern,
-    groupNamePattern: f.group_name_pattern,
-    roleMapping: f.role_mapping,
-    tagPrefix: f.tag_prefix,
-    quotaBackend: f.quota_backend as Platform['quotaBackend'] | undefined,
-    source,
-  });
-}
-
 function addWorkspace(app: KeyformApp, b: WorkspaceBlock, source: Source): void {
-  const ws = new Workspace(app, b.label, { name: b.fields.name, tags: b.fields.tags, source });
+  const ws = new Workspace(app, b.label, workspaceProps(b.fields, source));
   for (const p of Object.values(b.fields.project ?? {})) addProject(ws, p, source);
 }
 
 function addProject(ws: Workspace, b: ProjectBlock, source: Source): void {
   const project = new Project(ws, b.label, { source });
-  for (const t of Object.values(b.fields.tenant ?? {})) {
-    const f = t.fields;
-    new Tenant(project, t.label, {
-      landingZone: f.landing_zone,
-      quota: f.quota,
-      tags: f.tags,
-      deletionPolicy: f.deletion_policy as Tenant['deletionPolicy'] | undefined,
-      adopt: f.adopt,
-      platformNumber: f.platform_number,
-      source,
-    });
-  }
-  for (const u of Object.values(b.fields.user ?? {})) new UserBinding(project, u.label, { roles: u.fields.roles ?? [], source });
+  for (const t of Object.values(b.fields.tenant ?? {})) new Tenant(project, t.label, tenantProps(t.fields, source));
+  for (const u of Object.values(b.fields.user ?? {})) new UserBinding(project, u.label, userBindingProps(u.fields, source));
 }

@@ -1,5 +1,6 @@
 export * from './load-config.ts';
 export * from './build-app.ts';
+export * from './construct-props.ts';
 export * from './hcl-loader.ts';
 export * from './yaml-loader.ts';
 export * from './ts-loader.ts';

@@ -1,4 +1,5 @@
-import type { ResourceKind, Resource } from './resource.ts';
+import { compareCodeUnits } from './code-unit-order.ts';
+import type { DomainKey, GroupKey, ProjectKey, Resource, ResourceKind, ResourceOfKind } from './resource.ts';
 
 /**
  * Terraform-style addresses: `TYPE.NAME["KEY"]`, e.g.
@@ -27,14 +28,42 @@ export function address(kind: ResourceKind, parts: AddressParts): string {
   return `${t.type}.${t.name}[${JSON.stringify(parts.join('/'))}]`;
 }
 
+/** The identity fields of each kind's key, in address order. */
+const KEY_FIELDS: { readonly [K in ResourceKind]: readonly (keyof ResourceOfKind<K>['key'])[] } = {
+  domain: ['workspace'],
+  project: ['workspace', 'project'],
+  group: ['workspace', 'project', 'role'],
+  membership: ['workspace', 'project', 'role', 'euid'],
+  assignment: ['workspace', 'project', 'role'],
+  quota: ['workspace', 'project', 'quotaKey'],
+};
+
+function keyAddress<K extends ResourceKind>(kind: K, platform: string, key: ResourceOfKind<K>['key']): string {
+  const parts = KEY_FIELDS[kind].map((f) => key[f] as string);
+  return address(kind, [platform, ...parts]);
+}
+
 /** The address of `r` recomputed from its key: what a well-formed resource's `address` must equal. */
 export function addressOf(r: Resource): string {
-  const k = r.key as unknown as Record<string, string>;
-  const parts: string[] = [r.platform];
-  for (const f of ['workspace', 'project', 'role', 'euid', 'quotaKey']) {
-    if (typeof k[f] === 'string') parts.push(k[f]);
-  }
-  return address(r.kind, parts as unknown as AddressParts);
+  return keyAddress(r.kind, r.platform, r.key as never);
+}
+
+/** The keys of the kinds that other resources hang on. */
+interface ParentKeys {
+  readonly domain: DomainKey;
+  readonly project: ProjectKey;
+  readonly group: GroupKey;
+}
+
+/**
+ * The address of the `kind` object that `r` belongs to on its platform: a tenant's project,
+ * a role's group, a workspace's domain. Whether that object exists (a project in a shared
+ * domain has no managed domain) is for the caller to look up.
+ * @example parentAddress(quota, 'project') // keyform_project.tenant["os-prod/acme/webshop"]
+ * @example parentAddress(membership, 'group') // keyform_group.role["os-prod/acme/webshop/admin"]
+ */
+export function parentAddress<K extends keyof ParentKeys>(r: { readonly platform: string; readonly key: ParentKeys[K] }, kind: K): string {
+  return keyAddress(kind, r.platform, r.key as never);
 }
 
 /** Splits an address into its Terraform `type`, `name` and `index` (the key string). */
@@ -45,6 +74,4 @@ export function parseAddress(addr: string): { type: string; name: string; index:
 }
 
 /** Orders addresses deterministically (plain code-unit order, locale-independent). */
-export function compareAddresses(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+export const compareAddresses: (a: string, b: string) => number = compareCodeUnits;

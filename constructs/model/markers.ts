@@ -19,6 +19,9 @@
  * keyform forget what it owns.
  */
 
+import type { DeletionPolicy } from './resource.ts';
+import { parseTenantKey, tenantKey } from './tenant-key.ts';
+
 export const MANAGED_TAG = 'keyform.managed';
 export const TENANT_TAG = 'keyform.tenant';
 export const RETIRED_TAG = 'keyform.retired';
@@ -34,9 +37,18 @@ export const DELETE_POLICY_TAG = 'keyform.deletion_policy=delete';
  * `DELETE_POLICY_TAG` when the tenant's deletion policy is `delete`.
  * @example projectMarkerTags('os-prod', 'acme', 'webshop', 'delete') // ['keyform.managed=os-prod', 'keyform.tenant=acme.webshop', 'keyform.deletion_policy=delete']
  */
-export function projectMarkerTags(platform: string, workspace: string, project: string, deletionPolicy: 'retain' | 'delete' = 'retain'): readonly string[] {
-  const markers = [`${MANAGED_TAG}=${platform}`, `${TENANT_TAG}=${workspace}.${project}`];
+export function projectMarkerTags(platform: string, workspace: string, project: string, deletionPolicy: DeletionPolicy = 'retain'): readonly string[] {
+  const markers = [`${MANAGED_TAG}=${platform}`, `${TENANT_TAG}=${tenantKey({ workspace, project })}`];
   return deletionPolicy === 'delete' ? [...markers, DELETE_POLICY_TAG] : markers;
+}
+
+/**
+ * The deletion policy a project's tags record: `delete` when they hold `DELETE_POLICY_TAG`,
+ * else `retain`. Desired and live projects alike hold the policy there and nowhere else.
+ * @example deletionPolicyOf(['keyform.deletion_policy=delete', 'keyform.managed=os-prod']) // 'delete'
+ */
+export function deletionPolicyOf(tags: readonly string[]): DeletionPolicy {
+  return tags.includes(DELETE_POLICY_TAG) ? 'delete' : 'retain';
 }
 
 /** True for tags that belong to keyform's marker namespace (never user tags). */
@@ -50,18 +62,16 @@ export interface ProjectOwner {
   readonly project: string;
   readonly retired: boolean;
   /** What removing this tenant does, as recorded on the project. */
-  readonly deletionPolicy: 'retain' | 'delete';
+  readonly deletionPolicy: DeletionPolicy;
 }
 
 /** Reads the owner from a project's tags; undefined when the project is not keyform's. */
 export function projectOwner(tags: readonly string[]): ProjectOwner | undefined {
   const platform = tags.find((t) => t.startsWith(`${MANAGED_TAG}=`))?.slice(MANAGED_TAG.length + 1);
-  const tenant = tags.find((t) => t.startsWith(`${TENANT_TAG}=`))?.slice(TENANT_TAG.length + 1);
+  const tenant = parseTenantKey(tags.find((t) => t.startsWith(`${TENANT_TAG}=`))?.slice(TENANT_TAG.length + 1));
   if (!platform || !tenant) return undefined;
-  const dot = tenant.indexOf('.');
-  if (dot <= 0 || dot === tenant.length - 1) return undefined;
-  return { platform, workspace: tenant.slice(0, dot), project: tenant.slice(dot + 1), retired: tags.includes(RETIRED_TAG),
-    deletionPolicy: tags.includes(DELETE_POLICY_TAG) ? 'delete' : 'retain',
+  return { platform, ...tenant, retired: tags.includes(RETIRED_TAG),
+    deletionPolicy: deletionPolicyOf(tags),
   };
 }
 

@@ -1,3 +1,5 @@
+import type { IdsByKind } from './ids.ts';
+
 /**
  * The resource kinds keyform manages, as plain readonly, JSON-serializable records.
  *
@@ -22,7 +24,10 @@ export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 /** Which backend a quota entry is written to. */
 export type QuotaBackendName = 'unified-limits' | 'service-apis';
 
-/** What a tenant's removal does to its project. @default 'retain' */
+/**
+ * What a tenant's removal does to its project. @default 'retain'
+ * A project record holds it in one place only: its tags (`deletionPolicyOf` in `markers.ts`).
+ */
 export type DeletionPolicy = 'retain' | 'delete';
 
 export interface DomainKey {
@@ -84,16 +89,14 @@ interface ResourceOf<K extends ResourceKind, Key, Attrs> {
   readonly platform: string;
   readonly key: Key;
   readonly attrs: Attrs;
-  /** Keystone ids, present on live resources only. */
-  readonly ids?: Readonly<Record<string, string>>;
+  /** Keystone ids, present on live resources only; their fields per kind are in `ids.ts`. */
+  readonly ids?: IdsByKind[K];
   /** Live resources: whether the object carries keyform's marker for this platform. */
   readonly managed?: boolean;
 }
 
 export type DomainResource = ResourceOf<'domain', DomainKey, DomainAttrs>;
 export type ProjectResource = ResourceOf<'project', ProjectKey, ProjectAttrs> & {
-  /** Desired resources only: what removal of the tenant does. @default 'retain' */
-  readonly deletionPolicy?: DeletionPolicy;
   /** Desired resources only: take over an unmanaged project of the same name. @default false */
   readonly adopt?: boolean;
 };

@@ -22,6 +22,7 @@ export interface ConfigProblem {
 }
 
 import { printable } from './printable.ts';
+import { compareCodeUnits } from '../model/index.ts';
 
 /** The configuration can't be turned into desired state; `problems` lists every reason. */
 export interface ConfigError {
@@ -74,11 +75,11 @@ function shortened(p: ConfigProblem): ConfigProblem {
 /** Orders problems by file, line, column, then message (code-unit order, locale-free). */
 export function compareProblems(a: ConfigProblem, b: ConfigProblem): number {
   return (
-    cmp(a.file, b.file) ||
+    compareCodeUnits(a.file, b.file) ||
     (a.line ?? 0) - (b.line ?? 0) ||
     (a.column ?? 0) - (b.column ?? 0) ||
-    cmp(a.path, b.path) ||
-    cmp(a.message, b.message)
+    compareCodeUnits(a.path, b.path) ||
+    compareCodeUnits(a.message, b.message)
   );
 }
 
@@ -103,8 +104,4 @@ export function renderConfigError(e: ConfigError): string {
 
 function problemKey(p: ConfigProblem): string {
   return JSON.stringify([p.file, p.line, p.column, p.path, p.message]);
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

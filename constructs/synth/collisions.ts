@@ -3,6 +3,7 @@ import type { ConfigProblem } from '../problems/config-error.ts';
 import { renderLocation, compareProblems } from '../problems/config-error.ts';
 import { problemAt } from '../problems/problem-at.ts';
 import type { KeystoneRecord } from '../l1/keystone-record.ts';
+import { tenantKey } from '../model/index.ts';
 
 /**
  * Keystone names must be unique: domains by name, projects and groups by name within their
@@ -82,13 +83,13 @@ function owner(r: Resource): string {
     case 'domain':
       return `workspace ${r.key.workspace}`;
     case 'project':
-      return `tenant ${r.key.workspace}.${r.key.project}`;
+      return `tenant ${tenantKey(r.key)}`;
     case 'group':
     case 'assignment':
-      return `tenant ${r.key.workspace}.${r.key.project} role ${r.key.role}`;
+      return `tenant ${tenantKey(r.key)} role ${r.key.role}`;
     case 'membership':
-      return `tenant ${r.key.workspace}.${r.key.project} role ${r.key.role} user ${r.key.euid}`;
+      return `tenant ${tenantKey(r.key)} role ${r.key.role} user ${r.key.euid}`;
     case 'quota':
-      return `tenant ${r.key.workspace}.${r.key.project} quota ${r.key.quotaKey}`;
+      return `tenant ${tenantKey(r.key)} quota ${r.key.quotaKey}`;
   }
 }

@@ -8,6 +8,7 @@ import { UserBinding } from '../l2/user-binding.ts';
 import { MeteringCollector } from '../l2/metering-collector.ts';
 import { Declaration } from '../l2/declaration.ts';
 import { KeystoneResource } from '../l1/keystone-resource.ts';
+import { compareCodeUnits } from '../model/index.ts';
 
 /** Every construct of a tree by type, each list in a stable order that ignores declaration order. */
 export interface Declarations {
@@ -52,22 +53,17 @@ export function collectDeclarations(app: KeyformApp): Declarations {
       else users.set(c.project, [c]);
     }
   }
-  for (const list of users.values()) list.sort((a, b) => cmp(a.euid, b.euid));
-  const byId = <T extends { identifier: string }>(xs: T[]) => xs.sort((a, b) => cmp(a.identifier, b.identifier));
+  for (const list of users.values()) list.sort((a, b) => compareCodeUnits(a.euid, b.euid));
+  const byId = <T extends { identifier: string }>(xs: T[]) => xs.sort((a, b) => compareCodeUnits(a.identifier, b.identifier));
   return {
     all,
     platforms: new Map(byId(platforms).map((p) => [p.identifier, p])),
     landingZones: new Map(byId(landingZones).map((z) => [z.identifier, z])),
     workspaces: byId(workspaces),
-    projects: projects.sort((a, b) => cmp(a.node.path, b.node.path)),
-    tenants: tenants.sort((a, b) => cmp(a.tenantName, b.tenantName) || cmp(a.platform, b.platform)),
+    projects: projects.sort((a, b) => compareCodeUnits(a.node.path, b.node.path)),
+    tenants: tenants.sort((a, b) => compareCodeUnits(a.tenantName, b.tenantName) || compareCodeUnits(a.platform, b.platform)),
     users,
-    metering: metering.sort((a, b) => cmp(a.platform, b.platform)),
+    metering: metering.sort((a, b) => compareCodeUnits(a.platform, b.platform)),
     extraResources,
   };
-}
-
-/** Code-unit order, locale-independent. */
-export function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -47,7 +47,6 @@ export function expandTenant(r: ResolvedTenant, users: readonly UserBinding[], d
       domain,
       description: `${ws.name} / ${t.project.identifier}`,
       tags: [...projectMarkerTags(ids.platform, ids.workspace, ids.project, t.deletionPolicy), ...tags.tags],
-      deletionPolicy: t.deletionPolicy,
       adopt: t.adopt,
       origin: origin(r, 'project_name_pattern', '#{projectIdentifier:%.20s}'),
     }),

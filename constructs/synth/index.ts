@@ -1,3 +1,2 @@
 export * from './synth.ts';
 export * from './synth-output.ts';
-export * from './canonical-json.ts';

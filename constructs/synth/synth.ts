@@ -15,6 +15,7 @@ import { expandTenant } from './expand-tenant.ts';
 import { addToTree } from './expand-into-tree.ts';
 import { collisionProblems } from './collisions.ts';
 import type { MeteringSettings, PlatformSettings, SynthOutput } from './synth-output.ts';
+import { compareCodeUnits } from '../model/index.ts';
 
 export interface SynthOptions {
   /**
@@ -166,5 +167,5 @@ function output(d: Declarations, records: readonly KeystoneRecord[]): SynthOutpu
 }
 
 function sortedRecord<V>(r: Readonly<Record<string, V>>): Record<string, V> {
-  return Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return Object.fromEntries(Object.entries(r).sort(([a], [b]) => compareCodeUnits(a, b)));
 }

@@ -7,7 +7,7 @@ import type { Declaration } from '../l2/declaration.ts';
 import type { LandingZone } from '../l2/landing-zone.ts';
 import type { Platform } from '../l2/platform.ts';
 import type { Tenant } from '../l2/tenant.ts';
-import { cmp } from './declarations.ts';
+import { compareCodeUnits } from '../model/index.ts';
 
 /** Each piece of a tenant's inputs remembers which declaration it came from, to report problems there. */
 interface FromDeclaration {
@@ -87,5 +87,5 @@ export function tenantQuotas(t: Tenant, platform: Platform, zone: LandingZone | 
       problems.push(q.from.problem(['quota', q.key], `quota ${q.key} has no Keystone unified limit, and platform ${JSON.stringify(platform.identifier)} uses quota_backend "unified-limits"`, 'set quota_backend = "service-apis" on the platform, or remove the key', 'key'));
     } else quotas.push(q);
   }
-  return { quotas: quotas.sort((a, b) => cmp(a.key, b.key)), problems };
+  return { quotas: quotas.sort((a, b) => compareCodeUnits(a.key, b.key)), problems };
 }

@@ -1,6 +1,7 @@
 import type { Remark } from '../../plans/index.ts';
 import type { ErrorCause } from '../openstack/index.ts';
 import type { ChangeOutcome } from './run-changes.ts';
+import { compareCodeUnits } from '../../constructs/model/index.ts';
 
 /** Change counts by outcome. */
 export interface ApplyCounts {
@@ -58,7 +59,7 @@ export function countOutcomes(outcomes: readonly ChangeOutcome[]): ApplyCounts {
 
 /** The whole report from the platforms' parts. */
 export function applyReport(platforms: readonly PlatformApplyReport[], interrupted: boolean): ApplyReport {
-  const sorted = [...platforms].sort((a, b) => (a.platform < b.platform ? -1 : a.platform > b.platform ? 1 : 0));
+  const sorted = [...platforms].sort((a, b) => compareCodeUnits(a.platform, b.platform));
   const sum = (k: keyof ApplyCounts): number => sorted.reduce((t, p) => t + p.counts[k], 0);
   return {
     formatVersion: 1,

@@ -2,6 +2,7 @@ import { ResultAsync, errAsync, okAsync } from 'neverthrow';
 import {
   descriptionMarker,
   projectOwner,
+  tenantKey,
   type DomainResource,
   type GroupResource,
   type ProjectResource,
@@ -39,7 +40,7 @@ export function findExisting(s: OpenStackSession, after: DomainResource | Projec
     case 'group':
       return ks.listGroups(s, { name: after.attrs.name, ...(domainId ? { domain_id: domainId } : {}) }).map((gs) => judge(after, gs.find((g) => g.name === after.attrs.name), (g) => {
         const m = descriptionMarker(g.description);
-        return m?.platform === after.platform && m.tenant === `${after.key.workspace}.${after.key.project}` && m.role === after.key.role;
+        return m?.platform === after.platform && m.tenant === tenantKey(after.key) && m.role === after.key.role;
       }));
   }
 }

@@ -1,4 +1,4 @@
-import { address, byAddress, type LiveState, type Resource } from '../../constructs/model/index.ts';
+import { byAddress, objectIdOf, type LiveState, type Resource } from '../../constructs/model/index.ts';
 
 /**
  * The Keystone ids an apply needs, as they become known: objects of the fresh snapshot, and
@@ -27,7 +27,10 @@ export function idBook(live: LiveState): IdBook {
   const created = new Map<string, string>();
   const domains = new Map(Object.entries(live.domains));
   return {
-    idOf: (a) => created.get(a) ?? liveByAddress.get(a)?.ids?.['id'],
+    idOf: (a) => {
+      const live = liveByAddress.get(a);
+      return created.get(a) ?? (live && objectIdOf(live));
+    },
     // The config may name the shared domain by id (`default`) as openstacksdk allows; the
     // snapshot accepts either, so apply must too.
     domainId: (name) => domains.get(name) ?? [...domains.values()].find((id) => id === name),
@@ -42,14 +45,4 @@ export function idBook(live: LiveState): IdBook {
       domains.set(name, id);
     },
   };
-}
-
-/** The addresses of the group and project a membership or assignment hangs on. */
-export function groupAddress(r: Resource & { key: { workspace: string; project: string; role: string } }): string {
-  return address('group', [r.platform, r.key.workspace, r.key.project, r.key.role]);
-}
-
-/** The address of the project a group, assignment or quota belongs to. */
-export function projectAddress(r: Resource & { key: { workspace: string; project: string } }): string {
-  return address('project', [r.platform, r.key.workspace, r.key.project]);
 }

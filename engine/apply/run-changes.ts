@@ -1,5 +1,6 @@
 import type { ResultAsync } from 'neverthrow';
 import type { ResourceKind } from '../../constructs/model/index.ts';
+import { compareCodeUnits } from '../../constructs/model/index.ts';
 import { schedule, type Action, type Change } from '../../plans/index.ts';
 import type { ErrorCause } from '../openstack/index.ts';
 import type { OperationFailure } from './apply-error.ts';
@@ -85,7 +86,7 @@ function buildNodes(changes: readonly Change[]): Map<string, Node> {
  * @example await runChanges(platformPlan.changes, (c, i) => runOperation(c, i, ctx), { parallelism: 8 })
  */
 export function runChanges(changes: readonly Change[], run: OperationRunner, opts: RunOptions = {}): Promise<readonly ChangeOutcome[]> {
-  const ordered = [...changes].sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+  const ordered = [...changes].sort((a, b) => compareCodeUnits(a.address, b.address));
   const nodes = buildNodes(ordered);
   const ready: Node[][] = [];
   const failures = new Map<string, Failure>();

@@ -59,7 +59,7 @@ const UPDATABLE: Readonly<Record<NamedRecord['kind'], readonly string[]>> = {
  * added since the snapshot.
  */
 export function updateNamed(before: NamedRecord, set: Readonly<Record<string, AttributeValue>>, ctx: WriteContext): ResultAsync<void, OperationFailure> {
-  const id = before.ids?.['id'];
+  const id = before.ids?.id;
   const extra = Object.keys(set).filter((k) => !UPDATABLE[before.kind].includes(k));
   if (id === undefined || extra.length > 0) {
     return errAsync(operationFailed(before.address, 'update', `the plan asks to write ${extra.join(', ') || 'an object without a Keystone id'}, which keyform never does in place; make a new plan`));
@@ -98,7 +98,7 @@ function writeTags(id: string, live: readonly string[], wanted: readonly string[
 
 /** Deletes the live object `before`; one that is already gone counts as deleted. */
 export function deleteNamed(before: NamedRecord, ctx: WriteContext): ResultAsync<void, OperationFailure> {
-  const id = before.ids?.['id'];
+  const id = before.ids?.id;
   if (id === undefined) return errAsync(operationFailed(before.address, 'delete', 'the plan names no Keystone id for it; make a new plan'));
   const sent = before.kind === 'domain' ? ks.deleteDomain(ctx.session, id) : before.kind === 'project' ? ks.deleteProject(ctx.session, id) : ks.deleteGroup(ctx.session, id);
   return sent.orElse((e) => (e.kind === 'not-found' ? okAsync(undefined) : errAsync(fromKeystone(before.address, 'delete', e))));

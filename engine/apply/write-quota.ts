@@ -1,8 +1,7 @@
 import { okAsync, type ResultAsync } from 'neverthrow';
-import type { QuotaResource } from '../../constructs/model/index.ts';
+import { parentAddress, type QuotaResource } from '../../constructs/model/index.ts';
 import type { AttributeValue } from '../../plans/index.ts';
 import { operationFailed, type OperationFailure } from './apply-error.ts';
-import { projectAddress } from './id-book.ts';
 import type { WriteContext } from './write-context.ts';
 
 /**
@@ -10,7 +9,7 @@ import type { WriteContext } from './write-context.ts';
  * apply runs against read it; here they only get the project ids the apply has made.
  */
 export function createQuota(after: QuotaResource, ctx: WriteContext): ResultAsync<void, OperationFailure> {
-  return ctx.quotas.create(after, ctx.book.idOf(projectAddress(after)), ctx).mapErr((e) => operationFailed(after.address, 'create', e.message, e.cause));
+  return ctx.quotas.create(after, ctx.book.idOf(parentAddress(after, 'project')), ctx).mapErr((e) => operationFailed(after.address, 'create', e.message, e.cause));
 }
 
 /** Writes a quota's new value. */

@@ -1,6 +1,6 @@
 import { err, type Result } from 'neverthrow';
 import {
-  KeyformApp, LandingZone, Platform, Project, Tenant, UserBinding, Workspace, configError, synth, unknownPlatform,
+  KeyformApp, LandingZone, Platform, Project, Tenant, UserBinding, Workspace, configError, synth, tenantProps, unknownPlatform, userBindingProps, workspaceProps,
   type ConfigError, type UnknownPlatform, type ConfigPath, type DesiredState, type PlatformSettings, type Source,
 } from '../../constructs/index.ts';
 import type { BlockInputs } from './block-inputs.ts';
@@ -32,11 +32,9 @@ export function blockDesired(config: KeyformApp, inputs: BlockInputs): Result<Bl
   const broken = config.problems.filter((p) => p.path === '' || within(p.path, `platform.${platform.identifier}`) || within(p.path, 'landing_zone'));
   if (broken.length > 0) return err(configError(broken));
   const app = new KeyformApp();
-  copyPlatform(app, platform);
+  new Platform(app, platform.identifier, platform.props);
   for (const lz of config.node.children) {
-    if (LandingZone.isLandingZone(lz) && lz.platform === platform.identifier) {
-      new LandingZone(app, lz.identifier, { platform: lz.platform, quota: lz.quota, tags: lz.tags, roleMapping: lz.roleMapping, source: lz.source });
-    }
+    if (LandingZone.isLandingZone(lz) && lz.platform === platform.identifier) new LandingZone(app, lz.identifier, lz.props);
   }
   addTenant(app, inputs);
   return synth(app).map((out) => ({ desired: out.platforms[0]!, settings: out.settings[platform.identifier]! }));
@@ -47,25 +45,12 @@ function within(path: string, prefix: string): boolean {
   return path === prefix || path.startsWith(`${prefix}.`) || path.startsWith(`${prefix}[`);
 }
 
-function copyPlatform(app: KeyformApp, p: Platform): void {
-  new Platform(app, p.identifier, {
-    cloud: p.cloud, meteringCloud: p.meteringCloud, limitsCloud: p.limitsCloud, region: p.region, userDomain: p.userDomain,
-    domain: p.domain, domainPerWorkspace: p.domainPerWorkspace, domainNamePattern: p.patternTexts.domain_name_pattern,
-    projectNamePattern: p.patternTexts.project_name_pattern, groupNamePattern: p.patternTexts.group_name_pattern,
-    roleMapping: p.roleMapping, tagPrefix: p.tagPrefix, quotaBackend: p.quotaBackend, source: p.source,
-  });
-}
-
 function addTenant(app: KeyformApp, inputs: BlockInputs): void {
   const source = inputsSource(inputs);
-  const ws = new Workspace(app, inputs.workspace.identifier, { ...(inputs.workspace.name === undefined ? {} : { name: inputs.workspace.name }), tags: inputs.workspace.tags ?? {}, source });
+  const ws = new Workspace(app, inputs.workspace.identifier, workspaceProps(inputs.workspace, source));
   const project = new Project(ws, inputs.project.identifier, { source });
-  const t = inputs.tenant;
-  new Tenant(project, inputs.platform, {
-    landingZone: t.landing_zone, quota: t.quota, tags: t.tags, deletionPolicy: t.deletion_policy as Tenant['deletionPolicy'] | undefined,
-    adopt: t.adopt, platformNumber: t.platform_number, source,
-  });
-  for (const u of inputs.userPermissions) new UserBinding(project, u.euid, { roles: u.roles, source });
+  new Tenant(project, inputs.platform, tenantProps(inputs.tenant, source));
+  for (const u of inputs.userPermissions) new UserBinding(project, u.euid, userBindingProps(u, source));
 }
 
 /**

@@ -1,5 +1,5 @@
 import {
-  DELETE_POLICY_TAG, projectOwner, type DeletionPolicy, type DesiredState, type LiveState, type Resource, type ResourceKind,
+  compareCodeUnits, DELETE_POLICY_TAG, objectIdOf, projectOwner, type DeletionPolicy, type DesiredState, type LiveState, type Resource, type ResourceKind,
 } from '../../constructs/index.ts';
 import type { PlatformPlan } from '../../plans/index.ts';
 import { inScope, type TenantScope } from './tenant-scope.ts';
@@ -72,12 +72,12 @@ export interface DestroyOutputs {
 /** The outputs of a destroy run from its plan and `after`, a snapshot taken after the apply and cut to the tenant. */
 export function destroyOutputs(p: Pick<PlatformPlan, 'changes'>, after: LiveState, scope: TenantScope, deletionPolicy: DeletionPolicy): DestroyOutputs {
   const removed = p.changes.filter((c) => c.action === 'delete' && c.before !== null).map((c) => tenantObject(c.before!));
-  const retained = after.resources.map(tenantObject).sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+  const retained = after.resources.map(tenantObject).sort((a, b) => compareCodeUnits(a.address, b.address));
   return { behavior: 'DESTROY', platform: scope.platform, workspace: scope.workspace, project: scope.project, deletionPolicy, removed, retained };
 }
 
 function tenantObject(r: Resource): TenantObject {
-  const id = r.ids?.['id'];
+  const id = objectIdOf(r);
   return { kind: r.kind, address: r.address, name: objectName(r), ...(id === undefined ? {} : { id }) };
 }
 

@@ -5,6 +5,7 @@ import type { BlockOutputs } from './block-outputs.ts';
 import { ownerChanges } from './owner-changes.ts';
 import type { RunMessages, StatusPlan } from './run-status.ts';
 import type { TenantScope } from './tenant-scope.ts';
+import { tenantKey } from '../../constructs/model/index.ts';
 
 /** The plan as the status carries it. */
 export function statusPlan(p: PlatformPlan): StatusPlan {
@@ -35,7 +36,7 @@ export function planMessage(behavior: BlockBehavior, sp: StatusPlan, tenantLive:
 
 /** The messages of a successful apply run: the project is ready, what changed, who is still left out. */
 export function appliedMessages(out: BlockOutputs, p: PlatformPlan, sp: StatusPlan): RunMessages {
-  const ready = `Project ${out.workspace}.${out.project} is ready on platform ${out.platform} (Keystone project ${out.projectName}).`;
+  const ready = `Project ${tenantKey(out)} is ready on platform ${out.platform} (Keystone project ${out.projectName}).`;
   const changed = sp.changes.length === 0 ? 'Nothing needed to change.' : listed('Changed in this run:', sp.description);
   return {
     userMessage: [ready, changed, ...out.remarks.map((r) => r.message)].join('\n'),
@@ -45,7 +46,7 @@ export function appliedMessages(out: BlockOutputs, p: PlatformPlan, sp: StatusPl
 
 /** The messages of a successful destroy run: whether the project is gone or kept, and what this run did. */
 export function destroyedMessages(out: DestroyOutputs, p: PlatformPlan, sp: StatusPlan, scope: TenantScope): RunMessages {
-  const tenant = `Project ${scope.workspace}.${scope.project} on platform ${scope.platform}`;
+  const tenant = `Project ${tenantKey(scope)} on platform ${scope.platform}`;
   const project = out.retained.find((o) => o.kind === 'project');
   const state = project === undefined
     ? sp.changes.length === 0 ? `${tenant} was already gone from the cloud.` : `${tenant} is removed: its Keystone project is deleted, as its deletion policy (delete) says.`

@@ -1,5 +1,6 @@
 import { err, ok, type Result } from 'neverthrow';
 import type { LiveState } from '../../constructs/index.ts';
+import { compareCodeUnits, tenantKey } from '../../constructs/model/index.ts';
 import type { Remark } from '../../plans/index.ts';
 import type { TenantScope } from './tenant-scope.ts';
 
@@ -37,19 +38,19 @@ export interface BlockOutputs {
  */
 export function blockOutputs(live: LiveState, scope: TenantScope, remarks: readonly Remark[]): Result<BlockOutputs, string> {
   const project = live.resources.find((r) => r.kind === 'project' && r.key.workspace === scope.workspace && r.key.project === scope.project);
-  if (project === undefined || project.kind !== 'project') return err(`the project of ${scope.workspace}.${scope.project} is not in Keystone after the apply`);
-  const projectId = project.ids?.['id'];
-  const domainId = project.ids?.['domainId'] ?? live.domains[project.attrs.domain];
-  if (projectId === undefined || domainId === undefined) return err(`the snapshot holds no id for the project of ${scope.workspace}.${scope.project} or its domain`);
+  if (project === undefined || project.kind !== 'project') return err(`the project of ${tenantKey(scope)} is not in Keystone after the apply`);
+  const projectId = project.ids?.id;
+  const domainId = project.ids?.domainId ?? live.domains[project.attrs.domain];
+  if (projectId === undefined || domainId === undefined) return err(`the snapshot holds no id for the project of ${tenantKey(scope)} or its domain`);
   const groups: Record<string, string> = {};
   for (const r of live.resources) {
-    if (r.kind === 'group' && r.ids?.['id'] !== undefined) groups[r.key.role] = r.ids['id'];
+    if (r.kind === 'group' && r.ids?.id !== undefined) groups[r.key.role] = r.ids.id;
   }
   return ok({
     behavior: 'APPLY', platform: scope.platform, workspace: scope.workspace, project: scope.project,
     projectId, projectName: project.attrs.name, domainId, domainName: project.attrs.domain,
-    groups: Object.fromEntries(Object.entries(groups).sort(([a], [b]) => (a < b ? -1 : 1))),
-    remarks: remarks.map(ownerRemark).sort((a, b) => (a.euid < b.euid ? -1 : a.euid > b.euid ? 1 : 0)),
+    groups: Object.fromEntries(Object.entries(groups).sort(([a], [b]) => compareCodeUnits(a, b))),
+    remarks: remarks.map(ownerRemark).sort((a, b) => compareCodeUnits(a.euid, b.euid)),
   });
 }
 

@@ -1,4 +1,4 @@
-import { DELETE_POLICY_TAG, userTags, type Resource } from '../../constructs/index.ts';
+import { deletionPolicyOf, userTags, type Resource } from '../../constructs/index.ts';
 import type { Change, PlatformPlan } from '../../plans/index.ts';
 
 /**
@@ -66,8 +66,8 @@ function projectLines(c: Change): readonly string[] {
 
 /** The deletion policy, when the project's record of it changes. */
 function policyLine(before: readonly string[], after: readonly string[]): readonly string[] {
-  const policy = (tags: readonly string[]): string => (tags.includes(DELETE_POLICY_TAG) ? 'delete' : 'retain');
-  return policy(before) === policy(after) ? [] : [`Deletion policy: ${policy(before)} → ${policy(after)}.`];
+  const [was, is] = [deletionPolicyOf(before), deletionPolicyOf(after)];
+  return was === is ? [] : [`Deletion policy: ${was} → ${is}.`];
 }
 
 /** The owner's tags that change, by key (`kf_cost_center: cc-1 → cc-2`); keyform's own markers are not theirs. */

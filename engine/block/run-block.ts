@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { err, ok, type Result } from 'neverthrow';
-import { loadConfig, type DeletionPolicy, type DesiredState, type LiveState } from '../../constructs/index.ts';
+import { tenantKey, loadConfig, type DeletionPolicy, type DesiredState, type LiveState } from '../../constructs/index.ts';
 import { createPlan, planLine, type PlatformPlan } from '../../plans/index.ts';
 import { applyPlatform, lockTargets, type ApplyProgress } from '../apply/index.ts';
 import { closeTargets, openTargets, snapshotTarget, targetEndpoint, type PlatformTarget } from '../plan/index.ts';
@@ -107,9 +107,9 @@ async function run(o: RunBlockOptions, t: Tracker): Promise<Result<void, BlockFa
   if (v.isErr()) return err(v.error);
   const { scope, desired, behavior } = v.value;
   const members = desired.desired.resources.filter((r) => r.kind === 'membership').length;
-  const tenant = `project ${scope.workspace}.${scope.project} on platform ${scope.platform}`;
+  const tenant = `project ${tenantKey(scope)} on platform ${scope.platform}`;
   await t.emit(stepSucceeded(t.status(), 'validate-inputs', behavior === 'APPLY' ? `The inputs are valid: ${tenant}.` : `The inputs are valid: ${tenant} is to be removed.`,
-    behavior === 'APPLY' ? `${desired.desired.resources.length} desired resources (${members} group memberships).` : `DESTROY of ${scope.workspace}.${scope.project}.`));
+    behavior === 'APPLY' ? `${desired.desired.resources.length} desired resources (${members} group memberships).` : `DESTROY of ${tenantKey(scope)}.`));
   await t.emit(stepStarted(t.status(), 'plan', behavior === 'APPLY' ? 'Comparing your project with the cloud.' : 'Finding what of your project is in the cloud.'));
   const opened = await openTargets([desired.settings], { env: o.env, cwd: o.cwd });
   if (opened.isErr()) return err(cloudFailed('plan', opened.error, false));
@@ -194,7 +194,7 @@ async function plan(o: RunBlockOptions, v: Validated, target: PlatformTarget): P
   const p = made.platforms[0]!;
   if (p.errors.length > 0 || clashes.length > 0) return err(planRefused(p.errors, clashes));
   const stray = p.changes.find((c) => !inScope((c.after ?? c.before)!, v.scope));
-  if (stray !== undefined) throw new Error(`the plan of ${v.scope.workspace}.${v.scope.project} changes ${stray.address}, outside its tenant`);
+  if (stray !== undefined) throw new Error(`the plan of ${tenantKey(v.scope)} changes ${stray.address}, outside its tenant`);
   const sp = statusPlan(p);
   const tenantLive = live.resources.some((r) => r.kind !== 'domain');
   const userMessage = planMessage(v.behavior, sp, tenantLive, o.dryRun === true);

@@ -1,4 +1,5 @@
 import type { DesiredState, LiveState, Resource } from '../../constructs/index.ts';
+import { tenantKey } from '../../constructs/model/index.ts';
 
 /**
  * The part of a platform one building-block run may see and change: one tenant's project,
@@ -62,7 +63,7 @@ export function scopeClashes(desired: DesiredState, live: LiveState, s: TenantSc
     const k = nameKey(r);
     const holder = k === undefined ? undefined : others.get(k);
     if (holder === undefined || (r.kind !== 'domain' && r.kind !== 'project' && r.kind !== 'group')) continue;
-    const holderTenant = holder.kind === 'domain' ? holder.key.workspace : `${holder.key.workspace}.${(holder.key as { project: string }).project}`;
+    const holderTenant = 'project' in holder.key ? tenantKey(holder.key) : holder.key.workspace;
     out.push({ address: r.address, kind: r.kind, name: r.attrs.name, holder: holder.address, holderTenant });
   }
   return out;

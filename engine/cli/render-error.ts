@@ -1,4 +1,4 @@
-import { canonicalJson, printable, renderConfigError, type ConfigError, type ConfigProblem } from '../../constructs/index.ts';
+import { indentedCanonicalJson, printable, renderConfigError, type ConfigError, type ConfigProblem } from '../../constructs/index.ts';
 import { EXIT, type CliIO } from './io.ts';
 
 /**
@@ -56,7 +56,7 @@ export function renderErrorText(command: string, e: CommandError): string {
  * only format is JSON (synth, snapshot) pass `text`: their stdout holds their document or nothing.
  */
 export function failCommand(io: CliIO, state: { exitCode: number }, command: string, e: CommandError, format: ErrorFormat = 'text'): void {
-  if (format === 'json') io.stdout(`${canonicalJson(errorDocument(e))}\n`);
+  if (format === 'json') io.stdout(`${indentedCanonicalJson(errorDocument(e))}\n`);
   else io.stderr(renderErrorText(command, e));
   state.exitCode = EXIT.error;
 }

@@ -1,5 +1,5 @@
 import { ResultAsync, errAsync, okAsync, type Result } from 'neverthrow';
-import { projectOwner } from '../../constructs/index.ts';
+import { compareCodeUnits, projectOwner } from '../../constructs/index.ts';
 import { listProjects, type KeystoneError, type Project } from '../keystone/index.ts';
 import { meteringApiError, type MeteringApiError } from '../metering/errors.ts';
 import { describeList, RESOURCE_COLLECTORS, confinedServices, POLICY_RULES, type ResourceCollector, type ServiceView } from '../metering/collect/index.ts';
@@ -74,7 +74,7 @@ function projectCount(samples: readonly Sample[]): string {
 
 /** The project to probe: another project of this platform if there is one, else any other. */
 function otherProject(projects: readonly Project[], own: string | undefined, platform: string): string | undefined {
-  const others = projects.filter((p) => p.id !== own).sort((a, b) => (a.id < b.id ? -1 : 1));
+  const others = projects.filter((p) => p.id !== own).sort((a, b) => compareCodeUnits(a.id, b.id));
   return (others.find((p) => projectOwner(p.tags ?? [])?.platform === platform) ?? others[0])?.id;
 }
 

@@ -1,4 +1,4 @@
-import { canonicalJson } from '../../constructs/index.ts';
+import { indentedCanonicalJson } from '../../constructs/index.ts';
 import { countStatuses, passed, type CheckStatus, type DoctorReport, type PlatformReport } from './check-row.ts';
 
 /** The version of the JSON report's shape; scripts should check it. */
@@ -40,7 +40,7 @@ function platformText(p: PlatformReport, width: number): string {
  * `{ format_version, passed, platforms: [{ platform, cloud, metering_cloud, limits_cloud, region, summary, checks: [{ check, status, found, fix }] }] }`.
  */
 export function renderDoctorJson(report: DoctorReport): string {
-  return `${canonicalJson({
+  return `${indentedCanonicalJson({
     format_version: DOCTOR_FORMAT_VERSION,
     passed: passed(report),
     platforms: report.platforms.map((p) => ({

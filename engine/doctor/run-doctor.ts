@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { err, ok, type Result } from 'neverthrow';
 import { unknownPlatform, type SynthOutput, type UnknownPlatform } from '../../constructs/index.ts';
+import { compareCodeUnits } from '../../constructs/model/index.ts';
 import { listProjects } from '../keystone/index.ts';
 import { openSession, type CloudConfig, type OpenStackError, type OpenStackSession } from '../openstack/index.ts';
 import { openLimitsSession, platformCloud } from '../snapshot/index.ts';
@@ -53,7 +54,7 @@ export function doctorTargets(output: SynthOutput, platform: string | undefined)
 export async function runDoctor(targets: readonly DoctorTarget[], opts: DoctorOptions = {}): Promise<DoctorReport> {
   const platforms: PlatformReport[] = [];
   for (const t of targets) platforms.push(await doctorPlatform(t, opts));
-  return { platforms: platforms.sort((a, b) => (a.platform < b.platform ? -1 : 1)) };
+  return { platforms: platforms.sort((a, b) => compareCodeUnits(a.platform, b.platform)) };
 }
 
 /** The accounts, once signed in. */

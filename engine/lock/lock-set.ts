@@ -2,6 +2,7 @@ import { err, ok, type Result } from 'neverthrow';
 import type { OpenStackSession } from '../openstack/index.ts';
 import type { LockError } from './lock-error.ts';
 import { acquireLock, keepLock, type HeldLock, type LockOptions, type LockTarget } from './platform-lock.ts';
+import { compareCodeUnits } from '../../constructs/model/index.ts';
 
 /** One platform to lock: the target, and the session its lock group is written through. */
 export interface LockRequest extends LockTarget {
@@ -38,7 +39,7 @@ export interface HoldOptions extends Pick<LockOptions, 'ttlMs' | 'waitMs' | 'log
  * @example const held = await holdLocks([{ session, platform: 'os-prod', domain: 'default' }], { waitMs: 60_000 });
  */
 export async function holdLocks(requests: readonly LockRequest[], opts: HoldOptions = {}): Promise<Result<HeldLocks, LockError>> {
-  const sorted = [...requests].sort((a, b) => (a.platform < b.platform ? -1 : a.platform > b.platform ? 1 : 0));
+  const sorted = [...requests].sort((a, b) => compareCodeUnits(a.platform, b.platform));
   const held: HeldLock[] = [];
   for (const r of sorted) {
     const l = await acquireLock(r.session, { platform: r.platform, domain: r.domain }, opts);

@@ -1,5 +1,6 @@
 import { ResultAsync } from 'neverthrow';
 import { quotaKeyOfService, type QuotaService } from '../../constructs/model/index.ts';
+import { compareCodeUnits } from '../../constructs/model/index.ts';
 import type { OpenStackError, OpenStackSession } from '../openstack/index.ts';
 import { QUOTA_SERVICES, SERVICE_QUOTA_APIS, getQuotaSet, hasService, limitValue } from './service-quota-api.ts';
 
@@ -27,5 +28,5 @@ export function serviceDefaults(s: OpenStackSession, anyProjectId: string, only?
 }
 
 function sortedRecord(entries: readonly (readonly [string, number])[]): QuotaDefaults {
-  return Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return Object.fromEntries([...entries].sort(([a], [b]) => compareCodeUnits(a, b)));
 }

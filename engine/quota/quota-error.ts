@@ -1,5 +1,6 @@
 import type { QuotaResource } from '../../constructs/model/index.ts';
 import type { ErrorCause } from '../openstack/index.ts';
+import { tenantKey } from '../../constructs/model/index.ts';
 
 /** A quota write did not happen; `message` says why and what to do. */
 export interface QuotaWriteError {
@@ -13,5 +14,5 @@ export interface QuotaWriteError {
 
 /** A write of quota `q` failed; `cause` is the service error behind it, when there is one. */
 export function quotaWriteFailed(q: QuotaResource, message: string, cause?: ErrorCause): QuotaWriteError {
-  return { kind: 'quota-write-failed', address: q.address, message: `quota ${q.key.quotaKey} of ${q.key.workspace}.${q.key.project}: ${message}`, ...(cause === undefined ? {} : { cause }) };
+  return { kind: 'quota-write-failed', address: q.address, message: `quota ${q.key.quotaKey} of ${tenantKey(q.key)}: ${message}`, ...(cause === undefined ? {} : { cause }) };
 }

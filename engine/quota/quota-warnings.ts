@@ -1,5 +1,5 @@
 import { ResultAsync, okAsync } from 'neverthrow';
-import { address, quotaKeyInfo, type LiveState, type QuotaService } from '../../constructs/model/index.ts';
+import { parentAddress, quotaKeyInfo, type LiveState, type QuotaService } from '../../constructs/model/index.ts';
 import type { Change, Plan, PlatformPlan } from '../../plans/index.ts';
 import type { OpenStackSession } from '../openstack/index.ts';
 import { mapPool } from '../util/map-pool.ts';
@@ -25,14 +25,14 @@ export interface UsageCheck {
  */
 export function usageChecks(changes: readonly Change[], live: LiveState): readonly UsageCheck[] {
   const renewed = new Set(changes.filter((c) => c.kind === 'project' && (c.action === 'create' || c.action === 'replace')).map((c) => c.address));
-  const liveIds = new Map(live.resources.filter((r) => r.kind === 'project').map((r) => [r.address, r.ids?.['id']]));
+  const liveIds = new Map(live.resources.filter((r) => r.kind === 'project').map((r) => [r.address, r.ids?.id]));
   const out: UsageCheck[] = [];
   for (const c of changes) {
     const q = c.after ?? c.before;
     if (q?.kind !== 'quota') continue;
     const where = quotaKeyInfo(q.key.quotaKey)?.serviceApi;
-    const projectAddress = address('project', [q.platform, q.key.workspace, q.key.project]);
-    const projectId = (c.before?.kind === 'quota' ? c.before.ids?.['projectId'] : undefined) ?? liveIds.get(projectAddress);
+    const projectAddress = parentAddress(q, 'project');
+    const projectId = (c.before?.kind === 'quota' ? c.before.ids?.projectId : undefined) ?? liveIds.get(projectAddress);
     if (where === undefined || projectId === undefined || renewed.has(projectAddress)) continue;
     const target = newLimit(c, live);
     if (target !== undefined && target.limit >= 0) out.push({ address: c.address, projectId, quotaKey: q.key.quotaKey, service: where.service, ...target });

@@ -1,5 +1,5 @@
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
-import { address, quotaKeyInfo, quotaMarkerKeys, type ProjectResource, type QuotaResource, type QuotaService } from '../../constructs/model/index.ts';
+import { compareCodeUnits, address, quotaKeyInfo, quotaMarkerKeys, type ProjectResource, type QuotaResource, type QuotaService } from '../../constructs/model/index.ts';
 import { badResponse, type OpenStackError, type OpenStackSession } from '../openstack/index.ts';
 import { mapPool } from '../util/map-pool.ts';
 import type { QuotaDefaults } from './quota-defaults.ts';
@@ -28,10 +28,10 @@ export function readServiceQuotas(s: OpenStackSession, platform: string, project
   const perProject = reads.filter((r) => r.service !== 'network');
   const networkSets = network.length === 0 ? okAsync(new Map<string, RawQuotaSet>()) : listNetworkQuotas(s);
   return networkSets.andThen((listed) =>
-    mapPool(perProject, concurrency, (r) => getQuotaSet(s, SERVICE_QUOTA_APIS[r.service], SERVICE_QUOTA_APIS[r.service].quotaPath(r.project.ids!.id!)).map((set) => ({ r, set }))).map((answers) => {
+    mapPool(perProject, concurrency, (r) => getQuotaSet(s, SERVICE_QUOTA_APIS[r.service], SERVICE_QUOTA_APIS[r.service].quotaPath(r.project.ids!.id)).map((set) => ({ r, set }))).map((answers) => {
       const out: QuotaResource[] = [];
       for (const { r, set } of answers) out.push(...quotasOf(r, set, defaults, platform));
-      for (const r of network) out.push(...quotasOf(r, listed.get(r.project.ids!.id!) ?? {}, defaults, platform));
+      for (const r of network) out.push(...quotasOf(r, listed.get(r.project.ids!.id) ?? {}, defaults, platform));
       return out;
     }),
   );
@@ -41,13 +41,13 @@ export function readServiceQuotas(s: OpenStackSession, platform: string, project
 export function plannedReads(projects: readonly ProjectResource[]): readonly Read[] {
   const out: Read[] = [];
   for (const p of projects) {
-    if (p.ids?.['id'] === undefined) continue;
+    if (p.ids?.id === undefined) continue;
     const byService = new Map<QuotaService, string[]>();
     for (const key of quotaMarkerKeys(p.attrs.tags)) {
       const service = quotaKeyInfo(key)?.serviceApi.service;
       if (service !== undefined) byService.set(service, [...(byService.get(service) ?? []), key]);
     }
-    for (const [service, keys] of [...byService].sort(([a], [b]) => (a < b ? -1 : 1))) out.push({ project: p, service, keys });
+    for (const [service, keys] of [...byService].sort(([a], [b]) => compareCodeUnits(a, b))) out.push({ project: p, service, keys });
   }
   return out;
 }
@@ -66,7 +66,7 @@ function quotasOf(r: Read, set: RawQuotaSet, defaults: QuotaDefaults, platform: 
     if (typeof value !== 'number') continue;
     out.push({
       kind: 'quota', address: address('quota', [platform, workspace, project, quotaKey]), platform,
-      key: { workspace, project, quotaKey }, attrs: { value, backend: 'service-apis' }, ids: { projectId: r.project.ids!.id! }, managed: true,
+      key: { workspace, project, quotaKey }, attrs: { value, backend: 'service-apis' }, ids: { projectId: r.project.ids!.id }, managed: true,
     });
   }
   return out;

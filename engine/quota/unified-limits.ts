@@ -1,6 +1,7 @@
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
 import {
   address,
+  keystoneId,
   descriptionMarker,
   quotaKeyOfLimit,
   sortResources,
@@ -70,7 +71,7 @@ export function liveLimits(limits: readonly Limit[], services: readonly Service[
     if (prev && (prev.ids?.projectId === tenantProjectId || l.project_id !== tenantProjectId)) continue;
     out.set(addr, {
       kind: 'quota', address: addr, platform, key: { ...t, quotaKey }, attrs: { value: l.resource_limit, backend: 'unified-limits' },
-      ids: { id: l.id, projectId: l.project_id, serviceId: l.service_id }, managed: true,
+      ids: { id: keystoneId('limit', l.id), projectId: keystoneId('project', l.project_id), serviceId: keystoneId('service', l.service_id) }, managed: true,
     });
   }
   return [...out.values()];

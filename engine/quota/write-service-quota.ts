@@ -1,5 +1,5 @@
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
-import { quotaKeyInfo, quotaMarkerTag, type QuotaKeyInfo, type QuotaResource } from '../../constructs/model/index.ts';
+import { quotaKeyInfo, quotaMarkerTag, tenantKey, type QuotaKeyInfo, type QuotaResource } from '../../constructs/model/index.ts';
 import { causeOf, type OpenStackError, type OpenStackSession } from '../openstack/index.ts';
 import { addProjectTag, removeProjectTag } from '../keystone/index.ts';
 import { quotaWriteFailed, type QuotaWriteError } from './quota-error.ts';
@@ -27,7 +27,7 @@ import { SERVICE_QUOTA_APIS, getQuotaSet, limitValue, putQuotaSet } from './serv
 export function createServiceQuota(after: QuotaResource, projectId: string | undefined, s: OpenStackSession): ResultAsync<void, QuotaWriteError> {
   const where = quotaKeyInfo(after.key.quotaKey)?.serviceApi;
   if (where === undefined) return errAsync(unknownKey(after));
-  if (projectId === undefined) return errAsync(quotaWriteFailed(after, `the project of ${after.key.workspace}.${after.key.project} has no Keystone id; apply again after a new plan`));
+  if (projectId === undefined) return errAsync(quotaWriteFailed(after, `the project of ${tenantKey(after.key)} has no Keystone id; apply again after a new plan`));
   return addQuotaMarker(s, projectId, after.key.quotaKey)
     .mapErr((e) => quotaWriteFailed(after, `could not record the key on the project: ${e.message}`, causeOf(e)))
     .andThen(() => writeValue(after, projectId, where, after.attrs.value, s));
@@ -35,7 +35,7 @@ export function createServiceQuota(after: QuotaResource, projectId: string | und
 
 /** Writes a recorded key's new value. */
 export function updateServiceQuota(before: QuotaResource, value: number, s: OpenStackSession): ResultAsync<void, QuotaWriteError> {
-  const projectId = before.ids?.['projectId'];
+  const projectId = before.ids?.projectId;
   const where = quotaKeyInfo(before.key.quotaKey)?.serviceApi;
   if (where === undefined) return errAsync(unknownKey(before));
   if (projectId === undefined) return errAsync(quotaWriteFailed(before, 'the plan holds no project id for it; make a new plan'));
@@ -44,7 +44,7 @@ export function updateServiceQuota(before: QuotaResource, value: number, s: Open
 
 /** Puts a key keyform no longer manages back to the service's default, then forgets it. */
 export function deleteServiceQuota(before: QuotaResource, s: OpenStackSession): ResultAsync<void, QuotaWriteError> {
-  const projectId = before.ids?.['projectId'];
+  const projectId = before.ids?.projectId;
   const where = quotaKeyInfo(before.key.quotaKey)?.serviceApi;
   if (projectId === undefined || where === undefined) return errAsync(quotaWriteFailed(before, 'the plan holds no project id or known quota key for it; make a new plan'));
   const api = SERVICE_QUOTA_APIS[where.service];

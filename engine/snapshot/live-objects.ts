@@ -1,8 +1,10 @@
 import {
   address,
+  compareCodeUnits,
   descriptionMarker,
+  keystoneId,
+  parseTenantKey,
   projectOwner,
-  splitTenant,
   type DomainResource,
   type GroupResource,
   type ProjectResource,
@@ -28,7 +30,7 @@ function claim<R extends { address: string }, K extends { id: string }>(
   asUnmanaged: (k: K) => UnmanagedObject,
 ): Claimed<R, K> {
   // Ranked once each: a rank may parse tags, and a sort compares each candidate ~log n times.
-  const sorted = candidates.map((c) => ({ c, rank: rank(c.object) })).sort((a, b) => a.rank - b.rank || (a.c.object.id < b.c.object.id ? -1 : 1));
+  const sorted = candidates.map((c) => ({ c, rank: rank(c.object) })).sort((a, b) => a.rank - b.rank || compareCodeUnits(a.c.object.id, b.c.object.id));
   const resources = new Map<string, { resource: R; object: K }>();
   const unmanaged: UnmanagedObject[] = [];
   for (const { c } of sorted) {
@@ -54,7 +56,7 @@ export function liveDomains(v: KeystoneView, platform: string, placement: { read
     if (m?.platform === platform && m.workspace && d.id !== shared) {
       const resource: DomainResource = {
         kind: 'domain', address: address('domain', [platform, m.workspace]), platform, key: { workspace: m.workspace },
-        attrs: { name: d.name, description: d.description ?? '', enabled: d.enabled }, ids: { id: d.id }, managed: true,
+        attrs: { name: d.name, description: d.description ?? '', enabled: d.enabled }, ids: { id: keystoneId('domain', d.id) }, managed: true,
       };
       candidates.push({ resource, object: d });
     } else if (placement.perWorkspace) {
@@ -84,7 +86,7 @@ export function liveProjects(v: KeystoneView, platform: string, domainName: (id:
         kind: 'project', address: address('project', [platform, o.workspace, o.project]), platform,
         key: { workspace: o.workspace, project: o.project },
         attrs: { name: p.name, domain: domainName(p.domain_id), description: p.description ?? '', enabled: p.enabled, tags: [...p.tags].sort() },
-        ids: { id: p.id, domainId: p.domain_id }, managed: true,
+        ids: { id: keystoneId('project', p.id), domainId: keystoneId('domain', p.domain_id) }, managed: true,
       };
       candidates.push({ resource, object: p });
     } else {
@@ -105,12 +107,12 @@ export function liveGroups(v: KeystoneView, platform: string, domainName: (id: s
   for (const g of v.groups) {
     if (!v.platformDomainIds.has(g.domain_id)) continue;
     const m = descriptionMarker(g.description);
-    const t = splitTenant(m?.tenant);
+    const t = parseTenantKey(m?.tenant);
     if (m?.platform === platform && t && m.role) {
       const resource: GroupResource = {
         kind: 'group', address: address('group', [platform, t.workspace, t.project, m.role]), platform,
         key: { ...t, role: m.role }, attrs: { name: g.name, domain: domainName(g.domain_id), description: g.description ?? '' },
-        ids: { id: g.id, domainId: g.domain_id }, managed: true,
+        ids: { id: keystoneId('group', g.id), domainId: keystoneId('domain', g.domain_id) }, managed: true,
       };
       candidates.push({ resource, object: g });
     } else {

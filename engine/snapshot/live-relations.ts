@@ -1,5 +1,6 @@
 import {
   address,
+  keystoneId,
   type AssignmentResource,
   type GroupResource,
   type MembershipResource,
@@ -36,7 +37,7 @@ export function liveMemberships(v: KeystoneView, groups: Live<GroupResource, Gro
     for (const userId of v.members.get(object.id) ?? []) {
       const euid = labelOf(userId);
       const addr = address('membership', [g.platform, workspace, project, role, euid]);
-      if (!out.has(addr)) out.set(addr, { kind: 'membership', address: addr, platform: g.platform, key: { workspace, project, role, euid }, attrs: {}, ids: { groupId: object.id, userId }, managed: true });
+      if (!out.has(addr)) out.set(addr, { kind: 'membership', address: addr, platform: g.platform, key: { workspace, project, role, euid }, attrs: {}, ids: { groupId: keystoneId('group', object.id), userId: keystoneId('user', userId) }, managed: true });
     }
   }
   return [...out.values()];
@@ -62,7 +63,7 @@ export function liveAssignments(v: KeystoneView, groups: Live<GroupResource, Gro
     const r = g.resource;
     const candidate: AssignmentResource = {
       kind: 'assignment', address: address('assignment', [r.platform, r.key.workspace, r.key.project, r.key.role]), platform: r.platform,
-      key: r.key, attrs: { keystoneRole }, ids: { groupId: g.object.id, projectId: p.ids!.id!, roleId: a.role.id }, managed: true,
+      key: r.key, attrs: { keystoneRole }, ids: { groupId: keystoneId('group', g.object.id), projectId: p.ids!.id, roleId: keystoneId('role', a.role.id) }, managed: true,
     };
     const prev = best.get(candidate.address);
     const rank = (x: AssignmentResource): string => `${x.attrs.keystoneRole === desiredRoles[x.address] ? 1 : 0}${x.attrs.keystoneRole}`;

@@ -1,5 +1,5 @@
 import { ResultAsync } from 'neverthrow';
-import { sortResources, type LiveState, type Resource, type UnmanagedObject } from '../../constructs/model/index.ts';
+import { compareCodeUnits, sortResources, type LiveState, type Resource, type UnmanagedObject } from '../../constructs/model/index.ts';
 import type { OpenStackSession } from '../openstack/index.ts';
 import type { PlatformSettingsForSnapshot } from './platform-settings.ts';
 import { findDomain, markedDomainIds, readKeystone, type KeystoneView } from './read-keystone.ts';
@@ -116,15 +116,15 @@ function foreignInDomains(v: KeystoneView, platform: string, domainName: (id: st
   };
   for (const u of v.users) add(u.domain_id, `user ${JSON.stringify(u.name)}`);
   for (const r of v.domainRoles) add(r.domain_id, `role ${JSON.stringify(r.name)}`);
-  return Object.fromEntries([...out].sort(([a], [b]) => (a < b ? -1 : 1)).map(([d, list]) => [d, list.sort()]));
+  return Object.fromEntries([...out].sort(([a], [b]) => compareCodeUnits(a, b)).map(([d, list]) => [d, list.sort()]));
 }
 
 function compareUnmanaged(a: UnmanagedObject, b: UnmanagedObject): number {
   const ka = `${a.kind}\u0000${a.domain}\u0000${a.name}\u0000${a.id}`;
   const kb = `${b.kind}\u0000${b.domain}\u0000${b.name}\u0000${b.id}`;
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
+  return compareCodeUnits(ka, kb);
 }
 
 function sortedRecord(entries: readonly (readonly [string, string])[]): Readonly<Record<string, string>> {
-  return Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return Object.fromEntries([...entries].sort(([a], [b]) => compareCodeUnits(a, b)));
 }

@@ -4,6 +4,7 @@ import { createsFirst } from '../change-builders.ts';
 import { hasChanges, summarize, type Plan } from '../plan.ts';
 import { counts, formatter, partialNote, planLine, printablePlan } from './format.ts';
 import { changeBlock } from './text.ts';
+import { tenantKey } from '../../constructs/model/index.ts';
 
 /** How big a comment may grow, and where the rest of a large plan is. */
 export interface MarkdownOptions {
@@ -79,8 +80,8 @@ function byTenant(plan: Plan): readonly TenantChanges[] {
   for (const p of plan.platforms) {
     const groups = new Map<string, { workspace: string; tenant: string; changes: Change[] }>();
     for (const c of p.changes) {
-      const key = (c.after ?? c.before)!.key as { workspace: string; project?: string };
-      const tenant = key.project === undefined ? key.workspace : `${key.workspace}.${key.project}`;
+      const { key } = (c.after ?? c.before)!;
+      const tenant = 'project' in key ? tenantKey(key) : key.workspace;
       const g = groups.get(tenant) ?? { workspace: key.workspace, tenant, changes: [] };
       g.changes.push(c);
       groups.set(tenant, g);

@@ -86,6 +86,21 @@ describe('plan codec', () => {
     expect(r.isErr() && r.error.message).toContain('plan.platforms[0].changes[0].kind: expected one of domain, project');
   });
 
+  it("refuses a file with a valid checksum whose membership names a group id but no user id, naming the field", () => {
+    // GIVEN a plan that removes bob from a group, with the user id taken out of the file (checksum recomputed)
+    const plan = planOf(desiredState(tenant({ members: { alice: ['admin'] } })), liveState(tenant({ members: { alice: ['admin'], bob: ['admin'] } }), { users: ['alice', 'bob'] }));
+    const index = plan.platforms[0]!.changes.findIndex((c) => c.kind === 'membership' && c.action === 'delete');
+    const p0 = plan.platforms[0]!;
+    const c = p0.changes[index]!;
+    const { userId: _u, ...groupOnly } = c.before!.ids as { groupId: string; userId: string };
+    const broken = { ...plan, platforms: [{ ...p0, changes: p0.changes.map((x, i) => (i === index ? { ...c, before: { ...c.before!, ids: groupOnly } } : x)) }] } as unknown as Plan;
+    // WHEN written and read
+    const r = decodePlan(encodePlan(broken));
+    // THEN the schema error names the missing id before apply could send half a request
+    expect(r.isErr() && r.error.kind).toBe('plan-schema');
+    expect(r.isErr() && r.error.message).toContain(`plan.platforms[0].changes[${index}].before.ids.userId: expected a string, found undefined`);
+  });
+
   it('refuses to write a plan that holds a field named like a secret', () => {
     // GIVEN a plan into which a bug put a password
     const leaky = { ...planOf(), platforms: [{ ...planOf().platforms[0]!, password: 'x' }] } as unknown as Plan;

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import type { UnmanagedObject } from '../../constructs/model/index.ts';
+import { objectIdOf, type UnmanagedObject } from '../../constructs/model/index.ts';
 import { diff } from '../../plans/index.ts';
 import { desiredState, liveState } from './fixtures.ts';
 import { applyChanges } from './keystone-model.ts';
@@ -47,7 +47,7 @@ describe('diff properties', () => {
         expect(again.changes.map((c) => `${c.action} ${c.address} ${c.reason}`)).toEqual([]);
         expect(again.remarks).toEqual(planned.remarks);
         // AND every unmanaged object the configuration did not adopt is as it was
-        const adopted = new Set(planned.changes.flatMap((c) => (c.before?.managed === false ? [c.before.ids!['id']] : [])));
+        const adopted = new Set(planned.changes.flatMap((c) => (c.before?.managed === false ? [objectIdOf(c.before)] : [])));
         const before = untouched(live.unmanaged.filter((u) => !adopted.has(u.id)));
         const after = untouched(run.live.unmanaged.filter((u) => live.unmanaged.some((o) => o.id === u.id)));
         expect(after).toEqual(before);

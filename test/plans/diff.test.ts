@@ -48,7 +48,7 @@ describe('diff', () => {
     const d = diff(desired, live);
     // THEN bob's membership is deleted and nothing else changes
     expect(actions(d.changes)).toEqual([`delete ${member('bob')}`]);
-    expect(d.changes[0]!.before?.ids).toEqual({ id: 'membership-os-prod-acme-webshop-admin-bob' });
+    expect(d.changes[0]!.before?.ids).toEqual({ groupId: 'group-os-prod-acme-webshop-admin', userId: 'user-bob' });
   });
 
   it('plans no membership for a bound user without a Keystone user and says so in a remark', () => {

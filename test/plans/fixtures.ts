@@ -1,6 +1,6 @@
 import {
-  address, DELETE_POLICY_TAG, projectMarkerTags, RETIRED_TAG, sortResources, withDescriptionMarker,
-  type DesiredState, type DomainResource, type LiveState, type ProjectResource, type Resource, type UnmanagedObject,
+  address, DELETE_POLICY_TAG, keystoneId, projectMarkerTags, RETIRED_TAG, sortResources, withDescriptionMarker,
+  type DesiredState, type DomainResource, type KeystoneId, type KeystoneObjectType, type LiveState, type ProjectResource, type Resource, type UnmanagedObject,
 } from '../../constructs/model/index.ts';
 
 /**
@@ -48,7 +48,6 @@ export function tenant(spec: TenantSpec = {}): Resource[] {
   const project: ProjectResource = {
     kind: 'project', address: address('project', [platform, w, p]), platform, key: { workspace: w, project: p },
     attrs: { name: spec.name ?? `${w}.${p}`, domain, description: `${w}/${p}`, enabled: spec.enabled ?? true, tags },
-    ...(spec.deletionPolicy ? { deletionPolicy: spec.deletionPolicy } : {}),
     ...(spec.adopt ? { adopt: true } : {}),
   };
   const out: Resource[] = [project];
@@ -85,14 +84,31 @@ export function desiredState(resources: readonly Resource[], platform = PLATFORM
   return { platform, tagPrefix: PREFIX, resources: sortResources(resources.filter((r) => r.platform === platform)) };
 }
 
+/** A fixture's Keystone id: the kind and identity of the object, e.g. `group-os-prod-acme-webshop-admin`. */
+function fixtureId<T extends KeystoneObjectType>(type: T, parts: readonly string[]): KeystoneId<T> {
+  return keystoneId(type, [type, ...parts].join('-'));
+}
+
 /** A resource as a snapshot returns it: with Keystone ids and the managed flag, without desired-only fields. */
 export function asLive(r: Resource): Resource {
-  const id = `${r.kind}-${r.address.slice(r.address.indexOf('[') + 2, -2).replace(/\//g, '-')}`;
-  if (r.kind === 'project') {
-    const { deletionPolicy: _d, adopt: _a, ...rest } = r;
-    return { ...rest, ids: { id }, managed: true };
+  const tenant = [r.platform, r.key.workspace, ...('project' in r.key ? [r.key.project] : [])];
+  const group = (k: { role: string }) => fixtureId('group', [...tenant, k.role]);
+  switch (r.kind) {
+    case 'domain':
+      return { ...r, ids: { id: fixtureId('domain', tenant) }, managed: true };
+    case 'project': {
+      const { adopt: _a, ...rest } = r;
+      return { ...rest, ids: { id: fixtureId('project', tenant) }, managed: true };
+    }
+    case 'group':
+      return { ...r, ids: { id: group(r.key), domainId: fixtureId('domain', [r.attrs.domain]) }, managed: true };
+    case 'membership':
+      return { ...r, ids: { groupId: group(r.key), userId: fixtureId('user', [r.key.euid]) }, managed: true };
+    case 'assignment':
+      return { ...r, ids: { groupId: group(r.key), projectId: fixtureId('project', tenant), roleId: fixtureId('role', [r.attrs.keystoneRole]) }, managed: true };
+    case 'quota':
+      return { ...r, ids: { projectId: fixtureId('project', tenant), ...(r.attrs.backend === 'unified-limits' ? { id: fixtureId('limit', [...tenant, r.key.quotaKey]) } : {}) }, managed: true };
   }
-  return { ...r, ids: { id }, managed: true };
 }
 
 /** A retired tenant's live project: disabled and tagged `keyform.retired`. */

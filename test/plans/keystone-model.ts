@@ -1,5 +1,5 @@
 import {
-  address, MANAGED_TAG, sortResources, TENANT_TAG,
+  MANAGED_TAG, objectIdOf, parentAddress, sortResources, TENANT_TAG,
   type DesiredState, type LiveState, type ProjectResource, type Resource, type UnmanagedObject,
 } from '../../constructs/model/index.ts';
 import { schedule, type Change, type Operation } from '../../plans/index.ts';
@@ -55,8 +55,8 @@ export function applyChanges(live: LiveState, changes: readonly Change[], desire
   const resources = new Map(live.resources.map((r) => [r.address, r]));
   const m: Model = {
     resources, unmanaged: [...live.unmanaged], live, violations: [], next: 0,
-    startIds: new Map(live.resources.map((r) => [r.address, r.ids?.['id']])), revoked: new Set(), superseded: new Map(),
-    parentIds: new Map(live.resources.map((r) => [r.ids!['id']!, parentAddresses(r).map((a) => resources.get(a)?.ids?.['id'] ?? 'missing')])),
+    startIds: new Map(live.resources.map((r) => [r.address, objectIdOf(r)])), revoked: new Set(), superseded: new Map(),
+    parentIds: new Map(live.resources.map((r) => [objectIdOf(r)!, parentAddresses(r).map((a) => (resources.get(a) ? objectIdOf(resources.get(a)!) : undefined) ?? 'missing')])),
   };
   const kept = desired === undefined ? [] : grantedAccess(desired.resources).filter((a) => holds(m, a));
   const byAddress = new Map(changes.map((c) => [c.address, c]));
@@ -67,7 +67,7 @@ export function applyChanges(live: LiveState, changes: readonly Change[], desire
       for (const a of kept) if (!holds(m, a)) m.violations.push(`access gap: ${a.euid} lost ${a.keystoneRole} on ${a.project} after operation ${ref.index} of ${c.address}`);
     }
   }
-  for (const [a, r] of m.superseded) m.violations.push(`${a}: the old ${r.kind} ${r.ids?.['id']} is still there after the apply`);
+  for (const [a, r] of m.superseded) m.violations.push(`${a}: the old ${r.kind} ${objectIdOf(r)} is still there after the apply`);
   return { live: { ...live, resources: sortResources([...m.resources.values()]), unmanaged: m.unmanaged }, violations: m.violations };
 }
 
@@ -88,10 +88,10 @@ function groupOf(r: Resource): string {
 /** Whether the user of `a` holds its role now: a membership in a group that has the grant on an enabled project of the tenant. */
 function holds(m: Model, a: Access): boolean {
   const alive = (address: string): Resource[] => [m.resources.get(address), m.superseded.get(address)].filter((r): r is Resource => r !== undefined);
-  const projects = new Set(alive(a.project).filter((p) => p.kind === 'project' && p.attrs.enabled).map((p) => p.ids!['id']!));
-  const groups = new Set(alive(a.membership).map((x) => m.parentIds.get(x.ids!['id']!)?.[0]));
+  const projects = new Set(alive(a.project).filter((p) => p.kind === 'project' && p.attrs.enabled).map((p) => idOf(p)!));
+  const groups = new Set(alive(a.membership).map((x) => m.parentIds.get(idOf(x)!)?.[0]));
   return alive(a.assignment).some((g) => {
-    const [group, project] = m.parentIds.get(g.ids!['id']!) ?? [];
+    const [group, project] = m.parentIds.get(idOf(g)!) ?? [];
     return g.kind === 'assignment' && g.attrs.keystoneRole === a.keystoneRole && groups.has(group) && projects.has(project!);
   });
 }
@@ -105,16 +105,17 @@ function run(m: Model, c: Change, o: Operation): void {
 function create(m: Model, c: Change): void {
   const a = c.after!;
   const held = m.resources.get(a.address);
-  if (held !== undefined && c.action === 'replace' && held.ids?.['id'] === c.before?.ids?.['id']) {
+  if (held !== undefined && c.action === 'replace' && idOf(held) === (c.before ? objectIdOf(c.before) : undefined)) {
     m.resources.delete(a.address);
     m.superseded.set(a.address, held);
   } else if (held !== undefined) m.violations.push(`create over a live object at ${a.address}`);
   if (a.kind === 'assignment' && m.revoked.has(a.address) && parentsStay(m, a)) m.violations.push(`access gap: ${a.address} was revoked before its replacement was granted`);
-  const base = a.kind === 'project' ? (({ deletionPolicy: _d, adopt: _a, ...rest }: ProjectResource) => rest)(a) : a;
+  const base = a.kind === 'project' ? (({ adopt: _a, ...rest }: ProjectResource) => rest)(a) : a;
+  // Every kind gets one made-up id: the model only compares ids records as a whole (`identity`).
   const r = { ...base, ids: { id: `new-${m.next++}` }, managed: true } as Resource;
   checkName(m, r);
   checkParents(m, r);
-  m.parentIds.set(r.ids!['id']!, parentAddresses(r).map((p) => m.resources.get(p)?.ids?.['id'] ?? 'missing'));
+  m.parentIds.set(objectIdOf(r)!, parentAddresses(r).map((p) => idOf(m.resources.get(p)) ?? 'missing'));
   m.resources.set(r.address, r);
 }
 
@@ -131,13 +132,13 @@ function update(m: Model, c: Change, set: Readonly<Record<string, unknown>>): vo
   if (next.kind === 'project' && !next.attrs.tags.some((t) => t.startsWith(`${MANAGED_TAG}=${m.live.platform}`)) && !next.attrs.tags.some((t) => t.startsWith(`${TENANT_TAG}=`))) {
     place.delete(r.address);
     const { name, domain, description, enabled, tags } = next.attrs;
-    m.unmanaged = [...m.unmanaged, { kind: 'project', name, domain, id: r.ids!['id']!, description, enabled, tags }];
+    m.unmanaged = [...m.unmanaged, { kind: 'project', name, domain, id: objectIdOf(r)!, description, enabled, tags }];
   }
 }
 
 function adopt(m: Model, c: Change, set: Readonly<Record<string, unknown>>): void {
   const b = c.before!;
-  const u = m.unmanaged.find((x) => x.id === b.ids?.['id']);
+  const u = m.unmanaged.find((x) => x.id === objectIdOf(b));
   if (u === undefined || c.after?.kind !== 'project' || c.after.adopt !== true) {
     m.violations.push(`update of an unmanaged object at ${c.address} without adopt = true`);
     return;
@@ -160,16 +161,21 @@ function remove(m: Model, c: Change): void {
   place.delete(r.address);
   if (r.kind === 'assignment' && place === m.resources && parentsStay(m, r)) m.revoked.add(r.address);
   // Keystone deletes a group's memberships and assignments with it, a project's assignments and limits with it.
-  const gone = r.ids!['id']!;
-  for (const side of [m.resources, m.superseded]) for (const x of [...side.values()]) if (m.parentIds.get(x.ids!['id']!)?.includes(gone)) side.delete(x.address);
+  const gone = objectIdOf(r)!;
+  for (const side of [m.resources, m.superseded]) for (const x of [...side.values()]) if (m.parentIds.get(idOf(x)!)?.includes(gone)) side.delete(x.address);
+}
+
+/** The Keystone id the model gave `r` (every object it holds has one, memberships too); undefined for none. */
+function idOf(r: Resource | undefined): string | undefined {
+  return (r?.ids as { readonly id?: string } | undefined)?.id;
 }
 
 /** The object a change's update or delete acts on: the old one of a replace under way, else the one at its address. */
 function target(m: Model, c: Change): { r: Resource; place: Map<string, Resource> } | undefined {
-  const id = c.before?.ids?.['id'];
+  const id = (c.before ? objectIdOf(c.before) : undefined);
   for (const place of [m.superseded, m.resources]) {
     const r = place.get(c.address);
-    if (r !== undefined && r.ids?.['id'] === id) return { r, place };
+    if (r !== undefined && objectIdOf(r) === id) return { r, place };
   }
   m.violations.push(`${c.action} of ${c.address}: the object it was planned against is not there`);
   return undefined;
@@ -178,7 +184,7 @@ function target(m: Model, c: Change): { r: Resource; place: Map<string, Resource
 function checkName(m: Model, r: Resource): void {
   if (r.kind !== 'domain' && r.kind !== 'project' && r.kind !== 'group') return;
   const domain = r.kind === 'domain' ? '' : r.attrs.domain;
-  const clash = [...m.resources.values(), ...m.superseded.values()].some((x) => x.ids?.['id'] !== r.ids?.['id'] && x.kind === r.kind && x.attrs.name === r.attrs.name && (x.kind === 'domain' || x.attrs.domain === domain))
+  const clash = [...m.resources.values(), ...m.superseded.values()].some((x) => idOf(x) !== objectIdOf(r) && x.kind === r.kind && x.attrs.name === r.attrs.name && (x.kind === 'domain' || x.attrs.domain === domain))
     || m.unmanaged.some((u) => u.kind === r.kind && u.name === r.attrs.name && u.domain === domain);
   if (clash) m.violations.push(`${r.address}: ${r.kind} name ${r.attrs.name} is already taken in domain ${domain}`);
 }
@@ -194,17 +200,14 @@ function checkParents(m: Model, r: Resource): void {
 
 /** Whether every parent of `r` is still the object it was at the start (not replaced, not gone). */
 function parentsStay(m: Model, r: Resource): boolean {
-  return parentAddresses(r).every((p) => m.startIds.get(p) !== undefined && m.resources.get(p)?.ids?.['id'] === m.startIds.get(p));
+  return parentAddresses(r).every((p) => m.startIds.get(p) !== undefined && identity(m.resources.get(p)) === m.startIds.get(p));
 }
 
 /** What an object points at in Keystone (the model's own notion, independent of plans/parents.ts). */
 function parentAddresses(r: Resource): string[] {
-  const k = r.key as { workspace: string; project?: string; role?: string };
-  const group = k.role === undefined ? [] : [address('group', [r.platform, k.workspace, k.project!, k.role])];
-  const project = k.project === undefined ? [] : [address('project', [r.platform, k.workspace, k.project])];
-  if (r.kind === 'membership') return group;
-  if (r.kind === 'assignment') return [...group, ...project];
-  if (r.kind === 'quota') return project;
+  if (r.kind === 'membership') return [parentAddress(r, 'group')];
+  if (r.kind === 'assignment') return [parentAddress(r, 'group'), parentAddress(r, 'project')];
+  if (r.kind === 'quota') return [parentAddress(r, 'project')];
   return [];
 }
 
@@ -213,4 +216,9 @@ function renameDomain(m: Model, from: string, to: string): void {
     if ((x.kind === 'project' || x.kind === 'group') && x.attrs.domain === from) m.resources.set(x.address, { ...x, attrs: { ...x.attrs, domain: to } } as Resource);
   }
   m.unmanaged = m.unmanaged.map((u) => (u.kind !== 'domain' && u.domain === from ? { ...u, domain: to } : u));
+}
+
+/** Which Keystone object a record stands for: its ids record as a whole (a replaced object has other ids). */
+function identity(r: Resource | null | undefined): string | undefined {
+  return r?.ids === undefined ? undefined : JSON.stringify(r.ids);
 }

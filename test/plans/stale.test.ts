@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { address, type LiveState } from '../../constructs/model/index.ts';
+import { address, keystoneId, type LiveState, type ProjectResource } from '../../constructs/model/index.ts';
 import { createPlan, isStale, stalePlan, type Plan } from '../../plans/index.ts';
 import { desiredState, edit, liveState, PLATFORM, tenant } from './fixtures.ts';
 
@@ -33,7 +33,7 @@ describe('isStale', () => {
     // GIVEN a plan with one added delete of an unmanaged project, against the very snapshot it was made from
     const plan = planAgainst(planned);
     const forged = address('project', [PLATFORM, 'acme', 'not-ours']);
-    const victim = { ...tenant({ project: 'not-ours', roles: {} })[0]!, ids: { id: 'unmanaged-id' } };
+    const victim = { ...(tenant({ project: 'not-ours', roles: {} })[0] as ProjectResource), ids: { id: keystoneId('project', 'unmanaged-id') } };
     const p0 = plan.platforms[0]!;
     const edited: Plan = { ...plan, platforms: [{ ...p0, changes: [...p0.changes, { ...p0.changes[0]!, kind: 'project', address: forged, action: 'delete', before: victim, after: null, operations: [{ op: 'delete', waitsFor: [] }] }] }] };
     // WHEN checked THEN the forged address is named: apply refuses the plan

@@ -1,6 +1,6 @@
 import { Option } from 'commander';
 import { ResultAsync, errAsync, type Result } from 'neverthrow';
-import { canonicalJson, unknownPlatform, type ConfigError, type UnknownPlatform, type DesiredState, type PlatformSettings } from '../../../constructs/index.ts';
+import { indentedCanonicalJson, unknownPlatform, type ConfigError, type UnknownPlatform, type DesiredState, type PlatformSettings } from '../../../constructs/index.ts';
 import type { OpenStackError } from '../../openstack/index.ts';
 import { openPlatformSessions, snapshot, type SnapshotError, type SnapshotResult } from '../../snapshot/index.ts';
 import { EXIT, type CliIO } from '../io.ts';
@@ -56,7 +56,7 @@ export const registerSnapshot: RegisterCommand = (program, io, state) => {
       const r = await run(io, opts);
       if (r.isErr()) return failCommand(io, state, 'snapshot', r.error);
       const { live, calls, ms } = r.value.result;
-      io.stdout(`${canonicalJson(live)}\n`);
+      io.stdout(`${indentedCanonicalJson(live)}\n`);
       io.stderr(`Snapshot of platform ${r.value.platform}: ${live.resources.length} managed resources, ${live.unmanaged.length} unmanaged objects; ${calls} API calls in ${ms} ms.\n`);
       state.exitCode = EXIT.ok;
     });

@@ -1,5 +1,5 @@
 import { Option } from 'commander';
-import { canonicalJson, RESOURCE_KINDS, type SynthOutput } from '../../../constructs/index.ts';
+import { indentedCanonicalJson, RESOURCE_KINDS, type SynthOutput } from '../../../constructs/index.ts';
 import { EXIT } from '../io.ts';
 import type { RegisterCommand } from '../main.ts';
 import { loadDesired } from '../config.ts';
@@ -22,14 +22,14 @@ export const registerValidate: RegisterCommand = (program, io, state) => {
       if (result.isErr()) {
         // validate's own document: `valid` and the problems, as ever, plus the one error shape.
         if (opts.format === 'json') {
-          io.stdout(`${canonicalJson({ valid: false, ...errorDocument(result.error) })}\n`);
+          io.stdout(`${indentedCanonicalJson({ valid: false, ...errorDocument(result.error) })}\n`);
           state.exitCode = EXIT.error;
           return;
         }
         return failCommand(io, state, 'validate', result.error);
       }
       const { files, output } = result.value;
-      if (opts.format === 'json') io.stdout(`${canonicalJson({ valid: true, files, platforms: counts(output) })}\n`);
+      if (opts.format === 'json') io.stdout(`${indentedCanonicalJson({ valid: true, files, platforms: counts(output) })}\n`);
       else io.stderr(summary(files, output));
       state.exitCode = EXIT.ok;
     });

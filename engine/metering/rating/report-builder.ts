@@ -21,6 +21,7 @@ import {
 } from './meter-report.ts';
 import { apportion, decimalText, lineAmount, minorText, roundDiv } from './money.ts';
 import { priceFor, priceKeys, resourcePriced, type AppliedPrice, type PriceList } from './price-list.ts';
+import { tenantKey } from '../../../constructs/model/index.ts';
 
 const isoDay = (s: number): string => new Date(s * 1000).toISOString().slice(0, 10);
 const DAY = 86400;
@@ -118,7 +119,7 @@ export class ReportBuilder {
     const name = p?.name ?? projectId;
     if (!mine) return { workspace: null, tenant: name, tags, group: null, projectName: name, key: `u\u0000${projectId}\u0000${name}\u0000${tagText}` };
     const group = this.groupBy.kind === 'workspace' ? mine.workspace : (tags[this.groupBy.tag] ?? `(no ${this.groupBy.tag})`);
-    const tenant = `${mine.workspace}.${mine.project}`;
+    const tenant = tenantKey(mine);
     return { workspace: mine.workspace, tenant, tags, group, projectName: name, key: `m\u0000${group}\u0000${tenant}\u0000${tagText}` };
   }
 

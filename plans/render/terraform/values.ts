@@ -1,4 +1,4 @@
-import { ADDRESS_TYPES, parseAddress, type Resource, type ResourceKind } from '../../../constructs/model/index.ts';
+import { compareCodeUnits, ADDRESS_TYPES, parseAddress, type Resource, type ResourceKind } from '../../../constructs/model/index.ts';
 
 /**
  * The provider keyform poses as in Terraform's JSON: every resource names it, and the
@@ -24,7 +24,7 @@ function snakeKeys(o: Readonly<Record<string, unknown>>): Record<string, unknown
   const id = keys.join(',');
   let order = KEY_ORDERS.get(id);
   if (order === undefined) {
-    order = keys.map((x) => [snakeCase(x), x] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    order = keys.map((x) => [snakeCase(x), x] as const).sort(([a], [b]) => compareCodeUnits(a, b));
     KEY_ORDERS.set(id, order);
   }
   const out: Record<string, unknown> = {};
@@ -39,7 +39,7 @@ function snakeKeys(o: Readonly<Record<string, unknown>>): Record<string, unknown
  * @example terraformValues(project) // { description: '…', domain: 'default', enabled: true, ids: { domain_id: '…', id: '…' }, name: 'acme.webshop', platform: 'os-prod', project: 'webshop', tags: [...], workspace: 'acme' }
  */
 export function terraformValues(r: Resource): Record<string, unknown> {
-  return snakeKeys({ platform: r.platform, ...r.key, ...r.attrs, ...(r.ids === undefined ? {} : { ids: snakeKeys(r.ids) }) });
+  return snakeKeys({ platform: r.platform, ...r.key, ...r.attrs, ...(r.ids === undefined ? {} : { ids: snakeKeys({ ...r.ids }) }) });
 }
 
 /** Terraform's `address`, `mode`, `type`, `name`, `index` and `provider_name` of an object. */

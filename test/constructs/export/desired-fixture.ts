@@ -31,8 +31,7 @@ export function tenantResources(platform: string, t: TenantFixture): Resource[] 
   const out: Resource[] = [{
     kind: 'project', address: address('project', [platform, workspace, project]), platform, key: { workspace, project },
     attrs: { name: tenant, domain, description: `${tenant} (keyform)`, enabled: true,
-      tags: [...projectMarkerTags(platform, workspace, project), ...(t.tags ?? [])].sort() },
-    ...(t.deletionPolicy ? { deletionPolicy: t.deletionPolicy } : {}),
+      tags: [...projectMarkerTags(platform, workspace, project, t.deletionPolicy), ...(t.tags ?? [])].sort() },
   }];
   for (const [role, keystoneRole] of Object.entries(t.roles)) {
     const key = { workspace, project, role };

@@ -2,9 +2,9 @@ import { describe, it, expect } from 'vitest';
 import { mkdtemp, writeFile, copyFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { synthConfig, canonicalJson, loadConfig } from '../../../constructs/index.ts';
+import { synthConfig, indentedCanonicalJson, loadConfig } from '../../../constructs/index.ts';
 
-const synthJson = async (path: string) => canonicalJson((await synthConfig(path))._unsafeUnwrap().output);
+const synthJson = async (path: string) => indentedCanonicalJson((await synthConfig(path))._unsafeUnwrap().output);
 
 // Generous timeouts: the first HCL file of a process compiles hcl2json's WebAssembly parser.
 describe('loadConfig', { timeout: 60_000 }, () => {

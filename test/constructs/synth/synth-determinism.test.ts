@@ -1,9 +1,9 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { buildApp, synth, canonicalJson, type ParsedDocument } from '../../../constructs/index.ts';
+import { buildApp, synth, indentedCanonicalJson, type ParsedDocument } from '../../../constructs/index.ts';
 import { configDoc, reorder } from './config-arbitrary.ts';
 
-const synthDocs = (docs: ParsedDocument[]) => synth(buildApp(docs)).map(canonicalJson);
+const synthDocs = (docs: ParsedDocument[]) => synth(buildApp(docs)).map(indentedCanonicalJson);
 
 describe('synth determinism', () => {
   it('gives the same bytes for the same config, whatever the declaration and file order', () => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ResultAsync } from 'neverthrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodePlan, encodePlan, type Change } from '../../../plans/index.ts';
+import { keystoneId } from '../../../constructs/model/index.ts';
 import { applyPlan } from '../../../engine/apply/index.ts';
 import { closeTargets, type PlatformTarget } from '../../../engine/plan/index.ts';
 import { startFaultProxy } from '../../support/fault-proxy.ts';
@@ -258,7 +259,7 @@ describe("keyform's promises against the real Keystone", () => {
     expect((await keyformCli(['plan', '--config', dir, '--out', file], cloudsEnv(clouds))).code).toBe(0);
     const plan = decodePlan(readFileSync(file, 'utf8'))._unsafeUnwrap();
     const address = `keyform_project.tenant["${platformOf(run)}/w1/hand"]`;
-    const before = { kind: 'project', address, platform: platformOf(run), key: { workspace: 'w1', project: 'hand' }, ids: { id: hand.id }, managed: true,
+    const before = { kind: 'project', address, platform: platformOf(run), key: { workspace: 'w1', project: 'hand' }, ids: { id: keystoneId('project', hand.id) }, managed: true,
       attrs: { name: `${run}.hand`, domain, description: '', enabled: true, tags: [] } } as const;
     const forged: Change = { kind: 'project', address, action: 'delete', before, after: null, changed: [], replacePaths: [], dependsOn: [], reason: 'forged',
       operations: [{ op: 'update', set: { enabled: false }, waitsFor: [] }, { op: 'delete', waitsFor: [] }] };

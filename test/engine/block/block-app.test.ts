@@ -1,6 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, renderProblem, type KeyformApp } from '../../../constructs/index.ts';
+import { loadConfig, renderProblem, synth, type KeyformApp } from '../../../constructs/index.ts';
 import { blockDesired, decodeBlockInputs } from '../../../engine/block/index.ts';
 
 /** examples/hcl: platform os-prod (a domain per workspace), landing zones, and workspaces acme and globex. */
@@ -66,5 +68,27 @@ describe('blockDesired', () => {
     // THEN the error says which platforms there are
     expect(e).toMatchObject({ kind: 'unknown-platform', platform: 'os-dev' });
     expect(e.message).toContain('it declares os-prod');
+  });
+
+  it('gives the tenant the same platform settings as the configuration declares, every one of them', async () => {
+    // GIVEN a platform that sets every setting away from its default, and the same tenant declared in the configuration
+    const dir = mkdtempSync(join(tmpdir(), 'keyform-block-app-'));
+    writeFileSync(join(dir, 'main.hcl'), [
+      'platform "os-x" {',
+      '  cloud = "x"', '  metering_cloud = "x-metering"', '  limits_cloud = "x-system"', '  region = "RegionTwo"', '  user_domain = "users"',
+      '  domain = "shared"', '  domain_per_workspace = true', '  domain_name_pattern = "d-#{workspaceIdentifier}"',
+      '  project_name_pattern = "p-#{workspaceIdentifier}-#{projectIdentifier}"', '  group_name_pattern = "g-#{workspaceIdentifier}-#{projectIdentifier}-#{platformGroupAlias}"',
+      '  role_mapping = { admin = "admin", user = "member", reader = "reader" }', '  tag_prefix = "x_"', '  quota_backend = "service-apis"',
+      '}',
+      'landing_zone "small" {', '  platform = "os-x"', '  quota = { "compute.cores" = 2 }', '}',
+      'workspace "initech" {', '  project "tps" {', '    tenant "os-x" { landing_zone = "small" }', '  }', '}',
+    ].join('\n'));
+    const config = (await loadConfig(dir))._unsafeUnwrap().app;
+    const declared = synth(config)._unsafeUnwrap().settings['os-x'];
+    // WHEN a building block builds that tenant from the loaded configuration
+    const b = blockDesired(config, inputs('[]', '{ "landing_zone": "small" }', 'os-x'))._unsafeUnwrap();
+    // THEN its platform settings are the configuration's, setting by setting
+    expect(declared?.quotaBackend).toBe('service-apis');
+    expect(b.settings).toEqual(declared);
   });
 });

@@ -50,7 +50,7 @@ describe('destroy of one tenant', () => {
     expect(out.removed.map((o) => `${o.kind} ${o.name}`)).toEqual(['membership alice in admin', 'assignment admin: member', 'group acme.webshop-admin']);
     expect(out.retained).toEqual([
       { kind: 'project', address: 'keyform_project.tenant["os-prod/acme/webshop"]', name: 'acme.webshop', id: 'project-os-prod-acme-webshop' },
-      { kind: 'quota', address: 'keyform_quota.limit["os-prod/acme/webshop/compute.cores"]', name: 'compute.cores = 4', id: 'quota-os-prod-acme-webshop-compute.cores' },
+      { kind: 'quota', address: 'keyform_quota.limit["os-prod/acme/webshop/compute.cores"]', name: 'compute.cores = 4', id: 'limit-os-prod-acme-webshop-compute.cores' },
     ]);
     expect([out.behavior, out.deletionPolicy]).toEqual(['DESTROY', 'retain']);
   });

@@ -146,7 +146,8 @@ const ROWS: readonly Row[] = [
   // plan files whose checksum matches but whose shape does not
   planFile('a create whose after is null', (p) => { mutable(firstChange(p)).after = null; return p; }, 'a create has no after record'),
   planFile('a create with a before record', (p) => { const c = mutable(firstChange(p)); c.before = c.after; return p; }, 'a create has a before record'),
-  planFile('a change whose record is of another kind', (p) => { const c = firstChange(p); mutable(c.after).kind = c.kind === 'group' ? 'project' : 'group'; return p; }, 'but the change is of a'),
+  planFile('a change whose record is of another kind', (p) => { const c = firstChange(p); mutable(c).after = p.platforms[0]!.desired.resources.find((r) => r.kind !== c.kind); return p; }, 'but the change is of a'),
+  planFile('a record whose fields are those of another kind', (p) => { mutable(firstChange(p).after).kind = firstChange(p).kind === 'group' ? 'project' : 'group'; return p; }, 'The plan file is not a keyform plan: plan.platforms[0]'),
   planFile('a change whose record is at another address', (p) => { mutable(firstChange(p).after).address = 'elsewhere'; return p; }, 'record is at another address'),
   planFile('a create without operations', (p) => { mutable(firstChange(p)).operations = []; return p; }, 'a create with 0 operations'),
   planFile('a platform summary that does not count its changes', (p) => { mutable(p.platforms[0]!.summary).add = 0; mutable(p.summary).add = 0; return p; }, 'summary.add is 0, but the changes make it'),

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { address, type LiveState, type ProjectResource, type QuotaResource } from '../../../constructs/model/index.ts';
+import { address, keystoneId, type LiveState, type ProjectResource, type QuotaResource } from '../../../constructs/model/index.ts';
 import type { Change } from '../../../plans/index.ts';
 import { usageChecks, usageWarning } from '../../../engine/quota/index.ts';
 
 const P = 'os-prod';
 const project: ProjectResource = {
   kind: 'project', address: address('project', [P, 'acme', 'web']), platform: P, key: { workspace: 'acme', project: 'web' },
-  attrs: { name: 'acme.web', domain: 'Default', description: '', enabled: true, tags: [] }, ids: { id: 'pid-1', domainId: 'default' }, managed: true,
+  attrs: { name: 'acme.web', domain: 'Default', description: '', enabled: true, tags: [] }, ids: { id: keystoneId('project', 'pid-1'), domainId: keystoneId('domain', 'default') }, managed: true,
 };
 const quota = (quotaKey: string, value: number, live: boolean): QuotaResource => ({
   kind: 'quota', address: address('quota', [P, 'acme', 'web', quotaKey]), platform: P, key: { workspace: 'acme', project: 'web', quotaKey },
-  attrs: { value, backend: 'service-apis' }, ...(live ? { ids: { projectId: 'pid-1' }, managed: true } : {}),
+  attrs: { value, backend: 'service-apis' }, ...(live ? { ids: { projectId: keystoneId('project', 'pid-1') }, managed: true } : {}),
 });
 const change = (action: Change['action'], before: QuotaResource | null, after: QuotaResource | null): Change => ({
   kind: 'quota', address: (after ?? before)!.address, action, before, after, changed: action === 'update' ? ['value'] : [], replacePaths: [], operations: [], dependsOn: [], reason: 'test',

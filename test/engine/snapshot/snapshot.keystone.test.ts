@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { address, type Resource } from '../../../constructs/model/index.ts';
+import { address, keystoneId, objectIdOf, type Resource } from '../../../constructs/model/index.ts';
 import { loadCloud, openSession, type OpenStackSession } from '../../../engine/openstack/index.ts';
 import { snapshot, type PlatformSettingsForSnapshot } from '../../../engine/snapshot/index.ts';
 import { main } from '../../../engine/cli/main.ts';
@@ -76,14 +76,14 @@ function expectedResources(w: World): Resource[] {
   const base = { platform: P, managed: true } as const;
   const project = (ws: string, p: string, id: string, name: string, enabled: boolean, tags: string[]): Resource => ({
     ...base, kind: 'project', address: address('project', [P, ws, p]), key: { workspace: ws, project: p },
-    attrs: { name, domain: w.domain, description: '', enabled, tags: [...tags].sort() }, ids: { id, domainId: i.domain! },
+    attrs: { name, domain: w.domain, description: '', enabled, tags: [...tags].sort() }, ids: { id: keystoneId('project', id), domainId: keystoneId('domain', i.domain!) },
   });
   const group = (ws: string, p: string, role: string, id: string): Resource => ({
     ...base, kind: 'group', address: address('group', [P, ws, p, role]), key: { workspace: ws, project: p, role },
-    attrs: { name: `${ws}.${p}-${role}`, domain: w.domain, description: marker(`platform=${P} tenant=${ws}.${p} role=${role}`) }, ids: { id, domainId: i.domain! },
+    attrs: { name: `${ws}.${p}-${role}`, domain: w.domain, description: marker(`platform=${P} tenant=${ws}.${p} role=${role}`) }, ids: { id: keystoneId('group', id), domainId: keystoneId('domain', i.domain!) },
   });
   const member = (ws: string, p: string, role: string, euid: string, groupId: string, userId: string): Resource => ({
-    ...base, kind: 'membership', address: address('membership', [P, ws, p, role, euid]), key: { workspace: ws, project: p, role, euid }, attrs: {}, ids: { groupId, userId },
+    ...base, kind: 'membership', address: address('membership', [P, ws, p, role, euid]), key: { workspace: ws, project: p, role, euid }, attrs: {}, ids: { groupId: keystoneId('group', groupId), userId: keystoneId('user', userId) },
   });
   const grant = (role: string, groupId: string): Resource => ({
     ...base, kind: 'assignment', address: address('assignment', [P, 'ws1', 'web', role]), key: { workspace: 'ws1', project: 'web', role },
@@ -91,7 +91,7 @@ function expectedResources(w: World): Resource[] {
   });
   const quota: Resource = {
     ...base, kind: 'quota', address: address('quota', [P, 'ws1', 'web', 'compute.cores']), key: { workspace: 'ws1', project: 'web', quotaKey: 'compute.cores' },
-    attrs: { value: 40, backend: 'unified-limits' }, ids: { id: i.limit!, projectId: i.web!, serviceId: i.service! },
+    attrs: { value: 40, backend: 'unified-limits' }, ids: { id: keystoneId('limit', i.limit!), projectId: keystoneId('project', i.web!), serviceId: keystoneId('service', i.service!) },
   };
   return [
     project('ws1', 'web', i.web!, 'ws1.web', true, [`keyform.managed=${P}`, 'keyform.tenant=ws1.web', 'kf_cost_center=cc-42', 'owner-note']),
@@ -190,7 +190,7 @@ describe('snapshot() against objects made with the openstack CLI', () => {
       ['project', 'ws1.web-copy', null],
       ['project', 'ws3.app', OTHER],
     ]);
-    const managedIds = new Set(r.live.resources.map((x) => x.ids?.id));
+    const managedIds = new Set(r.live.resources.map(objectIdOf));
     expect(r.live.unmanaged.some((u) => managedIds.has(u.id))).toBe(false);
   });
 
@@ -259,7 +259,7 @@ describe('snapshot() on a Keystone with list_limit', () => {
     // WHEN a snapshot is taken
     const r = (await snapshot(sys, { ...platformFor(world), quotaBackend: 'unified-limits' }, { euids: [] }))._unsafeUnwrap();
     // THEN both managed projects are there
-    expect(r.live.resources.map((x) => [x.kind, x.ids?.id])).toEqual([
+    expect(r.live.resources.map((x) => [x.kind, objectIdOf(x)])).toEqual([
       ['project', world.ids.a],
       ['project', world.ids.b],
     ]);

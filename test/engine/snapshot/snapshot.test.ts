@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toLiveState, type KeystoneView, type PlatformSettingsForSnapshot } from '../../../engine/snapshot/index.ts';
 import type { Project } from '../../../engine/keystone/index.ts';
+import { objectIdOf } from '../../../constructs/model/index.ts';
 
 // toLiveState is the pure half of snapshot(): these tests feed it what Keystone answered in
 // situations that are awkward to make for real (copied markers, several regions).
@@ -36,7 +37,7 @@ describe('toLiveState', () => {
     // WHEN turned into live state
     const live = toLiveState(v, platform, []);
     // THEN the non-retired one is the resource; the copy is never touched
-    expect(live.resources.map((r) => r.ids?.id)).toEqual(['b-live']);
+    expect(live.resources.map(objectIdOf)).toEqual(['b-live']);
     expect(live.unmanaged).toEqual([expect.objectContaining({ kind: 'project', id: 'a-retired', ownedByPlatform: 'p1' })]);
   });
 
@@ -68,7 +69,7 @@ describe('toLiveState', () => {
     // WHEN turned into live state
     const live = toLiveState(v, platform, []);
     // THEN the old domain, project and group are the tenant's (the next plan finishes the move), the new ones are ours but set aside
-    expect(live.resources.map((r) => `${r.kind}:${r.ids?.id}`)).toEqual(['domain:d-w', 'group:g-old', 'project:z-old']);
+    expect(live.resources.map((r) => `${r.kind}:${objectIdOf(r)}`)).toEqual(['domain:d-w', 'group:g-old', 'project:z-old']);
     expect(live.unmanaged.map((u) => `${u.kind}:${u.id}:${u.ownedByPlatform}`)).toEqual(['group:g-new:p1', 'project:a-new:p1']);
   });
 
