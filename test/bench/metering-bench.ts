@@ -74,7 +74,7 @@ async function fill(file: string): Promise<number> {
       if (k % 20 === 0 && day < 10) return;
       samples.push({ resourceId: r.id, resourceType: r.type, projectId: `project-${k % 100}`, traits: traits(r.type, r.i, r.type === 'server' && r.i % 10 === 0 && day >= 15) });
     });
-    const run = { platform: 'bench', sampledAt: t, intervalSeconds: INTERVAL, startedAt: t, finishedAt: t + 2, sampleCount: samples.length };
+    const run = { platform: 'bench', region: 'RegionOne', sampledAt: t, intervalSeconds: INTERVAL, startedAt: t, finishedAt: t + 2, sampleCount: samples.length };
     (await store.recordRun(run, samples, projects))._unsafeUnwrap();
   }
   const ms = performance.now() - started;
@@ -92,7 +92,7 @@ async function runCase(which: Case, file: string): Promise<Measure> {
     db.close();
   } else if (which === 'report') {
     const store = (await openSqliteStore(file))._unsafeUnwrap();
-    const report = (await buildReport(store, { platform: 'bench', period: { from: DAY0, to: DAY0 + DAYS * 86400 }, prices: PRICES, currency: { code: 'EUR', digits: 2 } }))._unsafeUnwrap();
+    const report = (await buildReport(store, { platforms: [{ platform: 'bench', region: 'RegionOne', prices: PRICES }], period: { from: DAY0, to: DAY0 + DAYS * 86400 }, currency: { code: 'EUR', digits: 2 } }))._unsafeUnwrap();
     rows = report.resources.length;
     if (report.coverage.missed !== 0 || report.statements.length !== 20) throw new Error('the benchmark report is not what the data says');
     await store.close();
