@@ -49,6 +49,12 @@ function summary(o: CollectOutcome): string {
   return `${verified}metering: recorded the run at ${at}: ${o.samples} samples (${types}) across ${o.projects} projects\n`;
 }
 
+function failure(e: MeteringError, sampledAt: number, retrying: boolean): string {
+  const at = new Date(sampledAt * 1000).toISOString();
+  const next = retrying ? 'trying again within its interval' : 'its interval is a gap';
+  return `metering: the run at ${at} failed (${next}): ${printable(e.message, { keepNewlines: true })}\n`;
+}
+
 /** Opens the store, runs `fn`, closes the store whatever happened. */
 function withStore<T>(io: CliIO, url: string, fn: (store: MeteringStore) => ResultAsync<T, Failure>): ResultAsync<T, Failure> {
   return openStore(url, io.cwd).andThen((store) => {
@@ -77,7 +83,7 @@ async function collect(io: CliIO, state: CliState, opts: { config: string; platf
         if (every === undefined) return collectOnce(s, store, base).map((o) => (io.stderr(summary(o)), 1));
         const stop = new AbortController();
         const untrap = trapSignals(io, stop, () => 'metering: stopping after the current run', { secondExits: true });
-        const loop = collectLoop(s, store, { ...base, signal: stop.signal, onRun: (r) => io.stderr(r.isOk() ? summary(r.value) : `metering: run failed: ${printable(r.error.message, { keepNewlines: true })}\n`) }).finally(untrap);
+        const loop = collectLoop(s, store, { ...base, signal: stop.signal, onRun: (r, at, retrying) => io.stderr(r.isOk() ? summary(r.value) : failure(r.error, at, retrying)) }).finally(untrap);
         return new ResultAsync(loop);
         });
       }),
