@@ -21,6 +21,7 @@ import Database from 'better-sqlite3';
 import { buildReport } from '../../engine/metering/report/build-report.ts';
 import type { ProjectRecord, ResourceType, Sample } from '../../engine/metering/sample.ts';
 import { openSqliteStore } from '../../engine/metering/store/sqlite-store.ts';
+import { runPostgres } from './metering-postgres-bench.ts';
 
 const RESOURCES = 1_000;
 const DAYS = 30;
@@ -103,8 +104,17 @@ async function runCase(which: Case, file: string): Promise<Measure> {
 
 const size = (f: string) => (existsSync(f) ? statSync(f).size : 0);
 
-/** Fills the store, runs every case in a child process, and prints a table. */
+/** The stores to bench (KEYFORM_BENCH_METER_STORES=postgres for the PostgreSQL figure alone). */
+const STORES = (process.env['KEYFORM_BENCH_METER_STORES'] ?? 'sqlite,postgres').split(',');
+
+/** The SQLite figures, then the PostgreSQL ones (metering-postgres-bench.ts). */
 export async function run(print: (line: string) => void = (l) => console.log(l)): Promise<void> {
+  if (STORES.includes('sqlite')) await runSqlite(print);
+  if (STORES.includes('postgres')) await runPostgres(print);
+}
+
+/** Fills the SQLite store, runs every case in a child process, and prints a table. */
+async function runSqlite(print: (line: string) => void): Promise<void> {
   const file = join(mkdtempSync(join(tmpdir(), 'keyform-metering-bench-')), 'metering.db');
   const self = fileURLToPath(import.meta.url);
   const runner = resolve(self, '../../../engine/cli/run-ts.mjs');
