@@ -11,9 +11,11 @@
  * schema (a store opened and migrated by keyform), not through the collector, and kept in
  * database `metering_bench_N_I` for the next run.
  *
- * Both figures are wall time (the work is in the database server) and the best of two runs.
+ * Every figure is wall time (the work is in the database server), the best of two runs; the
+ * ratio is taken against the cheaper floor. The machine's load average is printed with them.
  */
 import pg from 'pg';
+import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { buildReport } from '../../engine/metering/report/build-report.ts';
 import { openPostgresStore } from '../../engine/metering/store/postgres-store.ts';
@@ -31,10 +33,10 @@ const PRICES = { 'server.flavor.m1.small': 0.02, 'server.flavor.m1.medium': 0.04
 const WORKSPACES = 100;
 
 /** Fills the store's tables with the shape above, in SQL. */
-async function generate(c: pg.Client): Promise<void> {
+async function generate(c: pg.Client, name: string): Promise<void> {
   // Server traits by flavor (k = 0..2) as canonical (sorted-key) JSON text.
   const server = (k: string) =>
-    `'{"disk_gib":20,"flavor":"m1.' || (ARRAY['small','medium','large'])[${k} + 1] || '","ram_mib":' || (2048 * 2 ^ ${k})::int || ',"status":"ACTIVE","vcpus":' || (2 ^ ${k})::int || '}'`;
+    `'{"disk_gib":20,"flavor":"m1.' || (ARRAY['small','medium','large'])[(${k}) + 1] || '","ram_mib":' || (2048 * 2 ^ (${k}))::int || ',"status":"ACTIVE","vcpus":' || (2 ^ (${k}))::int || '}'`;
   const volume = `'{"size_gib":' || (10 + p % 90) || ',"status":"in-use","volume_type":"' || CASE WHEN p % 3 = 0 THEN 'ssd' ELSE 'hdd' END || '"}'`;
   const owner = `json_build_object('name', 'ws' || p % ${WORKSPACES} || '.p' || p, 'owner', json_build_object('platform', 'bench', 'workspace', 'ws' || p % ${WORKSPACES}, 'project', 'p' || p), 'tags', json_build_object('cost_center', 'cc-' || p % 7))::text`;
   const steps = [
@@ -55,13 +57,18 @@ async function generate(c: pg.Client): Promise<void> {
        JOIN owners o ON o.platform = 'bench' AND o.project_id = 'project-' || p`,
     `INSERT INTO runs (platform, region, sampled_at, interval_seconds, started_at, finished_at, sample_count)
        SELECT 'bench', 'RegionOne', t, ${INTERVAL}, t, t + 2, ${PROJECTS * 2} FROM generate_series(${DAY0}, ${END - INTERVAL}, ${INTERVAL}) t`,
-    // The key is built after the bulk insert: one sort instead of millions of index inserts.
+    // The key is built after the bulk insert (one sort instead of millions of index inserts),
+    // and the generated rows, consistent by construction, skip the per-row foreign-key checks.
     'ALTER TABLE samples DROP CONSTRAINT samples_pkey',
+    'SET session_replication_role = replica',
     `INSERT INTO samples (sampled_at, resource_ref, facet_ref, owner_ref)
        SELECT t, resource_ref, CASE WHEN t >= ${RESIZED_FROM} THEN after_ref ELSE before_ref END, owner_ref
        FROM generate_series(${DAY0}, ${END - INTERVAL}, ${INTERVAL}) t CROSS JOIN plan`,
+    'SET session_replication_role = DEFAULT',
     'ALTER TABLE samples ADD PRIMARY KEY (sampled_at, resource_ref)',
     'VACUUM ANALYZE',
+    // Marks the database whole: a run stopped halfway leaves it unmarked, and it is made again.
+    `COMMENT ON DATABASE ${name} IS 'complete'`,
   ];
   for (const sql of steps) await c.query(sql);
 }
@@ -77,7 +84,7 @@ async function benchDatabase(serverUrl: string, print: (line: string) => void): 
   if (exists) {
     const c = new pg.Client({ connectionString: url });
     await c.connect();
-    const done = await c.query("SELECT COUNT(*) AS n FROM runs WHERE platform = 'bench'").then((r) => Number(r.rows[0]!.n) === (DAYS * 86400) / INTERVAL, () => false);
+    const done = (await c.query<{ d: string | null }>('SELECT shobj_description(oid, $2) AS d FROM pg_database WHERE datname = $1', [name, 'pg_database'])).rows[0]?.d === 'complete';
     await c.end();
     if (done) {
       await admin.end();
@@ -92,7 +99,7 @@ async function benchDatabase(serverUrl: string, print: (line: string) => void): 
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   const t0 = performance.now();
-  await generate(c);
+  await generate(c, name);
   const size = Number((await c.query('SELECT pg_database_size(current_database()) AS b')).rows[0]!.b);
   await c.end();
   print(`generated ${(samples / 1e6).toFixed(1)} M samples in SQL in ${((performance.now() - t0) / 1000).toFixed(0)} s; database ${(size / 1024 ** 2).toFixed(0)} MiB (${(size / samples).toFixed(0)} bytes/sample with indexes)`);
@@ -119,24 +126,33 @@ export async function runPostgres(print: (line: string) => void): Promise<void> 
   try {
     if (stack.pgUrl === undefined) throw new Error('the full stack has no PostgreSQL: check test/openstack/postgres.ts');
     const samples = (PROJECTS * 2 * DAYS * 86400) / INTERVAL;
+    print(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (${cpus().length} cores)`);
     print(`metering on PostgreSQL 15 (the launcher's): ${PROJECTS} projects × ${DAYS} days, a server and a volume each, samples every ${INTERVAL / 60} min (${(samples / 1e6).toFixed(1)} M samples)`);
     const url = await benchDatabase(stack.pgUrl, print);
     const c = new pg.Client({ connectionString: url });
     await c.connect();
-    // The floor: every sample read once and grouped per resource and hour, in the server.
-    const floor = await best(2, async () =>
-      Number((await c.query('SELECT COUNT(*) AS n FROM (SELECT resource_ref, sampled_at / 3600 AS hour, COUNT(*) FROM samples GROUP BY 1, 2) g')).rows[0]!.n),
-    );
+    // The same grouping memory as the store's group queries (postgres-store.ts).
+    await c.query("SET work_mem = '256MB'");
+    // The floors: every sample read once and grouped in the server, per resource and hour
+    // (what hourly rows need) and per resource and day (what a statement needs); the ratio
+    // is taken against the cheaper one.
+    const grouped = (bucket: number) => async () =>
+      Number((await c.query(`SELECT COUNT(*) AS n FROM (SELECT resource_ref, sampled_at / ${bucket} AS b, COUNT(*) FROM samples GROUP BY 1, 2) g`)).rows[0]!.n);
+    const byHour = await best(2, grouped(3600));
+    const byDay = await best(2, grouped(86400));
+    const floor = byDay.ms < byHour.ms ? byDay : byHour;
     await c.end();
     const store = await must('open the bench store', openPostgresStore(url, url));
     const settings = { platforms: [{ ...SOURCE, prices: PRICES }], period: { from: DAY0, to: END }, currency: { code: 'EUR', digits: 2 } };
     const report = await best(2, async () => must('report', buildReport(store, settings)));
     await store.close();
+    print(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} after the runs`);
     const r = report.value;
     if (r.coverage.missed !== 0 || r.statements.length !== Math.min(WORKSPACES, PROJECTS)) throw new Error('the benchmark report is not what the data says');
-    print('| case | wall (ms) | keyform CPU (ms) | rows | × GROUP BY (wall) |');
+    print(`| case | wall (ms) | keyform CPU (ms) | rows | × cheaper GROUP BY (wall) |`);
     print('|---|---:|---:|---:|---:|');
-    print(`| bare SQL GROUP BY (resource, hour) | ${floor.ms.toFixed(0)} | | ${floor.value} | |`);
+    print(`| bare SQL GROUP BY (resource, hour) | ${byHour.ms.toFixed(0)} | | ${byHour.value} | |`);
+    print(`| bare SQL GROUP BY (resource, day) | ${byDay.ms.toFixed(0)} | | ${byDay.value} | |`);
     print(`| usage + rating + statements (${r.statements.length} statements, ${r.resources.length} resource rows) | ${report.ms.toFixed(0)} | ${report.cpuMs.toFixed(0)} | ${r.resources.length} | ${(report.ms / floor.ms).toFixed(2)}× (goal ≤ 3×) |`);
   } finally {
     await releaseStack('full');

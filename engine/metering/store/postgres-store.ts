@@ -15,6 +15,9 @@ const require = createRequire(import.meta.url);
 /** Any fixed number: every keyform that migrates a store takes this advisory lock first. */
 const MIGRATION_LOCK = 4_711_007;
 
+/** Memory for one group query's grouping and sorting (a session setting, for that query's transaction only). */
+const GROUPING_WORK_MEM = '256MB';
+
 /** How many runs' weights one group query covers: bounds the rows a query returns at once. */
 const WEIGHTS_PER_QUERY = 24 * 12;
 
@@ -107,14 +110,17 @@ async function recordRun(c: pg.PoolClient, r: RunRecord, samples: readonly Sampl
   return { recorded: true, samples: written };
 }
 
-async function sampleGroups(pool: pg.Pool, source: MeterSource, weights: readonly RunWeight[], visit: (g: SampleGroup) => void): Promise<number> {
+async function sampleGroups(c: pg.PoolClient, source: MeterSource, weights: readonly RunWeight[], visit: (g: SampleGroup) => void): Promise<number> {
   const parse = traitsParser();
   const sorted = [...weights].sort((a, b) => a.hourStart - b.hourStart || a.sampledAt - b.sampledAt);
   let n = 0;
   // Chunks are cut at hour boundaries so that each group is whole within one query. Samples
   // are grouped first and named after: the joins then run once per group, not per sample.
+  // A chunk groups up to resources × hours-in-chunk rows: with the default 4 MB the grouping
+  // spills to disk and takes several times longer (10,000 projects: 26 s a chunk instead of ~5).
+  await c.query(`SET LOCAL work_mem = '${GROUPING_WORK_MEM}'`);
   for (const part of hourAlignedChunks(sorted, WEIGHTS_PER_QUERY)) {
-    const rows = await pool.query<GroupRow>(
+    const rows = await c.query<GroupRow>(
       `SELECT r.resource_id, r.resource_type, f.project_id, f.traits, g.hour_start, g.owner_ref, g.seconds
        FROM (SELECT w.hour_start, s.resource_ref, s.facet_ref, s.owner_ref, SUM(w.seconds) AS seconds
              FROM unnest($3::bigint[], $4::bigint[], $5::bigint[]) AS w(sampled_at, hour_start, seconds)
@@ -192,7 +198,7 @@ function postgresStore(pool: pg.Pool, location: string): MeteringStore {
     adoptUnregioned: (src) => inTransaction(pool, `adopt the runs of ${src.platform} stored before regions`, (c) => adoptUnregioned(c, src)),
     ownerVersions: (platform) =>
       query<OwnerRow, ReadonlyMap<number, ProjectRecord>>('read project versions', 'SELECT ref, project_id, record FROM owners WHERE platform = $1', [platform], toOwnerVersions),
-    forEachSampleGroup: (src, weights, visit) => ResultAsync.fromPromise(sampleGroups(pool, src, weights, visit), (e) => storeError('read samples', message(e))),
+    forEachSampleGroup: (src, weights, visit) => inTransaction(pool, 'read samples', (c) => sampleGroups(c, src, weights, visit)),
     schemaVersion: () => query<{ v: number }, number>('read the schema version', 'SELECT MAX(version) AS v FROM schema_migrations', [], (rows) => Number(rows[0]!.v)),
     close: () => ResultAsync.fromPromise(pool.end(), (e) => storeError('close', message(e))),
   };
