@@ -99,6 +99,27 @@ export function storeContract(name: string, factory: StoreFactory): void {
       await store.close();
     });
 
+    it('sums a run whose window is split over two hours into each hour, beside unsplit runs', async () => {
+      // GIVEN runs at 3300 and 3600 (whole) and one at 7000 whose 300 s cross the 7200 hour boundary
+      const { store } = await factory.fresh();
+      for (const t of [3300, 3600, 7000]) await store.recordRun(run(t, 1), [server('s-1')], projects);
+      const weights = [
+        { sampledAt: 3300, hourStart: 0, seconds: 300 },
+        { sampledAt: 3600, hourStart: 3600, seconds: 300 },
+        { sampledAt: 7000, hourStart: 3600, seconds: 200 },
+        { sampledAt: 7000, hourStart: 7200, seconds: 100 },
+      ];
+      // WHEN groups are read
+      const groups: SampleGroup[] = [];
+      await store.forEachSampleGroup(SRC, weights, (g) => groups.push(g));
+      // THEN each hour has its part of each run, and nothing else, in hour order
+      expect(groups.map((g) => g.hourStart)).toEqual([...groups.map((g) => g.hourStart)].sort((x, y) => x - y));
+      const perHour = new Map<number, number>();
+      for (const g of groups) perHour.set(g.hourStart, (perHour.get(g.hourStart) ?? 0) + g.seconds);
+      expect([...perHour]).toEqual([[0, 300], [3600, 500], [7200, 100]]);
+      await store.close();
+    });
+
     it('keeps two regions of one platform apart: the same sample time and resource ids are two runs and two samples', async () => {
       // GIVEN a run of RegionOne
       const { store } = await factory.fresh();
