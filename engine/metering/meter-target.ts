@@ -1,4 +1,4 @@
-import { err, ok, type Result } from 'neverthrow';
+import { Result, err, ok } from 'neverthrow';
 import { currencyOf, type Currency } from '../../constructs/model/currency.ts';
 import type { SynthOutput } from '../../constructs/synth/synth-output.ts';
 import { settingsError, type MeteringSettingsError } from './errors.ts';
@@ -49,6 +49,17 @@ export function meterTarget(output: SynthOutput, platform: string | undefined): 
     store: m.store,
     prices,
   }));
+}
+
+/**
+ * The metering target of every platform with a `metering` block, sorted by platform: what a
+ * report across platforms covers.
+ * @example meterTargets(output) // ok([{ platform: 'os-prod', … }, { platform: 'os-test', … }])
+ */
+export function meterTargets(output: SynthOutput): Result<readonly MeterTarget[], MeteringSettingsError> {
+  const declared = Object.keys(output.metering).sort();
+  if (declared.length === 0) return err(settingsError('The config has no metering block: add `metering "PLATFORM" { interval = "5m" }`.'));
+  return Result.combine(declared.map((id) => meterTarget(output, id)));
 }
 
 /** The metering account's cloud, or advice when the platform names none. */

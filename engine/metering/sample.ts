@@ -6,7 +6,7 @@
  * Times are whole seconds since the Unix epoch (UTC). A run's `sampledAt` is its start time
  * floored to its interval (see `sampleTime`), so a collector restarted within the same
  * interval writes the same sample time again and the store's uniqueness on
- * (resource, sample time) keeps one sample.
+ * (platform, region, resource, sample time) keeps one sample.
  */
 
 /** The closed set of sampled resource types. */
@@ -37,9 +37,17 @@ export interface Sample {
   readonly traits: Readonly<Record<string, TraitValue>>;
 }
 
-/** A completed collection run. A run is stored with all its samples or not at all. */
-export interface RunRecord {
+/**
+ * Where samples come from: one collector per platform and region, each with its own runs and
+ * resources in the store. `region` is '' for rows stored before regions were recorded.
+ */
+export interface MeterSource {
   readonly platform: string;
+  readonly region: string;
+}
+
+/** A completed collection run. A run is stored with all its samples or not at all. */
+export interface RunRecord extends MeterSource {
   /** The sample time of every sample of this run (seconds, on the interval grid). */
   readonly sampledAt: number;
   /** The interval the collector ran with: each sample stands for at most this long. */

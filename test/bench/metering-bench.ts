@@ -21,6 +21,7 @@ import Database from 'better-sqlite3';
 import { buildReport } from '../../engine/metering/report/build-report.ts';
 import type { ProjectRecord, ResourceType, Sample } from '../../engine/metering/sample.ts';
 import { openSqliteStore } from '../../engine/metering/store/sqlite-store.ts';
+import { runPostgres } from './metering-postgres-bench.ts';
 
 const RESOURCES = 1_000;
 const DAYS = 30;
@@ -74,7 +75,7 @@ async function fill(file: string): Promise<number> {
       if (k % 20 === 0 && day < 10) return;
       samples.push({ resourceId: r.id, resourceType: r.type, projectId: `project-${k % 100}`, traits: traits(r.type, r.i, r.type === 'server' && r.i % 10 === 0 && day >= 15) });
     });
-    const run = { platform: 'bench', sampledAt: t, intervalSeconds: INTERVAL, startedAt: t, finishedAt: t + 2, sampleCount: samples.length };
+    const run = { platform: 'bench', region: 'RegionOne', sampledAt: t, intervalSeconds: INTERVAL, startedAt: t, finishedAt: t + 2, sampleCount: samples.length };
     (await store.recordRun(run, samples, projects))._unsafeUnwrap();
   }
   const ms = performance.now() - started;
@@ -92,7 +93,7 @@ async function runCase(which: Case, file: string): Promise<Measure> {
     db.close();
   } else if (which === 'report') {
     const store = (await openSqliteStore(file))._unsafeUnwrap();
-    const report = (await buildReport(store, { platform: 'bench', period: { from: DAY0, to: DAY0 + DAYS * 86400 }, prices: PRICES, currency: { code: 'EUR', digits: 2 } }))._unsafeUnwrap();
+    const report = (await buildReport(store, { platforms: [{ platform: 'bench', region: 'RegionOne', prices: PRICES }], period: { from: DAY0, to: DAY0 + DAYS * 86400 }, currency: { code: 'EUR', digits: 2 } }))._unsafeUnwrap();
     rows = report.resources.length;
     if (report.coverage.missed !== 0 || report.statements.length !== 20) throw new Error('the benchmark report is not what the data says');
     await store.close();
@@ -103,8 +104,17 @@ async function runCase(which: Case, file: string): Promise<Measure> {
 
 const size = (f: string) => (existsSync(f) ? statSync(f).size : 0);
 
-/** Fills the store, runs every case in a child process, and prints a table. */
+/** The stores to bench (KEYFORM_BENCH_METER_STORES=postgres for the PostgreSQL figure alone). */
+const STORES = (process.env['KEYFORM_BENCH_METER_STORES'] ?? 'sqlite,postgres').split(',');
+
+/** The SQLite figures, then the PostgreSQL ones (metering-postgres-bench.ts). */
 export async function run(print: (line: string) => void = (l) => console.log(l)): Promise<void> {
+  if (STORES.includes('sqlite')) await runSqlite(print);
+  if (STORES.includes('postgres')) await runPostgres(print);
+}
+
+/** Fills the SQLite store, runs every case in a child process, and prints a table. */
+async function runSqlite(print: (line: string) => void): Promise<void> {
   const file = join(mkdtempSync(join(tmpdir(), 'keyform-metering-bench-')), 'metering.db');
   const self = fileURLToPath(import.meta.url);
   const runner = resolve(self, '../../../engine/cli/run-ts.mjs');

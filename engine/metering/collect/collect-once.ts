@@ -12,6 +12,8 @@ import { confinedServices, type ServiceView } from './visibility.ts';
 /** What one collection is for and how it runs. */
 export interface CollectOptions {
   readonly platform: string;
+  /** The region sampled (the session's): runs and resources are kept per platform and region. */
+  readonly region: string;
   /** Seconds between runs; a run's samples stand for at most this long. */
   readonly intervalSeconds: number;
   /** Milliseconds since the epoch. @default Date.now */
@@ -124,7 +126,7 @@ export function collectOnce(session: OpenStackSession, store: MeteringStore, opt
     return confinedServices(session, views, ctx).andThen((confined) => {
       if (confined.length > 0) return errAsync<CollectOutcome, MeteringError>(visibilityError(session.cloud, confined));
       const verified = ['identity', ...views.map((v) => v.service)].sort();
-      return store.hasRun(opts.platform, sampledAt).andThen((done): ResultAsync<CollectOutcome, MeteringError> => {
+      return store.hasRun({ platform: opts.platform, region: opts.region }, sampledAt).andThen((done): ResultAsync<CollectOutcome, MeteringError> => {
         if (done) return okAsync({ kind: 'already-recorded', sampledAt, verified });
         const absentServices = [...new Set(listed.filter((l) => l.outcome === 'absent').map((l) => l.collector.list.service))].sort();
         for (const s of absentServices) log(`metering: service ${s} is not in the catalog; its resources are not sampled`);
@@ -146,7 +148,7 @@ function record(
   const unique = new Map<string, Sample>();
   for (const v of views) for (const s of v.samples) unique.set(s.resourceId, s);
   const samples = [...unique.values()].sort((a, b) => (a.resourceId < b.resourceId ? -1 : 1));
-  const run: RunRecord = { platform: opts.platform, intervalSeconds: opts.intervalSeconds, sampleCount: samples.length, ...times };
+  const run: RunRecord = { platform: opts.platform, region: opts.region, intervalSeconds: opts.intervalSeconds, sampleCount: samples.length, ...times };
   const byType = Object.fromEntries(RESOURCE_COLLECTORS.map((c) => [c.resourceType, samples.filter((s) => s.resourceType === c.resourceType).length])) as Record<ResourceType, number>;
   return store.recordRun(run, samples, projects).map((outcome): CollectOutcome =>
     outcome.recorded

@@ -15,8 +15,12 @@ export const BREAKDOWN_EXTRA_DIGITS = 4;
 /** How statements are grouped: by workspace (the default) or by a tenant tag's value. */
 export type GroupBy = { readonly kind: 'workspace' } | { readonly kind: 'tag'; readonly tag: string };
 
-/** A tenant's identity on a statement, as of the time of use. */
+/** A tenant's identity on a statement, as of the time of use, and where its usage ran. */
 export interface TenantRef {
+  /** The platform whose collector sampled the usage. */
+  readonly platform: string;
+  /** The region the usage ran in ('' for samples stored before regions were recorded). */
+  readonly region: string;
   /** Null for projects keyform doesn't manage on this platform. */
   readonly workspace: string | null;
   /** `WORKSPACE.PROJECT`, or the Keystone project name for projects keyform doesn't manage. */
@@ -99,8 +103,18 @@ export interface CoverageGap {
   readonly coveredSeconds: number;
 }
 
+/** How many of a period's hours runs cover, and the gaps. */
+export interface CoverageSummary {
+  readonly hours: number;
+  readonly complete: number;
+  readonly partial: number;
+  readonly missed: number;
+  readonly gaps: readonly CoverageGap[];
+}
+
 /** Usage of a resource that nothing in the price list prices (charged 0). */
 export interface UnpricedUsage {
+  readonly platform: string;
   readonly resourceType: ResourceType;
   readonly metric: Metric;
   readonly qualifier: string | null;
@@ -117,6 +131,7 @@ export interface UnpricedUsage {
  */
 export interface MeterReport {
   readonly formatVersion: 2;
+  /** The platform reported, or the platforms joined with ', ' for a report across platforms. */
   readonly platform: string;
   readonly from: string;
   readonly to: string;
@@ -128,7 +143,10 @@ export interface MeterReport {
   readonly groupBy: GroupBy;
   /** The distinct intervals (seconds) of the runs whose samples the period uses. */
   readonly samplingIntervals: readonly number[];
-  readonly coverage: { readonly hours: number; readonly complete: number; readonly partial: number; readonly missed: number; readonly gaps: readonly CoverageGap[] };
+  /** Per hour, the least covered source: an hour is complete only when every source covers it. */
+  readonly coverage: CoverageSummary;
+  /** Each platform and region the report covers, with its own coverage, sorted. */
+  readonly sources: readonly { readonly platform: string; readonly region: string; readonly coverage: CoverageSummary }[];
   readonly statements: readonly Statement[];
   /** Usage in projects keyform doesn't manage on this platform, by project id and name. */
   readonly unmanaged: readonly TenantStatement[];
@@ -146,7 +164,7 @@ export const ROUNDING_RULE = 'each statement line (quantity × unit price, compu
 export const isoHour = (s: number): string => new Date(s * 1000).toISOString().replace('.000Z', 'Z');
 
 /** Merges consecutive hours of the same non-complete status into gaps. */
-export function coverageSummary(hours: readonly HourCoverage[]): MeterReport['coverage'] {
+export function coverageSummary(hours: readonly HourCoverage[]): CoverageSummary {
   const gaps: CoverageGap[] = [];
   let open: { from: number; to: number; status: 'partial' | 'missed'; covered: number } | undefined;
   const close = () => {

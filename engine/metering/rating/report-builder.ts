@@ -1,5 +1,5 @@
 import type { Currency } from '../../../constructs/model/currency.ts';
-import type { ProjectRecord, ResourceType } from '../sample.ts';
+import type { MeterSource, ProjectRecord, ResourceType } from '../sample.ts';
 import type { HourCoverage } from '../usage/coverage.ts';
 import type { Period } from '../usage/hourly-usage.ts';
 import { METRICS, readableName, type Metric, type ServerState, type UsageLine } from '../usage/usage-line.ts';
@@ -62,11 +62,25 @@ interface Line {
   readonly hours: Map<string, Part & { readonly hourStart: number }> | undefined;
 }
 
+/** A platform a report covers, with the prices its usage is rated at. */
+export interface RatedPlatform {
+  readonly platform: string;
+  readonly prices: PriceList;
+  /**
+   * The region the config names for the platform: reported (all hours missed) even when the
+   * store has no run of it. Other regions are reported when the store has runs of them.
+   */
+  readonly region: string;
+}
+
 /** What a report is built with. */
 export interface ReportSettings {
-  readonly platform: string;
+  /**
+   * The platforms covered, each over every region the store has runs of; one platform for a
+   * platform's report, several for a report across platforms (one currency).
+   */
+  readonly platforms: readonly RatedPlatform[];
   readonly period: Period;
-  readonly prices: PriceList;
   readonly currency: Currency;
   /** @default { kind: 'workspace' } */
   readonly groupBy?: GroupBy;
@@ -80,63 +94,74 @@ export interface ReportSettings {
  * (resources + days), and with hours only when hourly rows are asked for.
  */
 export class ReportBuilder {
-  private readonly owners = new Map<number, Owner>();
-  private readonly latest = new Map<string, ProjectRecord>();
+  private readonly owners = new Map<string, Owner>();
+  private readonly priceLists: ReadonlyMap<string, PriceList>;
   private readonly lines = new Map<string, Line>();
   private readonly byShortKey = new Map<string, Line>();
   private readonly resourceUnpriced = new Map<string, boolean>();
   private readonly prices = new Map<string, AppliedPrice | null>();
-  private readonly unpriced = new Map<string, { resourceType: ResourceType; metric: Metric; qualifier: string | null; state: ServerState | null; units: bigint }>();
+  private readonly unpriced = new Map<string, { platform: string; resourceType: ResourceType; metric: Metric; qualifier: string | null; state: ServerState | null; units: bigint }>();
   private readonly firstDay: number;
   private readonly days: number;
   private readonly groupBy: GroupBy;
 
+  /** `versions`: the owner versions of every platform covered, by ref (refs are unique in a store). */
   constructor(
     private readonly s: ReportSettings,
     private readonly versions: ReadonlyMap<number, ProjectRecord>,
-    latest: readonly ProjectRecord[],
   ) {
-    for (const p of latest) this.latest.set(p.projectId, p);
+    this.priceLists = new Map(s.platforms.map((p) => [p.platform, p.prices]));
     this.groupBy = s.groupBy ?? { kind: 'workspace' };
     this.firstDay = Math.floor(s.period.from / DAY);
     this.days = Math.ceil(s.period.to / DAY) - this.firstDay;
   }
 
-  /** The owner of a line: the project version its samples carry, else (older samples) the latest record. */
+  /**
+   * The owner of a line: the project version its samples carry, in the line's platform and
+   * region. Samples of a project no run saw (ref 0) belong to no tenant.
+   */
   private owner(line: UsageLine): Owner {
-    const byRef = line.ownerRef !== 0 ? this.owners.get(line.ownerRef) : undefined;
-    if (byRef) return byRef;
-    const record = (line.ownerRef !== 0 ? this.versions.get(line.ownerRef) : undefined) ?? this.latest.get(line.projectId);
-    const owner = this.ownerOf(line.projectId, record);
-    if (line.ownerRef !== 0) this.owners.set(line.ownerRef, owner);
+    const k = `${line.ownerRef}\u0000${line.platform}\u0000${line.region}\u0000${line.ownerRef === 0 ? line.projectId : ''}`;
+    let owner = this.owners.get(k);
+    if (owner === undefined) {
+      owner = this.ownerOf(line, line.ownerRef !== 0 ? this.versions.get(line.ownerRef) : undefined);
+      this.owners.set(k, owner);
+    }
     return owner;
   }
 
-  private ownerOf(projectId: string, p: ProjectRecord | undefined): Owner {
+  private ownerOf(line: UsageLine, p: ProjectRecord | undefined): Owner {
+    const { platform, region, projectId } = line;
     const tags = p?.tags ?? {};
-    const tagText = JSON.stringify(tags);
-    const mine = p?.owner && p.owner.platform === this.s.platform ? p.owner : undefined;
+    const where = `${platform}\u0000${region}\u0000${JSON.stringify(tags)}`;
+    const mine = p?.owner && p.owner.platform === platform ? p.owner : undefined;
     const name = p?.name ?? projectId;
-    if (!mine) return { workspace: null, tenant: name, tags, group: null, projectName: name, key: `u\u0000${projectId}\u0000${name}\u0000${tagText}` };
+    if (!mine) return { platform, region, workspace: null, tenant: name, tags, group: null, projectName: name, key: `u\u0000${projectId}\u0000${name}\u0000${where}` };
     const group = this.groupBy.kind === 'workspace' ? mine.workspace : (tags[this.groupBy.tag] ?? `(no ${this.groupBy.tag})`);
     const tenant = tenantKey(mine);
-    return { workspace: mine.workspace, tenant, tags, group, projectName: name, key: `m\u0000${group}\u0000${tenant}\u0000${tagText}` };
+    return { platform, region, workspace: mine.workspace, tenant, tags, group, projectName: name, key: `m\u0000${group}\u0000${tenant}\u0000${where}` };
   }
 
   /** The price of a metric, qualifier and state, looked up once (a report rates millions of lines). */
   private priceOf(line: UsageLine): AppliedPrice | null {
-    const k = traitKey(line);
+    const k = `${line.platform}\u0000${traitKey(line)}`;
     let p = this.prices.get(k);
     if (p === undefined) {
-      p = priceFor(this.s.prices, line.metric, line.qualifier, line.state) ?? null;
+      p = priceFor(this.pricesOf(line), line.metric, line.qualifier, line.state) ?? null;
       this.prices.set(k, p);
     }
     return p;
   }
 
+  private pricesOf(line: UsageLine): PriceList {
+    const prices = this.priceLists.get(line.platform);
+    if (prices === undefined) throw new Error(`usage of platform ${line.platform}, which the report does not cover`);
+    return prices;
+  }
+
   /** The stated line a usage line adds to; found by a short key first (a report adds millions of lines). */
   private lineOf(line: UsageLine): Line {
-    const short = `${line.ownerRef}\u0000${line.projectId}\u0000${traitKey(line)}`;
+    const short = `${line.platform}\u0000${line.region}\u0000${line.ownerRef}\u0000${line.projectId}\u0000${traitKey(line)}`;
     let l = this.byShortKey.get(short);
     if (l !== undefined) return l;
     const owner = this.owner(line);
@@ -155,10 +180,10 @@ export class ReportBuilder {
 
   /** Whether nothing in the price list prices this resource at all; looked up once per kind. */
   private unpricedResource(line: UsageLine): boolean {
-    const k = `${line.resourceType}\u0000${line.variant ?? ''}\u0000${line.state ?? ''}`;
+    const k = `${line.platform}\u0000${line.resourceType}\u0000${line.variant ?? ''}\u0000${line.state ?? ''}`;
     let v = this.resourceUnpriced.get(k);
     if (v === undefined) {
-      v = !resourcePriced(this.s.prices, line.resourceType, line.variant, line.state);
+      v = !resourcePriced(this.pricesOf(line), line.resourceType, line.variant, line.state);
       this.resourceUnpriced.set(k, v);
     }
     return v;
@@ -185,15 +210,18 @@ export class ReportBuilder {
       else l.hours.set(hk, { ...part(), hourStart: line.hourStart });
     }
     if (l.price === null && LEADING_METRICS.has(line.metric) && this.unpricedResource(line)) {
-      const uk = traitKey(line);
+      const uk = `${line.platform}\u0000${traitKey(line)}`;
       const u = this.unpriced.get(uk);
       if (u) u.units += line.units;
-      else this.unpriced.set(uk, { resourceType: line.resourceType, metric: line.metric, qualifier: line.qualifier, state: line.state, units: line.units });
+      else this.unpriced.set(uk, { platform: line.platform, resourceType: line.resourceType, metric: line.metric, qualifier: line.qualifier, state: line.state, units: line.units });
     }
   }
 
-  /** The report over everything added, with the coverage of the period's hours. */
-  build(hours: readonly HourCoverage[], samplingIntervals: readonly number[]): MeterReport {
+  /**
+   * The report over everything added, with the coverage of the period's hours per source
+   * (platform and region); an hour is complete only when every source covers it.
+   */
+  build(sources: readonly SourceHours[], samplingIntervals: readonly number[]): MeterReport {
     const digits = this.s.currency.digits;
     const priced = [...this.lines.values()].map((l): Priced => ({ l, minor: lineAmount(l.units, METRICS[l.metric].perUnit, l.price?.price ?? null, digits) }));
     const byGroup = new Map<string, Priced[]>();
@@ -208,7 +236,7 @@ export class ReportBuilder {
     const { resources, hourly } = this.breakdowns(priced);
     return {
       formatVersion: 2,
-      platform: this.s.platform,
+      platform: this.s.platforms.map((p) => p.platform).join(', '),
       from: isoHour(this.s.period.from),
       to: isoHour(this.s.period.to),
       currency: this.s.currency.code,
@@ -216,7 +244,8 @@ export class ReportBuilder {
       rounding: ROUNDING_RULE,
       groupBy: this.groupBy,
       samplingIntervals: [...samplingIntervals],
-      coverage: coverageSummary(hours),
+      coverage: coverageSummary(weakestHours(sources)),
+      sources: sources.map((src) => ({ platform: src.platform, region: src.region, coverage: coverageSummary(src.hours) })),
       statements: statements.map((st) => st.statement),
       unmanaged: unmanaged.tenants,
       totals: { statements: this.money(statementsMinor), unmanaged: this.money(unmanaged.minor), grand: this.money(statementsMinor + unmanaged.minor) },
@@ -255,6 +284,8 @@ export class ReportBuilder {
       const minor = items.reduce((sum, i) => sum + i.minor, 0n);
       all += minor;
       return {
+        platform: o.platform,
+        region: o.region,
         workspace: o.workspace,
         tenant: o.tenant,
         tags: o.tags,
@@ -264,7 +295,7 @@ export class ReportBuilder {
         total: this.money(minor),
       };
     });
-    tenants.sort((a, b) => cmp(a.tenant, b.tenant) || cmp(a.projectIds.join(), b.projectIds.join()) || cmp(JSON.stringify(a.tags), JSON.stringify(b.tags)));
+    tenants.sort((a, b) => cmp(a.tenant, b.tenant) || cmp(a.platform, b.platform) || cmp(a.region, b.region) || cmp(a.projectIds.join(), b.projectIds.join()) || cmp(JSON.stringify(a.tags), JSON.stringify(b.tags)));
     return { tenants, minor: all };
   }
 
@@ -307,9 +338,21 @@ export class ReportBuilder {
 
   private unpricedUsage(): UnpricedUsage[] {
     return [...this.unpriced.values()]
-      .map((u) => ({ resourceType: u.resourceType, metric: u.metric, qualifier: u.qualifier === null ? null : readableName(u.qualifier), state: u.state, quantity: quantityOf(u.units, METRICS[u.metric].perUnit), priceKey: priceKeys(u.metric, u.qualifier)[0]! }))
-      .sort((a, b) => cmp(a.metric, b.metric) || cmp(a.qualifier ?? '', b.qualifier ?? '') || cmp(a.state ?? '', b.state ?? ''));
+      .map((u) => ({ platform: u.platform, resourceType: u.resourceType, metric: u.metric, qualifier: u.qualifier === null ? null : readableName(u.qualifier), state: u.state, quantity: quantityOf(u.units, METRICS[u.metric].perUnit), priceKey: priceKeys(u.metric, u.qualifier)[0]! }))
+      .sort((a, b) => cmp(a.platform, b.platform) || cmp(a.metric, b.metric) || cmp(a.qualifier ?? '', b.qualifier ?? '') || cmp(a.state ?? '', b.state ?? ''));
   }
+}
+
+/** How well one source's runs cover the period's hours. */
+export interface SourceHours extends MeterSource {
+  readonly hours: readonly HourCoverage[];
+}
+
+/** Per hour, the least any source covers: the report's usage of that hour is only as complete as that. */
+function weakestHours(sources: readonly SourceHours[]): HourCoverage[] {
+  const first = sources[0];
+  if (first === undefined) return [];
+  return first.hours.map((h, i) => sources.reduce((w, src) => (src.hours[i]!.coveredSeconds < w.coveredSeconds ? src.hours[i]! : w), h));
 }
 
 function pushTo<T>(m: Map<string, T[]>, key: string, value: T): void {
@@ -328,6 +371,8 @@ interface Priced {
 function rowBase(l: Line, x: Part): Omit<ResourceCharge, 'amount'> {
   return {
     group: l.owner.group,
+    platform: l.owner.platform,
+    region: l.owner.region,
     workspace: l.owner.workspace,
     tenant: l.owner.tenant,
     tags: l.owner.tags,
@@ -363,6 +408,8 @@ function rowOrder(a: ResourceCharge, b: ResourceCharge): number {
   return (
     cmp(a.group ?? '\uffff', b.group ?? '\uffff') ||
     cmp(a.tenant, b.tenant) ||
+    cmp(a.platform, b.platform) ||
+    cmp(a.region, b.region) ||
     cmp(a.projectId, b.projectId) ||
     cmp(a.resourceType, b.resourceType) ||
     cmp(a.resourceId, b.resourceId) ||

@@ -1,20 +1,43 @@
-import { err, ok, ResultAsync, type Result } from 'neverthrow';
+import { err, ok, okAsync, ResultAsync, type Result } from 'neverthrow';
 import { settingsError, type MeteringSettingsError, type StoreError } from '../errors.ts';
 import type { MeterReport } from '../rating/meter-report.ts';
-import { ReportBuilder, type ReportSettings } from '../rating/report-builder.ts';
+import { ReportBuilder, type RatedPlatform, type ReportSettings } from '../rating/report-builder.ts';
+import type { MeterSource } from '../sample.ts';
 import type { MeteringStore } from '../store/metering-store.ts';
 import { HOUR } from '../usage/coverage.ts';
-import { forEachUsageLine, type Period } from '../usage/hourly-usage.ts';
+import { forEachUsageLine, type Period, type UsageSummary } from '../usage/hourly-usage.ts';
 
 /**
- * Usage → rating → statements for a period, in one pass over the store's samples.
- * @example buildReport(store, { platform: 'os-prod', period, prices: { 'floatingip.hour': 0.005 }, currency: { code: 'EUR', digits: 2 } })
+ * Usage → rating → statements for a period, in one pass over the store's samples of every
+ * platform in `opts.platforms` and every region of each. Without hourly rows the store sums
+ * samples per resource and day: a month is then ~30 groups per resource, not ~720.
+ * @example buildReport(store, { platforms: [{ platform: 'os-prod', region: 'RegionOne', prices: { 'floatingip.hour': 0.005 } }], period, currency: { code: 'EUR', digits: 2 } })
  */
 export function buildReport(store: MeteringStore, opts: ReportSettings): ResultAsync<MeterReport, StoreError> {
-  return ResultAsync.combine([store.ownerVersions(opts.platform), store.projects(opts.platform)] as const).andThen(([versions, latest]) => {
-    const builder = new ReportBuilder(opts, versions, latest);
-    return forEachUsageLine(store, opts.platform, opts.period, (l) => builder.add(l)).map((summary) => builder.build(summary.hours, summary.intervals));
+  const names = new Set(opts.platforms.map((p) => p.platform));
+  const versions = ResultAsync.combine(opts.platforms.map((p) => store.ownerVersions(p.platform))).map((maps) => new Map(maps.flatMap((m) => [...m])));
+  return ResultAsync.combine([versions, store.sources()] as const).andThen(([owners, stored]) => {
+    const builder = new ReportBuilder(opts, owners);
+    const sources = reportSources(opts.platforms, stored.filter((s) => names.has(s.platform)));
+    const bucket = opts.hourly ? 'hour' : 'day';
+    // One source after the other: a pool of a few connections serves each query in turn.
+    const summaries = sources.reduce<ResultAsync<{ source: MeterSource; summary: UsageSummary }[], StoreError>>(
+      (acc, source) => acc.andThen((done) => forEachUsageLine(store, source, opts.period, (l) => builder.add(l), bucket).map((summary) => [...done, { source, summary }])),
+      okAsync([]),
+    );
+    return summaries.map((all) => {
+      const used = all.filter(({ source, summary }) => summary.hours.some((h) => h.coveredSeconds > 0) || opts.platforms.some((p) => p.platform === source.platform && p.region === source.region));
+      const intervals = [...new Set(all.flatMap(({ summary }) => summary.intervals))].sort((a, b) => a - b);
+      return builder.build(used.map(({ source, summary }) => ({ ...source, hours: summary.hours })), intervals);
+    });
   });
+}
+
+/** The configured region of each platform and every region the store has runs of, sorted. */
+function reportSources(platforms: readonly RatedPlatform[], stored: readonly MeterSource[]): MeterSource[] {
+  const all = new Map<string, MeterSource>();
+  for (const s of [...platforms.map((p) => ({ platform: p.platform, region: p.region })), ...stored]) all.set(`${s.platform}\u0000${s.region}`, s);
+  return [...all.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, s]) => s);
 }
 
 const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;

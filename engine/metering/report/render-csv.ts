@@ -8,7 +8,7 @@ function tagKeys(r: MeterReport): string[] {
   return [...keys].sort();
 }
 
-const LINE_COLUMNS = ['record', 'currency', 'group', 'workspace', 'tenant', 'project_ids', 'project_names'];
+const LINE_COLUMNS = ['record', 'currency', 'group', 'platform', 'region', 'workspace', 'tenant', 'project_ids', 'project_names'];
 const ITEM_COLUMNS = ['metric', 'qualifier', 'state', 'quantity', 'unit', 'price_key', 'unit_price', 'amount'];
 
 /**
@@ -18,6 +18,8 @@ const ITEM_COLUMNS = ['metric', 'qualifier', 'state', 'quantity', 'unit', 'price
  * `grand_total` rows; every total is the sum of the rows it covers. Every row names the
  * currency and carries the tenant's tags, one `tag:KEY` column per key (cost centres).
  * `group` is the workspace, or the tag value with `--group-by`; empty for unmanaged projects.
+ * `platform` and `region` say where the line's usage ran (a tenant used in two regions has
+ * a set of lines per region).
  */
 export function renderCsv(r: MeterReport): string {
   const keys = tagKeys(r);
@@ -26,7 +28,7 @@ export function renderCsv(r: MeterReport): string {
   const total = (record: string, group: string | null, amount: string) => csvRow([record, r.currency, group, ...blank(LINE_COLUMNS.length - 3 + keys.length + ITEM_COLUMNS.length - 1), amount]);
   const tenants = (group: string | null, ts: MeterReport['unmanaged']) => {
     for (const t of ts) {
-      const head = [r.currency, group, t.workspace, t.tenant, t.projectIds.join(' '), t.projectNames.join(' '), ...keys.map((k) => t.tags[k] ?? null)];
+      const head = [r.currency, group, t.platform, t.region, t.workspace, t.tenant, t.projectIds.join(' '), t.projectNames.join(' '), ...keys.map((k) => t.tags[k] ?? null)];
       for (const i of t.items) out.push(csvRow(['line', ...head, i.metric, i.qualifier, i.state, i.quantity, i.unit, i.priceKey, i.unitPrice, i.amount]));
       out.push(csvRow(['tenant_total', ...head, ...blank(ITEM_COLUMNS.length - 1), t.total]));
     }
@@ -42,7 +44,7 @@ export function renderCsv(r: MeterReport): string {
   return out.join('');
 }
 
-const HOURLY_COLUMNS = ['hour', 'currency', 'group', 'workspace', 'tenant', 'project_id', 'project_name', 'resource_type', 'resource_id', 'metric', 'qualifier', 'state', 'quantity', 'unit', 'unit_price', 'amount'];
+const HOURLY_COLUMNS = ['hour', 'currency', 'group', 'platform', 'region', 'workspace', 'tenant', 'project_id', 'project_name', 'resource_type', 'resource_id', 'metric', 'qualifier', 'state', 'quantity', 'unit', 'unit_price', 'amount'];
 
 /**
  * The report's hourly breakdown as CSV: one row per hour, resource and metric, with its
@@ -53,7 +55,7 @@ export function renderHourlyCsv(r: MeterReport): string {
   const keys = tagKeys(r);
   const out = [csvRow([...HOURLY_COLUMNS, ...keys.map((k) => `tag:${k}`)])];
   const row = (hour: string, c: ResourceCharge) =>
-    csvRow([hour, r.currency, c.group, c.workspace, c.tenant, c.projectId, c.projectName, c.resourceType, c.resourceId, c.metric, c.qualifier, c.state, c.quantity, c.unit, c.unitPrice, c.amount, ...keys.map((k) => c.tags[k] ?? null)]);
+    csvRow([hour, r.currency, c.group, c.platform, c.region, c.workspace, c.tenant, c.projectId, c.projectName, c.resourceType, c.resourceId, c.metric, c.qualifier, c.state, c.quantity, c.unit, c.unitPrice, c.amount, ...keys.map((k) => c.tags[k] ?? null)]);
   for (const c of r.hourly ?? []) out.push(row(isoHour(c.hourStart), c));
   const last: (string | null)[] = new Array<null>(HOURLY_COLUMNS.length + keys.length).fill(null);
   last[0] = 'grand_total';

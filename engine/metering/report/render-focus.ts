@@ -89,7 +89,7 @@ function description(c: HourlyCharge, currency: string): string {
  * with its workspace and tenant. The platform is the provider, publisher and invoice issuer.
  * The report must be built with hourly rows.
  */
-export function renderFocus(r: MeterReport, region: string): string {
+export function renderFocus(r: MeterReport): string {
   if (!r.hourly) throw new Error('renderFocus needs a report built with hourly rows');
   const out = [csvRow(FOCUS_COLUMNS)];
   for (const c of r.hourly) {
@@ -100,8 +100,8 @@ export function renderFocus(r: MeterReport, region: string): string {
       ListCost: c.amount,
       ContractedCost: c.amount,
       BillingCurrency: r.currency,
-      BillingAccountId: r.platform,
-      BillingAccountName: r.platform,
+      BillingAccountId: c.platform,
+      BillingAccountName: c.platform,
       BillingPeriodStart: r.from,
       BillingPeriodEnd: r.to,
       ChargePeriodStart: isoHour(c.hourStart),
@@ -123,14 +123,14 @@ export function renderFocus(r: MeterReport, region: string): string {
       ResourceId: c.resourceId,
       ResourceName: c.resourceName,
       ResourceType: c.resourceType,
-      RegionId: region,
-      RegionName: region,
+      RegionId: c.region || null,
+      RegionName: c.region || null,
       SubAccountId: c.projectId,
       SubAccountName: c.projectName,
       Tags: tags(c),
-      ProviderName: r.platform,
-      PublisherName: r.platform,
-      InvoiceIssuerName: r.platform,
+      ProviderName: c.platform,
+      PublisherName: c.platform,
+      InvoiceIssuerName: c.platform,
       x_Workspace: c.workspace,
       x_Tenant: c.tenant,
       x_ServerState: c.state,

@@ -36,9 +36,10 @@ function tenantTable(t: TenantStatement, currency: string): string {
       `<td class="num">${i.unitPrice === null ? '<em>not priced</em>' : e(formatMoney(i.unitPrice, null))}</td><td class="num">${e(formatMoney(i.amount, currency))}</td></tr>`,
   );
   const project = t.workspace === null ? `project ${t.projectIds.join(', ')}` : `project ${t.projectNames.join(', ')} (${t.projectIds.join(', ')})`;
+  const where = t.region === '' ? t.platform : `${t.platform}, region ${t.region}`;
   const tags = tagsText(t.tags);
   return (
-    `<table class="tenant" data-tenant="${e(t.tenant)}"><caption>${t.workspace === null ? 'Project' : 'Tenant'} ${e(t.tenant)} <span class="muted">· ${e(project)}</span>` +
+    `<table class="tenant" data-tenant="${e(t.tenant)}"><caption>${t.workspace === null ? 'Project' : 'Tenant'} ${e(t.tenant)} <span class="muted">· ${e(project)} · ${e(where)}</span>` +
     `${tags ? `<br><span class="tags">Tags: ${e(tags)}</span>` : ''}</caption>` +
     `<thead><tr><th>Item</th><th class="num">Quantity</th><th>Unit</th><th class="num">Unit price (${e(currency)})</th><th class="num">Amount</th></tr></thead>` +
     `<tbody>${rows.join('')}<tr class="subtotal"><td colspan="4">Total for ${e(t.tenant)}</td><td class="num">${e(formatMoney(t.total, currency))}</td></tr></tbody></table>`

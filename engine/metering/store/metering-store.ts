@@ -1,13 +1,14 @@
 import type { ResultAsync } from 'neverthrow';
 import type { StoreError } from '../errors.ts';
-import type { ProjectRecord, ResourceType, RunRecord, Sample, TraitValue } from '../sample.ts';
+import type { MeterSource, ProjectRecord, ResourceType, RunRecord, Sample, TraitValue } from '../sample.ts';
 
 /** How a run's write ended. A run already in the store is left as it is (idempotence). */
 export type RecordOutcome = { readonly recorded: true; readonly samples: number } | { readonly recorded: false; readonly reason: 'duplicate-run' };
 
 /**
  * A piece of one run's sampling window that falls into one hour: every sample of the run at
- * `sampledAt` stands for `seconds` of the hour starting at `hourStart`.
+ * `sampledAt` stands for `seconds` of the hour starting at `hourStart`. Usage that needs no
+ * hourly rows passes the day's start as `hourStart`, so the store sums whole days.
  */
 export interface RunWeight {
   readonly sampledAt: number;
@@ -34,7 +35,9 @@ export interface SampleGroup {
 /**
  * Where samples are kept: SQLite (embedded, the default) or PostgreSQL (several collectors,
  * other tools). Both implementations keep the same rules:
- * - one sample per (resource, sample time): writing it again changes nothing;
+ * - one collector per platform and region (a `MeterSource`): runs and resources are kept per
+ *   source, so collectors of several regions may write one store at once;
+ * - one sample per (source, resource, sample time): writing it again changes nothing;
  * - a run is written with all its samples in one transaction, or not at all;
  * - the schema is migrated to the newest version on open.
  */
@@ -44,22 +47,29 @@ export interface MeteringStore {
   readonly location: string;
   /** Writes a run, its samples and the project map at once; a run already stored is a no-op. */
   recordRun(run: RunRecord, samples: readonly Sample[], projects: readonly ProjectRecord[]): ResultAsync<RecordOutcome, StoreError>;
-  /** Whether the run at `sampledAt` is already complete in the store. */
-  hasRun(platform: string, sampledAt: number): ResultAsync<boolean, StoreError>;
-  /** The runs with `from <= sampledAt < to`, oldest first. */
-  runs(platform: string, from: number, to: number): ResultAsync<readonly RunRecord[], StoreError>;
+  /** Whether the source's run at `sampledAt` is already complete in the store: its collector's progress. */
+  hasRun(source: MeterSource, sampledAt: number): ResultAsync<boolean, StoreError>;
+  /** The source's runs with `from <= sampledAt < to`, oldest first. */
+  runs(source: MeterSource, from: number, to: number): ResultAsync<readonly RunRecord[], StoreError>;
   /** The samples of one run, sorted by resource id. */
-  samplesAt(platform: string, sampledAt: number): ResultAsync<readonly Sample[], StoreError>;
-  /** The latest known record of every project the platform's runs saw, sorted by id. */
-  projects(platform: string): ResultAsync<readonly ProjectRecord[], StoreError>;
+  samplesAt(source: MeterSource, sampledAt: number): ResultAsync<readonly Sample[], StoreError>;
+  /** Every source with at least one run, sorted by platform then region. */
+  sources(): ResultAsync<readonly MeterSource[], StoreError>;
+  /**
+   * Gives the platform's runs and resources stored before regions were recorded (region '')
+   * to `source`, the region the platform was configured with then, so its history stays
+   * one source. Rows that would clash with the region's own are left as they are. Resolves to
+   * the runs adopted.
+   */
+  adoptUnregioned(source: MeterSource): ResultAsync<number, StoreError>;
   /** Every version of every project the platform's runs saw, by `SampleGroup.ownerRef`. */
   ownerVersions(platform: string): ResultAsync<ReadonlyMap<number, ProjectRecord>, StoreError>;
   /**
-   * Calls `visit` for every group of the platform's samples at the sample times in `weights`,
+   * Calls `visit` for every group of the source's samples at the sample times in `weights`,
    * grouped by (resource, project, traits, owner version, hour), ordered by hour (then by store order). Resolves
    * to the number of groups. This is the one heavy query usage needs; it runs in the database.
    */
-  forEachSampleGroup(platform: string, weights: readonly RunWeight[], visit: (group: SampleGroup) => void): ResultAsync<number, StoreError>;
+  forEachSampleGroup(source: MeterSource, weights: readonly RunWeight[], visit: (group: SampleGroup) => void): ResultAsync<number, StoreError>;
   /** The schema version of the open store. */
   schemaVersion(): ResultAsync<number, StoreError>;
   close(): ResultAsync<void, StoreError>;

@@ -2,10 +2,11 @@ import { createRequire } from 'node:module';
 import type pg from 'pg';
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
 import { storeError, type StoreError } from '../errors.ts';
-import { canonicalProject, type ProjectRecord, type RunRecord, type Sample } from '../sample.ts';
+import { canonicalProject, type MeterSource, type ProjectRecord, type RunRecord, type Sample } from '../sample.ts';
 import { MIGRATIONS_TABLE, SCHEMA_VERSION, newerSchema, pendingMigrations } from './migrations.ts';
+import { weightSegments } from './weight-segments.ts';
 import { canonicalTraits, chunks, traitsParser, type MeteringStore, type RecordOutcome, type RunWeight, type SampleGroup } from './metering-store.ts';
-import { toOwnerVersions, toProject, toRun, toSample, type GroupRow, type OwnerRow, type ProjectRow, type RunRow, type SampleRow } from './rows.ts';
+import { toOwnerVersions, toRun, toSample, toSource, type GroupRow, type OwnerRow, type RunRow, type SampleRow, type SourceRow } from './rows.ts';
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
@@ -15,8 +16,11 @@ const require = createRequire(import.meta.url);
 /** Any fixed number: every keyform that migrates a store takes this advisory lock first. */
 const MIGRATION_LOCK = 4_711_007;
 
-/** How many runs' weights one group query covers: bounds the rows a query returns at once. */
-const WEIGHTS_PER_QUERY = 24 * 12;
+/** Memory for one group query's grouping and sorting (a session setting, for that query's transaction only). */
+const GROUPING_WORK_MEM = '256MB';
+
+/** How many hours (or days) one group query covers: bounds the rows it returns (resources × this). */
+const BUCKETS_PER_QUERY = 32;
 
 /**
  * Opens the PostgreSQL store at `url` and migrates it. Several collectors may share one
@@ -64,63 +68,88 @@ function migratePostgres(pool: pg.Pool, location: string): ResultAsync<number, S
   }).andThen((before) => (before > SCHEMA_VERSION ? errAsync(newerSchema(location, before)) : okAsync(SCHEMA_VERSION)));
 }
 
+/** Distinct pairs, sorted: rows every collector inserts in one order, so concurrent writers never deadlock. */
+function sortedPairs(pairs: readonly (readonly [string, string])[]): [string[], string[]] {
+  const unique = [...new Map(pairs.map((p) => [`${p[0]}\u0000${p[1]}`, p] as const)).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return [unique.map(([, p]) => p[0]), unique.map(([, p]) => p[1])];
+}
+
 async function recordRun(c: pg.PoolClient, r: RunRecord, samples: readonly Sample[], projects: readonly ProjectRecord[]): Promise<RecordOutcome> {
+  // The run row first: a second collector of the same source waits here for the first to
+  // commit (then finds the run and stops) or to die (then writes it itself).
   const run = await c.query(
-    'INSERT INTO runs (platform, sampled_at, interval_seconds, started_at, finished_at, sample_count) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING',
-    [r.platform, r.sampledAt, r.intervalSeconds, r.startedAt, r.finishedAt, r.sampleCount],
+    'INSERT INTO runs (platform, region, sampled_at, interval_seconds, started_at, finished_at, sample_count) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING',
+    [r.platform, r.region, r.sampledAt, r.intervalSeconds, r.startedAt, r.finishedAt, r.sampleCount],
   );
   if (run.rowCount === 0) return { recorded: false, reason: 'duplicate-run' };
   const versions = projects.map((p) => canonicalProject(p));
-  await c.query('INSERT INTO owners (platform, project_id, record) SELECT $1, * FROM unnest($2::text[], $3::text[]) ON CONFLICT DO NOTHING', [r.platform, projects.map((p) => p.projectId), versions]);
+  // Owners and facets are shared by every region of a platform: inserted in key order.
+  const [ownerIds, ownerRecords] = sortedPairs(projects.map((p, i) => [p.projectId, versions[i]!] as const));
+  await c.query('INSERT INTO owners (platform, project_id, record) SELECT $1, * FROM unnest($2::text[], $3::text[]) ON CONFLICT (platform, project_id, record) DO NOTHING', [r.platform, ownerIds, ownerRecords]);
+  const traits = samples.map((s) => canonicalTraits(s.traits));
+  const [facetProjects, facetTraits] = sortedPairs(samples.map((s, i) => [s.projectId, traits[i]!] as const));
+  await c.query('INSERT INTO facets (project_id, traits) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (project_id, traits) DO NOTHING', [facetProjects, facetTraits]);
   let written = 0;
-  for (const part of chunks(samples, 2000)) {
-    const traits = part.map((s) => canonicalTraits(s.traits));
+  for (const [k, part] of chunks(samples, 2000).entries()) {
+    const partTraits = traits.slice(k * 2000, k * 2000 + part.length);
     await c.query(
-      `INSERT INTO resources (platform, resource_id, resource_type) SELECT $1, * FROM unnest($2::text[], $3::text[]) ON CONFLICT DO NOTHING`,
-      [r.platform, part.map((s) => s.resourceId), part.map((s) => s.resourceType)],
+      'INSERT INTO resources (platform, region, resource_id, resource_type) SELECT $1, $2, * FROM unnest($3::text[], $4::text[]) ON CONFLICT (platform, region, resource_id) DO NOTHING',
+      [r.platform, r.region, part.map((s) => s.resourceId), part.map((s) => s.resourceType)],
     );
-    await c.query(`INSERT INTO facets (project_id, traits) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING`, [part.map((s) => s.projectId), traits]);
     const inserted = await c.query(
       `INSERT INTO samples (sampled_at, resource_ref, facet_ref, owner_ref)
-       SELECT $1, r.ref, f.ref, COALESCE(o.ref, 0) FROM unnest($3::text[], $4::text[], $5::text[]) AS x(resource_id, project_id, traits)
-       JOIN resources r ON r.platform = $2 AND r.resource_id = x.resource_id
+       SELECT $1, r.ref, f.ref, COALESCE(o.ref, 0) FROM unnest($4::text[], $5::text[], $6::text[]) AS x(resource_id, project_id, traits)
+       JOIN resources r ON r.platform = $2 AND r.region = $3 AND r.resource_id = x.resource_id
        JOIN facets f ON f.project_id = x.project_id AND f.traits = x.traits
-       LEFT JOIN unnest($6::text[], $7::text[]) AS v(project_id, record) ON v.project_id = x.project_id
+       LEFT JOIN unnest($7::text[], $8::text[]) AS v(project_id, record) ON v.project_id = x.project_id
        LEFT JOIN owners o ON o.platform = $2 AND o.project_id = v.project_id AND o.record = v.record
        ON CONFLICT DO NOTHING`,
-      [r.sampledAt, r.platform, part.map((s) => s.resourceId), part.map((s) => s.projectId), traits, projects.map((p) => p.projectId), versions],
+      [r.sampledAt, r.platform, r.region, part.map((s) => s.resourceId), part.map((s) => s.projectId), partTraits, projects.map((p) => p.projectId), versions],
     );
     written += inserted.rowCount ?? 0;
-  }
-  for (const p of projects) {
-    await c.query(
-      `INSERT INTO projects (platform, project_id, name, owner_platform, workspace, project, seen_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (platform, project_id) DO UPDATE SET name = excluded.name, owner_platform = excluded.owner_platform,
-         workspace = excluded.workspace, project = excluded.project, seen_at = excluded.seen_at
-       WHERE excluded.seen_at >= projects.seen_at`,
-      [r.platform, p.projectId, p.name, p.owner?.platform ?? null, p.owner?.workspace ?? null, p.owner?.project ?? null, r.sampledAt],
-    );
   }
   return { recorded: true, samples: written };
 }
 
-async function sampleGroups(pool: pg.Pool, platform: string, weights: readonly RunWeight[], visit: (g: SampleGroup) => void): Promise<number> {
+/** Groups of the samples of a chunk's unsplit runs: one scan, each sample's weight found by `width_bucket`. */
+const SEGMENT_GROUPS = `SELECT r.resource_id, r.resource_type, f.project_id, f.traits, g.hour_start, g.owner_ref, g.seconds
+  FROM (SELECT ($4::bigint[])[i] AS hour_start, resource_ref, facet_ref, owner_ref, SUM(($5::bigint[])[i]) AS seconds
+        FROM (SELECT width_bucket(s.sampled_at, $3::bigint[]) AS i, s.resource_ref, s.facet_ref, s.owner_ref FROM samples s
+              WHERE s.sampled_at BETWEEN $7 AND $8 AND s.resource_ref IN (SELECT ref FROM resources WHERE platform = $1 AND region = $2)) x
+        WHERE ($6::boolean[])[i]
+        GROUP BY 1, 2, 3, 4) g
+  JOIN resources r ON r.ref = g.resource_ref JOIN facets f ON f.ref = g.facet_ref`;
+
+/** Groups of the samples of split runs (several weights each): joined with their weights. */
+const JOINED_GROUPS = `SELECT r.resource_id, r.resource_type, f.project_id, f.traits, g.hour_start, g.owner_ref, g.seconds
+  FROM (SELECT w.hour_start, s.resource_ref, s.facet_ref, s.owner_ref, SUM(w.seconds) AS seconds
+        FROM unnest($3::bigint[], $4::bigint[], $5::bigint[]) AS w(sampled_at, hour_start, seconds)
+        JOIN samples s ON s.sampled_at = w.sampled_at
+        WHERE s.resource_ref IN (SELECT ref FROM resources WHERE platform = $1 AND region = $2)
+        GROUP BY w.hour_start, s.resource_ref, s.facet_ref, s.owner_ref) g
+  JOIN resources r ON r.ref = g.resource_ref JOIN facets f ON f.ref = g.facet_ref`;
+
+async function sampleGroups(c: pg.PoolClient, source: MeterSource, weights: readonly RunWeight[], visit: (g: SampleGroup) => void): Promise<number> {
   const parse = traitsParser();
   const sorted = [...weights].sort((a, b) => a.hourStart - b.hourStart || a.sampledAt - b.sampledAt);
   let n = 0;
-  // Chunks are cut at hour boundaries so that each group is whole within one query.
-  for (const part of hourAlignedChunks(sorted, WEIGHTS_PER_QUERY)) {
-    const rows = await pool.query<GroupRow>(
-      `SELECT r.resource_id, r.resource_type, f.project_id, f.traits, w.hour_start, s.owner_ref, SUM(w.seconds) AS seconds
-       FROM unnest($2::bigint[], $3::bigint[], $4::bigint[]) AS w(sampled_at, hour_start, seconds)
-       JOIN samples s ON s.sampled_at = w.sampled_at
-       JOIN resources r ON r.ref = s.resource_ref JOIN facets f ON f.ref = s.facet_ref
-       WHERE r.platform = $1
-       GROUP BY w.hour_start, s.resource_ref, s.facet_ref, s.owner_ref, r.resource_id, r.resource_type, f.project_id, f.traits
-       ORDER BY w.hour_start, s.resource_ref, s.facet_ref, s.owner_ref`,
-      [platform, part.map((w) => w.sampledAt), part.map((w) => w.hourStart), part.map((w) => w.seconds)],
-    );
-    for (const g of rows.rows) {
+  // A chunk groups up to resources × hours-in-chunk rows: with the default 4 MB the grouping
+  // spills to disk and takes several times longer.
+  await c.query(`SET LOCAL work_mem = '${GROUPING_WORK_MEM}'`);
+  // Chunks are cut at hour (or day) boundaries so that each group is whole within one chunk;
+  // samples are grouped first and named after, so the joins run once per group.
+  for (const part of hourAlignedChunks(sorted, BUCKETS_PER_QUERY)) {
+    const seg = weightSegments(part);
+    const rows = (
+      await c.query<GroupRow>(SEGMENT_GROUPS, [source.platform, source.region, seg.starts, seg.hourStarts, seg.seconds, seg.kept, seg.from, seg.to])
+    ).rows;
+    if (seg.split.length > 0) {
+      const w = seg.split;
+      rows.push(...(await c.query<GroupRow>(JOINED_GROUPS, [source.platform, source.region, w.map((x) => x.sampledAt), w.map((x) => x.hourStart), w.map((x) => x.seconds)])).rows);
+    }
+    // Hour order for the reader (JavaScript's sort is stable: store order within an hour).
+    rows.sort((a, b) => Number(a.hour_start) - Number(b.hour_start));
+    for (const g of rows) {
       n++;
       visit({ resourceId: g.resource_id, resourceType: g.resource_type, projectId: g.project_id, traits: parse(g.traits), hourStart: Number(g.hour_start), seconds: Number(g.seconds), ownerRef: Number(g.owner_ref) });
     }
@@ -128,18 +157,38 @@ async function sampleGroups(pool: pg.Pool, platform: string, weights: readonly R
   return n;
 }
 
-function hourAlignedChunks(sorted: readonly RunWeight[], size: number): RunWeight[][] {
+/** Weights cut into chunks of at most `buckets` distinct hours (or days), whole hours each. */
+function hourAlignedChunks(sorted: readonly RunWeight[], buckets: number): RunWeight[][] {
   const out: RunWeight[][] = [];
   let current: RunWeight[] = [];
+  let seen = 0;
   for (const w of sorted) {
-    if (current.length >= size && current[current.length - 1]!.hourStart !== w.hourStart) {
+    const fresh = current.length === 0 || current[current.length - 1]!.hourStart !== w.hourStart;
+    if (fresh && seen >= buckets) {
       out.push(current);
       current = [];
+      seen = 0;
     }
+    if (fresh) seen++;
     current.push(w);
   }
   if (current.length > 0) out.push(current);
   return out;
+}
+
+/** Runs and resources of the platform stored before regions (region '') become `source`'s, unless they clash. */
+async function adoptUnregioned(c: pg.PoolClient, source: MeterSource): Promise<number> {
+  const runs = await c.query(
+    `UPDATE runs o SET region = $2 WHERE platform = $1 AND region = ''
+     AND NOT EXISTS (SELECT 1 FROM runs n WHERE n.platform = $1 AND n.region = $2 AND n.sampled_at = o.sampled_at)`,
+    [source.platform, source.region],
+  );
+  await c.query(
+    `UPDATE resources o SET region = $2 WHERE platform = $1 AND region = ''
+     AND NOT EXISTS (SELECT 1 FROM resources n WHERE n.platform = $1 AND n.region = $2 AND n.resource_id = o.resource_id)`,
+    [source.platform, source.region],
+  );
+  return runs.rowCount ?? 0;
 }
 
 function postgresStore(pool: pg.Pool, location: string): MeteringStore {
@@ -149,25 +198,30 @@ function postgresStore(pool: pg.Pool, location: string): MeteringStore {
     dialect: 'postgres',
     location,
     recordRun: (r, samples, projects) => inTransaction(pool, `record the run at ${r.sampledAt}`, (c) => recordRun(c, r, samples, projects)),
-    hasRun: (platform, sampledAt) => query('read runs', 'SELECT 1 FROM runs WHERE platform = $1 AND sampled_at = $2', [platform, sampledAt], (rows) => rows.length > 0),
-    runs: (platform, from, to) =>
-      query<RunRow, readonly RunRecord[]>('read runs', 'SELECT * FROM runs WHERE platform = $1 AND sampled_at >= $2 AND sampled_at < $3 ORDER BY sampled_at', [platform, from, to], (rows) =>
-        rows.map(toRun),
+    hasRun: (src, sampledAt) =>
+      query('read runs', 'SELECT 1 FROM runs WHERE platform = $1 AND region = $2 AND sampled_at = $3', [src.platform, src.region, sampledAt], (rows) => rows.length > 0),
+    runs: (src, from, to) =>
+      query<RunRow, readonly RunRecord[]>(
+        'read runs',
+        'SELECT * FROM runs WHERE platform = $1 AND region = $2 AND sampled_at >= $3 AND sampled_at < $4 ORDER BY sampled_at',
+        [src.platform, src.region, from, to],
+        (rows) => rows.map(toRun),
       ),
-    samplesAt: (platform, sampledAt) =>
+    samplesAt: (src, sampledAt) =>
       query<SampleRow, readonly Sample[]>(
         'read samples',
         `SELECT r.resource_id, r.resource_type, f.project_id, f.traits FROM samples s
          JOIN resources r ON r.ref = s.resource_ref JOIN facets f ON f.ref = s.facet_ref
-         WHERE s.sampled_at = $1 AND r.platform = $2 ORDER BY r.resource_id COLLATE "C"`,
-        [sampledAt, platform],
+         WHERE s.sampled_at = $1 AND r.platform = $2 AND r.region = $3 ORDER BY r.resource_id COLLATE "C"`,
+        [sampledAt, src.platform, src.region],
         (rows) => rows.map(toSample),
       ),
-    projects: (platform) =>
-      query<ProjectRow, readonly ProjectRecord[]>('read projects', 'SELECT * FROM projects WHERE platform = $1 ORDER BY project_id COLLATE "C"', [platform], (rows) => rows.map(toProject)),
+    sources: () =>
+      query<SourceRow, readonly MeterSource[]>('read sources', 'SELECT platform, region FROM runs GROUP BY platform, region ORDER BY platform COLLATE "C", region COLLATE "C"', [], (rows) => rows.map(toSource)),
+    adoptUnregioned: (src) => inTransaction(pool, `adopt the runs of ${src.platform} stored before regions`, (c) => adoptUnregioned(c, src)),
     ownerVersions: (platform) =>
       query<OwnerRow, ReadonlyMap<number, ProjectRecord>>('read project versions', 'SELECT ref, project_id, record FROM owners WHERE platform = $1', [platform], toOwnerVersions),
-    forEachSampleGroup: (platform, weights, visit) => ResultAsync.fromPromise(sampleGroups(pool, platform, weights, visit), (e) => storeError('read samples', message(e))),
+    forEachSampleGroup: (src, weights, visit) => inTransaction(pool, 'read samples', (c) => sampleGroups(c, src, weights, visit)),
     schemaVersion: () => query<{ v: number }, number>('read the schema version', 'SELECT MAX(version) AS v FROM schema_migrations', [], (rows) => Number(rows[0]!.v)),
     close: () => ResultAsync.fromPromise(pool.end(), (e) => storeError('close', message(e))),
   };

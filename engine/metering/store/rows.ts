@@ -1,8 +1,11 @@
-import { parseProject, type ProjectRecord, type ResourceType, type RunRecord, type Sample } from '../sample.ts';
+import { parseProject, type MeterSource, type ProjectRecord, type ResourceType, type RunRecord, type Sample } from '../sample.ts';
 
 /** Rows as both stores read them; PostgreSQL returns BIGINT columns as strings. */
-export interface RunRow {
+export interface SourceRow {
   platform: string;
+  region: string;
+}
+export interface RunRow extends SourceRow {
   sampled_at: number | string;
   interval_seconds: number | string;
   started_at: number | string;
@@ -25,17 +28,11 @@ export interface OwnerRow {
   project_id: string;
   record: string;
 }
-export interface ProjectRow {
-  project_id: string;
-  name: string;
-  owner_platform: string | null;
-  workspace: string | null;
-  project: string | null;
-}
 
 export function toRun(r: RunRow): RunRecord {
   return {
     platform: r.platform,
+    region: r.region,
     sampledAt: Number(r.sampled_at),
     intervalSeconds: Number(r.interval_seconds),
     startedAt: Number(r.started_at),
@@ -48,9 +45,9 @@ export function toSample(r: SampleRow): Sample {
   return { resourceId: r.resource_id, resourceType: r.resource_type, projectId: r.project_id, traits: JSON.parse(r.traits) as Sample['traits'] };
 }
 
-export function toProject(r: ProjectRow): ProjectRecord {
-  const owner = r.owner_platform && r.workspace && r.project ? { owner: { platform: r.owner_platform, workspace: r.workspace, project: r.project } } : {};
-  return { projectId: r.project_id, name: r.name, ...owner };
+
+export function toSource(r: SourceRow): MeterSource {
+  return { platform: r.platform, region: r.region };
 }
 
 /** Owner versions by ref. */

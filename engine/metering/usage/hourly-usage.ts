@@ -1,6 +1,7 @@
 import type { ResultAsync } from 'neverthrow';
 import type { StoreError } from '../errors.ts';
-import type { MeteringStore } from '../store/metering-store.ts';
+import type { MeterSource } from '../sample.ts';
+import type { MeteringStore, RunWeight } from '../store/metering-store.ts';
 import { MAX_INTERVAL_SECONDS, runCoverage, type HourCoverage } from './coverage.ts';
 import { usageLines, type UsageLine } from './usage-line.ts';
 
@@ -19,19 +20,33 @@ export interface UsageSummary {
   readonly intervals: readonly number[];
 }
 
+/** What usage lines are summed over: a UTC hour, or a UTC day when no hourly rows are needed. */
+export type UsageBucket = 'hour' | 'day';
+
+const DAY = 86400;
+
+/** Weights summed per day: the store then returns one group per resource and day, not per hour. */
+const perDay = (weights: readonly RunWeight[]): RunWeight[] => weights.map((w) => ({ ...w, hourStart: w.hourStart - (w.hourStart % DAY) }));
+
 /**
- * Streams the hourly usage lines of `platform` in `period` to `visit`, ordered by hour, and
- * resolves to how well the period was covered. The heavy part (summing
- * samples per resource and hour) runs in the store; memory stays flat however long the
- * period.
+ * Streams the usage lines of `source` in `period` to `visit`, ordered by hour (or day, with
+ * `bucket` 'day': then `hourStart` is the day's start), and resolves to how well the period
+ * was covered. The heavy part (summing samples per resource and hour or day) runs in the
+ * store; memory stays flat however long the period.
  */
-export function forEachUsageLine(store: MeteringStore, platform: string, period: Period, visit: (line: UsageLine) => void): ResultAsync<UsageSummary, StoreError> {
-  return store.runs(platform, period.from - MAX_INTERVAL_SECONDS, period.to).andThen((runs) => {
+export function forEachUsageLine(
+  store: MeteringStore,
+  source: MeterSource,
+  period: Period,
+  visit: (line: UsageLine) => void,
+  bucket: UsageBucket = 'hour',
+): ResultAsync<UsageSummary, StoreError> {
+  return store.runs(source, period.from - MAX_INTERVAL_SECONDS, period.to).andThen((runs) => {
     const coverage = runCoverage(runs, period.from, period.to);
     let lines = 0;
     return store
-      .forEachSampleGroup(platform, coverage.weights, (g) => {
-        for (const line of usageLines(g)) {
+      .forEachSampleGroup(source, bucket === 'day' ? perDay(coverage.weights) : coverage.weights, (g) => {
+        for (const line of usageLines(g, source)) {
           lines++;
           visit(line);
         }
@@ -45,7 +60,7 @@ export function forEachUsageLine(store: MeteringStore, platform: string, period:
 }
 
 /** All hourly usage lines of a period at once: for tests and small periods. */
-export function hourlyUsage(store: MeteringStore, platform: string, period: Period): ResultAsync<{ readonly lines: readonly UsageLine[]; readonly summary: UsageSummary }, StoreError> {
+export function hourlyUsage(store: MeteringStore, source: MeterSource, period: Period): ResultAsync<{ readonly lines: readonly UsageLine[]; readonly summary: UsageSummary }, StoreError> {
   const lines: UsageLine[] = [];
-  return forEachUsageLine(store, platform, period, (l) => lines.push(l)).map((summary) => ({ lines, summary }));
+  return forEachUsageLine(store, source, period, (l) => lines.push(l)).map((summary) => ({ lines, summary }));
 }

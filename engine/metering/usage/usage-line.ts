@@ -1,4 +1,4 @@
-import type { ResourceType, TraitValue } from '../sample.ts';
+import type { MeterSource, ResourceType, TraitValue } from '../sample.ts';
 import type { SampleGroup } from '../store/metering-store.ts';
 
 const GIB = 1024 ** 3;
@@ -40,7 +40,8 @@ export function readableName(name: string): string {
  * price depends on it: the flavor name for `server.hours`, the volume type for
  * `volume.gib_hours`; null otherwise.
  */
-export interface UsageLine {
+export interface UsageLine extends MeterSource {
+  /** The hour's start; the day's when usage is summed per day (see `forEachUsageLine`). */
   readonly hourStart: number;
   readonly projectId: string;
   readonly resourceId: string;
@@ -85,11 +86,11 @@ function state(g: SampleGroup): string {
 }
 
 /**
- * The usage lines one sample group stands for: `hours` is the covered fraction of the hour,
- * multiplied by the size the metric counts (vCPUs, GiB).
- * @example usageLines({ resourceType: 'router', seconds: 1800, … }) → [{ metric: 'router.hours', quantity: 0.5, … }]
+ * The usage lines one sample group of `source` stands for: `hours` is the covered fraction of
+ * the hour, multiplied by the size the metric counts (vCPUs, GiB).
+ * @example usageLines({ resourceType: 'router', seconds: 1800, … }, source) → [{ metric: 'router.hours', quantity: 0.5, … }]
  */
-export function usageLines(g: SampleGroup): readonly UsageLine[] {
+export function usageLines(g: SampleGroup, source: MeterSource): readonly UsageLine[] {
   const st = state(g);
   if (NOT_BILLABLE[g.resourceType].has(st)) return [];
   const seconds = BigInt(g.seconds);
@@ -101,6 +102,8 @@ export function usageLines(g: SampleGroup): readonly UsageLine[] {
   const line = (metric: Metric, size: number, qualifier: string | null = null): UsageLine => {
     const units = seconds * BigInt(size);
     return {
+      platform: source.platform,
+      region: source.region,
       hourStart: g.hourStart,
       projectId: g.projectId,
       resourceId: g.resourceId,

@@ -46,15 +46,15 @@ describe('metering collector against a Keystone that truncates lists (list_limit
     const store = await freshStore();
     const listed = (await osc(['project', 'list', '--long'], { stack: extra.stack, cloud: 'admin' }))._unsafeUnwrap() as { ID: string }[];
     // WHEN the collector runs once
-    const r = await collectOnce(s, store, { platform: PLATFORM, intervalSeconds: 300, tagPrefix: 'kf_', now: () => Date.UTC(2026, 0, 1) });
+    const r = await collectOnce(s, store, { platform: PLATFORM, region: 'RegionOne', intervalSeconds: 300, tagPrefix: 'kf_', now: () => Date.UTC(2026, 0, 1) });
     // THEN the run is recorded with every project the openstack CLI lists (its list is cut at 4 too: it pages)
     expect(r._unsafeUnwrap().kind).toBe('recorded');
-    const projects = (await store.projects(PLATFORM))._unsafeUnwrap();
+    const projects = [...(await store.ownerVersions(PLATFORM))._unsafeUnwrap().values()];
     expect(projects.length).toBeGreaterThan(extra.listLimit);
     expect(projects.map((p) => p.projectId).sort()).toEqual(expect.arrayContaining(listed.map((p) => p.ID)));
     // AND the platform's projects carry their owner; their versions carry the tenant tags
     expect(projects.filter((p) => p.owner?.platform === PLATFORM).map((p) => p.owner!.project).sort()).toEqual(['a', 'b', 'c']);
-    const versions = [...(await store.ownerVersions(PLATFORM))._unsafeUnwrap().values()].filter((v) => v.owner?.platform === PLATFORM);
+    const versions = projects.filter((v) => v.owner?.platform === PLATFORM);
     expect(versions.map((v) => v.tags)).toEqual([{ cost_center: 'cc-42' }, { cost_center: 'cc-42' }, { cost_center: 'cc-42' }]);
     await store.close();
     s.close();
@@ -66,12 +66,12 @@ describe('metering collector against a Keystone that truncates lists (list_limit
     const s = await sessionFor(extra.stack);
     const store = await freshStore();
     // WHEN the collector runs once
-    const e = (await collectOnce(s, store, { platform: PLATFORM, intervalSeconds: 300, now: () => Date.UTC(2026, 0, 1) }))._unsafeUnwrapErr();
+    const e = (await collectOnce(s, store, { platform: PLATFORM, region: 'RegionOne', intervalSeconds: 300, now: () => Date.UTC(2026, 0, 1) }))._unsafeUnwrapErr();
     // THEN it refuses a partial project map (its usage would be billed to no workspace), saying how to fix Keystone
     expect(e.kind).toBe('metering-api');
     expect(e.message).toContain('truncated the list of projects');
     expect(e.message).toContain('list_limit');
-    expect((await store.runs(PLATFORM, 0, 4_000_000_000))._unsafeUnwrap()).toEqual([]);
+    expect((await store.runs({ platform: PLATFORM, region: 'RegionOne' }, 0, 4_000_000_000))._unsafeUnwrap()).toEqual([]);
     await store.close();
     s.close();
   }, WORLD_TIMEOUT_MS);

@@ -1,42 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { testStack } from '../../../openstack/stack.ts';
 import { meterConfig } from '../meter-config.ts';
+import { startCollector, waitForLine } from './collector-process.ts';
 
-const KEYFORM = resolve('engine/cli/keyform.mjs');
 const EVERY = 3;
 
-/** A collector process and its stderr so far. */
-interface Collector {
-  readonly child: ChildProcess;
-  readonly lines: string[];
-  readonly exited: Promise<number | null>;
-}
-
-function startCollector(dir: string, cloudsYaml: string): Collector {
-  const args = [KEYFORM, 'meter', 'collect', '--every', `${EVERY}s`, '--page-size', '1', '--verbose', '--config', dir];
-  const child = spawn(process.execPath, args, { cwd: dir, env: { ...process.env, OS_CLIENT_CONFIG_FILE: cloudsYaml }, stdio: ['ignore', 'ignore', 'pipe'] });
-  const lines: string[] = [];
-  let rest = '';
-  child.stderr!.on('data', (d: Buffer) => {
-    const parts = (rest + d.toString()).split('\n');
-    rest = parts.pop()!;
-    lines.push(...parts);
-  });
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return { child, lines, exited };
-}
-
-async function waitForLine(c: Collector, re: RegExp, after: number): Promise<number> {
-  for (let i = 0; i < 1200; i++) {
-    const at = c.lines.findIndex((l, idx) => idx >= after && re.test(l));
-    if (at >= 0) return at;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`no line matching ${re} in:\n${c.lines.slice(-20).join('\n')}`);
-}
+const start = (dir: string, cloudsYaml: string) => startCollector(dir, cloudsYaml, ['--every', `${EVERY}s`, '--page-size', '1', '--verbose', '--config', dir]);
 
 describe('keyform meter collect --every across kills and restarts', () => {
   it('keeps every stored run whole, one sample per resource and interval, and stops cleanly on SIGTERM', async () => {
@@ -47,7 +18,7 @@ describe('keyform meter collect --every across kills and restarts', () => {
     // WHEN it is killed with SIGKILL three times in the middle of a run (after the run's
     // first list page was answered, before it reported the run) and restarted each time
     for (let i = 0; i < 3; i++) {
-      const c = startCollector(dir, stack.cloudsYaml);
+      const c = start(dir, stack.cloudsYaml);
       const done = await waitForLine(c, /^metering: (recorded|the run at)/, 0);
       const nextRunPage = await waitForLine(c, /servers\/detail.* → 200/, done + 1);
       c.child.kill('SIGKILL');
@@ -55,7 +26,7 @@ describe('keyform meter collect --every across kills and restarts', () => {
       if (!c.lines.slice(nextRunPage).some((l) => l.startsWith('metering: '))) killedMidRun++;
     }
     // AND a last one is stopped with SIGTERM after a run
-    const last = startCollector(dir, stack.cloudsYaml);
+    const last = start(dir, stack.cloudsYaml);
     await waitForLine(last, /^metering: recorded/, 0);
     last.child.kill('SIGTERM');
     const code = await last.exited;

@@ -38,6 +38,7 @@ const present = (m: Made, run: number) => m.deletedBefore === undefined || run <
 describe('metering collection on the real full stack', () => {
   const stack = testStack();
   const platform = `os-meter-${Math.random().toString(36).slice(2, 8)}`;
+  const source = { platform, region: 'RegionOne' };
   const fixture = new CloudFixture(stack.authUrl);
   const made: Made[] = [];
   let octavia: OctaviaApi;
@@ -47,7 +48,7 @@ describe('metering collection on the real full stack', () => {
 
   const collectAt = async (run: number, pageSize: number) => {
     const now = () => (BASE + RUN_MINUTES[run]! * 60) * 1000;
-    const r = await collectOnce(session, store, { platform, intervalSeconds: INTERVAL, now, pageSize });
+    const r = await collectOnce(session, store, { platform, region: 'RegionOne', intervalSeconds: INTERVAL, now, pageSize });
     expect(r._unsafeUnwrap().kind).toBe('recorded');
   };
   const flavorPrices: Record<string, number> = {};
@@ -110,17 +111,17 @@ describe('metering collection on the real full stack', () => {
     // THEN each run holds exactly the resources that existed at it, with their traits
     const ours = new Set(made.map((m) => m.id));
     for (const [run, minute] of RUN_MINUTES.entries()) {
-      const samples = (await store.samplesAt(platform, BASE + minute * 60))._unsafeUnwrap().filter((s) => ours.has(s.resourceId));
+      const samples = (await store.samplesAt(source, BASE + minute * 60))._unsafeUnwrap().filter((s) => ours.has(s.resourceId));
       const expected = made.filter((m) => present(m, run)).map((m) => m.id).sort();
       expect(samples.map((s) => s.resourceId), `run ${run}`).toEqual(expected);
     }
-    const first = (await store.samplesAt(platform, BASE))._unsafeUnwrap();
+    const first = (await store.samplesAt(source, BASE))._unsafeUnwrap();
     const server = first.find((s) => s.resourceId === byType('server', 'A')[1]!.id)!;
     expect(server.traits).toMatchObject({ flavor: expect.stringMatching(/^meter\.large-/), vcpus: 2, ram_mib: 1024, disk_gib: 1, status: 'ACTIVE' });
     expect(server.projectId).toBe(projects.A);
 
     // AND the hourly usage equals the hand computation: each run stands for 300 s of its hour
-    const { lines, summary } = (await hourlyUsage(store, platform, { from: BASE, to: BASE + 2 * 3600 }))._unsafeUnwrap();
+    const { lines, summary } = (await hourlyUsage(store, source, { from: BASE, to: BASE + 2 * 3600 }))._unsafeUnwrap();
     const expected = new Map<string, number>();
     for (const m of made)
       for (const run of RUN_MINUTES.keys()) {
@@ -141,7 +142,7 @@ describe('metering collection on the real full stack', () => {
     const prices = { ...PRICES, ...flavorPrices };
     const owed = { A: 0, B: 0 };
     for (const m of made) for (const [k, q] of expected) if (k.startsWith(`${m.id} `)) owed[m.project] += q * m.price[k.split(' ')[2]!]!;
-    const report = (await buildReport(store, { platform, period: { from: BASE, to: BASE + 2 * 3600 }, prices, currency: { code: 'EUR', digits: 2 } }))._unsafeUnwrap();
+    const report = (await buildReport(store, { platforms: [{ ...source, prices }], period: { from: BASE, to: BASE + 2 * 3600 }, currency: { code: 'EUR', digits: 2 } }))._unsafeUnwrap();
     const statement = (ws: string) => report.statements.find((s) => s.group === ws)!;
     expect(report.statements.map((s) => [s.group, s.tenants.map((t) => t.tenant)])).toEqual([
       ['acme', ['acme.shop']],

@@ -29,8 +29,8 @@ describe('keyform meter collect with an account that sees only its own project',
     const file = join(dir, 'meter.db');
     expect(existsSync(file)).toBe(true);
     const store = (await openSqliteStore(file))._unsafeUnwrap();
-    expect((await store.runs('os-meter', 0, 4_000_000_000))._unsafeUnwrap()).toEqual([]);
-    expect((await store.projects('os-meter'))._unsafeUnwrap()).toEqual([]);
+    expect((await store.runs({ platform: 'os-meter', region: 'RegionOne' }, 0, 4_000_000_000))._unsafeUnwrap()).toEqual([]);
+    expect((await store.ownerVersions('os-meter'))._unsafeUnwrap().size).toBe(0);
     await store.close();
   });
 
@@ -47,7 +47,7 @@ describe('keyform meter collect with an account that sees only its own project',
     expect(out.join('')).toContain('already recorded');
     const file = join(dir, 'meter.db');
     const store = (await openSqliteStore(file))._unsafeUnwrap();
-    const runs = (await store.runs('os-meter', 0, 4_000_000_000))._unsafeUnwrap().length;
+    const runs = (await store.runs({ platform: 'os-meter', region: 'RegionOne' }, 0, 4_000_000_000))._unsafeUnwrap().length;
     await store.close();
     // WHEN the metering account is changed to the confined auditor and collects within that interval
     meterConfig('auditor', dir);
@@ -59,7 +59,7 @@ describe('keyform meter collect with an account that sees only its own project',
     expect(out.join('')).not.toContain('already recorded');
     // AND the store is as it was
     const again = (await openSqliteStore(file))._unsafeUnwrap();
-    expect((await again.runs('os-meter', 0, 4_000_000_000))._unsafeUnwrap()).toHaveLength(runs);
+    expect((await again.runs({ platform: 'os-meter', region: 'RegionOne' }, 0, 4_000_000_000))._unsafeUnwrap()).toHaveLength(runs);
     await again.close();
   });
 });

@@ -52,6 +52,8 @@ function lineOf(u: { metric: Metric; hour: number; resource: number; ownerRef: n
   const units = BigInt(u.seconds) * BigInt(u.metric.endsWith('.hours') && !u.metric.startsWith('vcpu') ? 1 : u.size);
   const server = type === 'server';
   return {
+    platform: PLATFORM,
+    region: 'RegionOne',
     hourStart: DAY0 + u.hour * 3600,
     projectId: VERSIONS.get(u.ownerRef)!.projectId,
     resourceId: `${type}-${u.resource}`,
@@ -71,7 +73,7 @@ const cents = (money: string): bigint => BigInt(money.replace('.', ''));
 const sum = (xs: readonly bigint[]): bigint => xs.reduce((a, b) => a + b, 0n);
 
 function report(lines: readonly UsageLine[], prices: Record<string, number>): MeterReport {
-  const b = new ReportBuilder({ platform: PLATFORM, period: { from: DAY0, to: DAY0 + 3 * 86400 }, prices, currency: { code: 'EUR', digits: 2 }, hourly: true }, VERSIONS, []);
+  const b = new ReportBuilder({ platforms: [{ platform: PLATFORM, region: 'RegionOne', prices }], period: { from: DAY0, to: DAY0 + 3 * 86400 }, currency: { code: 'EUR', digits: 2 }, hourly: true }, VERSIONS);
   for (const l of lines) b.add(l);
   return b.build([], [300]);
 }
@@ -123,7 +125,7 @@ describe('statement arithmetic (property)', () => {
         const grandMicro = cents(r.totals.grand) * 10_000n;
         expect(sum((r.hourly ?? []).map((h) => micro(h.amount)))).toBe(grandMicro);
         expect(sum(r.resources.map((h) => micro(h.amount)))).toBe(grandMicro);
-        const focus = renderFocus(r, 'RegionOne').trim().split('\n').slice(1);
+        const focus = renderFocus(r).trim().split('\n').slice(1);
         expect(sum(focus.map((row) => micro(row.split(',')[0]!)))).toBe(grandMicro);
         const csv = renderHourlyCsv(r).trim().split('\n');
         expect(csv.at(-1)).toContain(`,${r.totals.grand}`);

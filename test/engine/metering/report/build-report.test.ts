@@ -8,7 +8,7 @@ describe('hourly usage and the report', () => {
     // GIVEN the fixture timeline
     const store = await fixtureStore();
     // WHEN hourly usage of day 0, 00:00–04:00 is computed
-    const { lines, summary } = (await hourlyUsage(store, 'os-test', { from: DAY0, to: DAY0 + 4 * H }))._unsafeUnwrap();
+    const { lines, summary } = (await hourlyUsage(store, { platform: 'os-test', region: 'RegionOne' }, { from: DAY0, to: DAY0 + 4 * H }))._unsafeUnwrap();
     // THEN each resource has one line per metric for 00:xx and 01:xx, none after; 02:xx and 03:xx are missed
     const servers = lines.filter((l) => l.metric === 'server.hours');
     expect(servers.map((l) => [l.hourStart - DAY0, l.quantity])).toEqual([
@@ -26,7 +26,7 @@ describe('hourly usage and the report', () => {
     const store = await fixtureStore();
     const period = parsePeriod('2026-03-01', '2026-03-02')._unsafeUnwrap();
     // WHEN the report for both days is built in EUR
-    const r = (await buildReport(store, { platform: 'os-test', period, prices: PRICES, currency: EUR }))._unsafeUnwrap();
+    const r = (await buildReport(store, { platforms: [{ platform: 'os-test', region: 'RegionOne', prices: PRICES }], period, currency: EUR }))._unsafeUnwrap();
     // THEN acme pays 2 server-hours of m1.small (vCPU and RAM unpriced) and globex 25 GiB-hours of ssd
     const acme = r.statements.find((s) => s.group === 'acme')!;
     const globex = r.statements.find((s) => s.group === 'globex')!;
@@ -61,7 +61,7 @@ describe('hourly usage and the report', () => {
     const store = await fixtureStore();
     const period = parsePeriod('2026-03-01', '2026-03-02')._unsafeUnwrap();
     // WHEN grouped by cost_center
-    const r = (await buildReport(store, { platform: 'os-test', period, prices: PRICES, currency: EUR, groupBy: { kind: 'tag', tag: 'cost_center' } }))._unsafeUnwrap();
+    const r = (await buildReport(store, { platforms: [{ platform: 'os-test', region: 'RegionOne', prices: PRICES }], period, currency: EUR, groupBy: { kind: 'tag', tag: 'cost_center' } }))._unsafeUnwrap();
     // THEN each cost centre is a statement naming its workspace
     expect(r.statements.map((s) => [s.group, s.workspaces, s.total])).toEqual([
       ['cc-42', ['acme'], '0.04'],

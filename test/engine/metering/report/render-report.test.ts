@@ -9,7 +9,7 @@ import { EUR, PRICES, fixtureStore } from './report-fixture.ts';
 async function fixtureReport(hourly = false) {
   const store = await fixtureStore();
   const period = parsePeriod('2026-03-01', '2026-03-02')._unsafeUnwrap();
-  const r = (await buildReport(store, { platform: 'os-test', period, prices: PRICES, currency: EUR, hourly }))._unsafeUnwrap();
+  const r = (await buildReport(store, { platforms: [{ platform: 'os-test', region: 'RegionOne', prices: PRICES }], period, currency: EUR, hourly }))._unsafeUnwrap();
   await store.close();
   return r;
 }
@@ -25,20 +25,20 @@ describe('report renderers', () => {
     // GIVEN the fixture report WHEN rendered as CSV THEN the rows are exactly these
     expect(renderCsv(await fixtureReport())).toBe(
       [
-        'record,currency,group,workspace,tenant,project_ids,project_names,tag:cost_center,metric,qualifier,state,quantity,unit,price_key,unit_price,amount',
-        'line,EUR,acme,acme,acme.shop,p-shop,acme.shop,cc-42,ram.gib_hours,,running,4,GiB-hour,,,0.00',
-        'line,EUR,acme,acme,acme.shop,p-shop,acme.shop,cc-42,server.hours,m1.small,running,2,server-hour,server.flavor.m1.small,0.02,0.04',
-        'line,EUR,acme,acme,acme.shop,p-shop,acme.shop,cc-42,vcpu.hours,,running,2,vCPU-hour,,,0.00',
-        'tenant_total,EUR,acme,acme,acme.shop,p-shop,acme.shop,cc-42,,,,,,,,0.04',
-        'group_total,EUR,acme,,,,,,,,,,,,,0.04',
-        'line,EUR,globex,globex,globex.data,p-data,globex.data,cc-7,volume.gib_hours,ssd,,25,GiB-hour,volume.type.ssd.gigabyte_hour,0.001,0.03',
-        'tenant_total,EUR,globex,globex,globex.data,p-data,globex.data,cc-7,,,,,,,,0.03',
-        'group_total,EUR,globex,,,,,,,,,,,,,0.03',
-        'statements_total,EUR,,,,,,,,,,,,,,0.07',
-        'line,EUR,,,legacy,p-other,legacy,,floatingip.hours,,,2,IP-hour,,,0.00',
-        'tenant_total,EUR,,,legacy,p-other,legacy,,,,,,,,,0.00',
-        'unmanaged_total,EUR,,,,,,,,,,,,,,0.00',
-        'grand_total,EUR,,,,,,,,,,,,,,0.07',
+        'record,currency,group,platform,region,workspace,tenant,project_ids,project_names,tag:cost_center,metric,qualifier,state,quantity,unit,price_key,unit_price,amount',
+        'line,EUR,acme,os-test,RegionOne,acme,acme.shop,p-shop,acme.shop,cc-42,ram.gib_hours,,running,4,GiB-hour,,,0.00',
+        'line,EUR,acme,os-test,RegionOne,acme,acme.shop,p-shop,acme.shop,cc-42,server.hours,m1.small,running,2,server-hour,server.flavor.m1.small,0.02,0.04',
+        'line,EUR,acme,os-test,RegionOne,acme,acme.shop,p-shop,acme.shop,cc-42,vcpu.hours,,running,2,vCPU-hour,,,0.00',
+        'tenant_total,EUR,acme,os-test,RegionOne,acme,acme.shop,p-shop,acme.shop,cc-42,,,,,,,,0.04',
+        'group_total,EUR,acme,,,,,,,,,,,,,,,0.04',
+        'line,EUR,globex,os-test,RegionOne,globex,globex.data,p-data,globex.data,cc-7,volume.gib_hours,ssd,,25,GiB-hour,volume.type.ssd.gigabyte_hour,0.001,0.03',
+        'tenant_total,EUR,globex,os-test,RegionOne,globex,globex.data,p-data,globex.data,cc-7,,,,,,,,0.03',
+        'group_total,EUR,globex,,,,,,,,,,,,,,,0.03',
+        'statements_total,EUR,,,,,,,,,,,,,,,,0.07',
+        'line,EUR,,os-test,RegionOne,,legacy,p-other,legacy,,floatingip.hours,,,2,IP-hour,,,0.00',
+        'tenant_total,EUR,,os-test,RegionOne,,legacy,p-other,legacy,,,,,,,,,0.00',
+        'unmanaged_total,EUR,,,,,,,,,,,,,,,,0.00',
+        'grand_total,EUR,,,,,,,,,,,,,,,,0.07',
         '',
       ].join('\n'),
     );
@@ -72,7 +72,7 @@ describe('report renderers', () => {
   it('writes FOCUS rows whose BilledCost adds up to the grand total, with the tags as JSON', async () => {
     // GIVEN the hourly fixture report WHEN rendered as FOCUS
     const r = await fixtureReport(true);
-    const csv = renderFocus(r, 'RegionOne');
+    const csv = renderFocus(r);
     const [head] = csv.split('\n');
     // THEN the header is the FOCUS columns, and the billed costs sum to 0.07 EUR
     expect(head).toBe(FOCUS_COLUMNS.join(','));

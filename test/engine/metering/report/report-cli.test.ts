@@ -15,7 +15,7 @@ async function folder(currency: string | undefined): Promise<string> {
       `metering "os-test" {\n  interval = "5m"\n${currency ? `  currency = "${currency}"\n` : ''}  store    = "sqlite://m.db"\n  prices   = { "server.flavor.m1.small" = 0.045 }\n}\n`,
   );
   const store = (await openSqliteStore(join(dir, 'm.db')))._unsafeUnwrap();
-  for (let t = DAY0; t < DAY0 + 3600; t += 300) (await store.recordRun({ platform: 'os-test', sampledAt: t, intervalSeconds: 300, startedAt: t, finishedAt: t, sampleCount: 1 }, [SERVER], PROJECTS))._unsafeUnwrap();
+  for (let t = DAY0; t < DAY0 + 3600; t += 300) (await store.recordRun({ platform: 'os-test', region: 'RegionOne', sampledAt: t, intervalSeconds: 300, startedAt: t, finishedAt: t, sampleCount: 1 }, [SERVER], PROJECTS))._unsafeUnwrap();
   await store.close();
   return dir;
 }
@@ -48,7 +48,7 @@ describe('keyform meter report', () => {
     expect(focus.out.split('\n')[0]).toMatch(/^BilledCost,EffectiveCost,ListCost,ContractedCost,BillingCurrency,/);
     expect(focus.out).toContain('0.050000,0.050000,0.050000,0.050000,EUR,os-test');
     expect(csv.out).toContain('group_total,EUR,cc-42,');
-    expect(csv.out).toContain('grand_total,EUR,,,,,,,,,,,,,,0.05');
+    expect(csv.out).toContain('grand_total,EUR,,,,,,,,,,,,,,,,0.05');
   });
 
   it('refuses a --group-by that is not a tag key', async () => {

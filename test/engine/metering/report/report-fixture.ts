@@ -28,7 +28,7 @@ export const FIP: Sample = { resourceId: 'fip-1', resourceType: 'floatingip', pr
 export async function fixtureStore(): Promise<MeteringStore> {
   const store = (await openSqliteStore(join(mkdtempSync(join(tmpdir(), 'kf-report-')), 'm.db')))._unsafeUnwrap();
   const record = async (t: number, samples: Sample[]) =>
-    (await store.recordRun({ platform: 'os-test', sampledAt: t, intervalSeconds: 300, startedAt: t, finishedAt: t + 1, sampleCount: samples.length }, samples, PROJECTS))._unsafeUnwrap();
+    (await store.recordRun({ platform: 'os-test', region: 'RegionOne', sampledAt: t, intervalSeconds: 300, startedAt: t, finishedAt: t + 1, sampleCount: samples.length }, samples, PROJECTS))._unsafeUnwrap();
   for (let t = DAY0; t < DAY0 + 2 * H; t += 300) await record(t, [SERVER, VOLUME, FIP]);
   for (let t = DAY0 + 24 * H; t < DAY0 + 25 * H; t += 300) await record(t, t < DAY0 + 24 * H + 1800 ? [VOLUME] : []);
   return store;

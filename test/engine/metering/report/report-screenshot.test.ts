@@ -30,10 +30,10 @@ async function weekReport() {
         traits: { flavor: i === 0 ? 'm1.large' : 'm1.small', vcpus: 2, ram_mib: 4096, disk_gib: 20, status: 'ACTIVE' },
       })),
     );
-    (await store.recordRun({ platform: 'os-prod', sampledAt: t, intervalSeconds: 3600, startedAt: t, finishedAt: t, sampleCount: samples.length }, samples, projects))._unsafeUnwrap();
+    (await store.recordRun({ platform: 'os-prod', region: 'RegionOne', sampledAt: t, intervalSeconds: 3600, startedAt: t, finishedAt: t, sampleCount: samples.length }, samples, projects))._unsafeUnwrap();
   }
   const prices = { 'server.flavor.m1.small': 0.05, 'server.flavor.m1.large': 0.2, 'server.vcpu_hour': 0.01 };
-  const report = (await buildReport(store, { platform: 'os-prod', period: parsePeriod('2026-03-02', '2026-03-08')._unsafeUnwrap(), prices, currency: { code: 'EUR', digits: 2 } }))._unsafeUnwrap();
+  const report = (await buildReport(store, { platforms: [{ platform: 'os-prod', region: 'RegionOne', prices }], period: parsePeriod('2026-03-02', '2026-03-08')._unsafeUnwrap(), currency: { code: 'EUR', digits: 2 } }))._unsafeUnwrap();
   await store.close();
   return { report, dir };
 }

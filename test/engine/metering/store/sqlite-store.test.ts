@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { buildReport } from '../../../../engine/metering/report/build-report.ts';
-import { MIGRATIONS, MIGRATIONS_TABLE } from '../../../../engine/metering/store/migrations.ts';
+import { MIGRATIONS, MIGRATIONS_TABLE, SCHEMA_VERSION } from '../../../../engine/metering/store/migrations.ts';
 import { openSqliteStore } from '../../../../engine/metering/store/sqlite-store.ts';
 import { storeContract } from './store-contract.ts';
 
@@ -24,8 +24,8 @@ storeContract('SQLite', {
   },
 });
 
-describe('SQLite store written by a keyform before owner versions (schema v1)', () => {
-  it('migrates to v2 and bills its old samples to the projects\' latest owners', async () => {
+describe('SQLite store written by a keyform before owner versions and regions (schema v1)', () => {
+  it('migrates to the newest schema, bills its old samples to the projects\' owners, and gives its runs to the region that adopts them', async () => {
     // GIVEN a v1 store with one hourly run of a server in project p-a (workspace acme)
     const file = join(mkdtempSync(join(tmpdir(), 'kf-meter-v1-')), 'metering.db');
     const db = new Database(file);
@@ -40,10 +40,21 @@ describe('SQLite store written by a keyform before owner versions (schema v1)', 
     db.close();
     // WHEN this keyform opens it and reports the hour
     const store = (await openSqliteStore(file))._unsafeUnwrap();
-    const r = (await buildReport(store, { platform: 'os-test', period: { from: 0, to: 3600 }, prices: { 'server.flavor.m1.small': 1.5 }, currency: { code: 'EUR', digits: 2 } }))._unsafeUnwrap();
-    // THEN the schema is v2 and the hour is billed to acme
-    expect((await store.schemaVersion())._unsafeUnwrap()).toBe(2);
-    expect(r.statements.map((s) => [s.group, s.total])).toEqual([['acme', '1.50']]);
+    const settings = { platforms: [{ platform: 'os-test', region: 'RegionOne', prices: { 'server.flavor.m1.small': 1.5 } }], period: { from: 0, to: 3600 }, currency: { code: 'EUR', digits: 2 } };
+    const r = (await buildReport(store, settings))._unsafeUnwrap();
+    // THEN the schema is the newest, the old projects table is gone (owners are its one home),
+    // and the hour is billed to acme, on a line of the unrecorded region ''
+    expect((await store.schemaVersion())._unsafeUnwrap()).toBe(SCHEMA_VERSION);
+    expect(r.statements.map((s) => [s.group, s.total, s.tenants.map((t) => [t.tenant, t.region])])).toEqual([['acme', '1.50', [['acme.web', '']]]]);
+    expect(r.sources.map((s) => [s.region, s.coverage.missed])).toEqual([['', 0], ['RegionOne', 1]]);
+    // AND once the configured region's collector adopts the old runs, they are that region's
+    expect((await store.adoptUnregioned({ platform: 'os-test', region: 'RegionOne' }))._unsafeUnwrap()).toBe(1);
+    const adopted = (await buildReport(store, settings))._unsafeUnwrap();
+    expect(adopted.statements.map((s) => [s.group, s.total, s.tenants.map((t) => [t.tenant, t.region])])).toEqual([['acme', '1.50', [['acme.web', 'RegionOne']]]]);
+    expect(adopted.sources.map((s) => [s.region, s.coverage.missed])).toEqual([['RegionOne', 0]]);
     await store.close();
+    const after = new Database(file, { readonly: true });
+    expect(after.prepare("SELECT name FROM sqlite_master WHERE name = 'projects'").all()).toEqual([]);
+    after.close();
   });
 });

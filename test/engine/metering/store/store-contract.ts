@@ -12,8 +12,9 @@ export interface StoreFactory {
   fresh(): Promise<{ store: MeteringStore; reopen: () => ResultAsync<MeteringStore, MeteringError>; forceVersion: (v: number) => Promise<void> }>;
 }
 
+const SRC = { platform: 'os-test', region: 'RegionOne' } as const;
 const run = (sampledAt: number, samples: number, intervalSeconds = 300): RunRecord => ({
-  platform: 'os-test',
+  ...SRC,
   sampledAt,
   intervalSeconds,
   startedAt: sampledAt + 1,
@@ -38,11 +39,11 @@ export function storeContract(name: string, factory: StoreFactory): void {
       const outcome = await store.recordRun(run(3600, 2), [server('s-2'), server('s-1', 'm1.large')], projects);
       // THEN the run, its samples (sorted by id) and the project are there
       expect(outcome._unsafeUnwrap()).toEqual({ recorded: true, samples: 2 });
-      expect((await store.runs('os-test', 0, 7200))._unsafeUnwrap()).toEqual([run(3600, 2)]);
-      expect((await store.samplesAt('os-test', 3600))._unsafeUnwrap()).toEqual([server('s-1', 'm1.large'), server('s-2')]);
-      expect((await store.projects('os-test'))._unsafeUnwrap()).toEqual(projects);
-      expect((await store.hasRun('os-test', 3600))._unsafeUnwrap()).toBe(true);
-      expect((await store.hasRun('os-test', 3900))._unsafeUnwrap()).toBe(false);
+      expect((await store.runs(SRC, 0, 7200))._unsafeUnwrap()).toEqual([run(3600, 2)]);
+      expect((await store.samplesAt(SRC, 3600))._unsafeUnwrap()).toEqual([server('s-1', 'm1.large'), server('s-2')]);
+      expect([...(await store.ownerVersions('os-test'))._unsafeUnwrap().values()]).toEqual([{ ...projects[0], tags: {} }]);
+      expect((await store.hasRun(SRC, 3600))._unsafeUnwrap()).toBe(true);
+      expect((await store.hasRun(SRC, 3900))._unsafeUnwrap()).toBe(false);
       await store.close();
     });
 
@@ -54,8 +55,8 @@ export function storeContract(name: string, factory: StoreFactory): void {
       const again = await store.recordRun(run(3600, 2), [server('s-1', 'm1.large'), server('s-9')], projects);
       // THEN nothing changes: the first run and its sample stay as they were
       expect(again._unsafeUnwrap()).toEqual({ recorded: false, reason: 'duplicate-run' });
-      expect((await store.samplesAt('os-test', 3600))._unsafeUnwrap()).toEqual([server('s-1')]);
-      expect((await store.runs('os-test', 0, 7200))._unsafeUnwrap()).toHaveLength(1);
+      expect((await store.samplesAt(SRC, 3600))._unsafeUnwrap()).toEqual([server('s-1')]);
+      expect((await store.runs(SRC, 0, 7200))._unsafeUnwrap()).toHaveLength(1);
       await store.close();
     });
 
@@ -67,8 +68,8 @@ export function storeContract(name: string, factory: StoreFactory): void {
       const r = await store.recordRun(run(3600, 2), [server('s-1'), broken], projects);
       // THEN it fails and leaves neither the run nor its first sample behind
       expect(r.isErr()).toBe(true);
-      expect((await store.hasRun('os-test', 3600))._unsafeUnwrap()).toBe(false);
-      expect((await store.samplesAt('os-test', 3600))._unsafeUnwrap()).toEqual([]);
+      expect((await store.hasRun(SRC, 3600))._unsafeUnwrap()).toBe(false);
+      expect((await store.samplesAt(SRC, 3600))._unsafeUnwrap()).toEqual([]);
       // AND the same run can be recorded afterwards
       expect((await store.recordRun(run(3600, 1), [server('s-1')], projects))._unsafeUnwrap()).toEqual({ recorded: true, samples: 1 });
       await store.close();
@@ -88,7 +89,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
         { sampledAt: 3900, hourStart: 3600, seconds: 120 },
         { sampledAt: 7200, hourStart: 7200, seconds: 300 },
       ];
-      const n = await store.forEachSampleGroup('os-test', weights, (g) => groups.push(g));
+      const n = await store.forEachSampleGroup(SRC, weights, (g) => groups.push(g));
       // THEN each (resource, traits, hour) is one group with the summed seconds, in hour order
       expect(n._unsafeUnwrap()).toBe(2);
       expect(groups.map((g) => [g.resourceId, g.hourStart, g.seconds, g.traits['flavor']])).toEqual([
@@ -98,15 +99,42 @@ export function storeContract(name: string, factory: StoreFactory): void {
       await store.close();
     });
 
-    it('keeps the newest project record when runs arrive out of order', async () => {
-      // GIVEN a project renamed between two runs
+    it('sums a run whose window is split over two hours into each hour, beside unsplit runs', async () => {
+      // GIVEN runs at 3300 and 3600 (whole) and one at 7000 whose 300 s cross the 7200 hour boundary
       const { store } = await factory.fresh();
-      const renamed: ProjectRecord[] = [{ projectId: 'p-a', name: 'acme.shop' }];
-      await store.recordRun(run(7200, 0), [], renamed);
-      // WHEN an older run is recorded afterwards (a second collector catching up)
-      await store.recordRun(run(3600, 0), [], projects);
-      // THEN the project map is the one of the newest run
-      expect((await store.projects('os-test'))._unsafeUnwrap()).toEqual(renamed);
+      for (const t of [3300, 3600, 7000]) await store.recordRun(run(t, 1), [server('s-1')], projects);
+      const weights = [
+        { sampledAt: 3300, hourStart: 0, seconds: 300 },
+        { sampledAt: 3600, hourStart: 3600, seconds: 300 },
+        { sampledAt: 7000, hourStart: 3600, seconds: 200 },
+        { sampledAt: 7000, hourStart: 7200, seconds: 100 },
+      ];
+      // WHEN groups are read
+      const groups: SampleGroup[] = [];
+      await store.forEachSampleGroup(SRC, weights, (g) => groups.push(g));
+      // THEN each hour has its part of each run, and nothing else, in hour order
+      expect(groups.map((g) => g.hourStart)).toEqual([...groups.map((g) => g.hourStart)].sort((x, y) => x - y));
+      const perHour = new Map<number, number>();
+      for (const g of groups) perHour.set(g.hourStart, (perHour.get(g.hourStart) ?? 0) + g.seconds);
+      expect([...perHour]).toEqual([[0, 300], [3600, 500], [7200, 100]]);
+      await store.close();
+    });
+
+    it('keeps two regions of one platform apart: the same sample time and resource ids are two runs and two samples', async () => {
+      // GIVEN a run of RegionOne
+      const { store } = await factory.fresh();
+      const two = { platform: 'os-test', region: 'RegionTwo' };
+      await store.recordRun(run(3600, 1), [server('s-1')], projects);
+      // WHEN RegionTwo's collector records the same sample time with a resource of the same id
+      const second = await store.recordRun({ ...run(3600, 1), ...two }, [server('s-1', 'm1.large')], projects);
+      // THEN it is recorded, not taken for a duplicate, and each region reads its own sample
+      expect(second._unsafeUnwrap()).toEqual({ recorded: true, samples: 1 });
+      expect((await store.samplesAt(SRC, 3600))._unsafeUnwrap()).toEqual([server('s-1')]);
+      expect((await store.samplesAt(two, 3600))._unsafeUnwrap()).toEqual([server('s-1', 'm1.large')]);
+      expect((await store.hasRun(two, 3900))._unsafeUnwrap()).toBe(false);
+      expect((await store.sources())._unsafeUnwrap()).toEqual([SRC, two]);
+      // AND the project's owner version is kept once for both
+      expect((await store.ownerVersions('os-test'))._unsafeUnwrap().size).toBe(1);
       await store.close();
     });
 
@@ -117,7 +145,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
       const asGlobex: ProjectRecord[] = [{ projectId: 'p-a', name: 'globex.web', owner: { platform: 'os-test', workspace: 'globex', project: 'web' }, tags: { cost_center: 'cc-2' } }];
       const hourly = (t: number) => ({ ...run(t, 1), intervalSeconds: 3600 });
       for (const t of [0, 3600]) await store.recordRun(hourly(t), [server('s-1')], asAcme);
-      const opts = { platform: 'os-test', prices: { 'server.flavor.m1.small': 0.5 }, currency: { code: 'EUR', digits: 2 } } as const;
+      const opts = { platforms: [{ ...SRC, prices: { 'server.flavor.m1.small': 0.5 } }], currency: { code: 'EUR', digits: 2 } } as const;
       const closed = { ...opts, period: { from: 0, to: 7200 } };
       const before = (await buildReport(store, closed))._unsafeUnwrap();
       // WHEN the project moves to workspace globex (its tags change) and is sampled for 3 more hours
@@ -145,7 +173,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
       // WHEN it is opened again (migrations run again)
       const again = (await reopen())._unsafeUnwrap();
       // THEN the data is there and the version unchanged
-      expect((await again.samplesAt('os-test', 3600))._unsafeUnwrap()).toEqual([server('s-1')]);
+      expect((await again.samplesAt(SRC, 3600))._unsafeUnwrap()).toEqual([server('s-1')]);
       expect((await again.schemaVersion())._unsafeUnwrap()).toBe(version);
       expect(version).toBeGreaterThanOrEqual(1);
       await again.close();

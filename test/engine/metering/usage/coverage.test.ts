@@ -4,7 +4,7 @@ import type { RunRecord } from '../../../../engine/metering/sample.ts';
 import { runCoverage } from '../../../../engine/metering/usage/coverage.ts';
 
 const H = 3600;
-const run = (sampledAt: number, intervalSeconds = 300): RunRecord => ({ platform: 'p', sampledAt, intervalSeconds, startedAt: sampledAt, finishedAt: sampledAt, sampleCount: 0 });
+const run = (sampledAt: number, intervalSeconds = 300): RunRecord => ({ platform: 'p', region: 'r', sampledAt, intervalSeconds, startedAt: sampledAt, finishedAt: sampledAt, sampleCount: 0 });
 
 describe('runCoverage', () => {
   it('covers an hour completely with twelve 5-minute runs', () => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { SampleGroup } from '../../../../engine/metering/store/metering-store.ts';
-import { usageLines } from '../../../../engine/metering/usage/usage-line.ts';
+import { usageLines as linesOf } from '../../../../engine/metering/usage/usage-line.ts';
+
+const usageLines = (g: SampleGroup) => linesOf(g, { platform: 'os-test', region: 'RegionOne' });
 
 const group = (resourceType: SampleGroup['resourceType'], traits: SampleGroup['traits'], seconds = 1800): SampleGroup => ({
   resourceId: 'r-1',

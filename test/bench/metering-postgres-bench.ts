@@ -1,0 +1,160 @@
+/**
+ * Metering at cloud scale on PostgreSQL: usage + rating + statements for 10,000 projects ×
+ * 30 days in the launcher's real PostgreSQL, beside a bare SQL `GROUP BY` over the same
+ * samples as the floor (no usage computation can read the samples faster than one grouped
+ * scan of them).
+ *
+ * Shape (KEYFORM_BENCH_METER_PROJECTS, KEYFORM_BENCH_METER_INTERVAL override it): every
+ * project has one server (3 flavors; one in ten resized on day 15, a second facet) and one
+ * volume (2 types), sampled every hour by one collector: 20,000 resources, 14.4 M samples.
+ * The samples are generated inside PostgreSQL with generate_series in the store's own
+ * schema (a store opened and migrated by keyform), not through the collector, and kept in
+ * database `metering_bench_N_I` for the next run.
+ *
+ * Every figure is wall time (the work is in the database server), the best of two runs; the
+ * ratio is taken against the cheaper floor. The machine's load average is printed with them.
+ */
+import pg from 'pg';
+import { cpus, loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { buildReport } from '../../engine/metering/report/build-report.ts';
+import { openPostgresStore } from '../../engine/metering/store/postgres-store.ts';
+import { acquireStack, releaseStack } from '../openstack/launcher.ts';
+import { must } from './bench-kit.ts';
+
+const PROJECTS = Number(process.env['KEYFORM_BENCH_METER_PROJECTS'] ?? 10_000);
+const INTERVAL = Number(process.env['KEYFORM_BENCH_METER_INTERVAL'] ?? 3600);
+const DAYS = 30;
+const DAY0 = Date.UTC(2026, 0, 1) / 1000;
+const END = DAY0 + DAYS * 86400;
+const RESIZED_FROM = DAY0 + 15 * 86400;
+const SOURCE = { platform: 'bench', region: 'RegionOne' };
+const PRICES = { 'server.flavor.m1.small': 0.02, 'server.flavor.m1.medium': 0.04, 'server.flavor.m1.large': 0.08, 'volume.gigabyte_hour': 0.0001, 'volume.type.ssd.gigabyte_hour': 0.0003 };
+const WORKSPACES = 100;
+
+/** Fills the store's tables with the shape above, in SQL. */
+async function generate(c: pg.Client, name: string): Promise<void> {
+  // Server traits by flavor (k = 0..2) as canonical (sorted-key) JSON text.
+  const server = (k: string) =>
+    `'{"disk_gib":20,"flavor":"m1.' || (ARRAY['small','medium','large'])[(${k}) + 1] || '","ram_mib":' || (2048 * 2 ^ (${k}))::int || ',"status":"ACTIVE","vcpus":' || (2 ^ (${k}))::int || '}'`;
+  const volume = `'{"size_gib":' || (10 + p % 90) || ',"status":"in-use","volume_type":"' || CASE WHEN p % 3 = 0 THEN 'ssd' ELSE 'hdd' END || '"}'`;
+  const owner = `json_build_object('name', 'ws' || p % ${WORKSPACES} || '.p' || p, 'owner', json_build_object('platform', 'bench', 'workspace', 'ws' || p % ${WORKSPACES}, 'project', 'p' || p), 'tags', json_build_object('cost_center', 'cc-' || p % 7))::text`;
+  const steps = [
+    `INSERT INTO owners (platform, project_id, record) SELECT 'bench', 'project-' || p, ${owner} FROM generate_series(0, ${PROJECTS - 1}) p`,
+    `INSERT INTO resources (platform, region, resource_id, resource_type)
+       SELECT 'bench', 'RegionOne', t || '-' || p, t FROM generate_series(0, ${PROJECTS - 1}) p, unnest(ARRAY['server', 'volume']) t`,
+    `INSERT INTO facets (project_id, traits)
+       SELECT 'project-' || p, ${server('p % 3')} FROM generate_series(0, ${PROJECTS - 1}) p
+       UNION SELECT 'project-' || p, ${server('(p + 1) % 3')} FROM generate_series(0, ${PROJECTS - 1}) p WHERE p % 10 = 0
+       UNION SELECT 'project-' || p, ${volume} FROM generate_series(0, ${PROJECTS - 1}) p`,
+    // Per resource: its facet before and after day 15, and its owner version.
+    `CREATE TEMP TABLE plan AS
+       SELECT r.ref AS resource_ref, f1.ref AS before_ref, COALESCE(f2.ref, f1.ref) AS after_ref, o.ref AS owner_ref
+       FROM generate_series(0, ${PROJECTS - 1}) p
+       JOIN resources r ON r.platform = 'bench' AND r.resource_id IN ('server-' || p, 'volume-' || p)
+       JOIN facets f1 ON f1.project_id = 'project-' || p AND f1.traits = CASE WHEN r.resource_type = 'server' THEN ${server('p % 3')} ELSE ${volume} END
+       LEFT JOIN facets f2 ON r.resource_type = 'server' AND p % 10 = 0 AND f2.project_id = 'project-' || p AND f2.traits = ${server('(p + 1) % 3')}
+       JOIN owners o ON o.platform = 'bench' AND o.project_id = 'project-' || p`,
+    `INSERT INTO runs (platform, region, sampled_at, interval_seconds, started_at, finished_at, sample_count)
+       SELECT 'bench', 'RegionOne', t, ${INTERVAL}, t, t + 2, ${PROJECTS * 2} FROM generate_series(${DAY0}, ${END - INTERVAL}, ${INTERVAL}) t`,
+    // The key is built after the bulk insert (one sort instead of millions of index inserts),
+    // and the generated rows, consistent by construction, skip the per-row foreign-key checks.
+    'ALTER TABLE samples DROP CONSTRAINT samples_pkey',
+    'SET session_replication_role = replica',
+    `INSERT INTO samples (sampled_at, resource_ref, facet_ref, owner_ref)
+       SELECT t, resource_ref, CASE WHEN t >= ${RESIZED_FROM} THEN after_ref ELSE before_ref END, owner_ref
+       FROM generate_series(${DAY0}, ${END - INTERVAL}, ${INTERVAL}) t CROSS JOIN plan`,
+    'SET session_replication_role = DEFAULT',
+    'ALTER TABLE samples ADD PRIMARY KEY (sampled_at, resource_ref)',
+    'VACUUM ANALYZE',
+    // Marks the database whole: a run stopped halfway leaves it unmarked, and it is made again.
+    `COMMENT ON DATABASE ${name} IS 'complete'`,
+  ];
+  for (const sql of steps) await c.query(sql);
+}
+
+/** The bench database, generated unless a complete one is there from an earlier run. */
+async function benchDatabase(serverUrl: string, print: (line: string) => void): Promise<string> {
+  const name = `metering_bench_${PROJECTS}_${INTERVAL}`;
+  const url = serverUrl.replace(/\/[^/]*$/, `/${name}`);
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  const exists = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rows.length > 0;
+  const samples = (PROJECTS * 2 * DAYS * 86400) / INTERVAL;
+  if (exists) {
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    const done = (await c.query<{ d: string | null }>('SELECT shobj_description(oid, $2) AS d FROM pg_database WHERE datname = $1', [name, 'pg_database'])).rows[0]?.d === 'complete';
+    await c.end();
+    if (done) {
+      await admin.end();
+      return url;
+    }
+    await admin.query(`DROP DATABASE ${name}`);
+  }
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  // keyform makes the schema: the samples go into the tables a collector writes.
+  await (await must('open the bench store', openPostgresStore(url, url))).close();
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  const t0 = performance.now();
+  await generate(c, name);
+  const size = Number((await c.query('SELECT pg_database_size(current_database()) AS b')).rows[0]!.b);
+  await c.end();
+  print(`generated ${(samples / 1e6).toFixed(1)} M samples in SQL in ${((performance.now() - t0) / 1000).toFixed(0)} s; database ${(size / 1024 ** 2).toFixed(0)} MiB (${(size / samples).toFixed(0)} bytes/sample with indexes)`);
+  return url;
+}
+
+/** The best wall time of `n` runs of `work`, with its last value. */
+async function best<T>(n: number, work: () => Promise<T>): Promise<{ ms: number; value: T; cpuMs: number }> {
+  let out: { ms: number; value: T; cpuMs: number } | undefined;
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
+    const value = await work();
+    const cpu = process.cpuUsage(cpu0);
+    const ms = performance.now() - t0;
+    if (!out || ms < out.ms) out = { ms, value, cpuMs: (cpu.user + cpu.system) / 1000 };
+  }
+  return out!;
+}
+
+/** Prints usage + rating on PostgreSQL beside the bare GROUP BY floor. */
+export async function runPostgres(print: (line: string) => void): Promise<void> {
+  const { stack } = await must('full stack', acquireStack('full'));
+  try {
+    if (stack.pgUrl === undefined) throw new Error('the full stack has no PostgreSQL: check test/openstack/postgres.ts');
+    const samples = (PROJECTS * 2 * DAYS * 86400) / INTERVAL;
+    print(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (${cpus().length} cores)`);
+    print(`metering on PostgreSQL 15 (the launcher's): ${PROJECTS} projects × ${DAYS} days, a server and a volume each, samples every ${INTERVAL / 60} min (${(samples / 1e6).toFixed(1)} M samples)`);
+    const url = await benchDatabase(stack.pgUrl, print);
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    // The same grouping memory as the store's group queries (postgres-store.ts).
+    await c.query("SET work_mem = '256MB'");
+    // The floors: every sample read once and grouped in the server, per resource and hour
+    // (what hourly rows need) and per resource and day (what a statement needs); the ratio
+    // is taken against the cheaper one.
+    const grouped = (bucket: number) => async () =>
+      Number((await c.query(`SELECT COUNT(*) AS n FROM (SELECT resource_ref, sampled_at / ${bucket} AS b, COUNT(*) FROM samples GROUP BY 1, 2) g`)).rows[0]!.n);
+    const byHour = await best(2, grouped(3600));
+    const byDay = await best(2, grouped(86400));
+    const floor = byDay.ms < byHour.ms ? byDay : byHour;
+    await c.end();
+    const store = await must('open the bench store', openPostgresStore(url, url));
+    const settings = { platforms: [{ ...SOURCE, prices: PRICES }], period: { from: DAY0, to: END }, currency: { code: 'EUR', digits: 2 } };
+    const report = await best(2, async () => must('report', buildReport(store, settings)));
+    await store.close();
+    print(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} after the runs`);
+    const r = report.value;
+    if (r.coverage.missed !== 0 || r.statements.length !== Math.min(WORKSPACES, PROJECTS)) throw new Error('the benchmark report is not what the data says');
+    print(`| case | wall (ms) | keyform CPU (ms) | rows | × cheaper GROUP BY (wall) |`);
+    print('|---|---:|---:|---:|---:|');
+    print(`| bare SQL GROUP BY (resource, hour) | ${byHour.ms.toFixed(0)} | | ${byHour.value} | |`);
+    print(`| bare SQL GROUP BY (resource, day) | ${byDay.ms.toFixed(0)} | | ${byDay.value} | |`);
+    print(`| usage + rating + statements (${r.statements.length} statements, ${r.resources.length} resource rows) | ${report.ms.toFixed(0)} | ${report.cpuMs.toFixed(0)} | ${r.resources.length} | ${(report.ms / floor.ms).toFixed(2)}× (goal ≤ 3×) |`);
+  } finally {
+    await releaseStack('full');
+  }
+}
