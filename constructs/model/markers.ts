@@ -75,13 +75,6 @@ export function projectOwner(tags: readonly string[]): ProjectOwner | undefined 
   };
 }
 
-/** A tenant (`workspace.project`) split at its first dot; undefined when malformed. */
-export function splitTenant(tenant: string | undefined): { workspace: string; project: string } | undefined {
-  const dot = tenant?.indexOf('.') ?? -1;
-  if (!tenant || dot <= 0 || dot === tenant.length - 1) return undefined;
-  return { workspace: tenant.slice(0, dot), project: tenant.slice(dot + 1) };
-}
-
 /** Fields of a description marker, e.g. `{ platform: 'os-prod', tenant: 'acme.webshop', role: 'admin' }`. */
 export type DescriptionMarker = Readonly<Record<string, string>>;
 

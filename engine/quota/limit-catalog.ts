@@ -1,4 +1,4 @@
-import { quotaKeyOfLimit } from '../../constructs/model/index.ts';
+import { compareCodeUnits, quotaKeyOfLimit } from '../../constructs/model/index.ts';
 import type { RegisteredLimit, Service } from '../keystone/index.ts';
 import type { QuotaDefaults } from './quota-defaults.ts';
 
@@ -25,7 +25,7 @@ export type LimitCatalog = ReadonlyMap<string, LimitHome>;
 export function limitCatalog(registered: readonly RegisteredLimit[], services: readonly Service[], region: string): LimitCatalog {
   const typeOf = new Map(services.map((x) => [x.id, x.type]));
   const out = new Map<string, LimitHome>();
-  for (const r of [...registered].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+  for (const r of [...registered].sort((a, b) => compareCodeUnits(a.id, b.id))) {
     const type = typeOf.get(r.service_id);
     if (type === undefined || (r.region_id !== null && r.region_id !== region)) continue;
     const key = quotaKeyOfLimit(type, r.resource_name);

@@ -1,11 +1,13 @@
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
 import {
   address,
+  compareCodeUnits,
+  parentAddress,
+  parseTenantKey,
   keystoneId,
   descriptionMarker,
   quotaKeyOfLimit,
   sortResources,
-  splitTenant,
   type LiveState,
   type QuotaResource,
 } from '../../constructs/model/index.ts';
@@ -59,14 +61,14 @@ function withLimits(live: LiveState, limits: readonly Limit[], services: readonl
 export function liveLimits(limits: readonly Limit[], services: readonly Service[], platform: string, region: string, projectIds: ReadonlyMap<string, string>): QuotaResource[] {
   const serviceType = new Map(services.map((s) => [s.id, s.type]));
   const out = new Map<string, QuotaResource>();
-  const sorted = [...limits].sort((a, b) => (a.id < b.id ? -1 : 1));
+  const sorted = [...limits].sort((a, b) => compareCodeUnits(a.id, b.id));
   for (const l of sorted) {
     const m = descriptionMarker(l.description);
-    const t = splitTenant(m?.tenant);
+    const t = parseTenantKey(m?.tenant);
     if (m?.platform !== platform || !t || !l.project_id || (l.region_id !== null && l.region_id !== region)) continue;
     const quotaKey = quotaKeyOfLimit(serviceType.get(l.service_id) ?? l.service_id, l.resource_name);
     const addr = address('quota', [platform, t.workspace, t.project, quotaKey]);
-    const tenantProjectId = projectIds.get(address('project', [platform, t.workspace, t.project]));
+    const tenantProjectId = projectIds.get(parentAddress({ platform, key: t }, 'project'));
     const prev = out.get(addr);
     if (prev && (prev.ids?.projectId === tenantProjectId || l.project_id !== tenantProjectId)) continue;
     out.set(addr, {
