@@ -1,5 +1,5 @@
 import {
-  MANAGED_TAG, objectIdOf, parentAddress, sortResources, TENANT_TAG,
+  MANAGED_TAG, parentAddress, sortResources, TENANT_TAG,
   type DesiredState, type LiveState, type ProjectResource, type Resource, type UnmanagedObject,
 } from '../../constructs/model/index.ts';
 import { schedule, type Change, type Operation } from '../../plans/index.ts';
@@ -55,8 +55,8 @@ export function applyChanges(live: LiveState, changes: readonly Change[], desire
   const resources = new Map(live.resources.map((r) => [r.address, r]));
   const m: Model = {
     resources, unmanaged: [...live.unmanaged], live, violations: [], next: 0,
-    startIds: new Map(live.resources.map((r) => [r.address, objectIdOf(r)])), revoked: new Set(), superseded: new Map(),
-    parentIds: new Map(live.resources.map((r) => [objectIdOf(r)!, parentAddresses(r).map((a) => (resources.get(a) ? objectIdOf(resources.get(a)!) : undefined) ?? 'missing')])),
+    startIds: new Map(live.resources.map((r) => [r.address, idOf(r)])), revoked: new Set(), superseded: new Map(),
+    parentIds: new Map(live.resources.map((r) => [idOf(r)!, parentAddresses(r).map((a) => idOf(resources.get(a)) ?? 'missing')])),
   };
   const kept = desired === undefined ? [] : grantedAccess(desired.resources).filter((a) => holds(m, a));
   const byAddress = new Map(changes.map((c) => [c.address, c]));
@@ -67,7 +67,7 @@ export function applyChanges(live: LiveState, changes: readonly Change[], desire
       for (const a of kept) if (!holds(m, a)) m.violations.push(`access gap: ${a.euid} lost ${a.keystoneRole} on ${a.project} after operation ${ref.index} of ${c.address}`);
     }
   }
-  for (const [a, r] of m.superseded) m.violations.push(`${a}: the old ${r.kind} ${objectIdOf(r)} is still there after the apply`);
+  for (const [a, r] of m.superseded) m.violations.push(`${a}: the old ${r.kind} ${idOf(r)} is still there after the apply`);
   return { live: { ...live, resources: sortResources([...m.resources.values()]), unmanaged: m.unmanaged }, violations: m.violations };
 }
 
@@ -105,7 +105,7 @@ function run(m: Model, c: Change, o: Operation): void {
 function create(m: Model, c: Change): void {
   const a = c.after!;
   const held = m.resources.get(a.address);
-  if (held !== undefined && c.action === 'replace' && idOf(held) === (c.before ? objectIdOf(c.before) : undefined)) {
+  if (held !== undefined && c.action === 'replace' && idOf(held) === idOf(c.before)) {
     m.resources.delete(a.address);
     m.superseded.set(a.address, held);
   } else if (held !== undefined) m.violations.push(`create over a live object at ${a.address}`);
@@ -115,7 +115,7 @@ function create(m: Model, c: Change): void {
   const r = { ...base, ids: { id: `new-${m.next++}` }, managed: true } as Resource;
   checkName(m, r);
   checkParents(m, r);
-  m.parentIds.set(objectIdOf(r)!, parentAddresses(r).map((p) => idOf(m.resources.get(p)) ?? 'missing'));
+  m.parentIds.set(idOf(r)!, parentAddresses(r).map((p) => idOf(m.resources.get(p)) ?? 'missing'));
   m.resources.set(r.address, r);
 }
 
@@ -132,13 +132,13 @@ function update(m: Model, c: Change, set: Readonly<Record<string, unknown>>): vo
   if (next.kind === 'project' && !next.attrs.tags.some((t) => t.startsWith(`${MANAGED_TAG}=${m.live.platform}`)) && !next.attrs.tags.some((t) => t.startsWith(`${TENANT_TAG}=`))) {
     place.delete(r.address);
     const { name, domain, description, enabled, tags } = next.attrs;
-    m.unmanaged = [...m.unmanaged, { kind: 'project', name, domain, id: objectIdOf(r)!, description, enabled, tags }];
+    m.unmanaged = [...m.unmanaged, { kind: 'project', name, domain, id: idOf(r)!, description, enabled, tags }];
   }
 }
 
 function adopt(m: Model, c: Change, set: Readonly<Record<string, unknown>>): void {
   const b = c.before!;
-  const u = m.unmanaged.find((x) => x.id === objectIdOf(b));
+  const u = m.unmanaged.find((x) => x.id === idOf(b));
   if (u === undefined || c.after?.kind !== 'project' || c.after.adopt !== true) {
     m.violations.push(`update of an unmanaged object at ${c.address} without adopt = true`);
     return;
@@ -161,21 +161,25 @@ function remove(m: Model, c: Change): void {
   place.delete(r.address);
   if (r.kind === 'assignment' && place === m.resources && parentsStay(m, r)) m.revoked.add(r.address);
   // Keystone deletes a group's memberships and assignments with it, a project's assignments and limits with it.
-  const gone = objectIdOf(r)!;
+  const gone = idOf(r)!;
   for (const side of [m.resources, m.superseded]) for (const x of [...side.values()]) if (m.parentIds.get(idOf(x)!)?.includes(gone)) side.delete(x.address);
 }
 
-/** The Keystone id the model gave `r` (every object it holds has one, memberships too); undefined for none. */
-function idOf(r: Resource | undefined): string | undefined {
-  return (r?.ids as { readonly id?: string } | undefined)?.id;
+/**
+ * The identity of `r` in the model: its Keystone object id, or for a relation without one (a
+ * live membership or grant) its ids record as text; the model gives what it creates an `id`.
+ */
+function idOf(r: Resource | null | undefined): string | undefined {
+  const ids = r?.ids as Readonly<Record<string, string>> | undefined;
+  return ids === undefined ? undefined : (ids['id'] ?? JSON.stringify(ids));
 }
 
 /** The object a change's update or delete acts on: the old one of a replace under way, else the one at its address. */
 function target(m: Model, c: Change): { r: Resource; place: Map<string, Resource> } | undefined {
-  const id = (c.before ? objectIdOf(c.before) : undefined);
+  const id = idOf(c.before);
   for (const place of [m.superseded, m.resources]) {
     const r = place.get(c.address);
-    if (r !== undefined && objectIdOf(r) === id) return { r, place };
+    if (r !== undefined && idOf(r) === id) return { r, place };
   }
   m.violations.push(`${c.action} of ${c.address}: the object it was planned against is not there`);
   return undefined;
@@ -184,7 +188,7 @@ function target(m: Model, c: Change): { r: Resource; place: Map<string, Resource
 function checkName(m: Model, r: Resource): void {
   if (r.kind !== 'domain' && r.kind !== 'project' && r.kind !== 'group') return;
   const domain = r.kind === 'domain' ? '' : r.attrs.domain;
-  const clash = [...m.resources.values(), ...m.superseded.values()].some((x) => idOf(x) !== objectIdOf(r) && x.kind === r.kind && x.attrs.name === r.attrs.name && (x.kind === 'domain' || x.attrs.domain === domain))
+  const clash = [...m.resources.values(), ...m.superseded.values()].some((x) => idOf(x) !== idOf(r) && x.kind === r.kind && x.attrs.name === r.attrs.name && (x.kind === 'domain' || x.attrs.domain === domain))
     || m.unmanaged.some((u) => u.kind === r.kind && u.name === r.attrs.name && u.domain === domain);
   if (clash) m.violations.push(`${r.address}: ${r.kind} name ${r.attrs.name} is already taken in domain ${domain}`);
 }

@@ -83,7 +83,7 @@ describe('the built CLI', { timeout: 120_000 }, () => {
     // THEN the store is created and the (empty) statement has its CSV header
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout.split('\n')[0]).toMatch(/^record,currency,group,workspace,tenant,/);
+    expect(r.stdout.split('\n')[0]).toMatch(/^record,currency,group,platform,region,workspace,tenant,/);
     expect(readdirSync(join(db, '..'))).toContain('metering.db');
   });
 
