@@ -148,7 +148,9 @@ describe('credentials as OpenStack users hold them', () => {
     expect([byEnv.code, byFlag.code, flagAfter.code]).toEqual([2, 2, 2]);
     expect(byFlag.stdout.replace(/"(timestamp|created_at|createdAt)": ?"[^"]+"/g, '')).toBe(byEnv.stdout.replace(/"(timestamp|created_at|createdAt)": ?"[^"]+"/g, ''));
     expect(neither.code).toBe(1);
-    expect(neither.stderr).toContain("defines several clouds (kf, other) and none was chosen. Set the platform's `cloud`, OS_CLOUD or --os-cloud.");
+    // (with --format json the error is the one JSON document on stdout, as `terraform plan -json` gives its diagnostics)
+    expect(neither.stderr).toBe('');
+    expect((JSON.parse(neither.stdout) as { error: { message: string } }).error.message).toContain("defines several clouds (kf, other) and none was chosen. Set the platform's `cloud`, OS_CLOUD or --os-cloud.");
   });
 
   it('reads a profile from clouds-public.yaml as the openstack CLI does', async () => {
