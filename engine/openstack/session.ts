@@ -77,6 +77,12 @@ export interface SessionOptions {
   readonly endpointOverrides?: Readonly<Record<string, string>>;
   /** Backoff tuning (tests shorten it). */
   readonly retryPolicy?: Partial<RetryPolicy>;
+  /**
+   * Requests this session sends to one host at once (its connection pool); more wait for a
+   * free connection. Apply raises it to its `--parallelism`, so that the flag is what reaches
+   * the cloud. @default 8
+   */
+  readonly maxConnections?: number;
 }
 
 /**
@@ -122,7 +128,7 @@ class Session implements OpenStackSession {
     this.cloud = cloud.name;
     this.region = cloud.regionName;
     this.#config = cloud;
-    this.#transport = new Transport({ verify: cloud.verify, ...(ca ? { ca } : {}) });
+    this.#transport = new Transport({ verify: cloud.verify, ...(ca ? { ca } : {}), ...(opts.maxConnections === undefined ? {} : { maxSockets: opts.maxConnections }) });
     this.#policy = { ...DEFAULT_RETRY, ...opts.retryPolicy, ...(opts.retries === undefined ? {} : { retries: opts.retries }) };
     this.#timeoutMs = opts.timeoutMs ?? cloud.timeoutMs ?? 120_000;
     this.#scopeRequest = opts.scope ?? 'default';

@@ -13,7 +13,7 @@ export interface PlatformSessions {
   close(): void;
 }
 
-export interface PlatformSessionOptions extends Pick<SessionOptions, 'log' | 'timeoutMs' | 'retries' | 'endpointOverrides'> {
+export interface PlatformSessionOptions extends Pick<SessionOptions, 'log' | 'timeoutMs' | 'retries' | 'endpointOverrides' | 'maxConnections'> {
   readonly env?: NodeJS.ProcessEnv;
   readonly cwd?: string;
 }
@@ -29,7 +29,7 @@ export interface PlatformSessionOptions extends Pick<SessionOptions, 'log' | 'ti
 export function openPlatformSessions(platform: PlatformSettingsForSnapshot, opts: PlatformSessionOptions = {}): ResultAsync<PlatformSessions, OpenStackError> {
   const cloud = platformCloud(platform.cloud, platform, opts);
   if (cloud.isErr()) return errAsync(cloud.error);
-  const sessionOpts: SessionOptions = { ...(opts.log ? { log: opts.log } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}), ...(opts.retries === undefined ? {} : { retries: opts.retries }), ...(opts.endpointOverrides ? { endpointOverrides: opts.endpointOverrides } : {}) };
+  const sessionOpts: SessionOptions = { ...(opts.log ? { log: opts.log } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}), ...(opts.retries === undefined ? {} : { retries: opts.retries }), ...(opts.endpointOverrides ? { endpointOverrides: opts.endpointOverrides } : {}), ...(opts.maxConnections === undefined ? {} : { maxConnections: opts.maxConnections }) };
   return openSession(cloud.value, sessionOpts).andThen((session) =>
     openLimitsSession(platform, { cloud: cloud.value, session }, opts, sessionOpts)
       .map((limitsSession) => ({ session, limitsSession, close: () => [session, limitsSession].forEach((s) => s?.close()) }))

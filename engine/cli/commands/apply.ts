@@ -10,6 +10,7 @@ import {
   type ApplyError, type ApplyOptions, type ApplyReport,
 } from '../../apply/index.ts';
 import { closeTargets, openTargets, planTargets, type PlatformTarget } from '../../plan/index.ts';
+import type { PlatformSessionOptions } from '../../snapshot/index.ts';
 import type { HeldLocks } from '../../lock/index.ts';
 import { EXIT, type CliIO } from '../io.ts';
 import { KEYFORM_VERSION, type CliState, type RegisterCommand } from '../main.ts';
@@ -72,14 +73,19 @@ interface Chosen {
 }
 
 /** Reads and decodes a saved plan and opens the targets of the platforms it names. */
-async function savedPlan(io: CliIO, file: string, output: SynthOutput, path: string): Promise<Result<Chosen, ApplyError>> {
+/** The sessions of an apply: as many connections per host as `--parallelism` sends at once (never fewer than the default 8). */
+function sessionOptions(io: CliIO, parallelism: number): PlatformSessionOptions {
+  return { env: io.env, cwd: io.cwd, maxConnections: Math.max(8, parallelism) };
+}
+
+async function savedPlan(io: CliIO, file: string, output: SynthOutput, path: string, parallelism: number): Promise<Result<Chosen, ApplyError>> {
   const plan = await readPlanFile(file, io.cwd, { key: io.env['KEYFORM_PLAN_KEY'] });
   if (plan.isErr()) return err(plan.error);
   const settings = settingsFor(plan.value, output, path);
   if (settings.isErr()) return err(settings.error);
   const unasked = unconfiguredAdoptions(plan.value, output.platforms);
   if (unasked.length > 0) return err(adoptionNotConfigured(unasked, path));
-  const targets = await openTargets(settings.value, { env: io.env, cwd: io.cwd });
+  const targets = await openTargets(settings.value, sessionOptions(io, parallelism));
   return targets.map((t) => ({ plan: plan.value, targets: t }));
 }
 
@@ -91,7 +97,7 @@ async function savedPlan(io: CliIO, file: string, output: SynthOutput, path: str
  */
 async function freshPlan(io: CliIO, flags: ApplyFlags, output: SynthOutput, lock: { lockTtlMs: number; lockWaitMs: number }, signal: AbortSignal): Promise<Result<Chosen | 'no-changes', ApplyError>> {
   const ids = output.platforms.map((d) => d.platform);
-  const targets = await openTargets(ids.flatMap((id) => output.settings[id] ?? []), { env: io.env, cwd: io.cwd });
+  const targets = await openTargets(ids.flatMap((id) => output.settings[id] ?? []), sessionOptions(io, Number(flags.parallelism)));
   if (targets.isErr()) return err(targets.error);
   const held = await lockTargets(targets.value, { ...lock, log: (line) => io.stderr(`${line}\n`), signal });
   if (held.isErr()) {
@@ -140,7 +146,7 @@ async function run(io: CliIO, state: CliState, file: string | undefined, flags: 
   try {
     const chosen = file === undefined
       ? await freshPlan(io, flags, desired.value.output, { lockTtlMs, lockWaitMs }, abort.signal)
-      : await savedPlan(io, file, desired.value.output, path);
+      : await savedPlan(io, file, desired.value.output, path, parallelism);
     if (chosen.isErr()) return fail(chosen.error);
     // The plan shown above already says "No changes".
     if (chosen.value === 'no-changes') return;

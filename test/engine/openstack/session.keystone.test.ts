@@ -314,3 +314,40 @@ describe('secrets', () => {
     expect(leaked).toEqual([]);
   });
 });
+
+describe('connections per host', () => {
+  it('sends as many requests at once as maxConnections allows, 8 unless asked, so a larger apply --parallelism reaches the cloud', async () => {
+    // GIVEN a proxy that holds every project list 5 s and notes when each arrives
+    const holdMs = 5000;
+    const arrivals: number[] = [];
+    const proxy = await startFaultProxy({
+      target: new URL(testStack().authUrl).origin,
+      lifetimeMs: 120_000,
+      onRequest: (r) => {
+        const t = r.headers['x-auth-token'];
+        if (typeof t === 'string') secrets.add(t);
+        if (r.method === 'GET' && r.path.startsWith('/v3/projects')) arrivals.push(performance.now());
+      },
+    });
+    const base = stackCloud('admin');
+    const authUrl = `${proxy.url}/v3`;
+    // WHEN 16 lists are sent at once, by a session with the default pool and by one with 16 connections
+    const atOnce = async (opts: SessionOptions): Promise<number> => {
+      const s = await open({ ...base, authUrl, auth: { ...base.auth, authUrl } }, { endpointOverrides: { identity: authUrl }, ...opts });
+      arrivals.length = 0;
+      proxy.script({ match: { method: 'GET', path: /^\/v3\/projects/ }, faults: Array(16).fill({ kind: 'delay', ms: holdMs }) });
+      const all = await Promise.all(Array.from({ length: 16 }, (_, i) => s.request({ method: 'GET', service: 'identity', path: `/projects?name=kf-pool-${i}` })));
+      s.close();
+      expect(all.every((r) => r.isOk())).toBe(true);
+      // A request past the pool waits for an answer, which comes no sooner than holdMs after the first arrival.
+      const first = Math.min(...arrivals);
+      return arrivals.filter((t) => t < first + holdMs).length;
+    };
+    const byDefault = await atOnce({});
+    const widened = await atOnce({ maxConnections: 16 });
+    await proxy.close();
+    // THEN Keystone saw 8 at once by default, and all 16 with the wider pool
+    expect(byDefault).toBe(8);
+    expect(widened).toBe(16);
+  }, 60_000);
+});
