@@ -22,15 +22,9 @@ export interface ChunkSink {
  * @example const h = createHash('sha256'); hashCanonical(plan, [h]); h.digest('hex')
  */
 export function hashCanonical(value: unknown, sinks: readonly ChunkSink[]): void {
-  let buffer = '';
   writeCanonicalJson(value, (chunk) => {
-    buffer += chunk;
-    if (buffer.length >= 1 << 16) {
-      for (const s of sinks) s.update(buffer);
-      buffer = '';
-    }
+    for (const s of sinks) s.update(chunk);
   });
-  for (const s of sinks) s.update(buffer);
 }
 
 /** `sha256:HEX` of a text; `sha256Of(canonicalJson(v)) === digestOf(v)` (`canonicalJson` of constructs/model). */

@@ -32,12 +32,23 @@ export function indentedCanonicalJson(value: unknown, indent = 2): string {
 }
 
 /**
- * Writes the canonical text of `value` in chunks, so that a plan or snapshot of a hundred
- * thousand tenants can be hashed without being held as one string. `indent` 0 is compact.
+ * Writes the canonical text of `value` in chunks of about 64 KiB, so that a plan or snapshot
+ * of a hundred thousand tenants can be hashed or printed without being held as one string.
+ * `indent` 0 is compact.
  */
 export function writeCanonicalJson(value: unknown, write: (chunk: string) => void, indent = 0): void {
-  writeValue(value, write, ' '.repeat(indent), '\n');
+  let pending = '';
+  writeValue(value, (piece) => {
+    pending += piece;
+    if (pending.length >= CHUNK) {
+      write(pending);
+      pending = '';
+    }
+  }, ' '.repeat(indent), '\n');
+  if (pending !== '') write(pending);
 }
+
+const CHUNK = 1 << 16;
 
 /** Quoted keys: a plan repeats the same few dozen keys a million times. */
 const QUOTED = new Map<string, string>();

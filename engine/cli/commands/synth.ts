@@ -20,16 +20,9 @@ export const registerSynth: RegisterCommand = (program, io, state) => {
     .action(async (opts: { config: string }) => {
       const result = await loadDesired(opts.config, io);
       if (result.isErr()) return failCommand(io, state, 'synth', result.error);
-      // In chunks of ~64 KB: the text of 10,000 tenants is ~50 MB, and is never held whole.
-      let pending = '';
-      writeCanonicalJson(result.value.output, (chunk) => {
-        pending += chunk;
-        if (pending.length >= 65_536) {
-          io.stdout(pending);
-          pending = '';
-        }
-      }, 2);
-      io.stdout(`${pending}\n`);
+      // In chunks of ~64 KiB: the text of 10,000 tenants is ~50 MB, and is never held whole.
+      writeCanonicalJson(result.value.output, io.stdout, 2);
+      io.stdout('\n');
       const n = result.value.output.platforms.reduce((sum, p) => sum + p.resources.length, 0);
       io.stderr(`Synthesized ${n} resources on ${result.value.output.platforms.length} platform(s).\n`);
       state.exitCode = EXIT.ok;
