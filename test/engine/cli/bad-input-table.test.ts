@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../engine/cli/main.ts';
@@ -179,11 +179,15 @@ async function run(row: Row): Promise<{ code: number; text: string }> {
     mkdirSync(join(dir, name, '..'), { recursive: true });
     writeFileSync(join(dir, name), text);
   }
-  row.setup?.(dir);
-  const out: string[] = [];
-  const env = { ...row.env };
-  const code = await main(row.argv, { stdout: (t) => out.push(t), stderr: (t) => out.push(t), isTTY: false, env, cwd: dir });
-  return { code, text: out.join('') };
+  try {
+    row.setup?.(dir);
+    const out: string[] = [];
+    const env = { ...row.env };
+    const code = await main(row.argv, { stdout: (t) => out.push(t), stderr: (t) => out.push(t), isTTY: false, env, cwd: dir });
+    return { code, text: out.join('') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 // Generous: the first HCL file compiles hcl2json's WebAssembly parser, and TS rows wait for their timeout.

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../engine/cli/main.ts';
@@ -48,6 +48,14 @@ export async function sweep(receiver: StatusReceiver, variant: Variant, argv: re
   writeFileSync(join(dir, 'keyform', 'main.hcl'), variant.env ? CONFIG.replace(/"prod"/g, '"envvars"') : CONFIG);
   writeFileSync(join(dir, 'inputs.json'), INPUTS);
   for (const [name, text] of Object.entries(variant.files)) writeFileSync(join(dir, name), text);
+  try {
+    return await sweepIn(dir, receiver, argv, env);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function sweepIn(dir: string, receiver: StatusReceiver, argv: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number; seen: string }> {
   const before = receiver.received.length;
   const withUrl = argv[0] === 'block' && !argv.includes('--status-url') ? [...argv, '--status-url', receiver.url] : argv;
   const out: string[] = [];
