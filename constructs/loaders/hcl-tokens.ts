@@ -33,7 +33,8 @@ export class HclLexer {
   /**
    * For a string: true when `text` is exactly the string's value in HCL up to Unicode
    * normalization — a quoted string closed on its line, with only HCL's escapes (`\n \r \t
-   * \" \\ \uNNNN \UNNNNNNNN`), no template (`${`, `%{`, nor such text made by an escape).
+   * \" \\ \uNNNN \UNNNNNNNN`), no template (`${`, `%{`, nor such text made by an escape),
+   * no lone UTF-16 surrogate.
    * False for heredocs and for anything else. Meaningless for other kinds.
    */
   literal = true;
@@ -154,6 +155,12 @@ export class HclLexer {
         value += src.slice(j, end);
         literal = false;
         j = end;
+      } else if (isSurrogate(src.charCodeAt(j))) {
+        // A file read as UTF-8 has none alone; hcl2json would get U+FFFD for one.
+        const pair = src.charCodeAt(j) <= 0xdbff && isSurrogate(src.charCodeAt(j + 1)) && src.charCodeAt(j + 1) >= 0xdc00;
+        if (!pair) literal = false;
+        value += src.slice(j, j + (pair ? 2 : 1));
+        j += pair ? 2 : 1;
       } else {
         if (c === '\n') this.newline(j);
         if (c === '\n' || c === '\r') literal = false;
@@ -240,7 +247,11 @@ function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39;
 }
 
-/** A string character needing no decoding: not `"`, `\`, `$`, `%`, `\n` or `\r`. */
+/** A string character needing no decoding: not `"`, `\`, `$`, `%`, `\n`, `\r` or half of a surrogate pair. */
 function isPlainStringChar(c: number): boolean {
-  return c !== 0x22 && c !== 0x5c && c !== 0x24 && c !== 0x25 && c !== 0x0a && c !== 0x0d;
+  return c !== 0x22 && c !== 0x5c && c !== 0x24 && c !== 0x25 && c !== 0x0a && c !== 0x0d && !isSurrogate(c);
+}
+
+function isSurrogate(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdfff;
 }
