@@ -1,11 +1,14 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as hcl2json } from '@cdktf/hcl2json';
 import { readHclLiterals } from '../../../constructs/loaders/hcl-literal-reader.ts';
 import { parseHclFile } from '../../../constructs/loaders/hcl-loader.ts';
 import { benchDocument, benchHcl } from '../../bench/synth-bench.ts';
+import { promiseHcl } from '../../engine/apply/promises-fixture.ts';
+import { writeConfig } from '../../engine/apply/apply-fixture.ts';
+import { meterConfig } from '../../engine/metering/meter-config.ts';
 
 /** hcl2json's value as JSON text (key order included), or its error. */
 async function reference(text: string): Promise<{ json: string } | { error: string }> {
@@ -192,6 +195,23 @@ describe('readHclLiterals', () => {
     const files = readdirSync(dir).filter((f) => f.endsWith('.hcl')).map((f) => readFileSync(join(dir, f), 'utf8'));
     expect(files.length).toBeGreaterThan(0);
     for (const hcl of [...files, benchHcl(benchDocument(40))]) {
+      const ref = await reference(hcl);
+      expect(fast(hcl)).toBe((ref as { json: string }).json);
+    }
+  });
+
+  it('gives hcl2json\'s value for the HCL files the test fixtures write', async () => {
+    // GIVEN the configs the apply, promise and metering tests write
+    const folders = [writeConfig({ run: 'tfix', tenants: 3, users: { 'alice@x.example': ['admin', 'user'] }, cores: 4 }), meterConfig('meter')];
+    const written = folders.flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.hcl')).map((f) => readFileSync(join(dir, f), 'utf8')));
+    for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+    const promises = [
+      promiseHcl({ run: 'tfix', tenants: { a: 'retain', b: 'delete' }, users: { 'bob@x.example': ['reader'] } }),
+      promiseHcl({ run: 'tfix', domain: 'd', perWorkspace: true, userDomain: 'u', roleMapping: { admin: 'member' }, quotaBackend: 'service-apis', environment: 'prod', cores: 2, tenants: { a: 'delete' }, users: {} }),
+    ];
+    expect(written).toHaveLength(2);
+    // WHEN both read each  THEN the reader takes it and gives hcl2json's JSON text
+    for (const hcl of [...written, ...promises]) {
       const ref = await reference(hcl);
       expect(fast(hcl)).toBe((ref as { json: string }).json);
     }
