@@ -5,6 +5,7 @@ import { problemAt } from '../problems/problem-at.ts';
 import { formatPath, type ConfigPath, type Source } from '../problems/source.ts';
 import type { ParsedDocument } from './build-app.ts';
 import { NESTED_BLOCKS } from './config-schema.ts';
+import { readHclLiterals } from './hcl-literal-reader.ts';
 import { hclScan, pathKey, type HclScan, type PathPositions } from './hcl-positions.ts';
 import { isPlainObject } from './schema.ts';
 
@@ -16,17 +17,23 @@ interface HclSource extends Source {
 }
 
 /**
- * Parses an HCL config file with @cdktf/hcl2json (HashiCorp's own HCL parser, compiled to
- * WebAssembly) and turns its JSON form into the canonical document: hcl2json wraps every
- * block body in a list, so a block declared twice shows up as a list of two, reported here.
- * Syntax errors keep hcl2json's messages and positions. Positions of later problems come
- * from a small scanner run only when a problem needs one.
+ * Parses an HCL config file and turns its JSON form (hcl2json's) into the canonical document:
+ * hcl2json wraps every block body in a list, so a block declared twice shows up as a list of
+ * two, reported here. A file written only with literals, as keyform configs are, is read by
+ * keyform's own reader (hcl-literal-reader.ts), which gives the same JSON form several times
+ * faster; anything else — templates, expressions, a key written twice, any syntax error — is
+ * parsed by @cdktf/hcl2json (HashiCorp's own HCL parser, compiled to WebAssembly), so syntax
+ * errors keep HashiCorp's messages and positions. Positions of later problems come from a
+ * small scanner run only when a problem needs one.
  * @example await parseHclFile('keyform/main.hcl', text)
  */
 export async function parseHclFile(file: string, text: string): Promise<ParsedDocument> {
   const source = hclSource(file, text);
+  const literal = readHclLiterals(text);
+  // The reader declines a key written twice, so only hcl2json's form can have one.
+  if (literal.isOk()) return fromJsonForm(file, literal.value, source);
   // Imported on first use: loading the module starts compiling a large WebAssembly parser,
-  // which YAML- and JSON-only configs should not pay for.
+  // which YAML- and JSON-only configs, and HCL the reader takes, should not pay for.
   const hclToJson = async (f: string, t: string) => (await import('@cdktf/hcl2json')).parse(f, t);
   return ResultAsync.fromPromise(hclToJson(file, text), (e) => syntaxProblems(file, String((e as Error).message ?? e))).match(
     (json) => {
@@ -34,11 +41,16 @@ export async function parseHclFile(file: string, text: string): Promise<ParsedDo
         file, ...at, path: formatPath(path), message: `the key ${JSON.stringify(path[path.length - 1])} is written twice in one map`, hint: 'keep one of them (HCL would keep the last silently)',
       }));
       if (problems.length > 0) return { file, format: 'hcl', value: undefined, source, problems };
-      const value = unwrapBlocks(json, 'config', [], source, problems);
-      return { file, format: 'hcl', value, source, problems };
+      return fromJsonForm(file, json, source);
     },
     (problems) => ({ file, format: 'hcl', value: undefined, source, problems }),
   );
+}
+
+function fromJsonForm(file: string, json: Record<string, unknown>, source: HclSource): ParsedDocument {
+  const problems: ConfigProblem[] = [];
+  const value = unwrapBlocks(json, 'config', [], source, problems);
+  return { file, format: 'hcl', value, source, problems };
 }
 
 /** hcl2json reports `FILE:L,C-L,C: Summary; Detail` diagnostics, several joined in one message. */
