@@ -47,7 +47,7 @@ export const UNIFIED_LIMITS: QuotaBackend = {
 };
 
 /** The live state with the platform's limits as quotas and the registered defaults. Pure. */
-function withLimits(live: LiveState, limits: readonly Limit[], services: readonly Service[], catalog: LimitCatalog, region: string): LiveState {
+export function withLimits(live: LiveState, limits: readonly Limit[], services: readonly Service[], catalog: LimitCatalog, region: string): LiveState {
   const projectIds = new Map(live.resources.flatMap((r) => (r.kind === 'project' && r.ids?.['id'] !== undefined ? [[r.address, r.ids['id']] as const] : [])));
   const quotas = liveLimits(limits, services, live.platform, region, projectIds);
   return { ...live, resources: sortResources([...live.resources, ...quotas]), quotaDefaults: catalogDefaults(catalog) };
