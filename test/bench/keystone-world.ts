@@ -6,7 +6,9 @@
  * would not weigh what the snapshot's records weigh.
  *
  * One shared domain (Keystone's `default`, named `Default`), users in it, unified limits in
- * `RegionOne`; ids are 32 hex digits like Keystone's.
+ * `RegionOne`; ids are 32 hex digits like Keystone's. Objects carry the fields Keystone's
+ * lists return beyond those keyform reads (`links`, `options`), since the snapshot keeps the
+ * objects as parsed until its resources are made.
  */
 import { QUOTA_KEYS, type LiveState, type Resource } from '../../constructs/model/index.ts';
 import type { Domain, Group, Limit, Project, RegisteredLimit, Role, RoleAssignment, Service, User } from '../../engine/keystone/index.ts';
@@ -25,6 +27,10 @@ export function sharedDomainPlatform(id: string): PlatformSettingsForSnapshot {
 
 /** A copy of `x` parsed from JSON: fresh strings, as the snapshot's HTTP client hands them over. */
 const fresh = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
+
+const ENDPOINT = 'https://keystone.example:5000/v3';
+/** The `links` Keystone adds to every object of a list. */
+const self = (collection: string, id: string): { links: { self: string } } => ({ links: { self: `${ENDPOINT}/${collection}/${id}` } });
 
 /** Builds Keystone's side of a platform tenant by tenant; `live()` turns it into the snapshot's LiveState. */
 export interface KeystoneWorld {
@@ -50,12 +56,22 @@ export function keystoneWorld(platform: string): KeystoneWorld {
   const members = new Map<string, string[]>();
   const projectIds = new Map<string, string>();
   const groupIds = new Map<string, string>();
-  const user = byName((name): User => fresh({ id: hexId(), name, domain_id: DOMAIN.id, enabled: true }));
-  const role = byName((name): Role => fresh({ id: hexId(), name, domain_id: null }));
-  const service = byName((type): Service => fresh({ id: hexId(), type, name: type, enabled: true }));
+  const user = byName((name): User => {
+    const id = hexId();
+    return fresh({ id, name, domain_id: DOMAIN.id, enabled: true, password_expires_at: null, options: {}, ...self('users', id) });
+  });
+  const role = byName((name): Role => {
+    const id = hexId();
+    return fresh({ id, name, domain_id: null, description: null, options: {}, ...self('roles', id) });
+  });
+  const service = byName((type): Service => {
+    const id = hexId();
+    return fresh({ id, type, name: type, enabled: true, ...self('services', id) });
+  });
   const registered = byName((quotaKey): RegisteredLimit => {
     const u = QUOTA_KEYS[quotaKey]!.unifiedLimits!;
-    return fresh({ id: hexId(), service_id: service(u.serviceType).id, region_id: REGION, resource_name: u.resourceName, default_limit: 10, description: null });
+    const id = hexId();
+    return fresh({ id, service_id: service(u.serviceType).id, region_id: REGION, resource_name: u.resourceName, default_limit: 10, description: null, ...self('registered_limits', id) });
   });
   const tenantOf = (r: Resource): string => `${r.key.workspace}/${'project' in r.key ? r.key.project : ''}`;
   const groupOf = (r: Resource & { key: { role: string } }): string => `${tenantOf(r)}/${r.key.role}`;
@@ -64,20 +80,22 @@ export function keystoneWorld(platform: string): KeystoneWorld {
       for (const r of resources) {
         switch (r.kind) {
           case 'project': {
-            const p: Project = { id: hexId(), name: r.attrs.name, domain_id: DOMAIN.id, description: r.attrs.description, enabled: r.attrs.enabled, tags: r.attrs.tags, parent_id: DOMAIN.id, is_domain: false };
-            projectIds.set(tenantOf(r), p.id);
-            projects.push(fresh(p));
+            const id = hexId();
+            const p: Project = { id, name: r.attrs.name, domain_id: DOMAIN.id, description: r.attrs.description, enabled: r.attrs.enabled, tags: r.attrs.tags, parent_id: DOMAIN.id, is_domain: false };
+            projectIds.set(tenantOf(r), id);
+            projects.push(fresh({ ...p, options: {}, ...self('projects', id) }));
             break;
           }
           case 'group': {
-            const g: Group = { id: hexId(), name: r.attrs.name, domain_id: DOMAIN.id, description: r.attrs.description };
-            groupIds.set(groupOf(r), g.id);
-            groups.push(fresh(g));
+            const id = hexId();
+            const g: Group = { id, name: r.attrs.name, domain_id: DOMAIN.id, description: r.attrs.description };
+            groupIds.set(groupOf(r), id);
+            groups.push(fresh({ ...g, ...self('groups', id) }));
             break;
           }
           case 'assignment': {
             const [g, p, ro] = [groupIds.get(groupOf(r))!, projectIds.get(tenantOf(r))!, role(r.attrs.keystoneRole).id];
-            assignments.push(fresh({ role: { id: ro }, group: { id: g }, scope: { project: { id: p } }, links: { assignment: `https://keystone.example/v3/projects/${p}/groups/${g}/roles/${ro}` } }));
+            assignments.push(fresh({ role: { id: ro }, group: { id: g }, scope: { project: { id: p } }, links: { assignment: `${ENDPOINT}/projects/${p}/groups/${g}/roles/${ro}` } }));
             break;
           }
           case 'membership': {
@@ -88,9 +106,10 @@ export function keystoneWorld(platform: string): KeystoneWorld {
           }
           case 'quota': {
             const home = registered(r.key.quotaKey);
+            const id = hexId();
             limits.push(fresh({
-              id: hexId(), service_id: home.service_id, region_id: REGION, resource_name: home.resource_name, resource_limit: r.attrs.value,
-              project_id: projectIds.get(tenantOf(r))!, domain_id: null, description: limitDescription(r),
+              id, service_id: home.service_id, region_id: REGION, resource_name: home.resource_name, resource_limit: r.attrs.value,
+              project_id: projectIds.get(tenantOf(r))!, domain_id: null, description: limitDescription(r), ...self('limits', id),
             }));
             break;
           }
