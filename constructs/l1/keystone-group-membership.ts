@@ -1,5 +1,6 @@
 import type { Construct } from 'constructs';
 import { address } from '../model/address.ts';
+import { NO_MEMBERSHIP_ATTRS } from '../model/resource.ts';
 import type { KeystoneRecord } from './keystone-record.ts';
 import { callerOrigin, KeystoneResource, type KeystoneResourceProps, type RecordProps } from './keystone-resource.ts';
 
@@ -11,9 +12,6 @@ export interface KeystoneGroupMembershipProps extends KeystoneResourceProps {
   readonly euid: string;
 }
 
-/** Memberships have no attributes: one frozen empty object serves them all. */
-const NO_ATTRS = Object.freeze({});
-
 /**
  * The record of a user's membership in a role group.
  * @example keystoneGroupMembership({ platform: 'os-prod', workspace: 'acme', project: 'webshop', role: 'admin', euid: 'alice@acme.example', origin })
@@ -23,7 +21,7 @@ export function keystoneGroupMembership(props: RecordProps<KeystoneGroupMembersh
   // Keys in sorted order at every level (see KeystoneRecord).
   const resource = {
     address: address('membership', [platform, workspace, project, role, euid]),
-    attrs: NO_ATTRS,
+    attrs: NO_MEMBERSHIP_ATTRS,
     key: { euid, project, role, workspace },
     kind: 'membership',
     platform,

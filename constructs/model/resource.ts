@@ -71,6 +71,8 @@ export interface GroupAttrs {
   readonly description: string;
 }
 export type MembershipAttrs = Readonly<Record<string, never>>;
+/** Memberships have no attributes: one frozen empty object serves every membership record (an own `{}` costs ~60 bytes each). */
+export const NO_MEMBERSHIP_ATTRS: MembershipAttrs = Object.freeze({});
 export interface AssignmentAttrs {
   /** The Keystone role the group holds on the project (e.g. `member`). A change is a replace. */
   readonly keystoneRole: string;

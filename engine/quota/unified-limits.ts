@@ -16,6 +16,7 @@ import type { Limit, Service } from '../keystone/index.ts';
 import { catalogDefaults, limitCatalog, type LimitCatalog } from './limit-catalog.ts';
 import type { LiveQuotas, QuotaBackend, QuotaReadError, QuotaReadRequest } from './quota-backend.ts';
 import { createLimit, deleteLimit, updateLimit } from './write-limits.ts';
+import { stringPool } from '../util/string-pool.ts';
 
 /**
  * Quotas in Keystone unified limits: one project limit per quota key, its description
@@ -47,7 +48,7 @@ export const UNIFIED_LIMITS: QuotaBackend = {
 };
 
 /** The live state with the platform's limits as quotas and the registered defaults. Pure. */
-function withLimits(live: LiveState, limits: readonly Limit[], services: readonly Service[], catalog: LimitCatalog, region: string): LiveState {
+export function withLimits(live: LiveState, limits: readonly Limit[], services: readonly Service[], catalog: LimitCatalog, region: string): LiveState {
   const projectIds = new Map(live.resources.flatMap((r) => (r.kind === 'project' && r.ids?.['id'] !== undefined ? [[r.address, r.ids['id']] as const] : [])));
   const quotas = liveLimits(limits, services, live.platform, region, projectIds);
   return { ...live, resources: sortResources([...live.resources, ...quotas]), quotaDefaults: catalogDefaults(catalog) };
@@ -61,6 +62,8 @@ function withLimits(live: LiveState, limits: readonly Limit[], services: readonl
 export function liveLimits(limits: readonly Limit[], services: readonly Service[], platform: string, region: string, projectIds: ReadonlyMap<string, string>): QuotaResource[] {
   const serviceType = new Map(services.map((s) => [s.id, s.type]));
   const out = new Map<string, QuotaResource>();
+  // A tenant's workspace, project and project id repeat in each of its limits; service ids in all of them.
+  const pooled = stringPool();
   const sorted = [...limits].sort((a, b) => compareCodeUnits(a.id, b.id));
   for (const l of sorted) {
     const m = descriptionMarker(l.description);
@@ -72,8 +75,8 @@ export function liveLimits(limits: readonly Limit[], services: readonly Service[
     const prev = out.get(addr);
     if (prev && (prev.ids?.projectId === tenantProjectId || l.project_id !== tenantProjectId)) continue;
     out.set(addr, {
-      kind: 'quota', address: addr, platform, key: { ...t, quotaKey }, attrs: { value: l.resource_limit, backend: 'unified-limits' },
-      ids: { id: keystoneId('limit', l.id), projectId: keystoneId('project', l.project_id), serviceId: keystoneId('service', l.service_id) }, managed: true,
+      kind: 'quota', address: addr, platform, key: { workspace: pooled(t.workspace), project: pooled(t.project), quotaKey }, attrs: { value: l.resource_limit, backend: 'unified-limits' },
+      ids: { id: keystoneId('limit', l.id), projectId: keystoneId('project', pooled(l.project_id)), serviceId: keystoneId('service', pooled(l.service_id)) }, managed: true,
     });
   }
   return [...out.values()];

@@ -12,6 +12,7 @@ import {
 } from '../../constructs/model/index.ts';
 import type { Domain, Group, Project } from '../keystone/index.ts';
 import type { KeystoneView } from './read-keystone.ts';
+import { stringPool } from '../util/string-pool.ts';
 
 /** Live objects with their Keystone object, and the look-alikes that are not this platform's. */
 export interface Claimed<R, K> {
@@ -78,6 +79,8 @@ export function liveProjects(v: KeystoneView, platform: string, domainName: (id:
   const asUnmanaged = (p: Project, by: string | undefined): UnmanagedObject => ({
     kind: 'project', name: p.name, domain: domainName(p.domain_id), id: p.id, tags: [...p.tags].sort(), enabled: p.enabled, description: p.description ?? '', ...owner(by),
   });
+  // Marker and user tags and the domain id repeat on every project.
+  const pooled = stringPool();
   for (const p of v.projects) {
     if (!v.platformDomainIds.has(p.domain_id)) continue;
     const o = projectOwner(p.tags);
@@ -85,8 +88,8 @@ export function liveProjects(v: KeystoneView, platform: string, domainName: (id:
       const resource: ProjectResource = {
         kind: 'project', address: address('project', [platform, o.workspace, o.project]), platform,
         key: { workspace: o.workspace, project: o.project },
-        attrs: { name: p.name, domain: domainName(p.domain_id), description: p.description ?? '', enabled: p.enabled, tags: [...p.tags].sort() },
-        ids: { id: keystoneId('project', p.id), domainId: keystoneId('domain', p.domain_id) }, managed: true,
+        attrs: { name: p.name, domain: domainName(p.domain_id), description: p.description ?? '', enabled: p.enabled, tags: p.tags.map(pooled).sort() },
+        ids: { id: keystoneId('project', p.id), domainId: keystoneId('domain', pooled(p.domain_id)) }, managed: true,
       };
       candidates.push({ resource, object: p });
     } else {
@@ -104,6 +107,8 @@ export function liveGroups(v: KeystoneView, platform: string, domainName: (id: s
   const asUnmanaged = (g: Group, by: string | undefined): UnmanagedObject => ({
     kind: 'group', name: g.name, domain: domainName(g.domain_id), id: g.id, description: g.description ?? '', ...owner(by),
   });
+  // A tenant's workspace and project repeat in each of its groups; roles and the domain id in all of them.
+  const pooled = stringPool();
   for (const g of v.groups) {
     if (!v.platformDomainIds.has(g.domain_id)) continue;
     const m = descriptionMarker(g.description);
@@ -111,8 +116,9 @@ export function liveGroups(v: KeystoneView, platform: string, domainName: (id: s
     if (m?.platform === platform && t && m.role) {
       const resource: GroupResource = {
         kind: 'group', address: address('group', [platform, t.workspace, t.project, m.role]), platform,
-        key: { ...t, role: m.role }, attrs: { name: g.name, domain: domainName(g.domain_id), description: g.description ?? '' },
-        ids: { id: keystoneId('group', g.id), domainId: keystoneId('domain', g.domain_id) }, managed: true,
+        key: { workspace: pooled(t.workspace), project: pooled(t.project), role: pooled(m.role) },
+        attrs: { name: g.name, domain: domainName(g.domain_id), description: g.description ?? '' },
+        ids: { id: keystoneId('group', g.id), domainId: keystoneId('domain', pooled(g.domain_id)) }, managed: true,
       };
       candidates.push({ resource, object: g });
     } else {

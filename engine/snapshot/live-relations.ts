@@ -1,6 +1,7 @@
 import {
   address,
   keystoneId,
+  NO_MEMBERSHIP_ATTRS,
   type AssignmentResource,
   type GroupResource,
   type MembershipResource,
@@ -8,6 +9,7 @@ import {
 } from '../../constructs/model/index.ts';
 import type { Group, Project, User } from '../keystone/index.ts';
 import type { KeystoneView } from './read-keystone.ts';
+import { stringPool } from '../util/string-pool.ts';
 
 type Live<R, K> = ReadonlyMap<string, { readonly resource: R; readonly object: K }>;
 
@@ -32,12 +34,14 @@ export function liveMemberships(v: KeystoneView, groups: Live<GroupResource, Gro
     return label;
   };
   const out = new Map<string, MembershipResource>();
+  // Each member list holds its own copy of a user's id.
+  const pooled = stringPool();
   for (const { resource: g, object } of groups.values()) {
     const { workspace, project, role } = g.key;
     for (const userId of v.members.get(object.id) ?? []) {
       const euid = labelOf(userId);
       const addr = address('membership', [g.platform, workspace, project, role, euid]);
-      if (!out.has(addr)) out.set(addr, { kind: 'membership', address: addr, platform: g.platform, key: { workspace, project, role, euid }, attrs: {}, ids: { groupId: keystoneId('group', object.id), userId: keystoneId('user', userId) }, managed: true });
+      if (!out.has(addr)) out.set(addr, { kind: 'membership', address: addr, platform: g.platform, key: { workspace, project, role, euid }, attrs: NO_MEMBERSHIP_ATTRS, ids: { groupId: keystoneId('group', object.id), userId: keystoneId('user', pooled(userId)) }, managed: true });
     }
   }
   return [...out.values()];
@@ -55,6 +59,8 @@ export function liveAssignments(v: KeystoneView, groups: Live<GroupResource, Gro
   const groupById = new Map([...groups.values()].map((g) => [g.object.id, g]));
   const projectById = new Map([...projects.values()].map((p) => [p.object.id, p.resource]));
   const best = new Map<string, AssignmentResource>();
+  // Few roles, many assignments, each with its own copy of the role's id.
+  const pooled = stringPool();
   for (const a of v.assignments) {
     const g = a.group ? groupById.get(a.group.id) : undefined;
     const p = a.scope.project ? projectById.get(a.scope.project.id) : undefined;
@@ -63,7 +69,7 @@ export function liveAssignments(v: KeystoneView, groups: Live<GroupResource, Gro
     const r = g.resource;
     const candidate: AssignmentResource = {
       kind: 'assignment', address: address('assignment', [r.platform, r.key.workspace, r.key.project, r.key.role]), platform: r.platform,
-      key: r.key, attrs: { keystoneRole }, ids: { groupId: keystoneId('group', g.object.id), projectId: p.ids!.id, roleId: keystoneId('role', a.role.id) }, managed: true,
+      key: r.key, attrs: { keystoneRole }, ids: { groupId: keystoneId('group', g.object.id), projectId: p.ids!.id, roleId: keystoneId('role', pooled(a.role.id)) }, managed: true,
     };
     const prev = best.get(candidate.address);
     const rank = (x: AssignmentResource): string => `${x.attrs.keystoneRole === desiredRoles[x.address] ? 1 : 0}${x.attrs.keystoneRole}`;

@@ -1,6 +1,6 @@
 import {
-  address, DELETE_POLICY_TAG, keystoneId, projectMarkerTags, RETIRED_TAG, sortResources, withDescriptionMarker,
-  type DesiredState, type DomainResource, type KeystoneId, type KeystoneObjectType, type LiveState, type ProjectResource, type Resource, type UnmanagedObject,
+  address, DELETE_POLICY_TAG, keystoneId, NO_MEMBERSHIP_ATTRS, projectMarkerTags, RETIRED_TAG, sortResources, withDescriptionMarker,
+  type DesiredState, type DomainResource, type IdsByKind, type KeystoneId, type KeystoneObjectType, type LiveState, type ProjectResource, type Resource, type ResourceKind, type ResourceOfKind, type UnmanagedObject,
 } from '../../constructs/model/index.ts';
 
 /**
@@ -61,7 +61,7 @@ export function tenant(spec: TenantSpec = {}): Resource[] {
   }
   for (const [euid, rs] of Object.entries(spec.members ?? {})) {
     for (const role of rs) {
-      out.push({ kind: 'membership', address: address('membership', [platform, w, p, role, euid]), platform, key: { workspace: w, project: p, role, euid }, attrs: {} });
+      out.push({ kind: 'membership', address: address('membership', [platform, w, p, role, euid]), platform, key: { workspace: w, project: p, role, euid }, attrs: NO_MEMBERSHIP_ATTRS });
     }
   }
   for (const [quotaKey, value] of Object.entries(spec.quotas ?? {})) {
@@ -89,25 +89,31 @@ function fixtureId<T extends KeystoneObjectType>(type: T, parts: readonly string
   return keystoneId(type, [type, ...parts].join('-'));
 }
 
+/**
+ * `r` with Keystone ids and the managed flag, as one object literal of the snapshot's shape:
+ * without desired-only fields, and not a spread copy (V8 gives a spread copy ~4x the memory).
+ */
+function withIds<K extends ResourceKind>(r: ResourceOfKind<K>, ids: IdsByKind[K]): ResourceOfKind<K> {
+  return { kind: r.kind, address: r.address, platform: r.platform, key: r.key, attrs: r.attrs, ids, managed: true } as ResourceOfKind<K>;
+}
+
 /** A resource as a snapshot returns it: with Keystone ids and the managed flag, without desired-only fields. */
 export function asLive(r: Resource): Resource {
   const tenant = [r.platform, r.key.workspace, ...('project' in r.key ? [r.key.project] : [])];
   const group = (k: { role: string }) => fixtureId('group', [...tenant, k.role]);
   switch (r.kind) {
     case 'domain':
-      return { ...r, ids: { id: fixtureId('domain', tenant) }, managed: true };
-    case 'project': {
-      const { adopt: _a, ...rest } = r;
-      return { ...rest, ids: { id: fixtureId('project', tenant) }, managed: true };
-    }
+      return withIds(r, { id: fixtureId('domain', tenant) });
+    case 'project':
+      return withIds(r, { id: fixtureId('project', tenant) });
     case 'group':
-      return { ...r, ids: { id: group(r.key), domainId: fixtureId('domain', [r.attrs.domain]) }, managed: true };
+      return withIds(r, { id: group(r.key), domainId: fixtureId('domain', [r.attrs.domain]) });
     case 'membership':
-      return { ...r, ids: { groupId: group(r.key), userId: fixtureId('user', [r.key.euid]) }, managed: true };
+      return withIds(r, { groupId: group(r.key), userId: fixtureId('user', [r.key.euid]) });
     case 'assignment':
-      return { ...r, ids: { groupId: group(r.key), projectId: fixtureId('project', tenant), roleId: fixtureId('role', [r.attrs.keystoneRole]) }, managed: true };
+      return withIds(r, { groupId: group(r.key), projectId: fixtureId('project', tenant), roleId: fixtureId('role', [r.attrs.keystoneRole]) });
     case 'quota':
-      return { ...r, ids: { projectId: fixtureId('project', tenant), ...(r.attrs.backend === 'unified-limits' ? { id: fixtureId('limit', [...tenant, r.key.quotaKey]) } : {}) }, managed: true };
+      return withIds(r, r.attrs.backend === 'unified-limits' ? { projectId: fixtureId('project', tenant), id: fixtureId('limit', [...tenant, r.key.quotaKey]) } : { projectId: fixtureId('project', tenant) });
   }
 }
 
