@@ -22,10 +22,10 @@ import {
 import { apportion, decimalText, lineAmount, minorText, roundDiv } from './money.ts';
 import { priceFor, priceKeys, resourcePriced, type AppliedPrice, type PriceList } from './price-list.ts';
 import { tenantKey } from '../../../constructs/model/index.ts';
+import { compareCodeUnits as cmp } from '../../../constructs/model/code-unit-order.ts';
 
 const isoDay = (s: number): string => new Date(s * 1000).toISOString().slice(0, 10);
 const DAY = 86400;
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Who a usage line is billed to: its project's version when the samples were taken. */
 interface Owner extends TenantRef {

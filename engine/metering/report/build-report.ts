@@ -6,6 +6,7 @@ import type { MeterSource } from '../sample.ts';
 import type { MeteringStore } from '../store/metering-store.ts';
 import { HOUR } from '../usage/coverage.ts';
 import { forEachUsageLine, type Period, type UsageSummary } from '../usage/hourly-usage.ts';
+import { compareCodeUnits } from '../../../constructs/model/code-unit-order.ts';
 
 /**
  * Usage → rating → statements for a period, in one pass over the store's samples of every
@@ -37,7 +38,7 @@ export function buildReport(store: MeteringStore, opts: ReportSettings): ResultA
 function reportSources(platforms: readonly RatedPlatform[], stored: readonly MeterSource[]): MeterSource[] {
   const all = new Map<string, MeterSource>();
   for (const s of [...platforms.map((p) => ({ platform: p.platform, region: p.region })), ...stored]) all.set(`${s.platform}\u0000${s.region}`, s);
-  return [...all.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, s]) => s);
+  return [...all.entries()].sort(([a], [b]) => compareCodeUnits(a, b)).map(([, s]) => s);
 }
 
 const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;

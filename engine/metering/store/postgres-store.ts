@@ -7,6 +7,7 @@ import { MIGRATIONS_TABLE, SCHEMA_VERSION, newerSchema, pendingMigrations } from
 import { weightSegments } from './weight-segments.ts';
 import { canonicalTraits, chunks, traitsParser, type MeteringStore, type RecordOutcome, type RunWeight, type SampleGroup } from './metering-store.ts';
 import { toOwnerVersions, toRun, toSample, toSource, type GroupRow, type OwnerRow, type RunRow, type SampleRow, type SourceRow } from './rows.ts';
+import { compareCodeUnits } from '../../../constructs/model/code-unit-order.ts';
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
@@ -70,7 +71,7 @@ function migratePostgres(pool: pg.Pool, location: string): ResultAsync<number, S
 
 /** Distinct pairs, sorted: rows every collector inserts in one order, so concurrent writers never deadlock. */
 function sortedPairs(pairs: readonly (readonly [string, string])[]): [string[], string[]] {
-  const unique = [...new Map(pairs.map((p) => [`${p[0]}\u0000${p[1]}`, p] as const)).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const unique = [...new Map(pairs.map((p) => [`${p[0]}\u0000${p[1]}`, p] as const)).entries()].sort(([a], [b]) => compareCodeUnits(a, b));
   return [unique.map(([, p]) => p[0]), unique.map(([, p]) => p[1])];
 }
 
