@@ -57,8 +57,8 @@ interface Line {
   minor: bigint | null;
   readonly projectIds: Set<string>;
   readonly projectNames: Set<string>;
-  /** Units per day index; null when the store shared the line's amount out over its days. */
-  days: Map<number, bigint> | null;
+  /** Units per day index. */
+  readonly days: Map<number, bigint>;
   /** Units per resource (`projectId\0resourceId`). */
   readonly resources: Map<string, Part>;
   /** Units per resource and hour, when hourly rows are asked for. */
@@ -107,10 +107,6 @@ export class ReportBuilder {
   /** Lines the store rates, by the index it knows them by, with a usage line of each (what prices it). */
   private readonly ratedLines: { readonly line: Line; readonly usage: UsageLine }[] = [];
   private readonly ratedIds = new Map<Line, number>();
-  /** Statements by the index the store knows them by, and their days' amounts as the store shared them out. */
-  private readonly groupIds = new Map<string, number>();
-  private readonly groupNames: string[] = [];
-  private readonly ratedDaily = new Map<string, bigint[]>();
   private readonly firstDay: number;
   private readonly days: number;
   private readonly groupBy: GroupBy;
@@ -204,7 +200,7 @@ export class ReportBuilder {
     const l = this.lineOf(line);
     l.units += line.units;
     const day = Math.floor(line.hourStart / DAY) - this.firstDay;
-    l.days?.set(day, (l.days.get(day) ?? 0n) + line.units);
+    l.days.set(day, (l.days.get(day) ?? 0n) + line.units);
     const rk = `${line.projectId}\u0000${line.resourceId}`;
     const part = (): Part => ({ projectId: line.projectId, resourceId: line.resourceId, resourceType: line.resourceType, resourceName: line.resourceName, units: line.units });
     const r = l.resources.get(rk);
@@ -249,7 +245,7 @@ export class ReportBuilder {
             id = this.ratedLines.length;
             this.ratedIds.set(l, id);
             this.ratedLines.push({ line: l, usage });
-            lines.push({ line: id, group: this.groupId(l.owner.group), ...lineRate(METRICS[l.metric].perUnit, l.price?.price ?? null, this.s.currency.digits) });
+            lines.push({ line: id, ...lineRate(METRICS[l.metric].perUnit, l.price?.price ?? null, this.s.currency.digits) });
           }
           shares.push({ facetRef: f.facetRef, resourceType: f.resourceType, ownerRef: f.ownerRef, line: id, perSecond: usage.units, projectId: f.projectId, resourceName: usage.resourceName });
         }
@@ -258,35 +254,19 @@ export class ReportBuilder {
     };
   }
 
-  private groupId(group: string | null): number {
-    if (group === null) return -1;
-    let id = this.groupIds.get(group);
-    if (id === undefined) {
-      id = this.groupNames.length;
-      this.groupIds.set(group, id);
-      this.groupNames.push(group);
-    }
-    return id;
-  }
-
   /** Adds usage the store rated (`MeteringStore.rateUsage` with this builder's `rater`). */
   addRated(rated: RatedUsage): void {
     for (const r of rated.lines) {
       const { line: l, usage } = this.ratedLines[r.line]!;
-      l.units += r.units;
-      l.minor = (l.minor ?? 0n) + r.minor;
-      l.days = null;
+      // A line is one source's (its owner names the platform and region): rated once, whole.
+      l.units = r.units;
+      l.minor = r.minor;
+      for (const d of r.days) l.days.set(Math.floor(d.dayStart / DAY) - this.firstDay, d.units);
       this.addUnpriced(l, usage, r.units);
     }
     for (const p of rated.parts) {
       const l = this.ratedLines[p.line]!.line;
       l.resources.set(`${p.projectId}\u0000${p.resourceId}`, { projectId: p.projectId, resourceId: p.resourceId, resourceType: p.resourceType, resourceName: p.resourceName, units: p.units });
-    }
-    for (const d of rated.daily) {
-      const group = this.groupNames[d.group]!;
-      let days = this.ratedDaily.get(group);
-      if (days === undefined) this.ratedDaily.set(group, (days = new Array<bigint>(this.days).fill(0n)));
-      days[Math.floor(d.dayStart / DAY) - this.firstDay]! += d.minor;
     }
   }
 
@@ -375,12 +355,10 @@ export class ReportBuilder {
   /** One group's statement; each line's amount is shared out over its days, so the days add up to the total. */
   private statement(group: string, entries: readonly Priced[]): { statement: Statement; minor: bigint } {
     const { tenants, minor } = this.tenants(entries);
-    const daily = [...(this.ratedDaily.get(group) ?? new Array<bigint>(this.days).fill(0n))];
+    const daily = new Array<bigint>(this.days).fill(0n);
     for (const e of entries) {
-      const days = e.l.days;
-      if (days === null) continue;
-      const idx = [...days.keys()].sort((a, b) => a - b);
-      apportion(e.minor, idx.map((d) => days.get(d)!)).forEach((m, i) => (daily[idx[i]!]! += m));
+      const idx = [...e.l.days.keys()].sort((a, b) => a - b);
+      apportion(e.minor, idx.map((d) => e.l.days.get(d)!)).forEach((m, i) => (daily[idx[i]!]! += m));
     }
     const statement: Statement = {
       group,

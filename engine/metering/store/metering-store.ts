@@ -63,8 +63,6 @@ export interface LineShare {
  */
 export interface LinePrice {
   readonly line: number;
-  /** The statement the line's days add to (an index the report chose); -1 for none (unmanaged usage). */
-  readonly group: number;
   readonly numerator: bigint;
   readonly denominator: bigint;
 }
@@ -74,8 +72,13 @@ export type UsageRater = (facets: readonly GroupFacet[]) => { readonly shares: r
 
 /** Usage summed and priced in the store, per stated line (see `MeteringStore.rateUsage`). */
 export interface RatedUsage {
-  /** Every line with samples: its exact units and its amount, rounded once. */
-  readonly lines: readonly { readonly line: number; readonly units: bigint; readonly minor: bigint }[];
+  /** Every line with samples: its exact units, its amount rounded once, and its units per day, in day order. */
+  readonly lines: readonly {
+    readonly line: number;
+    readonly units: bigint;
+    readonly minor: bigint;
+    readonly days: readonly { readonly dayStart: number; readonly units: bigint }[];
+  }[];
   /**
    * Each line's units per resource (and project), in the order the resources first appear
    * (day, then resource, facet and owner refs), with the resource's latest name.
@@ -88,8 +91,6 @@ export interface RatedUsage {
     readonly resourceName: string | null;
     readonly units: bigint;
   }[];
-  /** Per statement and day: the lines' amounts shared out over their days (largest remainder), summed. */
-  readonly daily: readonly { readonly group: number; readonly dayStart: number; readonly minor: bigint }[];
 }
 
 /**
@@ -132,8 +133,8 @@ export interface MeteringStore {
   forEachSampleGroup(source: MeterSource, weights: readonly RunWeight[], visit: (group: SampleGroup) => void): ResultAsync<number, StoreError>;
   /**
    * Sums the source's samples at the sample times in `weights` (one bucket per UTC day) per
-   * stated line, prices each line once and shares its amount out over its days, in the
-   * database: what a statement needs, without a row per resource and day leaving the store.
+   * stated line, per line and day, and per line and resource, and prices each line once, in
+   * the database: what a statement needs, without a row per resource and day leaving the store.
    * Absent where the database can't do exact decimal arithmetic (SQLite): the report then
    * rates `forEachSampleGroup`'s groups itself, with the same rules and results.
    */

@@ -10,17 +10,19 @@ export const GROUPING_WORK_MEM = '256MB';
 export const BUCKETS_PER_QUERY = 32;
 
 /**
- * The period's samples grouped per (day, resource, facet, owner version) in one scan, each
- * sample's weight found by `width_bucket` over runs of equal weight (weight-segments.ts).
+ * The period's samples grouped per (day, resource, facet, owner version) in one scan: each
+ * sample's segment of runs of equal weight found by `width_bucket` (weight-segments.ts), the
+ * samples counted per segment, and the counts weighted and summed per day after.
  */
 const SEGMENT_GROUPS = `INSERT INTO rate_groups
-  SELECT g.bucket, g.resource_ref, r.resource_type, g.facet_ref, g.owner_ref, g.seconds
-  FROM (SELECT ($4::bigint[])[i] AS bucket, resource_ref, facet_ref, owner_ref, SUM(($5::bigint[])[i])::bigint AS seconds
-        FROM (SELECT width_bucket(s.sampled_at, $3::bigint[]) AS i, s.resource_ref, s.facet_ref, s.owner_ref FROM samples s
-              WHERE s.sampled_at BETWEEN $7 AND $8 AND s.resource_ref IN (SELECT ref FROM resources WHERE platform = $1 AND region = $2)) x
-        WHERE ($6::boolean[])[i]
+  SELECT ($4::bigint[])[g.i], g.resource_ref, r.resource_type, g.facet_ref, g.owner_ref, SUM(g.n * ($5::bigint[])[g.i])::bigint
+  FROM (SELECT width_bucket(s.sampled_at, $3::bigint[]) AS i, s.resource_ref, s.facet_ref, s.owner_ref, COUNT(*) AS n
+        FROM samples s
+        WHERE s.sampled_at BETWEEN $7 AND $8 AND s.resource_ref IN (SELECT ref FROM resources WHERE platform = $1 AND region = $2)
         GROUP BY 1, 2, 3, 4) g
-  JOIN resources r ON r.ref = g.resource_ref`;
+  JOIN resources r ON r.ref = g.resource_ref
+  WHERE ($6::boolean[])[g.i]
+  GROUP BY 1, 2, 3, 4, 5`;
 
 /** The samples of split runs (several weights each), joined with their weights. */
 const JOINED_GROUPS = `INSERT INTO rate_groups
@@ -37,44 +39,31 @@ const JOINED_GROUPS = `INSERT INTO rate_groups
  * rounded half away from zero, in exact integers (`div` truncates; units and prices are never
  * negative), as money.ts `lineAmount` rounds.
  */
-const LINE_TOTALS = [
-  `CREATE TEMP TABLE rate_days ON COMMIT DROP AS
-     SELECT s.line, g.bucket, SUM(g.seconds::numeric * s.per_second) AS units
-     FROM rate_groups g JOIN rate_shares s USING (facet_ref, resource_type, owner_ref)
-     GROUP BY s.line, g.bucket`,
-  `CREATE TEMP TABLE rate_totals ON COMMIT DROP AS
-     SELECT d.line, p.grp, SUM(d.units) AS units, div(2 * SUM(d.units) * p.numerator + p.denominator, 2 * p.denominator) AS minor
-     FROM rate_days d JOIN rate_lines p USING (line)
-     GROUP BY d.line, p.grp, p.numerator, p.denominator`,
-];
-
-/**
- * Each statement line's amount shared out over its days by the largest-remainder method, as
- * money.ts `apportion` does: the floor of each day's exact share, and the units left to the
- * largest remainders, the earlier day on a tie; then summed per statement and day.
- */
-const DAILY = `SELECT grp, bucket, SUM(share + CASE WHEN place <= left_over THEN 1 ELSE 0 END)::text AS minor
-  FROM (SELECT t.grp, d.bucket, x.share, t.minor - SUM(x.share) OVER w AS left_over, row_number() OVER (w ORDER BY x.rem DESC, d.bucket) AS place
-        FROM rate_days d JOIN rate_totals t USING (line)
-        CROSS JOIN LATERAL (SELECT CASE WHEN t.units = 0 THEN 0 ELSE div(t.minor * d.units, t.units) END AS share,
-                                   CASE WHEN t.units = 0 THEN 0 ELSE mod(t.minor * d.units, t.units) END AS rem) x
-        WHERE t.grp >= 0
-        WINDOW w AS (PARTITION BY d.line)) y
-  GROUP BY grp, bucket`;
+const LINES = `SELECT t.line, t.units::text, div(2 * t.units * p.numerator + p.denominator, 2 * p.denominator)::text AS minor, t.buckets, t.bucket_units
+  FROM (SELECT line, SUM(units) AS units, array_agg(bucket) AS buckets, array_agg(units) AS bucket_units
+        FROM (SELECT s.line, g.bucket, SUM(g.seconds * s.per_second) AS units
+              FROM rate_groups g JOIN rate_shares s USING (facet_ref, resource_type, owner_ref)
+              GROUP BY s.line, g.bucket) d
+        GROUP BY line) t
+  JOIN rate_lines p USING (line)`;
 
 /**
  * Each line's units per resource and project, in the order the resources first appear (day,
- * then resource, facet and owner refs: the order the report reads groups in otherwise), with
- * the name of the latest facet that has one.
+ * then resource ref, then facet and owner refs: the order the report reads groups in otherwise).
  */
-const PARTS = `SELECT p.line, p.project_id, r.resource_id, r.resource_type, p.resource_name, p.units::text AS units
-  FROM (SELECT s.line, s.project_id, g.resource_ref, SUM(g.seconds::numeric * s.per_second) AS units,
-               (array_agg(s.resource_name ORDER BY g.bucket DESC, g.facet_ref DESC, g.owner_ref DESC) FILTER (WHERE s.resource_name IS NOT NULL))[1] AS resource_name,
-               MIN(ARRAY[g.bucket, g.resource_ref, g.facet_ref, g.owner_ref]) AS first_seen
-        FROM rate_groups g JOIN rate_shares s USING (facet_ref, resource_type, owner_ref)
-        GROUP BY s.line, s.project_id, g.resource_ref) p
-  JOIN resources r ON r.ref = p.resource_ref
-  ORDER BY p.first_seen`;
+const PARTS = `SELECT s.line, s.project_id, r.resource_id, r.resource_type, SUM(g.seconds * s.per_second)::text AS units
+  FROM (SELECT facet_ref, resource_type, owner_ref, resource_ref, SUM(seconds) AS seconds, MIN(bucket) AS first_bucket
+        FROM rate_groups GROUP BY 1, 2, 3, 4) g
+  JOIN rate_shares s USING (facet_ref, resource_type, owner_ref)
+  JOIN resources r ON r.ref = g.resource_ref
+  GROUP BY s.line, s.project_id, g.resource_ref, r.resource_id, r.resource_type
+  ORDER BY MIN(g.first_bucket), g.resource_ref, MIN(g.facet_ref), MIN(g.owner_ref)`;
+
+/** The latest name of each line's resources that have one (the few that do: floating IPs, named servers). */
+const NAMES = `SELECT DISTINCT ON (s.line, s.project_id, g.resource_ref) s.line, s.project_id, r.resource_id, s.resource_name
+  FROM rate_groups g JOIN rate_shares s USING (facet_ref, resource_type, owner_ref) JOIN resources r ON r.ref = g.resource_ref
+  WHERE s.resource_name IS NOT NULL
+  ORDER BY s.line, s.project_id, g.resource_ref, g.bucket DESC, g.facet_ref DESC, g.owner_ref DESC`;
 
 interface FacetRow {
   facet_ref: string;
@@ -87,7 +76,7 @@ interface FacetRow {
 /**
  * Usage of `source` summed and priced in PostgreSQL (see `MeteringStore.rateUsage`): the
  * samples are grouped per day once, the report maps the few distinct facets to stated lines
- * and prices, and the lines, their resources and the statements' days come back summed.
+ * and prices, and the lines come back summed per day and per resource, each priced.
  */
 export async function rateUsage(c: pg.PoolClient, source: MeterSource, weights: readonly RunWeight[], rater: UsageRater): Promise<RatedUsage> {
   await c.query(`SET LOCAL work_mem = '${GROUPING_WORK_MEM}'`);
@@ -114,7 +103,7 @@ export async function rateUsage(c: pg.PoolClient, source: MeterSource, weights: 
   const { shares, lines } = rater(facets);
   await c.query(
     `CREATE TEMP TABLE rate_shares ON COMMIT DROP AS
-     SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::int[], $5::numeric[], $6::text[], $7::text[])
+     SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::int[], $5::bigint[], $6::text[], $7::text[])
        AS x(facet_ref, resource_type, owner_ref, line, per_second, project_id, resource_name)`,
     [
       shares.map((s) => s.facetRef),
@@ -128,17 +117,22 @@ export async function rateUsage(c: pg.PoolClient, source: MeterSource, weights: 
   );
   await c.query(
     `CREATE TEMP TABLE rate_lines ON COMMIT DROP AS
-     SELECT * FROM unnest($1::int[], $2::int[], $3::numeric[], $4::numeric[]) AS x(line, grp, numerator, denominator)`,
-    [lines.map((l) => l.line), lines.map((l) => l.group), lines.map((l) => l.numerator.toString()), lines.map((l) => l.denominator.toString())],
+     SELECT * FROM unnest($1::int[], $2::numeric[], $3::numeric[]) AS x(line, numerator, denominator)`,
+    [lines.map((l) => l.line), lines.map((l) => l.numerator.toString()), lines.map((l) => l.denominator.toString())],
   );
   await c.query('ANALYZE rate_groups, rate_shares, rate_lines');
-  for (const sql of LINE_TOTALS) await c.query(sql);
-  const totals = (await c.query<{ line: number; units: string; minor: string }>('SELECT line, units::text, minor::text FROM rate_totals ORDER BY line')).rows;
-  const daily = (await c.query<{ grp: number; bucket: string; minor: string }>(`${DAILY} ORDER BY grp, bucket`)).rows;
-  const parts = (await c.query<{ line: number; project_id: string; resource_id: string; resource_type: ResourceType; resource_name: string | null; units: string }>(PARTS)).rows;
+  const totals = (await c.query<{ line: number; units: string; minor: string; buckets: string[]; bucket_units: string[] }>(LINES)).rows;
+  const parts = (await c.query<{ line: number; project_id: string; resource_id: string; resource_type: ResourceType; units: string }>(PARTS)).rows;
+  const names = new Map((await c.query<{ line: number; project_id: string; resource_id: string; resource_name: string }>(NAMES)).rows.map((n) => [`${n.line}\u0000${n.project_id}\u0000${n.resource_id}`, n.resource_name]));
   return {
-    lines: totals.map((t) => ({ line: t.line, units: BigInt(t.units), minor: BigInt(t.minor) })),
-    parts: parts.map((p) => ({ line: p.line, projectId: p.project_id, resourceId: p.resource_id, resourceType: p.resource_type, resourceName: p.resource_name, units: BigInt(p.units) })),
-    daily: daily.map((d) => ({ group: d.grp, dayStart: Number(d.bucket), minor: BigInt(d.minor) })),
+    lines: totals.map((t) => ({ line: t.line, units: BigInt(t.units), minor: BigInt(t.minor), days: t.buckets.map((b, i) => ({ dayStart: Number(b), units: BigInt(t.bucket_units[i]!) })) })),
+    parts: parts.map((p) => ({
+      line: p.line,
+      projectId: p.project_id,
+      resourceId: p.resource_id,
+      resourceType: p.resource_type,
+      resourceName: names.get(`${p.line}\u0000${p.project_id}\u0000${p.resource_id}`) ?? null,
+      units: BigInt(p.units),
+    })),
   };
 }

@@ -80,6 +80,7 @@ function projectsAt(platform: string, t: number): ProjectRecord[] {
     { projectId: 'p-ops', name: 'initech.ops', owner: { platform, workspace: 'initech', project: 'ops' } },
     { projectId: 'p-net', name: 'initech.net', owner: { platform: P, workspace: 'initech', project: 'net' } },
     { projectId: 'p-edge', name: 'initech.edge', owner: { platform: P, workspace: 'initech', project: 'edge' } },
+    { projectId: 'p-twin', name: 'initech.twin', owner: { platform: P, workspace: 'initech', project: 'twin' } },
   ];
   return all;
 }
@@ -107,6 +108,8 @@ function resourcesOf(source: MeterSource, seed: number): Resource[] {
     whole('vm-legacy', 'server', 'p-legacy', { flavor: 'm1.large', vcpus: 8, ram_mib: 12288, disk_gib: 20, status: 'ACTIVE' }),
     whole('fip-lost', 'floatingip', 'p-lost', { address: '198.51.100.9', status: 'ACTIVE', port_id: 'port-1' }),
     whole('vol-move', 'volume', 'p-move', { size_gib: 33, volume_type: 'ssd', status: 'in-use' }),
+    // three equal volumes: their line's 0.35 does not split evenly, and the order they were seen in decides which get the rest
+    ...['c', 'a', 'b'].map((x) => whole(`vol-twin-${x}`, 'volume', 'p-twin', { size_gib: 7, volume_type: 'ssd', status: 'in-use' })),
     // 5 h on each day (to the gap's start on day 2): its 0.05 splits into two equal halves, and the cent left goes to the earlier day
     { id: `${source.region}-fip-edge`, type: 'floatingip', projectId: 'p-edge', from: FROM + 19 * H, to: FROM + DAY + 5 * H, traits: () => ({ address: '198.51.100.10', status: 'ACTIVE', port_id: null }) },
   ];
@@ -218,6 +221,12 @@ describe('usage and rating in PostgreSQL', () => {
     expect(net.items.map((i) => [i.metric, i.quantity, i.unitPrice, i.amount])).toEqual([['router.hours', 45, '0.013', '0.59']]);
     const edge = r.statements[2]!.tenants.find((t) => t.tenant === 'initech.edge' && t.platform === P && t.region === 'RegionOne')!;
     expect(edge.items.map((i) => [i.quantity, i.amount])).toEqual([[10, '0.05']]);
+    const twins = r.resources.filter((x) => x.tenant === 'initech.twin' && x.platform === P && x.region === 'RegionOne');
+    expect(twins.map((x) => [x.resourceId, x.amount])).toEqual([
+      ['RegionOne-vol-twin-a', '0.116667'],
+      ['RegionOne-vol-twin-b', '0.116666'],
+      ['RegionOne-vol-twin-c', '0.116667'],
+    ]);
     // the gap is reported, not filled
     expect(r.sources.find((s) => s.platform === P && s.region === 'RegionOne')!.coverage.gaps).toEqual([{ from: '2026-05-02T05:00:00Z', to: '2026-05-02T08:00:00Z', status: 'missed', coveredSeconds: 0 }]);
     // the moved project is billed to globex before the move and to acme after; the renamed unmanaged one under both names
