@@ -205,7 +205,12 @@ export async function runPostgres(print: (line: string) => void): Promise<void> 
     print(row(`usage + rating + statements, rated in SQL (${r.statements.length} statements)`, report, r.resources.length, ratio(report)));
     print(row('the same, groups rated in JavaScript, one run', inNode, r.resources.length, ratio(inNode)));
     const x = report.ms / byDay.ms;
-    print(`goal: usage + rating + statements within 3× of a bare SQL GROUP BY (resource, day): ${x.toFixed(2)}× — ${x <= 3 ? 'met' : 'NOT met'} (load average ${after}, ${cpus().length} cores)`);
+    // CPU time (keyform's and the server's) is the steadier figure on a loaded machine: printed beside the wall-time ratio the goal is judged on.
+    const cpuX = (report.cpuMs + report.serverCpuMs) / (byDay.cpuMs + byDay.serverCpuMs);
+    print(
+      `goal: usage + rating + statements within 3× of a bare SQL GROUP BY (resource, day): ${x.toFixed(2)}× wall — ${x <= 3 ? 'met' : 'NOT met'}; ` +
+        `${cpuX.toFixed(2)}× in CPU time, keyform + PostgreSQL (load average ${after}, ${cpus().length} cores)`,
+    );
   } finally {
     await releaseStack('full');
   }
