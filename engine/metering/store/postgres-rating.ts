@@ -37,7 +37,9 @@ const JOINED_GROUPS = `INSERT INTO rate_groups
 /**
  * Each line's units per day and in all, and its amount: `units × numerator / denominator`
  * rounded half away from zero, in exact integers (`div` truncates; units and prices are never
- * negative), as money.ts `lineAmount` rounds.
+ * negative), as money.ts `lineAmount` rounds. A group's product stays a BIGINT: a day's
+ * seconds × the largest size counted per second (an image's bytes) overflows only past ~97 TiB,
+ * and PostgreSQL then fails the report rather than round; sums are NUMERIC.
  */
 const LINES = `SELECT t.line, t.units::text, div(2 * t.units * p.numerator + p.denominator, 2 * p.denominator)::text AS minor, t.buckets, t.bucket_units
   FROM (SELECT line, SUM(units) AS units, array_agg(bucket) AS buckets, array_agg(units) AS bucket_units
