@@ -205,11 +205,12 @@ export async function runPostgres(print: (line: string) => void): Promise<void> 
     print(row(`usage + rating + statements, rated in SQL (${r.statements.length} statements)`, report, r.resources.length, ratio(report)));
     print(row('the same, groups rated in JavaScript, one run', inNode, r.resources.length, ratio(inNode)));
     const x = report.ms / byDay.ms;
-    // CPU time (keyform's and the server's) is the steadier figure on a loaded machine: printed beside the wall-time ratio the goal is judged on.
+    // On a loaded machine either ratio alone can flatter (a floor run that waited for the CPU
+    // longer, or one that paid more CPU for contended caches): the goal is met only when both are.
     const cpuX = (report.cpuMs + report.serverCpuMs) / (byDay.cpuMs + byDay.serverCpuMs);
     print(
-      `goal: usage + rating + statements within 3× of a bare SQL GROUP BY (resource, day): ${x.toFixed(2)}× wall — ${x <= 3 ? 'met' : 'NOT met'}; ` +
-        `${cpuX.toFixed(2)}× in CPU time, keyform + PostgreSQL (load average ${after}, ${cpus().length} cores)`,
+      `goal: usage + rating + statements within 3× of a bare SQL GROUP BY (resource, day): ${x.toFixed(2)}× in wall time, ` +
+        `${cpuX.toFixed(2)}× in CPU time (keyform + PostgreSQL) — ${x <= 3 && cpuX <= 3 ? 'met' : 'NOT met'} (load average ${after}, ${cpus().length} cores)`,
     );
   } finally {
     await releaseStack('full');
