@@ -8,6 +8,7 @@
  * interval writes the same sample time again and the store's uniqueness on
  * (platform, region, resource, sample time) keeps one sample.
  */
+import { compareCodeUnits } from '../../constructs/model/code-unit-order.ts';
 
 /** The closed set of sampled resource types. */
 export const RESOURCE_TYPES = ['server', 'volume', 'snapshot', 'floatingip', 'router', 'loadbalancer', 'image'] as const;
@@ -77,7 +78,7 @@ export interface ProjectRecord {
  * row per distinct version of a project's name, owner and tags.
  */
 export function canonicalProject(p: ProjectRecord): string {
-  const tags = Object.fromEntries(Object.entries(p.tags ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const tags = Object.fromEntries(Object.entries(p.tags ?? {}).sort(([a], [b]) => compareCodeUnits(a, b)));
   const owner = p.owner ? { platform: p.owner.platform, workspace: p.owner.workspace, project: p.owner.project } : null;
   return JSON.stringify({ name: p.name, owner, tags });
 }

@@ -8,6 +8,7 @@ import type { MeteringStore } from '../store/metering-store.ts';
 import { listAll, listRequest, type ListOutcome } from './list-all.ts';
 import { RESOURCE_COLLECTORS, type ResourceCollector } from './resource-collectors.ts';
 import { confinedServices, type ServiceView } from './visibility.ts';
+import { compareCodeUnits } from '../../../constructs/model/code-unit-order.ts';
 
 /** What one collection is for and how it runs. */
 export interface CollectOptions {
@@ -58,7 +59,7 @@ interface Listed {
  * would have its usage billed to no workspace.
  */
 function keystoneProjects(session: OpenStackSession, tagPrefix: string): ResultAsync<readonly ProjectRecord[] | 'denied', MeteringApiError> {
-  const perDomain = () => listDomains(session).map((ds) => [ds.map((d) => ({ domain_id: d.id })).sort((a, b) => (a.domain_id < b.domain_id ? -1 : 1))]);
+  const perDomain = () => listDomains(session).map((ds) => [ds.map((d) => ({ domain_id: d.id })).sort((a, b) => compareCodeUnits(a.domain_id, b.domain_id))]);
   return listProjects(session, {}, perDomain)
     .map((ps) =>
       ps.map((p): ProjectRecord => {
@@ -102,7 +103,7 @@ function serviceViews(listed: readonly Listed[], log: (line: string) => void): S
 
 /** The project to probe: another project of this platform if there is one, else any other. */
 function otherProject(projects: readonly ProjectRecord[], own: string | undefined, platform: string): string | undefined {
-  const others = projects.filter((p) => p.projectId !== own).sort((a, b) => (a.projectId < b.projectId ? -1 : 1));
+  const others = projects.filter((p) => p.projectId !== own).sort((a, b) => compareCodeUnits(a.projectId, b.projectId));
   return (others.find((p) => p.owner?.platform === platform) ?? others[0])?.projectId;
 }
 
@@ -147,7 +148,7 @@ function record(
 ): ResultAsync<CollectOutcome, MeteringError> {
   const unique = new Map<string, Sample>();
   for (const v of views) for (const s of v.samples) unique.set(s.resourceId, s);
-  const samples = [...unique.values()].sort((a, b) => (a.resourceId < b.resourceId ? -1 : 1));
+  const samples = [...unique.values()].sort((a, b) => compareCodeUnits(a.resourceId, b.resourceId));
   const run: RunRecord = { platform: opts.platform, region: opts.region, intervalSeconds: opts.intervalSeconds, sampleCount: samples.length, ...times };
   const byType = Object.fromEntries(RESOURCE_COLLECTORS.map((c) => [c.resourceType, samples.filter((s) => s.resourceType === c.resourceType).length])) as Record<ResourceType, number>;
   return store.recordRun(run, samples, projects).map((outcome): CollectOutcome =>

@@ -62,8 +62,19 @@ export function roundDiv(numerator: bigint, denominator: bigint): bigint {
  * @example lineAmount(171600n, 3600n, { units: 315n, scale: 7 }, 6) // 47.666… GiB-h × 0.0000315 → 1502n (0.001502)
  */
 export function lineAmount(units: bigint, perUnit: bigint, price: Decimal | null, digits: number): bigint {
-  if (price === null) return 0n;
-  return roundDiv(units * price.units * 10n ** BigInt(digits), perUnit * 10n ** BigInt(price.scale));
+  const rate = lineRate(perUnit, price, digits);
+  return roundDiv(units * rate.numerator, rate.denominator);
+}
+
+/**
+ * Minor units per unit of a line's exact quantity, as a fraction: a line's amount is
+ * `units × numerator / denominator` rounded once (`lineAmount`; a store that rates in SQL
+ * rounds the same fraction). 0 for an unpriced line.
+ * @example lineRate(3600n, { units: 2n, scale: 2 }, 2) // { numerator: 200n, denominator: 360000n }: 0.02 per hour of seconds, in cents
+ */
+export function lineRate(perUnit: bigint, price: Decimal | null, digits: number): { readonly numerator: bigint; readonly denominator: bigint } {
+  if (price === null) return { numerator: 0n, denominator: 1n };
+  return { numerator: price.units * 10n ** BigInt(digits), denominator: perUnit * 10n ** BigInt(price.scale) };
 }
 
 /**

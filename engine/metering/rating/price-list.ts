@@ -3,6 +3,7 @@ import { settingsError, type MeteringSettingsError } from '../errors.ts';
 import { METRICS, type Metric, type ServerState } from '../usage/usage-line.ts';
 import { decimalOf, type Decimal } from './money.ts';
 import type { ResourceType } from '../sample.ts';
+import { compareCodeUnits } from '../../../constructs/model/code-unit-order.ts';
 
 /**
  * A price list as the config writes it: price per unit-hour by key.
@@ -53,7 +54,7 @@ const KEY_FORMS: readonly RegExp[] = [
  */
 export function validatePriceList(prices: Readonly<Record<string, unknown>>): Result<PriceList, MeteringSettingsError> {
   const problems: string[] = [];
-  for (const [key, price] of Object.entries(prices).sort(([a], [b]) => (a < b ? -1 : 1))) {
+  for (const [key, price] of Object.entries(prices).sort(([a], [b]) => compareCodeUnits(a, b))) {
     if (!KEY_FORMS.some((re) => re.test(key))) problems.push(`unknown price key ${JSON.stringify(key)}`);
     if (typeof price !== 'number' || !Number.isFinite(price) || price < 0) problems.push(`price of ${JSON.stringify(key)} must be a number >= 0, got ${JSON.stringify(price)}`);
   }

@@ -1,8 +1,9 @@
 import type { Currency } from '../../../constructs/model/currency.ts';
 import type { MeterSource, ProjectRecord, ResourceType } from '../sample.ts';
+import type { GroupFacet, LinePrice, LineShare, RatedUsage, UsageRater } from '../store/metering-store.ts';
 import type { HourCoverage } from '../usage/coverage.ts';
 import type { Period } from '../usage/hourly-usage.ts';
-import { METRICS, readableName, type Metric, type ServerState, type UsageLine } from '../usage/usage-line.ts';
+import { METRICS, readableName, usageLines, type Metric, type ServerState, type UsageLine } from '../usage/usage-line.ts';
 import {
   BREAKDOWN_EXTRA_DIGITS,
   ROUNDING_RULE,
@@ -19,13 +20,13 @@ import {
   type UnpricedUsage,
   type Money,
 } from './meter-report.ts';
-import { apportion, decimalText, lineAmount, minorText, roundDiv } from './money.ts';
+import { apportion, decimalText, lineAmount, lineRate, minorText, roundDiv } from './money.ts';
 import { priceFor, priceKeys, resourcePriced, type AppliedPrice, type PriceList } from './price-list.ts';
 import { tenantKey } from '../../../constructs/model/index.ts';
+import { compareCodeUnits as cmp } from '../../../constructs/model/code-unit-order.ts';
 
 const isoDay = (s: number): string => new Date(s * 1000).toISOString().slice(0, 10);
 const DAY = 86400;
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Who a usage line is billed to: its project's version when the samples were taken. */
 interface Owner extends TenantRef {
@@ -52,6 +53,8 @@ interface Line {
   readonly state: ServerState | null;
   readonly price: AppliedPrice | null;
   units: bigint;
+  /** The amount in minor units when the store rated the line; null when rated here at the end. */
+  minor: bigint | null;
   readonly projectIds: Set<string>;
   readonly projectNames: Set<string>;
   /** Units per day index. */
@@ -101,6 +104,9 @@ export class ReportBuilder {
   private readonly resourceUnpriced = new Map<string, boolean>();
   private readonly prices = new Map<string, AppliedPrice | null>();
   private readonly unpriced = new Map<string, { platform: string; resourceType: ResourceType; metric: Metric; qualifier: string | null; state: ServerState | null; units: bigint }>();
+  /** Lines the store rates, by the index it knows them by, with a usage line of each (what prices it). */
+  private readonly ratedLines: { readonly line: Line; readonly usage: UsageLine }[] = [];
+  private readonly ratedIds = new Map<Line, number>();
   private readonly firstDay: number;
   private readonly days: number;
   private readonly groupBy: GroupBy;
@@ -169,7 +175,7 @@ export class ReportBuilder {
     l = this.lines.get(key);
     if (l === undefined) {
       const price = this.priceOf(line);
-      l = { owner, metric: line.metric, qualifier: line.qualifier, state: line.state, price, units: 0n, projectIds: new Set(), projectNames: new Set(), days: new Map(), resources: new Map(), hours: this.s.hourly ? new Map() : undefined };
+      l = { owner, metric: line.metric, qualifier: line.qualifier, state: line.state, price, units: 0n, minor: null, projectIds: new Set(), projectNames: new Set(), days: new Map(), resources: new Map(), hours: this.s.hourly ? new Map() : undefined };
       this.lines.set(key, l);
     }
     l.projectIds.add(line.projectId);
@@ -209,11 +215,58 @@ export class ReportBuilder {
       if (h) h.units += line.units;
       else l.hours.set(hk, { ...part(), hourStart: line.hourStart });
     }
+    this.addUnpriced(l, line, line.units);
+  }
+
+  /** Counts `units` of a line nothing prices in the "without a price" notice. */
+  private addUnpriced(l: Line, line: UsageLine, units: bigint): void {
     if (l.price === null && LEADING_METRICS.has(line.metric) && this.unpricedResource(line)) {
       const uk = `${line.platform}\u0000${traitKey(line)}`;
       const u = this.unpriced.get(uk);
-      if (u) u.units += line.units;
-      else this.unpriced.set(uk, { platform: line.platform, resourceType: line.resourceType, metric: line.metric, qualifier: line.qualifier, state: line.state, units: line.units });
+      if (u) u.units += units;
+      else this.unpriced.set(uk, { platform: line.platform, resourceType: line.resourceType, metric: line.metric, qualifier: line.qualifier, state: line.state, units });
+    }
+  }
+
+  /**
+   * What the store needs to rate `source`'s usage itself: for each facet its samples carry,
+   * the stated lines it adds to (the same lines and owners as `add`), and each line's price.
+   */
+  rater(source: MeterSource): UsageRater {
+    return (facets: readonly GroupFacet[]) => {
+      const shares: LineShare[] = [];
+      const lines: LinePrice[] = [];
+      for (const f of facets) {
+        const group = { ...f, resourceId: '', hourStart: 0, seconds: 1 };
+        for (const usage of usageLines(group, source)) {
+          const l = this.lineOf(usage);
+          let id = this.ratedIds.get(l);
+          if (id === undefined) {
+            id = this.ratedLines.length;
+            this.ratedIds.set(l, id);
+            this.ratedLines.push({ line: l, usage });
+            lines.push({ line: id, ...lineRate(METRICS[l.metric].perUnit, l.price?.price ?? null, this.s.currency.digits) });
+          }
+          shares.push({ facetRef: f.facetRef, resourceType: f.resourceType, ownerRef: f.ownerRef, line: id, perSecond: usage.units, projectId: f.projectId, resourceName: usage.resourceName });
+        }
+      }
+      return { shares, lines };
+    };
+  }
+
+  /** Adds usage the store rated (`MeteringStore.rateUsage` with this builder's `rater`). */
+  addRated(rated: RatedUsage): void {
+    for (const r of rated.lines) {
+      const { line: l, usage } = this.ratedLines[r.line]!;
+      // A line is one source's (its owner names the platform and region): rated once, whole.
+      l.units = r.units;
+      l.minor = r.minor;
+      for (const d of r.days) l.days.set(Math.floor(d.dayStart / DAY) - this.firstDay, d.units);
+      this.addUnpriced(l, usage, r.units);
+    }
+    for (const p of rated.parts) {
+      const l = this.ratedLines[p.line]!.line;
+      l.resources.set(`${p.projectId}\u0000${p.resourceId}`, { projectId: p.projectId, resourceId: p.resourceId, resourceType: p.resourceType, resourceName: p.resourceName, units: p.units });
     }
   }
 
@@ -223,7 +276,7 @@ export class ReportBuilder {
    */
   build(sources: readonly SourceHours[], samplingIntervals: readonly number[]): MeterReport {
     const digits = this.s.currency.digits;
-    const priced = [...this.lines.values()].map((l): Priced => ({ l, minor: lineAmount(l.units, METRICS[l.metric].perUnit, l.price?.price ?? null, digits) }));
+    const priced = [...this.lines.values()].map((l): Priced => ({ l, minor: l.minor ?? lineAmount(l.units, METRICS[l.metric].perUnit, l.price?.price ?? null, digits) }));
     const byGroup = new Map<string, Priced[]>();
     const unmanagedLines: Priced[] = [];
     for (const e of priced) {

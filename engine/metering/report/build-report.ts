@@ -5,7 +5,8 @@ import { ReportBuilder, type RatedPlatform, type ReportSettings } from '../ratin
 import type { MeterSource } from '../sample.ts';
 import type { MeteringStore } from '../store/metering-store.ts';
 import { HOUR } from '../usage/coverage.ts';
-import { forEachUsageLine, type Period, type UsageSummary } from '../usage/hourly-usage.ts';
+import { forEachUsageLine, ratedUsage, type Period, type UsageSummary } from '../usage/hourly-usage.ts';
+import { compareCodeUnits } from '../../../constructs/model/code-unit-order.ts';
 
 /**
  * Usage → rating → statements for a period, in one pass over the store's samples of every
@@ -20,9 +21,18 @@ export function buildReport(store: MeteringStore, opts: ReportSettings): ResultA
     const builder = new ReportBuilder(opts, owners);
     const sources = reportSources(opts.platforms, stored.filter((s) => names.has(s.platform)));
     const bucket = opts.hourly ? 'hour' : 'day';
+    // A store that rates in SQL does so for statements (per day); hourly rows are rated here.
+    const rating = opts.hourly ? undefined : store.rateUsage?.bind(store);
+    const usage = (source: MeterSource): ResultAsync<UsageSummary, StoreError> =>
+      rating
+        ? ratedUsage(store, rating, source, opts.period, builder.rater(source)).map(({ rated, summary }) => {
+            builder.addRated(rated);
+            return summary;
+          })
+        : forEachUsageLine(store, source, opts.period, (l) => builder.add(l), bucket);
     // One source after the other: a pool of a few connections serves each query in turn.
     const summaries = sources.reduce<ResultAsync<{ source: MeterSource; summary: UsageSummary }[], StoreError>>(
-      (acc, source) => acc.andThen((done) => forEachUsageLine(store, source, opts.period, (l) => builder.add(l), bucket).map((summary) => [...done, { source, summary }])),
+      (acc, source) => acc.andThen((done) => usage(source).map((summary) => [...done, { source, summary }])),
       okAsync([]),
     );
     return summaries.map((all) => {
@@ -37,7 +47,7 @@ export function buildReport(store: MeteringStore, opts: ReportSettings): ResultA
 function reportSources(platforms: readonly RatedPlatform[], stored: readonly MeterSource[]): MeterSource[] {
   const all = new Map<string, MeterSource>();
   for (const s of [...platforms.map((p) => ({ platform: p.platform, region: p.region })), ...stored]) all.set(`${s.platform}\u0000${s.region}`, s);
-  return [...all.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, s]) => s);
+  return [...all.entries()].sort(([a], [b]) => compareCodeUnits(a, b)).map(([, s]) => s);
 }
 
 const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;

@@ -1,5 +1,6 @@
 import type { Statement } from '../rating/meter-report.ts';
 import { escapeHtml, formatMoney } from './html-text.ts';
+import { compareCodeUnits } from '../../../constructs/model/code-unit-order.ts';
 
 /** Colour-blind-safe palette (Okabe–Ito), one colour per charted workspace. */
 export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000'] as const;
@@ -13,7 +14,7 @@ interface Series {
 
 /** The top workspaces by total get their own colour; the rest are stacked as "others". */
 function series(statements: readonly Statement[]): Series[] {
-  const ranked = [...statements].sort((a, b) => Number(b.total) - Number(a.total) || (a.group < b.group ? -1 : 1));
+  const ranked = [...statements].sort((a, b) => Number(b.total) - Number(a.total) || compareCodeUnits(a.group, b.group));
   const own = ranked.slice(0, PALETTE.length - 1);
   const rest = ranked.slice(PALETTE.length - 1);
   // Numbers only place the bars; every amount shown is the statement's own text.

@@ -33,6 +33,67 @@ export interface SampleGroup {
 }
 
 /**
+ * What a source's samples in a period carry, one row per distinct (facet, resource type,
+ * owner version): rating in the store asks the report what stated lines each stands for.
+ */
+export interface GroupFacet {
+  readonly facetRef: number;
+  readonly resourceType: ResourceType;
+  readonly projectId: string;
+  readonly traits: Readonly<Record<string, TraitValue>>;
+  readonly ownerRef: number;
+}
+
+/** How the samples of one `GroupFacet` count towards one stated line of the report. */
+export interface LineShare {
+  readonly facetRef: number;
+  readonly resourceType: ResourceType;
+  readonly ownerRef: number;
+  /** The stated line, an index the report chose. */
+  readonly line: number;
+  /** Units of the line's metric per covered second (1, or the vCPUs, MiB, GiB, bytes counted). */
+  readonly perSecond: bigint;
+  readonly projectId: string;
+  readonly resourceName: string | null;
+}
+
+/**
+ * A stated line's price as an exact fraction: its amount in minor units is
+ * `units × numerator / denominator` rounded once, half away from zero (money.ts `lineAmount`).
+ */
+export interface LinePrice {
+  readonly line: number;
+  readonly numerator: bigint;
+  readonly denominator: bigint;
+}
+
+/** The report's side of rating in the store: the stated lines and prices of the facets a period's samples carry. */
+export type UsageRater = (facets: readonly GroupFacet[]) => { readonly shares: readonly LineShare[]; readonly lines: readonly LinePrice[] };
+
+/** Usage summed and priced in the store, per stated line (see `MeteringStore.rateUsage`). */
+export interface RatedUsage {
+  /** Every line with samples: its exact units, its amount rounded once, and its units per day, in day order. */
+  readonly lines: readonly {
+    readonly line: number;
+    readonly units: bigint;
+    readonly minor: bigint;
+    readonly days: readonly { readonly dayStart: number; readonly units: bigint }[];
+  }[];
+  /**
+   * Each line's units per resource (and project), in the order the resources first appear
+   * (day, then resource, facet and owner refs), with the resource's latest name.
+   */
+  readonly parts: readonly {
+    readonly line: number;
+    readonly projectId: string;
+    readonly resourceId: string;
+    readonly resourceType: ResourceType;
+    readonly resourceName: string | null;
+    readonly units: bigint;
+  }[];
+}
+
+/**
  * Where samples are kept: SQLite (embedded, the default) or PostgreSQL (several collectors,
  * other tools). Both implementations keep the same rules:
  * - one collector per platform and region (a `MeterSource`): runs and resources are kept per
@@ -70,6 +131,14 @@ export interface MeteringStore {
    * to the number of groups. This is the one heavy query usage needs; it runs in the database.
    */
   forEachSampleGroup(source: MeterSource, weights: readonly RunWeight[], visit: (group: SampleGroup) => void): ResultAsync<number, StoreError>;
+  /**
+   * Sums the source's samples at the sample times in `weights` (one bucket per UTC day) per
+   * stated line, per line and day, and per line and resource, and prices each line once, in
+   * the database: what a statement needs, without a row per resource and day leaving the store.
+   * Absent where the database can't do exact decimal arithmetic (SQLite): the report then
+   * rates `forEachSampleGroup`'s groups itself, with the same rules and results.
+   */
+  rateUsage?(source: MeterSource, weights: readonly RunWeight[], rater: UsageRater): ResultAsync<RatedUsage, StoreError>;
   /** The schema version of the open store. */
   schemaVersion(): ResultAsync<number, StoreError>;
   close(): ResultAsync<void, StoreError>;

@@ -4,9 +4,11 @@ import { ResultAsync, errAsync, okAsync } from 'neverthrow';
 import { storeError, type StoreError } from '../errors.ts';
 import { canonicalProject, type MeterSource, type ProjectRecord, type RunRecord, type Sample } from '../sample.ts';
 import { MIGRATIONS_TABLE, SCHEMA_VERSION, newerSchema, pendingMigrations } from './migrations.ts';
-import { weightSegments } from './weight-segments.ts';
+import { hourAlignedChunks, weightSegments } from './weight-segments.ts';
+import { BUCKETS_PER_QUERY, GROUPING_WORK_MEM, rateUsage } from './postgres-rating.ts';
 import { canonicalTraits, chunks, traitsParser, type MeteringStore, type RecordOutcome, type RunWeight, type SampleGroup } from './metering-store.ts';
-import { toOwnerVersions, toRun, toSample, toSource, type GroupRow, type OwnerRow, type RunRow, type SampleRow, type SourceRow } from './rows.ts';
+import { toOwnerVersions, toRun, toSample, toSource, type GroupRow, type RefRow, type OwnerRow, type RunRow, type SampleRow, type SourceRow } from './rows.ts';
+import { compareCodeUnits } from '../../../constructs/model/code-unit-order.ts';
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
@@ -15,12 +17,6 @@ const require = createRequire(import.meta.url);
 
 /** Any fixed number: every keyform that migrates a store takes this advisory lock first. */
 const MIGRATION_LOCK = 4_711_007;
-
-/** Memory for one group query's grouping and sorting (a session setting, for that query's transaction only). */
-const GROUPING_WORK_MEM = '256MB';
-
-/** How many hours (or days) one group query covers: bounds the rows it returns (resources × this). */
-const BUCKETS_PER_QUERY = 32;
 
 /**
  * Opens the PostgreSQL store at `url` and migrates it. Several collectors may share one
@@ -70,7 +66,7 @@ function migratePostgres(pool: pg.Pool, location: string): ResultAsync<number, S
 
 /** Distinct pairs, sorted: rows every collector inserts in one order, so concurrent writers never deadlock. */
 function sortedPairs(pairs: readonly (readonly [string, string])[]): [string[], string[]] {
-  const unique = [...new Map(pairs.map((p) => [`${p[0]}\u0000${p[1]}`, p] as const)).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const unique = [...new Map(pairs.map((p) => [`${p[0]}\u0000${p[1]}`, p] as const)).entries()].sort(([a], [b]) => compareCodeUnits(a, b));
   return [unique.map(([, p]) => p[0]), unique.map(([, p]) => p[1])];
 }
 
@@ -112,7 +108,7 @@ async function recordRun(c: pg.PoolClient, r: RunRecord, samples: readonly Sampl
 }
 
 /** Groups of the samples of a chunk's unsplit runs: one scan, each sample's weight found by `width_bucket`. */
-const SEGMENT_GROUPS = `SELECT r.resource_id, r.resource_type, f.project_id, f.traits, g.hour_start, g.owner_ref, g.seconds
+const SEGMENT_GROUPS = `SELECT r.resource_id, r.resource_type, f.project_id, f.traits, g.hour_start, g.owner_ref, g.seconds, g.resource_ref, g.facet_ref
   FROM (SELECT ($4::bigint[])[i] AS hour_start, resource_ref, facet_ref, owner_ref, SUM(($5::bigint[])[i]) AS seconds
         FROM (SELECT width_bucket(s.sampled_at, $3::bigint[]) AS i, s.resource_ref, s.facet_ref, s.owner_ref FROM samples s
               WHERE s.sampled_at BETWEEN $7 AND $8 AND s.resource_ref IN (SELECT ref FROM resources WHERE platform = $1 AND region = $2)) x
@@ -121,7 +117,7 @@ const SEGMENT_GROUPS = `SELECT r.resource_id, r.resource_type, f.project_id, f.t
   JOIN resources r ON r.ref = g.resource_ref JOIN facets f ON f.ref = g.facet_ref`;
 
 /** Groups of the samples of split runs (several weights each): joined with their weights. */
-const JOINED_GROUPS = `SELECT r.resource_id, r.resource_type, f.project_id, f.traits, g.hour_start, g.owner_ref, g.seconds
+const JOINED_GROUPS = `SELECT r.resource_id, r.resource_type, f.project_id, f.traits, g.hour_start, g.owner_ref, g.seconds, g.resource_ref, g.facet_ref
   FROM (SELECT w.hour_start, s.resource_ref, s.facet_ref, s.owner_ref, SUM(w.seconds) AS seconds
         FROM unnest($3::bigint[], $4::bigint[], $5::bigint[]) AS w(sampled_at, hour_start, seconds)
         JOIN samples s ON s.sampled_at = w.sampled_at
@@ -141,39 +137,20 @@ async function sampleGroups(c: pg.PoolClient, source: MeterSource, weights: read
   for (const part of hourAlignedChunks(sorted, BUCKETS_PER_QUERY)) {
     const seg = weightSegments(part);
     const rows = (
-      await c.query<GroupRow>(SEGMENT_GROUPS, [source.platform, source.region, seg.starts, seg.hourStarts, seg.seconds, seg.kept, seg.from, seg.to])
+      await c.query<GroupRow & RefRow>(SEGMENT_GROUPS, [source.platform, source.region, seg.starts, seg.hourStarts, seg.seconds, seg.kept, seg.from, seg.to])
     ).rows;
     if (seg.split.length > 0) {
       const w = seg.split;
-      rows.push(...(await c.query<GroupRow>(JOINED_GROUPS, [source.platform, source.region, w.map((x) => x.sampledAt), w.map((x) => x.hourStart), w.map((x) => x.seconds)])).rows);
+      rows.push(...(await c.query<GroupRow & RefRow>(JOINED_GROUPS, [source.platform, source.region, w.map((x) => x.sampledAt), w.map((x) => x.hourStart), w.map((x) => x.seconds)])).rows);
     }
-    // Hour order for the reader (JavaScript's sort is stable: store order within an hour).
-    rows.sort((a, b) => Number(a.hour_start) - Number(b.hour_start));
+    // Hour order for the reader, then refs (SQLite's order): the order decides ties in shares.
+    rows.sort((a, b) => Number(a.hour_start) - Number(b.hour_start) || Number(a.resource_ref) - Number(b.resource_ref) || Number(a.facet_ref) - Number(b.facet_ref) || Number(a.owner_ref) - Number(b.owner_ref));
     for (const g of rows) {
       n++;
       visit({ resourceId: g.resource_id, resourceType: g.resource_type, projectId: g.project_id, traits: parse(g.traits), hourStart: Number(g.hour_start), seconds: Number(g.seconds), ownerRef: Number(g.owner_ref) });
     }
   }
   return n;
-}
-
-/** Weights cut into chunks of at most `buckets` distinct hours (or days), whole hours each. */
-function hourAlignedChunks(sorted: readonly RunWeight[], buckets: number): RunWeight[][] {
-  const out: RunWeight[][] = [];
-  let current: RunWeight[] = [];
-  let seen = 0;
-  for (const w of sorted) {
-    const fresh = current.length === 0 || current[current.length - 1]!.hourStart !== w.hourStart;
-    if (fresh && seen >= buckets) {
-      out.push(current);
-      current = [];
-      seen = 0;
-    }
-    if (fresh) seen++;
-    current.push(w);
-  }
-  if (current.length > 0) out.push(current);
-  return out;
 }
 
 /** Runs and resources of the platform stored before regions (region '') become `source`'s, unless they clash. */
@@ -222,6 +199,7 @@ function postgresStore(pool: pg.Pool, location: string): MeteringStore {
     ownerVersions: (platform) =>
       query<OwnerRow, ReadonlyMap<number, ProjectRecord>>('read project versions', 'SELECT ref, project_id, record FROM owners WHERE platform = $1', [platform], toOwnerVersions),
     forEachSampleGroup: (src, weights, visit) => inTransaction(pool, 'read samples', (c) => sampleGroups(c, src, weights, visit)),
+    rateUsage: (src, weights, rater) => inTransaction(pool, 'rate usage', (c) => rateUsage(c, src, weights, rater)),
     schemaVersion: () => query<{ v: number }, number>('read the schema version', 'SELECT MAX(version) AS v FROM schema_migrations', [], (rows) => Number(rows[0]!.v)),
     close: () => ResultAsync.fromPromise(pool.end(), (e) => storeError('close', message(e))),
   };

@@ -23,6 +23,11 @@ export interface GroupRow extends SampleRow {
   seconds: number | string;
   owner_ref: number | string;
 }
+/** A group's resource and facet refs: the order groups are read in. */
+export interface RefRow {
+  resource_ref: number | string;
+  facet_ref: number | string;
+}
 export interface OwnerRow {
   ref: number | string;
   project_id: string;

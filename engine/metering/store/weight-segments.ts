@@ -54,3 +54,22 @@ export function weightSegments(weights: readonly RunWeight[]): WeightSegments {
   }
   return { ...out, from: times[0]!, to: times[times.length - 1]! };
 }
+
+/** Weights cut into chunks of at most `buckets` distinct hours (or days), whole hours each. */
+export function hourAlignedChunks(sorted: readonly RunWeight[], buckets: number): RunWeight[][] {
+  const out: RunWeight[][] = [];
+  let current: RunWeight[] = [];
+  let seen = 0;
+  for (const w of sorted) {
+    const fresh = current.length === 0 || current[current.length - 1]!.hourStart !== w.hourStart;
+    if (fresh && seen >= buckets) {
+      out.push(current);
+      current = [];
+      seen = 0;
+    }
+    if (fresh) seen++;
+    current.push(w);
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}

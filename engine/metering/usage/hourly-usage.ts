@@ -1,8 +1,8 @@
 import type { ResultAsync } from 'neverthrow';
 import type { StoreError } from '../errors.ts';
-import type { MeterSource } from '../sample.ts';
-import type { MeteringStore, RunWeight } from '../store/metering-store.ts';
-import { MAX_INTERVAL_SECONDS, runCoverage, type HourCoverage } from './coverage.ts';
+import type { MeterSource, RunRecord } from '../sample.ts';
+import type { MeteringStore, RatedUsage, RunWeight, UsageRater } from '../store/metering-store.ts';
+import { MAX_INTERVAL_SECONDS, runCoverage, type Coverage, type HourCoverage } from './coverage.ts';
 import { usageLines, type UsageLine } from './usage-line.ts';
 
 /** A period of whole UTC hours, [from, to) in seconds since the epoch. */
@@ -41,8 +41,7 @@ export function forEachUsageLine(
   visit: (line: UsageLine) => void,
   bucket: UsageBucket = 'hour',
 ): ResultAsync<UsageSummary, StoreError> {
-  return store.runs(source, period.from - MAX_INTERVAL_SECONDS, period.to).andThen((runs) => {
-    const coverage = runCoverage(runs, period.from, period.to);
+  return periodRuns(store, source, period).andThen(({ runs, coverage }) => {
     let lines = 0;
     return store
       .forEachSampleGroup(source, bucket === 'day' ? perDay(coverage.weights) : coverage.weights, (g) => {
@@ -51,12 +50,36 @@ export function forEachUsageLine(
           visit(line);
         }
       })
-      .map(() => {
-        const used = new Set(coverage.weights.map((w) => w.sampledAt));
-        const intervals = [...new Set(runs.filter((r) => used.has(r.sampledAt)).map((r) => r.intervalSeconds))].sort((a, b) => a - b);
-        return { hours: coverage.hours, runs: runs.filter((r) => r.sampledAt >= period.from).length, lines, intervals };
-      });
+      .map(() => summaryOf(runs, coverage, period, lines));
   });
+}
+
+/**
+ * The usage of `source` in `period` summed per stated line and priced in the store (`rate`,
+ * the store's `rateUsage`), which asks `rater` what lines and prices its samples' facets stand for (see
+ * `MeteringStore.rateUsage`); `lines` in the summary counts the lines' resource parts.
+ */
+export function ratedUsage(
+  store: MeteringStore,
+  rate: NonNullable<MeteringStore['rateUsage']>,
+  source: MeterSource,
+  period: Period,
+  rater: UsageRater,
+): ResultAsync<{ readonly rated: RatedUsage; readonly summary: UsageSummary }, StoreError> {
+  return periodRuns(store, source, period).andThen(({ runs, coverage }) =>
+    rate(source, perDay(coverage.weights), rater).map((rated) => ({ rated, summary: summaryOf(runs, coverage, period, rated.parts.length) })),
+  );
+}
+
+/** The source's runs that may reach into the period, and the weights and coverage they give. */
+function periodRuns(store: MeteringStore, source: MeterSource, period: Period): ResultAsync<{ runs: readonly RunRecord[]; coverage: Coverage }, StoreError> {
+  return store.runs(source, period.from - MAX_INTERVAL_SECONDS, period.to).map((runs) => ({ runs, coverage: runCoverage(runs, period.from, period.to) }));
+}
+
+function summaryOf(runs: readonly RunRecord[], coverage: Coverage, period: Period, lines: number): UsageSummary {
+  const used = new Set(coverage.weights.map((w) => w.sampledAt));
+  const intervals = [...new Set(runs.filter((r) => used.has(r.sampledAt)).map((r) => r.intervalSeconds))].sort((a, b) => a - b);
+  return { hours: coverage.hours, runs: runs.filter((r) => r.sampledAt >= period.from).length, lines, intervals };
 }
 
 /** All hourly usage lines of a period at once: for tests and small periods. */

@@ -1,0 +1,140 @@
+import type pg from 'pg';
+import type { MeterSource, ResourceType } from '../sample.ts';
+import type { GroupFacet, RatedUsage, RunWeight, UsageRater } from './metering-store.ts';
+import { hourAlignedChunks, weightSegments } from './weight-segments.ts';
+
+/** Memory for one transaction's grouping and sorting (a session setting, for that transaction only). */
+export const GROUPING_WORK_MEM = '256MB';
+
+/** How many hours (or days) one group query covers: bounds the rows it returns (resources × this). */
+export const BUCKETS_PER_QUERY = 32;
+
+/**
+ * The period's samples grouped per (day, resource, facet, owner version) in one scan: each
+ * sample's segment of runs of equal weight found by `width_bucket` (weight-segments.ts), the
+ * samples counted per segment, and the counts weighted and summed per day after.
+ */
+const SEGMENT_GROUPS = `INSERT INTO rate_groups
+  SELECT ($4::bigint[])[g.i], g.resource_ref, r.resource_type, g.facet_ref, g.owner_ref, SUM(g.n * ($5::bigint[])[g.i])::bigint
+  FROM (SELECT width_bucket(s.sampled_at, $3::bigint[]) AS i, s.resource_ref, s.facet_ref, s.owner_ref, COUNT(*) AS n
+        FROM samples s
+        WHERE s.sampled_at BETWEEN $7 AND $8 AND s.resource_ref IN (SELECT ref FROM resources WHERE platform = $1 AND region = $2)
+        GROUP BY 1, 2, 3, 4) g
+  JOIN resources r ON r.ref = g.resource_ref
+  WHERE ($6::boolean[])[g.i]
+  GROUP BY 1, 2, 3, 4, 5`;
+
+/** The samples of split runs (several weights each), joined with their weights. */
+const JOINED_GROUPS = `INSERT INTO rate_groups
+  SELECT g.bucket, g.resource_ref, r.resource_type, g.facet_ref, g.owner_ref, g.seconds
+  FROM (SELECT w.bucket, s.resource_ref, s.facet_ref, s.owner_ref, SUM(w.seconds)::bigint AS seconds
+        FROM unnest($3::bigint[], $4::bigint[], $5::bigint[]) AS w(sampled_at, bucket, seconds)
+        JOIN samples s ON s.sampled_at = w.sampled_at
+        WHERE s.resource_ref IN (SELECT ref FROM resources WHERE platform = $1 AND region = $2)
+        GROUP BY 1, 2, 3, 4) g
+  JOIN resources r ON r.ref = g.resource_ref`;
+
+/**
+ * Each line's units per day and in all, and its amount: `units × numerator / denominator`
+ * rounded half away from zero, in exact integers (`div` truncates; units and prices are never
+ * negative), as money.ts `lineAmount` rounds. A group's product stays a BIGINT: a day's
+ * seconds × the largest size counted per second (an image's bytes) overflows only past ~97 TiB,
+ * and PostgreSQL then fails the report rather than round; sums are NUMERIC.
+ */
+const LINES = `SELECT t.line, t.units::text, div(2 * t.units * p.numerator + p.denominator, 2 * p.denominator)::text AS minor, t.buckets, t.bucket_units
+  FROM (SELECT line, SUM(units) AS units, array_agg(bucket) AS buckets, array_agg(units) AS bucket_units
+        FROM (SELECT s.line, g.bucket, SUM(g.seconds * s.per_second) AS units
+              FROM rate_groups g JOIN rate_shares s USING (facet_ref, resource_type, owner_ref)
+              GROUP BY s.line, g.bucket) d
+        GROUP BY line) t
+  JOIN rate_lines p USING (line)`;
+
+/**
+ * Each line's units per resource and project, in the order the resources first appear (day,
+ * then resource ref, then facet and owner refs: the order the report reads groups in otherwise).
+ */
+const PARTS = `SELECT s.line, s.project_id, r.resource_id, r.resource_type, SUM(g.seconds * s.per_second)::text AS units
+  FROM (SELECT facet_ref, resource_type, owner_ref, resource_ref, SUM(seconds) AS seconds, MIN(bucket) AS first_bucket
+        FROM rate_groups GROUP BY 1, 2, 3, 4) g
+  JOIN rate_shares s USING (facet_ref, resource_type, owner_ref)
+  JOIN resources r ON r.ref = g.resource_ref
+  GROUP BY s.line, s.project_id, g.resource_ref, r.resource_id, r.resource_type
+  ORDER BY MIN(g.first_bucket), g.resource_ref, MIN(g.facet_ref), MIN(g.owner_ref)`;
+
+/** The latest name of each line's resources that have one (the few that do: floating IPs, named servers). */
+const NAMES = `SELECT DISTINCT ON (s.line, s.project_id, g.resource_ref) s.line, s.project_id, r.resource_id, s.resource_name
+  FROM rate_groups g JOIN rate_shares s USING (facet_ref, resource_type, owner_ref) JOIN resources r ON r.ref = g.resource_ref
+  WHERE s.resource_name IS NOT NULL
+  ORDER BY s.line, s.project_id, g.resource_ref, g.bucket DESC, g.facet_ref DESC, g.owner_ref DESC`;
+
+interface FacetRow {
+  facet_ref: string;
+  resource_type: ResourceType;
+  owner_ref: string;
+  project_id: string;
+  traits: string;
+}
+
+/**
+ * Usage of `source` summed and priced in PostgreSQL (see `MeteringStore.rateUsage`): the
+ * samples are grouped per day once, the report maps the few distinct facets to stated lines
+ * and prices, and the lines come back summed per day and per resource, each priced.
+ */
+export async function rateUsage(c: pg.PoolClient, source: MeterSource, weights: readonly RunWeight[], rater: UsageRater): Promise<RatedUsage> {
+  await c.query(`SET LOCAL work_mem = '${GROUPING_WORK_MEM}'`);
+  await c.query(
+    'CREATE TEMP TABLE rate_groups (bucket BIGINT NOT NULL, resource_ref BIGINT NOT NULL, resource_type TEXT NOT NULL, facet_ref BIGINT NOT NULL, owner_ref BIGINT NOT NULL, seconds BIGINT NOT NULL) ON COMMIT DROP',
+  );
+  const sorted = [...weights].sort((a, b) => a.hourStart - b.hourStart || a.sampledAt - b.sampledAt);
+  // Chunks are cut at day boundaries, so a (day, resource, facet, owner) group is whole within one.
+  for (const part of hourAlignedChunks(sorted, BUCKETS_PER_QUERY)) {
+    const seg = weightSegments(part);
+    await c.query(SEGMENT_GROUPS, [source.platform, source.region, seg.starts, seg.hourStarts, seg.seconds, seg.kept, seg.from, seg.to]);
+    const w = seg.split;
+    if (w.length > 0) await c.query(JOINED_GROUPS, [source.platform, source.region, w.map((x) => x.sampledAt), w.map((x) => x.hourStart), w.map((x) => x.seconds)]);
+  }
+  const facets = (
+    await c.query<FacetRow>(
+      `SELECT g.facet_ref, g.resource_type, g.owner_ref, f.project_id, f.traits
+       FROM (SELECT DISTINCT facet_ref, resource_type, owner_ref FROM rate_groups) g JOIN facets f ON f.ref = g.facet_ref
+       ORDER BY g.facet_ref, g.resource_type, g.owner_ref`,
+    )
+  ).rows.map(
+    (r): GroupFacet => ({ facetRef: Number(r.facet_ref), resourceType: r.resource_type, ownerRef: Number(r.owner_ref), projectId: r.project_id, traits: JSON.parse(r.traits) as GroupFacet['traits'] }),
+  );
+  const { shares, lines } = rater(facets);
+  await c.query(
+    `CREATE TEMP TABLE rate_shares ON COMMIT DROP AS
+     SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::int[], $5::bigint[], $6::text[], $7::text[])
+       AS x(facet_ref, resource_type, owner_ref, line, per_second, project_id, resource_name)`,
+    [
+      shares.map((s) => s.facetRef),
+      shares.map((s) => s.resourceType),
+      shares.map((s) => s.ownerRef),
+      shares.map((s) => s.line),
+      shares.map((s) => s.perSecond.toString()),
+      shares.map((s) => s.projectId),
+      shares.map((s) => s.resourceName),
+    ],
+  );
+  await c.query(
+    `CREATE TEMP TABLE rate_lines ON COMMIT DROP AS
+     SELECT * FROM unnest($1::int[], $2::numeric[], $3::numeric[]) AS x(line, numerator, denominator)`,
+    [lines.map((l) => l.line), lines.map((l) => l.numerator.toString()), lines.map((l) => l.denominator.toString())],
+  );
+  await c.query('ANALYZE rate_groups, rate_shares, rate_lines');
+  const totals = (await c.query<{ line: number; units: string; minor: string; buckets: string[]; bucket_units: string[] }>(LINES)).rows;
+  const parts = (await c.query<{ line: number; project_id: string; resource_id: string; resource_type: ResourceType; units: string }>(PARTS)).rows;
+  const names = new Map((await c.query<{ line: number; project_id: string; resource_id: string; resource_name: string }>(NAMES)).rows.map((n) => [`${n.line}\u0000${n.project_id}\u0000${n.resource_id}`, n.resource_name]));
+  return {
+    lines: totals.map((t) => ({ line: t.line, units: BigInt(t.units), minor: BigInt(t.minor), days: t.buckets.map((b, i) => ({ dayStart: Number(b), units: BigInt(t.bucket_units[i]!) })) })),
+    parts: parts.map((p) => ({
+      line: p.line,
+      projectId: p.project_id,
+      resourceId: p.resource_id,
+      resourceType: p.resource_type,
+      resourceName: names.get(`${p.line}\u0000${p.project_id}\u0000${p.resource_id}`) ?? null,
+      units: BigInt(p.units),
+    })),
+  };
+}
