@@ -20,10 +20,10 @@ export type ExpandedTenant = { readonly records: readonly KeystoneRecord[] } | {
 
 /**
  * Expands a tenant into its L1 records: the project, per mapped role a group and its role
- * assignment, per bound user and role a membership, per quota key a quota. This is the one
- * place that decides what a tenant becomes; `synth()` keeps the records as plain data or
- * adds them to the tree as L1 constructs. With any problem found on the way the tenant
- * yields no record (its rendered names would be meaningless).
+ * assignment, per bound user and role a membership, per quota key a quota, each kind in
+ * address order. This is the one place that decides what a tenant becomes; `synth()` keeps
+ * the records as plain data or adds them to the tree as L1 constructs. With any problem found
+ * on the way the tenant yields no record (its rendered names would be meaningless).
  */
 export function expandTenant(r: ResolvedTenant, users: readonly UserBinding[], domain: string): ExpandedTenant {
   const { tenant: t, platform, landingZone } = r;
@@ -52,7 +52,8 @@ export function expandTenant(r: ResolvedTenant, users: readonly UserBinding[], d
     }),
   ];
   const groupOrigin = origin(r, 'group_name_pattern', '#{projectIdentifier:%.20s}');
-  for (const alias of sortedAliases(mapping)) {
+  const aliases = sortedAliases(mapping);
+  for (const alias of aliases) {
     records.push(
       keystoneGroup({
         ...ids,
@@ -65,8 +66,9 @@ export function expandTenant(r: ResolvedTenant, users: readonly UserBinding[], d
       keystoneRoleAssignment({ ...ids, role: alias, keystoneRole: mapping[alias]!, origin: groupOrigin }),
     );
   }
-  for (const u of users) {
-    for (const role of new Set(u.roles)) records.push(keystoneGroupMembership({ ...ids, role, euid: u.euid, origin: groupOrigin }));
+  // By role, then by user (`users` is sorted by euid): the order of their addresses.
+  for (const role of aliases) {
+    for (const u of users) if (u.roles.includes(role)) records.push(keystoneGroupMembership({ ...ids, role, euid: u.euid, origin: groupOrigin }));
   }
   for (const q of quotas.quotas) {
     records.push(keystoneQuota({ ...ids, quotaKey: q.key, value: q.value, backend: platform.quotaBackend, origin: groupOrigin }));
