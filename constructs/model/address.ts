@@ -1,4 +1,5 @@
 import { compareCodeUnits } from './code-unit-order.ts';
+import { flatString } from './flat-string.ts';
 import type { DomainKey, GroupKey, ProjectKey, Resource, ResourceKind, ResourceOfKind } from './resource.ts';
 
 /**
@@ -24,9 +25,11 @@ export type AddressParts = readonly [platform: string, ...rest: string[]];
  * @example address('project', ['os-prod', 'acme', 'webshop']) // keyform_project.tenant["os-prod/acme/webshop"]
  */
 export function address(kind: ResourceKind, parts: AddressParts): string {
-  const t = ADDRESS_TYPES[kind];
-  return `${t.type}.${t.name}[${JSON.stringify(parts.join('/'))}]`;
+  return flatString([ADDRESS_PREFIXES[kind], JSON.stringify(parts.join('/')), ']']);
 }
+
+/** `TYPE.NAME[` of each kind. */
+const ADDRESS_PREFIXES = Object.fromEntries(Object.entries(ADDRESS_TYPES).map(([kind, t]) => [kind, `${t.type}.${t.name}[`])) as Readonly<Record<ResourceKind, string>>;
 
 /** The identity fields of each kind's key, in address order. */
 const KEY_FIELDS: { readonly [K in ResourceKind]: readonly (keyof ResourceOfKind<K>['key'])[] } = {
