@@ -84,8 +84,7 @@ function synthOnce(app: KeyformApp, opts: SynthOptions): Result<SynthOutput, Con
  * Every domain and tenant expanded into records, and the problems that stopped a tenant.
  * With `tree`, each record is also added to the tree as its L1 construct.
  */
-function expandAll(d: Declarations, resolved: readonly ResolvedTenant[], tree: boolean): { records: KeystoneRecord[]; problems: ConfigProblem[] } {
-  const tenants = inAddressOrder(resolved);
+function expandAll(d: Declarations, tenants: readonly ResolvedTenant[], tree: boolean): { records: KeystoneRecord[]; problems: ConfigProblem[] } {
   const domains = expandDomains(tenants);
   const records: KeystoneRecord[] = [...domains.records];
   const problems: ConfigProblem[] = [];
@@ -107,15 +106,6 @@ function expandAll(d: Declarations, resolved: readonly ResolvedTenant[], tree: b
     }
   }
   return { records, problems };
-}
-
-/**
- * Tenants in the order of their records' addresses (platform, workspace, project), so that
- * each kind's records are made in the order `sortRecords` wants them.
- */
-function inAddressOrder(tenants: readonly ResolvedTenant[]): ResolvedTenant[] {
-  const keyed = tenants.map((rt) => ({ rt, key: `${rt.platform.identifier}/${rt.tenant.project.workspace.identifier}/${rt.tenant.project.identifier}` }));
-  return keyed.sort((a, b) => compareCodeUnits(a.key, b.key)).map(({ rt }) => rt);
 }
 
 /**
