@@ -117,7 +117,7 @@ function writeArray(items: readonly unknown[], write: (chunk: string) => void, s
 }
 
 /** Values a run of items may hold: a run is one string, about 50 bytes a value. */
-const RUN_VALUES = 256;
+const RUN_VALUES = 1024;
 /** `JSON.stringify` indents by at most 10 characters a level. */
 const MAX_NATIVE_STEP = 10;
 
