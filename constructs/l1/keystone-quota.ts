@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import { address } from '../model/address.ts';
-import type { QuotaBackendName } from '../model/resource.ts';
-import type { KeystoneRecord } from './keystone-record.ts';
+import type { QuotaAttrs, QuotaBackendName } from '../model/resource.ts';
+import { MAX_SHARED, type KeystoneRecord } from './keystone-record.ts';
 import { callerOrigin, KeystoneResource, type KeystoneResourceProps, type RecordProps } from './keystone-resource.ts';
 
 export interface KeystoneQuotaProps extends KeystoneResourceProps {
@@ -23,12 +23,29 @@ export function keystoneQuota(props: RecordProps<KeystoneQuotaProps>): KeystoneR
   // Keys in sorted order at every level (see KeystoneRecord).
   const resource = {
     address: address('quota', [platform, workspace, project, quotaKey]),
-    attrs: { backend: props.backend, value: props.value },
+    attrs: attrsOf(props.backend, props.value),
     key: { project, quotaKey, workspace },
     kind: 'quota',
     platform,
   } as const;
   return { resource, origin: props.origin };
+}
+
+/**
+ * Quotas of one backend and value share one (read-only) attrs object: most tenants take their
+ * landing zone's values.
+ */
+const ATTRS = new Map<QuotaBackendName, Map<number, QuotaAttrs>>();
+
+function attrsOf(backend: QuotaBackendName, value: number): QuotaAttrs {
+  let byValue = ATTRS.get(backend);
+  if (byValue === undefined) ATTRS.set(backend, (byValue = new Map()));
+  let attrs = byValue.get(value);
+  if (attrs === undefined) {
+    attrs = Object.freeze({ backend, value });
+    if (byValue.size < MAX_SHARED) byValue.set(value, attrs);
+  }
+  return attrs;
 }
 
 /**

@@ -27,6 +27,9 @@ export interface KeystoneRecord<K extends ResourceKind = ResourceKind> {
   readonly origin: Origin;
 }
 
+/** How many attrs objects a record builder keeps for sharing, at most: a long-lived process must not grow without bound. */
+export const MAX_SHARED = 10_000;
+
 /** What Keystone would reject about a record's object (its name; a project's tags); empty when nothing. */
 export function keystoneRecordProblems(r: KeystoneRecord): ConfigProblem[] {
   const res = r.resource;

@@ -1,6 +1,7 @@
 import type { Construct } from 'constructs';
 import { address } from '../model/address.ts';
-import type { KeystoneRecord } from './keystone-record.ts';
+import type { AssignmentAttrs } from '../model/resource.ts';
+import { MAX_SHARED, type KeystoneRecord } from './keystone-record.ts';
 import { callerOrigin, KeystoneResource, type KeystoneResourceProps, type RecordProps } from './keystone-resource.ts';
 
 export interface KeystoneRoleAssignmentProps extends KeystoneResourceProps {
@@ -21,12 +22,27 @@ export function keystoneRoleAssignment(props: RecordProps<KeystoneRoleAssignment
   // Keys in sorted order at every level (see KeystoneRecord).
   const resource = {
     address: address('assignment', [platform, workspace, project, role]),
-    attrs: { keystoneRole: props.keystoneRole },
+    attrs: attrsOf(props.keystoneRole),
     key: { project, role, workspace },
     kind: 'assignment',
     platform,
   } as const;
   return { resource, origin: props.origin };
+}
+
+/**
+ * Assignments to one Keystone role share one (read-only) attrs object: a config maps to a few
+ * roles, and 10,000 tenants have 30,000 assignments.
+ */
+const ATTRS = new Map<string, AssignmentAttrs>();
+
+function attrsOf(keystoneRole: string): AssignmentAttrs {
+  let attrs = ATTRS.get(keystoneRole);
+  if (attrs === undefined) {
+    attrs = Object.freeze({ keystoneRole });
+    if (ATTRS.size < MAX_SHARED) ATTRS.set(keystoneRole, attrs);
+  }
+  return attrs;
 }
 
 /**

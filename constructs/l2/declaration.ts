@@ -65,6 +65,7 @@ const LONE_SPLIT = new RegExp(`(${LONE_SURROGATE.source})`);
  * @example idSegment('a@b.example') // 'a%40b.example'
  */
 export function idSegment(text: string): string {
+  if (!LONE_SURROGATE.test(text)) return encodeURIComponent(text);
   // Split around a capturing group: odd parts are the lone surrogates, even parts well-formed text.
   return text.split(LONE_SPLIT).map((part, i) => (i % 2 === 1 ? `$u${part.charCodeAt(0).toString(16)}` : encodeURIComponent(part))).join('');
 }

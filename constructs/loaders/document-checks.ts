@@ -19,23 +19,27 @@ export const MAX_EXPANDED_CHARACTERS = 16 * 1024 * 1024;
 export function documentProblems(doc: ParsedDocument): ConfigProblem[] {
   const out: ConfigProblem[] = [];
   let characters = 0;
-  const visit = (value: unknown, path: readonly string[]): boolean => {
+  // The path of the value visited; copied only for a problem (the walk visits every key of the document).
+  const path: string[] = [];
+  const visit = (value: unknown): boolean => {
     if (typeof value === 'string') {
       characters += value.length;
-      for (const p of textProblems(value)) out.push(problemAt(doc.source, path, `the value ${p}`, 'write it as UTF-8 text'));
+      for (const p of textProblems(value)) out.push(problemAt(doc.source, [...path], `the value ${p}`, 'write it as UTF-8 text'));
       return characters <= MAX_EXPANDED_CHARACTERS;
     }
     if (typeof value !== 'object' || value === null) return true;
-    for (const [key, child] of Object.entries(value)) {
-      const at = [...path, key];
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      path.push(key);
       characters += key.length;
-      if (key === '__proto__') out.push(problemAt(doc.source, at, 'the key "__proto__" is not allowed', 'rename it: keyform would drop it', 'key'));
-      for (const p of textProblems(key)) out.push(problemAt(doc.source, at, `the key ${p}`, 'write it as UTF-8 text', 'key'));
-      if (!visit(child, at)) return false;
+      if (key === '__proto__') out.push(problemAt(doc.source, [...path], 'the key "__proto__" is not allowed', 'rename it: keyform would drop it', 'key'));
+      for (const p of textProblems(key)) out.push(problemAt(doc.source, [...path], `the key ${p}`, 'write it as UTF-8 text', 'key'));
+      if (!visit((value as Record<string, unknown>)[key])) return false;
+      path.pop();
     }
     return true;
   };
-  if (!visit(doc.value, [])) {
+  if (!visit(doc.value)) {
     out.push({ file: doc.file, path: '', message: `holds more than ${MAX_EXPANDED_CHARACTERS} characters of text once its aliases are expanded`, hint: 'write each value once, or split the file' });
   }
   return out;

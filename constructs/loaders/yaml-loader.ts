@@ -83,30 +83,58 @@ export function parseJsonFile(file: string, text: string): ParsedDocument {
  * that `JSON.parse` has accepted: far cheaper than a second, position-keeping parse.
  */
 export function duplicateJsonKeys(text: string): number[] {
-  const objects: (Set<string> | undefined)[] = [];
+  // Per open object its keys so far: null before the first, the first alone (most objects of a
+  // config have one), a set from the second on. Undefined for an open array.
+  const open: (null | string | Set<string> | undefined)[] = [];
   const out: number[] = [];
   let expectKey = false;
   for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"') {
-      let j = i + 1;
-      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
-      const keys = objects[objects.length - 1];
-      if (expectKey && keys) {
-        const raw = text.slice(i + 1, j);
-        const key = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
-        if (keys.has(key)) out.push(i);
-        keys.add(key);
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      const end = closingQuote(text, i + 1);
+      if (expectKey && open[open.length - 1] !== undefined) {
+        const raw = text.slice(i + 1, end);
+        if (!addKey(open, raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw)) out.push(i);
       }
       expectKey = false;
-      i = j;
-    } else if (c === '{' || c === '[') {
-      objects.push(c === '{' ? new Set() : undefined);
-      expectKey = c === '{';
-    } else if (c === '}' || c === ']') objects.pop();
-    else if (c === ',') expectKey = objects[objects.length - 1] !== undefined;
+      i = end;
+    } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
+      open.push(c === OPEN_OBJECT ? null : undefined);
+      expectKey = c === OPEN_OBJECT;
+    } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) open.pop();
+    else if (c === COMMA) expectKey = open[open.length - 1] !== undefined;
   }
   return out;
+}
+
+const [QUOTE, BACKSLASH, OPEN_OBJECT, CLOSE_OBJECT, OPEN_ARRAY, CLOSE_ARRAY, COMMA] = [...'"\\{}[],'].map((ch) => ch.charCodeAt(0));
+
+/** The offset of the `"` that closes a JSON string whose text starts at `from`. */
+function closingQuote(text: string, from: number): number {
+  for (let j = text.indexOf('"', from); j >= 0; j = text.indexOf('"', j + 1)) {
+    let backslashes = 0;
+    while (text.charCodeAt(j - 1 - backslashes) === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return j;
+  }
+  return text.length;
+}
+
+/** Adds `key` to the innermost open object's keys; false when it was there already. */
+function addKey(open: (null | string | Set<string> | undefined)[], key: string): boolean {
+  const top = open.length - 1;
+  const keys = open[top];
+  if (keys === null || keys === undefined) {
+    open[top] = key;
+    return true;
+  }
+  if (typeof keys === 'string') {
+    if (keys === key) return false;
+    open[top] = new Set([keys, key]);
+    return true;
+  }
+  if (keys.has(key)) return false;
+  keys.add(key);
+  return true;
 }
 
 function syntaxProblem(file: string, pos: { line: number; col: number }, message: string): ConfigProblem {

@@ -68,18 +68,9 @@ function writeValue(value: unknown, write: (chunk: string) => void, step: string
     write(JSON.stringify(value) ?? 'null');
     return;
   }
+  if (Array.isArray(value)) return writeArray(value, write, step, line);
   const inner = step === '' ? '' : `${line}${step}`;
   const close = step === '' ? '' : line;
-  if (Array.isArray(value)) {
-    if (value.length === 0) return write('[]');
-    write('[');
-    for (let i = 0; i < value.length; i++) {
-      write(i > 0 ? `,${inner}` : inner);
-      writeValue(value[i] === undefined ? null : value[i], write, step, inner);
-    }
-    write(`${close}]`);
-    return;
-  }
   const record = value as Readonly<Record<string, unknown>>;
   // The default sort compares UTF-16 code units: the locale-independent order canonical JSON needs.
   const keys = Object.keys(record).sort();
@@ -94,4 +85,87 @@ function writeValue(value: unknown, write: (chunk: string) => void, step: string
     writeValue(v, write, step, inner);
   }
   write(first ? '}' : `${close}}`);
+}
+
+/**
+ * Writes an array. Its items already in canonical form (see `canonicalBudget`), such as
+ * resource records, whose keys are built in sorted order, are written by `JSON.stringify` a
+ * run at a time: the same text, made natively, in a third of the time of the walk. Other items
+ * are walked.
+ */
+function writeArray(items: readonly unknown[], write: (chunk: string) => void, step: string, line: string): void {
+  if (items.length === 0) return write('[]');
+  const inner = step === '' ? '' : `${line}${step}`;
+  const native = step.length <= MAX_NATIVE_STEP;
+  write('[');
+  for (let i = 0; i < items.length; ) {
+    let end = i;
+    for (let budget = RUN_VALUES; native && end < items.length; end++) {
+      budget = canonicalBudget(items[end], budget);
+      if (budget < 0) break;
+    }
+    if (end > i) {
+      write(`${i > 0 ? ',' : ''}${stringifiedRun(items, i, end, step, line)}`);
+      i = end;
+      continue;
+    }
+    write(i > 0 ? `,${inner}` : inner);
+    writeValue(items[i], write, step, inner);
+    i++;
+  }
+  write(`${step === '' ? '' : line}]`);
+}
+
+/** Values a run of items may hold: a run is one string, about 50 bytes a value. */
+const RUN_VALUES = 1024;
+/** `JSON.stringify` indents by at most 10 characters a level. */
+const MAX_NATIVE_STEP = 10;
+
+/**
+ * `budget` less the values `v` holds, or -1 when that is more than `budget` or when
+ * `JSON.stringify` would not write `v`'s canonical text: a value whose objects are plain
+ * (no class instance, no `toJSON`) and enumerate their keys in code-unit order, with no member
+ * `JSON.stringify` drops but canonical JSON writes (a function or a symbol, written `null`).
+ * Keys that look like numbers are enumerated first, so an object holding one among other keys
+ * fails the order check unless it sorts first anyway.
+ */
+function canonicalBudget(v: unknown, budget: number): number {
+  if (--budget < 0) return -1;
+  if (v === null || typeof v !== 'object') return budget;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  if (Array.isArray(v)) {
+    if (proto !== Array.prototype) return -1;
+    for (let i = 0; i < v.length && budget >= 0; i++) budget = canonicalBudget(v[i], budget);
+    return budget;
+  }
+  if (proto !== Object.prototype && proto !== null) return -1;
+  let previous: string | undefined;
+  for (const k in v) {
+    if (previous !== undefined && !(previous < k)) return -1;
+    previous = k;
+    const x = (v as Record<string, unknown>)[k];
+    if (typeof x === 'function' || typeof x === 'symbol') return -1;
+    budget = canonicalBudget(x, budget);
+    if (budget < 0) return -1;
+  }
+  return budget;
+}
+
+/**
+ * Items `from` to `to` (exclusive) as `JSON.stringify` writes them, each after its line break
+ * and indentation as `writeArray` would write it (`line` and `step`), joined by commas. Nested
+ * in as many arrays as `line` is deep, `JSON.stringify` indents them as they stand here; the
+ * wrapping arrays' brackets and line breaks are cut off again.
+ */
+function stringifiedRun(items: readonly unknown[], from: number, to: number, step: string, line: string): string {
+  const run = from === 0 && to === items.length ? items : items.slice(from, to);
+  if (step === '') return JSON.stringify(run).slice(1, -1);
+  const depth = (line.length - 1) / step.length;
+  let wrapped: unknown = run;
+  for (let d = 0; d < depth; d++) wrapped = [wrapped];
+  const text = JSON.stringify(wrapped, null, step);
+  // Before the first item: `[` and, per wrapping level k (1..depth), `\n`, k steps, `[`. After the
+  // last: per level k (depth..0), `\n`, k steps, `]`.
+  const steps = (step.length * depth * (depth + 1)) / 2;
+  return text.slice(1 + 2 * depth + steps, text.length - (2 * (depth + 1) + steps));
 }

@@ -27,8 +27,18 @@ export function isStrippedByKeystone(name: string): boolean {
 
 /** Length as Keystone (Python, JSON Schema) counts it: in characters (code points), not UTF-16 units. */
 export function characterLength(text: string): number {
-  let n = 0;
-  for (const _ of text) n++;
+  // A code point beyond the BMP is two code units, a surrogate pair; a lone surrogate is one.
+  let n = text.length;
+  for (let i = 1; i < text.length; i++) {
+    const low = text.charCodeAt(i);
+    if (low >= 0xdc00 && low <= 0xdfff) {
+      const high = text.charCodeAt(i - 1);
+      if (high >= 0xd800 && high <= 0xdbff) {
+        n--;
+        i++;
+      }
+    }
+  }
   return n;
 }
 

@@ -21,6 +21,7 @@
 
 import type { DeletionPolicy } from './resource.ts';
 import { parseTenantKey, tenantKey } from './tenant-key.ts';
+import { flatString } from './flat-string.ts';
 
 export const MANAGED_TAG = 'keyform.managed';
 export const TENANT_TAG = 'keyform.tenant';
@@ -38,7 +39,7 @@ export const DELETE_POLICY_TAG = 'keyform.deletion_policy=delete';
  * @example projectMarkerTags('os-prod', 'acme', 'webshop', 'delete') // ['keyform.managed=os-prod', 'keyform.tenant=acme.webshop', 'keyform.deletion_policy=delete']
  */
 export function projectMarkerTags(platform: string, workspace: string, project: string, deletionPolicy: DeletionPolicy = 'retain'): readonly string[] {
-  const markers = [`${MANAGED_TAG}=${platform}`, `${TENANT_TAG}=${tenantKey({ workspace, project })}`];
+  const markers = [flatString([MANAGED_TAG, '=', platform]), flatString([TENANT_TAG, '=', tenantKey({ workspace, project })])];
   return deletionPolicy === 'delete' ? [...markers, DELETE_POLICY_TAG] : markers;
 }
 
@@ -82,10 +83,10 @@ const MARKER_RE = /\[keyform((?: [a-z]+=[^\s\]]+)+)\]\s*$/;
 
 /** Appends a marker to a human description: `text [keyform platform=p tenant=w.p role=r]`. */
 export function withDescriptionMarker(text: string, marker: DescriptionMarker): string {
-  const fields = Object.entries(marker)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(' ');
-  return `${text ? `${text} ` : ''}[keyform ${fields}]`;
+  const out = text ? [text, ' [keyform'] : ['[keyform'];
+  for (const k of Object.keys(marker)) out.push(' ', k, '=', marker[k]!);
+  out.push(']');
+  return flatString(out);
 }
 
 /** Reads the marker at the end of a description; undefined when there is none. */

@@ -1,4 +1,5 @@
 import type { ProjectKey } from './resource.ts';
+import { flatString } from './flat-string.ts';
 
 /**
  * A tenant's key `WORKSPACE.PROJECT`: how ownership markers in Keystone name a tenant
@@ -7,7 +8,7 @@ import type { ProjectKey } from './resource.ts';
  * @example tenantKey({ workspace: 'acme', project: 'webshop' }) // 'acme.webshop'
  */
 export function tenantKey(k: ProjectKey): string {
-  return `${k.workspace}.${k.project}`;
+  return flatString([k.workspace, '.', k.project]);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { ok, err, type Result } from 'neverthrow';
 import { parseFormatSpec, applyFormat, type FormatSpec } from './printf.ts';
+import { flatString } from '../model/flat-string.ts';
 
 /** The placeholders a name pattern may use, and the type of value each stands for. */
 export const PLACEHOLDERS = {
@@ -93,15 +94,15 @@ function parsePlaceholder(inner: string, allowed: readonly Placeholder[], proble
  * @example renderNamePattern(p, { workspaceIdentifier: 'acme', projectIdentifier: 'webshop' }) // 'acme.webshop'
  */
 export function renderNamePattern(pattern: NamePattern, values: PatternValues): string {
-  let out = '';
+  const out: string[] = [];
   for (const part of pattern.parts) {
     if ('literal' in part) {
-      out += part.literal;
+      out.push(part.literal);
       continue;
     }
     const v = values[part.placeholder];
     if (v === undefined) throw new Error(`no value for #{${part.placeholder}} in ${pattern.text}`);
-    out += part.spec ? applyFormat(part.spec, v) : String(v);
+    out.push(part.spec ? applyFormat(part.spec, v) : String(v));
   }
-  return out;
+  return flatString(out);
 }

@@ -10,45 +10,39 @@ import { tenantKey } from '../model/index.ts';
  * domain (compared without case, as Keystone's usual MySQL collation does), across every
  * platform on the same Keystone (`keystoneOf` names it; by default each platform its own). Two resources
  * that render to the same name, or share an address, are one problem that names them all,
- * reported at the last of them in source order.
+ * reported at the last of them in source order. `sorted` is `records` sorted by address
+ * (`sortRecords`), where records that share an address stand side by side.
  */
-export function collisionProblems(records: readonly KeystoneRecord[], keystoneOf: (platform: string) => string = (p) => p): ConfigProblem[] {
-  // Nearly every key is seen once: the first record per key is kept alone, a list is made only for a clash.
-  const byAddress = new Clashes();
-  const byName = new Clashes();
+export function collisionProblems(records: readonly KeystoneRecord[], sorted: readonly KeystoneRecord[], keystoneOf: (platform: string) => string = (p) => p): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let end = i + 1;
+    while (end < sorted.length && sorted[end]!.resource.address === sorted[i]!.resource.address) end++;
+    if (end - i > 1) out.push(collision(true, sorted.slice(i, end), keystoneOf));
+    i = end;
+  }
+  // Nearly every name is seen once: the first record per name is kept alone, a list is made only for a clash.
+  const first = new Map<string, KeystoneRecord>();
+  const more = new Map<string, KeystoneRecord[]>();
   const keystones = new Map<string, string>();
   for (const r of records) {
     const res = r.resource;
-    byAddress.add(res.address, r);
     if (res.kind !== 'domain' && res.kind !== 'project' && res.kind !== 'group') continue;
     let keystone = keystones.get(res.platform);
     if (keystone === undefined) keystones.set(res.platform, (keystone = keystoneOf(res.platform)));
     const domain = res.kind === 'domain' ? '' : res.attrs.domain.toLowerCase();
-    byName.add(`${keystone}\u0000${res.kind}\u0000${domain}\u0000${res.attrs.name.toLowerCase()}`, r);
-  }
-  return [...byAddress.clashes().map((list) => collision(true, list, keystoneOf)), ...byName.clashes().map((list) => collision(false, list, keystoneOf))];
-}
-
-/** Records by key, remembering every record only for keys seen more than once. */
-class Clashes {
-  private readonly first = new Map<string, KeystoneRecord>();
-  private readonly more = new Map<string, KeystoneRecord[]>();
-
-  add(key: string, r: KeystoneRecord): void {
-    const first = this.first.get(key);
-    if (first === undefined) {
-      this.first.set(key, r);
-      return;
+    const key = `${keystone}\u0000${res.kind}\u0000${domain}\u0000${res.attrs.name.toLowerCase()}`;
+    const seen = first.get(key);
+    if (seen === undefined) {
+      first.set(key, r);
+      continue;
     }
-    const list = this.more.get(key);
+    const list = more.get(key);
     if (list) list.push(r);
-    else this.more.set(key, [first, r]);
+    else more.set(key, [seen, r]);
   }
-
-  /** Every list of two or more records that share a key. */
-  clashes(): KeystoneRecord[][] {
-    return [...this.more.values()];
-  }
+  for (const list of more.values()) out.push(collision(false, list, keystoneOf));
+  return out;
 }
 
 function collision(sameAddress: boolean, list: readonly KeystoneRecord[], keystoneOf: (platform: string) => string): ConfigProblem {

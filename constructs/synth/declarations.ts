@@ -9,6 +9,7 @@ import { MeteringCollector } from '../l2/metering-collector.ts';
 import { Declaration } from '../l2/declaration.ts';
 import { KeystoneResource } from '../l1/keystone-resource.ts';
 import { compareCodeUnits } from '../model/index.ts';
+import { flatString } from '../model/flat-string.ts';
 
 /** Every construct of a tree by type, each list in a stable order that ignores declaration order. */
 export interface Declarations {
@@ -17,7 +18,7 @@ export interface Declarations {
   readonly landingZones: ReadonlyMap<string, LandingZone>;
   readonly workspaces: readonly Workspace[];
   readonly projects: readonly Project[];
-  /** Sorted by workspace, project, platform. */
+  /** Sorted as their addresses are: by platform, workspace, project. */
   readonly tenants: readonly Tenant[];
   /** Each project's bindings, sorted by euid. */
   readonly users: ReadonlyMap<Project, readonly UserBinding[]>;
@@ -61,9 +62,19 @@ export function collectDeclarations(app: KeyformApp): Declarations {
     landingZones: new Map(byId(landingZones).map((z) => [z.identifier, z])),
     workspaces: byId(workspaces),
     projects: projects.sort((a, b) => compareCodeUnits(a.node.path, b.node.path)),
-    tenants: tenants.sort((a, b) => compareCodeUnits(a.tenantName, b.tenantName) || compareCodeUnits(a.platform, b.platform)),
+    tenants: inAddressOrder(tenants),
     users,
     metering: metering.sort((a, b) => compareCodeUnits(a.platform, b.platform)),
     extraResources,
   };
+}
+
+/**
+ * Tenants in the order of their records' addresses (platform, workspace, project), so that
+ * the expansion makes each kind's records in the order `sortRecords` wants them. Each key is
+ * made once, not once per comparison.
+ */
+function inAddressOrder(tenants: readonly Tenant[]): Tenant[] {
+  const keyed = tenants.map((t) => ({ t, key: flatString([t.platform, '/', t.project.workspace.identifier, '/', t.project.identifier]) }));
+  return keyed.sort((a, b) => compareCodeUnits(a.key, b.key)).map(({ t }) => t);
 }

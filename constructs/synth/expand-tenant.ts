@@ -1,4 +1,5 @@
 import { projectMarkerTags, withDescriptionMarker } from '../model/markers.ts';
+import { flatString } from '../model/flat-string.ts';
 import type { ConfigProblem } from '../problems/config-error.ts';
 import { choiceHint } from '../problems/problem-at.ts';
 import { roleAliasProblems } from '../naming/identifiers.ts';
@@ -20,10 +21,10 @@ export type ExpandedTenant = { readonly records: readonly KeystoneRecord[] } | {
 
 /**
  * Expands a tenant into its L1 records: the project, per mapped role a group and its role
- * assignment, per bound user and role a membership, per quota key a quota. This is the one
- * place that decides what a tenant becomes; `synth()` keeps the records as plain data or
- * adds them to the tree as L1 constructs. With any problem found on the way the tenant
- * yields no record (its rendered names would be meaningless).
+ * assignment, per bound user and role a membership, per quota key a quota, each kind in
+ * address order. This is the one place that decides what a tenant becomes; `synth()` keeps
+ * the records as plain data or adds them to the tree as L1 constructs. With any problem found
+ * on the way the tenant yields no record (its rendered names would be meaningless).
  */
 export function expandTenant(r: ResolvedTenant, users: readonly UserBinding[], domain: string): ExpandedTenant {
   const { tenant: t, platform, landingZone } = r;
@@ -38,38 +39,46 @@ export function expandTenant(r: ResolvedTenant, users: readonly UserBinding[], d
   const problems = [...roleProblems(users, mapping, platform), ...tags.problems, ...quotas.problems];
   if (problems.length > 0) return { problems };
 
+  // Props are written out, not spread from a shared object: 125,000 records at 10,000 tenants.
   const ws = t.project.workspace;
-  const ids = { platform: platform.identifier, workspace: ws.identifier, project: t.project.identifier };
+  const [p, w, pr] = [platform.identifier, ws.identifier, t.project.identifier];
+  const tenantName = t.tenantName;
   const records: KeystoneRecord[] = [
     keystoneProject({
-      ...ids,
+      platform: p,
+      workspace: w,
+      project: pr,
       name: renderNamePattern(project.value, values),
       domain,
-      description: `${ws.name} / ${t.project.identifier}`,
-      tags: [...projectMarkerTags(ids.platform, ids.workspace, ids.project, t.deletionPolicy), ...tags.tags],
+      description: flatString([ws.name, ' / ', pr]),
+      tags: [...projectMarkerTags(p, w, pr, t.deletionPolicy), ...tags.tags],
       adopt: t.adopt,
       origin: origin(r, 'project_name_pattern', '#{projectIdentifier:%.20s}'),
     }),
   ];
   const groupOrigin = origin(r, 'group_name_pattern', '#{projectIdentifier:%.20s}');
-  for (const alias of sortedAliases(mapping)) {
+  const aliases = sortedAliases(mapping);
+  for (const alias of aliases) {
     records.push(
       keystoneGroup({
-        ...ids,
+        platform: p,
+        workspace: w,
+        project: pr,
         role: alias,
         name: renderNamePattern(group.value, { ...values, platformGroupAlias: alias }),
         domain,
-        description: withDescriptionMarker(`${t.tenantName} ${alias}`, { platform: ids.platform, tenant: t.tenantName, role: alias }),
+        description: withDescriptionMarker(flatString([tenantName, ' ', alias]), { platform: p, tenant: tenantName, role: alias }),
         origin: groupOrigin,
       }),
-      keystoneRoleAssignment({ ...ids, role: alias, keystoneRole: mapping[alias]!, origin: groupOrigin }),
+      keystoneRoleAssignment({ platform: p, workspace: w, project: pr, role: alias, keystoneRole: mapping[alias]!, origin: groupOrigin }),
     );
   }
-  for (const u of users) {
-    for (const role of new Set(u.roles)) records.push(keystoneGroupMembership({ ...ids, role, euid: u.euid, origin: groupOrigin }));
+  // By role, then by user (`users` is sorted by euid): the order of their addresses.
+  for (const role of aliases) {
+    for (const u of users) if (u.roles.includes(role)) records.push(keystoneGroupMembership({ platform: p, workspace: w, project: pr, role, euid: u.euid, origin: groupOrigin }));
   }
   for (const q of quotas.quotas) {
-    records.push(keystoneQuota({ ...ids, quotaKey: q.key, value: q.value, backend: platform.quotaBackend, origin: groupOrigin }));
+    records.push(keystoneQuota({ platform: p, workspace: w, project: pr, quotaKey: q.key, value: q.value, backend: platform.quotaBackend, origin: groupOrigin }));
   }
   return { records };
 }

@@ -1,7 +1,6 @@
 import { ok, err, type Result } from 'neverthrow';
-import { RESOURCE_KINDS, type Resource } from '../model/resource.ts';
-import { ADDRESS_TYPES, compareAddresses } from '../model/address.ts';
-import { sortResources, type DesiredState } from '../model/resource-set.ts';
+import type { Resource } from '../model/resource.ts';
+import type { DesiredState } from '../model/resource-set.ts';
 import { configError, type ConfigError, type ConfigProblem } from '../problems/config-error.ts';
 import type { KeyformApp } from '../l2/keyform-app.ts';
 import { durationSeconds } from '../model/duration.ts';
@@ -14,6 +13,7 @@ import { expandDomains, domainKey } from './expand-domains.ts';
 import { expandTenant } from './expand-tenant.ts';
 import { addToTree } from './expand-into-tree.ts';
 import { collisionProblems } from './collisions.ts';
+import { sortRecords } from './sort-records.ts';
 import type { MeteringSettings, PlatformSettings, SynthOutput } from './synth-output.ts';
 import { compareCodeUnits } from '../model/index.ts';
 
@@ -73,10 +73,11 @@ function synthOnce(app: KeyformApp, opts: SynthOptions): Result<SynthOutput, Con
   for (const p of expanded.problems) problems.push(p);
   const l1: readonly KeystoneRecord[] = tree ? app.node.findAll().filter((c) => KeystoneResource.isKeystoneResource(c)) : [...expanded.records, ...d.extraResources];
   for (const r of l1) for (const p of keystoneRecordProblems(r)) problems.push(p);
-  problems.push(...collisionProblems(l1, (id) => sameKeystone(d, id, opts.keystoneOf)));
+  const sorted = sortRecords(l1);
+  problems.push(...collisionProblems(l1, sorted, (id) => sameKeystone(d, id, opts.keystoneOf)));
   const all = [...app.problems, ...problems.filter((p) => !app.isRejected(p))];
   if (all.length > 0) return err(configError(all));
-  return ok(output(d, l1));
+  return ok(output(d, sorted));
 }
 
 /**
@@ -129,16 +130,14 @@ function sameKeystone(d: Declarations, platform: string, keystoneOf: SynthOption
   return keystoneOf?.(cloud) ?? `cloud ${JSON.stringify(cloud)}`;
 }
 
-function output(d: Declarations, records: readonly KeystoneRecord[]): SynthOutput {
-  // Per platform, one list per kind in the order the kinds' addresses sort: each list is in
-  // expansion order (tenants sorted), so the sort below mostly walks through ordered runs.
-  const kinds = [...RESOURCE_KINDS].sort((a, b) => compareAddresses(ADDRESS_TYPES[a].type, ADDRESS_TYPES[b].type));
-  const byPlatform = new Map([...d.platforms.keys()].map((id) => [id, new Map(kinds.map((k) => [k, [] as Resource[]]))]));
-  for (const { resource: r } of records) byPlatform.get(r.platform)?.get(r.kind)!.push(r);
+/** `sorted`: every record, sorted by address, no address twice (collisions are problems). */
+function output(d: Declarations, sorted: readonly KeystoneRecord[]): SynthOutput {
+  const byPlatform = new Map([...d.platforms.keys()].map((id) => [id, [] as Resource[]]));
+  for (const { resource: r } of sorted) byPlatform.get(r.platform)?.push(r);
   const platforms: DesiredState[] = [];
   const settings: Record<string, PlatformSettings> = {};
   for (const [id, p] of d.platforms) {
-    const own = sortResources([...byPlatform.get(id)!.values()].flat());
+    const own = byPlatform.get(id)!;
     platforms.push({ platform: id, resources: own, tagPrefix: p.tagPrefix });
     const domainNames = own.flatMap((r) => (r.kind === 'domain' ? [r.attrs.name] : []));
     settings[id] = {

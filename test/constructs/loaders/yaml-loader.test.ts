@@ -8,6 +8,10 @@ describe('YAML and JSON loading', () => {
     ['{"x": [{"a": 1}, {"a": 1}], "x": 0}', [28]],
     ['{"k\\u0041": 1, "kA": 2}', [15]],
     ['{"a": "\\"a\\"", "b": ["a", "a"]}', []],
+    [String.raw`{"a\\": 1, "a\\": 2}`, [11]],
+    ['{"a": 1, "b": 2, "a": 3, "b": 4, "a": 5}', [17, 25, 33]],
+    ['{"x": {"y": 1}, "z": [{"y": 1}, {"y": 1, "y": 2}]}', [41]],
+    ['["a", {"a": 1}, "a"]', []],
   ])('finds repeated JSON keys in %s', (text, offsets) => {
     // GIVEN JSON text that JSON.parse accepts
     // WHEN scanned for keys repeated within one object

@@ -47,3 +47,64 @@ describe('indentedCanonicalJson', () => {
     );
   });
 });
+
+/** Canonical JSON as the definition says, walked value by value: what the writer must match. */
+function reference(value: unknown, step = '', line = '\n'): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  const inner = step === '' ? '' : `${line}${step}`;
+  const close = step === '' ? '' : line;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]';
+    return `[${value.map((v) => `${inner}${reference(v === undefined ? null : v, step, inner)}`).join(',')}${close}]`;
+  }
+  const members = Object.keys(value)
+    .sort()
+    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+    .map((k) => `${inner}${JSON.stringify(k)}:${step === '' ? '' : ' '}${reference((value as Record<string, unknown>)[k], step, inner)}`);
+  return members.length === 0 ? '{}' : `{${members.join(',')}${close}}`;
+}
+
+/** `v` rebuilt with every object's keys inserted in code-unit order, as resource records are built. */
+function keysInOrder(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(keysInOrder);
+  if (v === null || typeof v !== 'object') return v;
+  return Object.fromEntries(Object.keys(v).sort().map((k) => [k, keysInOrder((v as Record<string, unknown>)[k])]));
+}
+
+describe('the writer', () => {
+  it('writes any JSON value, compact and indented, as the definition does, whatever order its keys were built in', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.constantFrom(0, 1, 2, 4), (v, indent) => {
+        // GIVEN any JSON value, once as generated and once with its keys built in order
+        const step = ' '.repeat(indent);
+        // WHEN written THEN both are the definition's text
+        for (const x of [v, keysInOrder(v), [[{ x: keysInOrder(v) }]]]) {
+          expect(indent === 0 ? canonicalJson(x) : indentedCanonicalJson(x, indent)).toBe(reference(x, step));
+        }
+      }),
+    );
+  });
+
+  it('writes a long array of records built in order, deep in a document, as the definition does', () => {
+    // GIVEN 5,000 records whose keys are built in order (more than one run of JSON.stringify), three levels deep
+    const records = Array.from({ length: 5_000 }, (_, i) => ({ address: `r["${i}"]`, attrs: i % 3 === 0 ? {} : { name: `n\u00e9${i}`, tags: [`t${i}`, 'x'] }, key: { id: i }, kind: i % 2 ? 'a' : 'b' }));
+    const doc = { z: 1, platforms: [{ platform: 'p', resources: records }] };
+    // WHEN written compact and indented THEN the text is the definition's
+    expect(canonicalJson(doc)).toBe(reference(doc));
+    expect(indentedCanonicalJson(doc, 2)).toBe(reference(doc, '  '));
+    expect(indentedCanonicalJson(doc, 12)).toBe(reference(doc, ' '.repeat(12)));
+  });
+
+  it.each([
+    ['a member toJSON is data, not a conversion', [{ b: 1, toJSON: () => 'x' }], '[{"b":1,"toJSON":null}]'],
+    ['a class instance is its own members, its toJSON is not called', [new (class P { a = 1; toJSON() { return 'x'; } })()], '[{"a":1}]'],
+    ['a Date has no members', [new Date(0)], '[{}]'],
+    ['a boxed string is its characters by index', [new String('ab')], '[{"0":"a","1":"b"}]'],
+    ['keys that look like numbers sort by code unit', [{ 10: 'y', 9: 'x' }], '[{"10":"y","9":"x"}]'],
+    ['a symbol member is null', [{ a: Symbol('s') }], '[{"a":null}]'],
+  ])('keeps to the definition where JSON.stringify differs: %s', (_name, value, expected) => {
+    // GIVEN / WHEN / THEN
+    expect(canonicalJson(value)).toBe(expected);
+    expect(reference(value)).toBe(expected);
+  });
+});

@@ -8,6 +8,7 @@ import {
   Project,
   Tenant,
   KeystoneGroup,
+  KeystoneQuota,
   LandingZone,
   type Resource,
   type SynthOutput,
@@ -176,6 +177,28 @@ describe('synth', () => {
     const out = synth(smallApp().app)._unsafeUnwrap();
     // THEN a JSON round trip changes nothing
     expect(JSON.parse(JSON.stringify(out))).toEqual(out);
+  });
+
+  it('lists resources by address, whatever order the roles, users and platforms, and a program adding its own L1 constructs, come in', () => {
+    // GIVEN users bound in several roles (an euid JSON escapes among them), a second platform
+    // that sorts before the first, and quotas a program adds in reverse order
+    const { app, project, tenant } = smallApp({ users: { 'zed@acme.example': ['user', 'admin'], 'a"b@acme.example': ['reader', 'admin'], 'bob@acme.example': ['user'] } });
+    const other = new Platform(app, 'os-a', { cloud: 'a', region: 'RegionOne' });
+    new Tenant(project, other);
+    for (const key of ['volume.volumes', 'network.port', 'compute.ram']) new KeystoneQuota(tenant, `q.${key}`, { platform: 'os-prod', workspace: 'acme', project: 'new', quotaKey: key, value: 1, backend: 'service-apis' });
+    // WHEN the tree is synthesized
+    const out = synth(app)._unsafeUnwrap();
+    // THEN each platform's addresses are in code-unit order, every membership is there once
+    for (const p of out.platforms) {
+      const addresses = p.resources.map((r) => r.address);
+      expect(addresses).toEqual([...addresses].sort());
+      expect(new Set(addresses).size).toBe(addresses.length);
+    }
+    const members = out.platforms.flatMap((p) => p.resources.flatMap((r) => (r.kind === 'membership' ? [`${r.platform} ${r.key.role} ${r.key.euid}`] : [])));
+    const bound = ['admin a"b@acme.example', 'admin zed@acme.example', 'reader a"b@acme.example', 'user bob@acme.example', 'user zed@acme.example'];
+    expect(members.sort()).toEqual([...bound.map((m) => `os-a ${m}`), ...bound.map((m) => `os-prod ${m}`)]);
+    const prod = out.platforms.find((p) => p.platform === 'os-prod')!.resources;
+    expect(prod.flatMap((r) => (r.kind === 'quota' ? [`${r.key.project} ${r.key.quotaKey}`] : []))).toEqual(['new compute.ram', 'new network.port', 'new volume.volumes', 'webshop compute.cores', 'webshop volume.gigabytes']);
   });
 
   it('includes L1 constructs a program adds itself, and rejects one that clashes with an expanded address', () => {
