@@ -7,7 +7,7 @@ import {
   type ProjectResource,
 } from '../../constructs/model/index.ts';
 import type { Group, Project, User } from '../keystone/index.ts';
-import type { KeystoneView } from './read-keystone.ts';
+import type { KeystoneLists, KeystoneView } from './read-keystone.ts';
 
 type Live<R, K> = ReadonlyMap<string, { readonly resource: R; readonly object: K }>;
 
@@ -50,7 +50,7 @@ export function liveMemberships(v: KeystoneView, groups: Live<GroupResource, Gro
  * by address) is reported, the first by role name among those: the next plan then replaces it
  * with the wanted one (granting again what is held is a no-op) and converges.
  */
-export function liveAssignments(v: KeystoneView, groups: Live<GroupResource, Group>, projects: Live<ProjectResource, Project>, desiredRoles: Readonly<Record<string, string>> = {}): AssignmentResource[] {
+export function liveAssignments(v: KeystoneLists, groups: Live<GroupResource, Group>, projects: Live<ProjectResource, Project>, desiredRoles: Readonly<Record<string, string>> = {}): AssignmentResource[] {
   const roleName = new Map(v.roles.map((r) => [r.id, r.name]));
   const groupById = new Map([...groups.values()].map((g) => [g.object.id, g]));
   const projectById = new Map([...projects.values()].map((p) => [p.object.id, p.resource]));
