@@ -6,7 +6,7 @@ import { findDomain, markedDomainIds, readKeystone, type KeystoneLists, type Key
 import type { Group } from '../keystone/index.ts';
 import type { MembershipRead } from './read-memberships.ts';
 import { liveDomains, liveGroups, liveProjects, type Claimed } from './live-objects.ts';
-import { liveAssignments, liveMemberships } from './live-relations.ts';
+import { liveAssignments, liveMemberships, sortedByAddress } from './live-relations.ts';
 import type { SnapshotError } from './snapshot-error.ts';
 import { quotaBackendOf, type LiveQuotas } from '../quota/quota-backend.ts';
 
@@ -129,7 +129,7 @@ function liveObjects(v: KeystoneLists, p: PlatformSettingsForSnapshot, euids: re
 
 /** `o` with the members of the platform's groups (`members`, by group id), as a LiveState. */
 function withMemberships(o: LiveObjects, members: ReadonlyMap<string, readonly string[]>): LiveState {
-  const memberships = sortResources(liveMemberships({ ...o.lists, members }, o.groups, o.domainName));
+  const memberships = sortedByAddress(liveMemberships({ ...o.lists, members }, o.groups, o.domainName));
   const { platform, ...rest } = o.state;
   return { platform, resources: mergeSorted(o.resources, memberships), ...rest };
 }
