@@ -47,10 +47,20 @@ export function desiredRolesOf(desired: DesiredState): Readonly<Record<string, s
   return Object.fromEntries(desired.resources.flatMap((r) => (r.kind === 'assignment' ? [[r.address, r.attrs.keystoneRole] as const] : [])));
 }
 
+/** How a snapshot reads. */
+export interface ReadOptions {
+  /**
+   * Reads in flight at most (`--parallelism`), which Keystone is taken to serve side by side
+   * when the snapshot estimates how to read memberships. @default 8
+   */
+  readonly parallelism?: number;
+}
+
 /** A fresh snapshot of the target, resolving the euids `desired` binds. */
-export function snapshotTarget(t: PlatformTarget, desired: DesiredState): ResultAsync<SnapshotResult, SnapshotError> {
+export function snapshotTarget(t: PlatformTarget, desired: DesiredState, opts: ReadOptions = {}): ResultAsync<SnapshotResult, SnapshotError> {
   const limits = t.sessions.limitsSession;
-  return snapshot(t.sessions.session, t.settings, { euids: euidsOf(desired), desiredRoles: desiredRolesOf(desired), ...(limits ? { limitsSession: limits } : {}) });
+  const parallel = opts.parallelism === undefined ? {} : { concurrency: opts.parallelism, keystoneWorkers: opts.parallelism };
+  return snapshot(t.sessions.session, t.settings, { euids: euidsOf(desired), desiredRoles: desiredRolesOf(desired), ...parallel, ...(limits ? { limitsSession: limits } : {}) });
 }
 
 /** The Keystone endpoint a plan records for the target: the identity URL, without credentials. */
@@ -69,15 +79,15 @@ export interface PlannedPlatforms {
  * `keyform apply` without a plan file do. Platforms are read one after the other (each
  * snapshot runs its own calls in parallel).
  * `selection`: the `--target`s (see `plans/targets.ts`); empty plans everything.
- * @example planTargets(targets, output.platforms, '0.1.0', new Date().toISOString())
+ * @example planTargets(targets, output.platforms, '0.1.0', new Date().toISOString(), [], { parallelism: 4 })
  */
-export function planTargets(targets: readonly PlatformTarget[], desired: readonly DesiredState[], toolVersion: string, createdAt: string, selection: readonly string[] = []): ResultAsync<PlannedPlatforms, SnapshotError> {
+export function planTargets(targets: readonly PlatformTarget[], desired: readonly DesiredState[], toolVersion: string, createdAt: string, selection: readonly string[] = [], opts: ReadOptions = {}): ResultAsync<PlannedPlatforms, SnapshotError> {
   const read = async (): Promise<PlannedPlatforms | SnapshotError> => {
     const inputs = [];
     for (const t of targets) {
       const d = desired.find((x) => x.platform === t.settings.id);
       if (d === undefined) continue;
-      const snap = await snapshotTarget(t, d);
+      const snap = await snapshotTarget(t, d, opts);
       if (snap.isErr()) return snap.error;
       inputs.push({ desired: d, live: snap.value.live, endpoint: targetEndpoint(t), region: t.settings.region });
     }

@@ -11,7 +11,7 @@ import {
   type UnmanagedObject,
 } from '../../constructs/model/index.ts';
 import type { Domain, Group, Project } from '../keystone/index.ts';
-import type { KeystoneView } from './read-keystone.ts';
+import type { KeystoneLists } from './read-keystone.ts';
 import { stringPool } from '../util/string-pool.ts';
 
 /** Live objects with their Keystone object, and the look-alikes that are not this platform's. */
@@ -48,7 +48,7 @@ function claim<R extends { address: string }, K extends { id: string }>(
  * giving each workspace a domain: live, so that the plan empties and removes them. The shared
  * domain itself is never one of them, even if it carries a marker.
  */
-export function liveDomains(v: KeystoneView, platform: string, placement: { readonly perWorkspace: true } | { readonly perWorkspace: false; readonly shared: string | undefined }): Claimed<DomainResource, Domain> {
+export function liveDomains(v: KeystoneLists, platform: string, placement: { readonly perWorkspace: true } | { readonly perWorkspace: false; readonly shared: string | undefined }): Claimed<DomainResource, Domain> {
   const candidates: { resource: DomainResource; object: Domain }[] = [];
   const others: UnmanagedObject[] = [];
   const shared = placement.perWorkspace ? undefined : placement.shared;
@@ -73,7 +73,7 @@ export function liveDomains(v: KeystoneView, platform: string, placement: { read
  * platforms') projects there. A marker outside those domains is not honoured: keyform never
  * manages anything in a domain it does not manage, whatever tags were copied there.
  */
-export function liveProjects(v: KeystoneView, platform: string, domainName: (id: string) => string, current: ReadonlySet<string>): Claimed<ProjectResource, Project> {
+export function liveProjects(v: KeystoneLists, platform: string, domainName: (id: string) => string, current: ReadonlySet<string>): Claimed<ProjectResource, Project> {
   const candidates: { resource: ProjectResource; object: Project }[] = [];
   const others: UnmanagedObject[] = [];
   const asUnmanaged = (p: Project, by: string | undefined): UnmanagedObject => ({
@@ -101,7 +101,7 @@ export function liveProjects(v: KeystoneView, platform: string, domainName: (id:
 }
 
 /** Groups of the platform's domains whose description marker names `platform`, a tenant and a role; the other groups there as unmanaged. */
-export function liveGroups(v: KeystoneView, platform: string, domainName: (id: string) => string, current: ReadonlySet<string>): Claimed<GroupResource, Group> {
+export function liveGroups(v: KeystoneLists, platform: string, domainName: (id: string) => string, current: ReadonlySet<string>): Claimed<GroupResource, Group> {
   const candidates: { resource: GroupResource; object: Group }[] = [];
   const others: UnmanagedObject[] = [];
   const asUnmanaged = (g: Group, by: string | undefined): UnmanagedObject => ({

@@ -1,14 +1,18 @@
 import {
   address,
+  compareAddresses,
+  compareCodeUnits,
   keystoneId,
   NO_MEMBERSHIP_ATTRS,
+  sortResources,
   type AssignmentResource,
   type GroupResource,
   type MembershipResource,
   type ProjectResource,
+  type Resource,
 } from '../../constructs/model/index.ts';
 import type { Group, Project, User } from '../keystone/index.ts';
-import type { KeystoneView } from './read-keystone.ts';
+import type { KeystoneLists, KeystoneView } from './read-keystone.ts';
 import { stringPool } from '../util/string-pool.ts';
 
 type Live<R, K> = ReadonlyMap<string, { readonly resource: R; readonly object: K }>;
@@ -23,7 +27,11 @@ export function memberLabel(u: User | undefined, userId: string, userDomainId: s
   return u.domain_id === userDomainId ? u.name : `${u.name}@${domainName(u.domain_id)} (${u.id})`;
 }
 
-/** One membership per member of each of the platform's groups, bound users and hand-added members alike. */
+/**
+ * One membership per member of each of the platform's groups, bound users and hand-added
+ * members alike; by group and member, in the order their addresses almost always sort (see
+ * `sortedByAddress`).
+ */
 export function liveMemberships(v: KeystoneView, groups: Live<GroupResource, Group>, domainName: (id: string) => string): MembershipResource[] {
   const users = new Map(v.users.map((u) => [u.id, u]));
   // Few users, many memberships (9,000 at 1,000 tenants): each label is made once.
@@ -33,18 +41,34 @@ export function liveMemberships(v: KeystoneView, groups: Live<GroupResource, Gro
     if (label === undefined) labels.set(userId, (label = memberLabel(users.get(userId), userId, v.userDomainId, domainName)));
     return label;
   };
+  // A membership's address path is its group's path, `/`, and the member's label: groups in the
+  // order of `path/`, members in the order of their labels give the addresses in order, unless
+  // a character JSON escapes in an address (a quote or backslash in a name) changes it.
+  const ordered = [...groups.values()].map((g) => ({ g, path: `${g.resource.platform}/${g.resource.key.workspace}/${g.resource.key.project}/${g.resource.key.role}/` })).sort((a, b) => compareCodeUnits(a.path, b.path));
   const out = new Map<string, MembershipResource>();
   // Each member list holds its own copy of a user's id.
   const pooled = stringPool();
-  for (const { resource: g, object } of groups.values()) {
+  for (const { g: { resource: g, object } } of ordered) {
     const { workspace, project, role } = g.key;
-    for (const userId of v.members.get(object.id) ?? []) {
-      const euid = labelOf(userId);
+    const members = (v.members.get(object.id) ?? []).map((userId) => ({ userId, euid: labelOf(userId) })).sort((a, b) => compareCodeUnits(a.euid, b.euid));
+    for (const { userId, euid } of members) {
       const addr = address('membership', [g.platform, workspace, project, role, euid]);
       if (!out.has(addr)) out.set(addr, { kind: 'membership', address: addr, platform: g.platform, key: { workspace, project, role, euid }, attrs: NO_MEMBERSHIP_ATTRS, ids: { groupId: keystoneId('group', object.id), userId: keystoneId('user', pooled(userId)) }, managed: true });
     }
   }
   return [...out.values()];
+}
+
+/**
+ * `resources` if they are sorted by address already (checked in one pass), else sorted: the
+ * memberships come almost always in order, and sorting 90,000 long addresses (10,000 tenants)
+ * was most of turning the memberships into resources.
+ */
+export function sortedByAddress<R extends Resource>(resources: readonly R[]): readonly R[] {
+  for (let i = 1; i < resources.length; i++) {
+    if (compareAddresses(resources[i - 1]!.address, resources[i]!.address) >= 0) return sortResources(resources);
+  }
+  return resources;
 }
 
 /**
@@ -54,7 +78,7 @@ export function liveMemberships(v: KeystoneView, groups: Live<GroupResource, Gro
  * by address) is reported, the first by role name among those: the next plan then replaces it
  * with the wanted one (granting again what is held is a no-op) and converges.
  */
-export function liveAssignments(v: KeystoneView, groups: Live<GroupResource, Group>, projects: Live<ProjectResource, Project>, desiredRoles: Readonly<Record<string, string>> = {}): AssignmentResource[] {
+export function liveAssignments(v: KeystoneLists, groups: Live<GroupResource, Group>, projects: Live<ProjectResource, Project>, desiredRoles: Readonly<Record<string, string>> = {}): AssignmentResource[] {
   const roleName = new Map(v.roles.map((r) => [r.id, r.name]));
   const groupById = new Map([...groups.values()].map((g) => [g.object.id, g]));
   const projectById = new Map([...projects.values()].map((p) => [p.object.id, p.resource]));

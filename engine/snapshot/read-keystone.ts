@@ -53,6 +53,20 @@ export function findDomain(domains: readonly Domain[], idOrName: string): Domain
   return domains.find((d) => d.id === idOrName) ?? domains.find((d) => d.name === idOrName);
 }
 
+/** `KeystoneView` but the memberships: what the list calls answer. */
+export type KeystoneLists = Omit<KeystoneView, 'members'>;
+
+/**
+ * What `readKeystone` reads, in two parts that resolve apart: the lists, and the memberships,
+ * which start once the users and groups are in and come last. A snapshot turns the lists into
+ * resources while Keystone still serves the memberships.
+ */
+export interface KeystoneReads {
+  readonly lists: ResultAsync<KeystoneLists, SnapshotError>;
+  /** Members (user ids) of each group carrying this platform's marker. */
+  readonly members: ResultAsync<ReadonlyMap<string, readonly string[]>, SnapshotError>;
+}
+
 /**
  * Reads the platform's part of Keystone with list calls only: domains, projects, groups,
  * users, roles, role assignments, all at once, and the memberships as
@@ -64,7 +78,7 @@ export function findDomain(domains: readonly Domain[], idOrName: string): Domain
  * Keystone's CPU: GET /roles 11 ms project-scoped vs 71 ms system-scoped), so the session may be
  * project-scoped; quotas are read beside these lists by the platform's quota backend (see `snapshot`).
  */
-export function readKeystone(s: OpenStackSession, p: PlatformSettingsForSnapshot, opts: ReadOptions = {}): ResultAsync<KeystoneView, SnapshotError> {
+export function readKeystone(s: OpenStackSession, p: PlatformSettingsForSnapshot, opts: ReadOptions = {}): KeystoneReads {
   // Every list starts at once; the domains are needed only to narrow a list Keystone truncated.
   const placed = ks.listDomains(s).andThen((ds) => placeDomains(ds, p));
   const byDomain = (ids: (x: Placed) => readonly string[]) => (): ResultAsync<readonly (readonly ks.ListQuery[])[], ks.KeystoneError> =>
@@ -98,9 +112,7 @@ export function readKeystone(s: OpenStackSession, p: PlatformSettingsForSnapshot
     users,
     ks.listRoles(s),
     assignments,
-    members,
-  ] as const);
-  return lists.map(([where, inDomainRoles, projects, groups, users, roles, assignments, members]): KeystoneView => ({
+  ] as const).map(([where, inDomainRoles, projects, groups, users, roles, assignments]): KeystoneLists => ({
     domains: where.domains,
     platformDomainIds: where.platformDomainIds,
     userDomainId: where.userDomainId,
@@ -110,8 +122,8 @@ export function readKeystone(s: OpenStackSession, p: PlatformSettingsForSnapshot
     roles,
     domainRoles: inDomainRoles,
     assignments,
-    members,
   }));
+  return { lists, members };
 }
 
 /** The domains, and where the platform's users and tenants live among them. */

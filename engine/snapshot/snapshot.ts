@@ -1,11 +1,12 @@
 import { ResultAsync } from 'neverthrow';
-import { compareCodeUnits, sortResources, type LiveState, type Resource, type UnmanagedObject } from '../../constructs/model/index.ts';
+import { compareAddresses, compareCodeUnits, sortResources, type GroupResource, type LiveState, type Resource, type UnmanagedObject } from '../../constructs/model/index.ts';
 import type { OpenStackSession } from '../openstack/index.ts';
 import type { PlatformSettingsForSnapshot } from './platform-settings.ts';
-import { findDomain, markedDomainIds, readKeystone, type KeystoneView } from './read-keystone.ts';
+import { findDomain, markedDomainIds, readKeystone, type KeystoneLists, type KeystoneView } from './read-keystone.ts';
+import type { Group } from '../keystone/index.ts';
 import type { MembershipRead } from './read-memberships.ts';
-import { liveDomains, liveGroups, liveProjects } from './live-objects.ts';
-import { liveAssignments, liveMemberships } from './live-relations.ts';
+import { liveDomains, liveGroups, liveProjects, type Claimed } from './live-objects.ts';
+import { liveAssignments, liveMemberships, sortedByAddress } from './live-relations.ts';
 import type { SnapshotError } from './snapshot-error.ts';
 import { quotaBackendOf, type LiveQuotas } from '../quota/quota-backend.ts';
 
@@ -65,9 +66,11 @@ export function snapshot(session: OpenStackSession, platform: PlatformSettingsFo
   const concurrency = opts.concurrency ?? 8;
   // The backend's lists start now, beside Keystone's; a session that cannot read them is reported first.
   const quotas = quotaBackendOf(platform.quotaBackend).read({ platform, sessions: { session, limitsSession: opts.limitsSession ?? session }, concurrency });
-  const view = readKeystone(session, platform, { concurrency, ...(opts.membershipRead ? { membershipRead: opts.membershipRead } : {}), ...(opts.keystoneWorkers ? { keystoneWorkers: opts.keystoneWorkers } : {}) });
-  return ResultAsync.combine([quotas, view] as const)
-    .andThen(([q, v]) => q.complete(toLiveState(v, platform, opts.euids, opts.desiredRoles)).map((live) => ({
+  const reads = readKeystone(session, platform, { concurrency, ...(opts.membershipRead ? { membershipRead: opts.membershipRead } : {}), ...(opts.keystoneWorkers ? { keystoneWorkers: opts.keystoneWorkers } : {}) });
+  // The lists become resources as soon as they are in, while Keystone still serves the memberships.
+  const objects = reads.lists.map((lists) => liveObjects(lists, platform, opts.euids, opts.desiredRoles));
+  return ResultAsync.combine([quotas, objects, reads.members] as const)
+    .andThen(([q, o, members]) => q.complete(withMemberships(o, members)).map((live) => ({
       live,
       quotas: q,
       calls: calls() - callsBefore,
@@ -77,6 +80,21 @@ export function snapshot(session: OpenStackSession, platform: PlatformSettingsFo
 
 /** Turns what was read into the platform's LiveState. Pure: no I/O. */
 export function toLiveState(v: KeystoneView, p: PlatformSettingsForSnapshot, euids: readonly string[], desiredRoles: Readonly<Record<string, string>> = {}): LiveState {
+  return withMemberships(liveObjects(v, p, euids, desiredRoles), v.members);
+}
+
+/** The live state but the memberships, and what they are made from. */
+interface LiveObjects {
+  readonly state: Omit<LiveState, 'resources'>;
+  /** Every resource but the memberships, sorted by address. */
+  readonly resources: readonly Resource[];
+  readonly lists: KeystoneLists;
+  readonly groups: Claimed<GroupResource, Group>['resources'];
+  readonly domainName: (id: string) => string;
+}
+
+/** Everything of the live state the lists give: all but the memberships. */
+function liveObjects(v: KeystoneLists, p: PlatformSettingsForSnapshot, euids: readonly string[], desiredRoles: Readonly<Record<string, string>> = {}): LiveObjects {
   const names = new Map(v.domains.map((d) => [d.id, d.name]));
   const domainName = (id: string): string => names.get(id) ?? id;
   const shared = p.domainPerWorkspace ? undefined : findDomain(v.domains, p.domain)?.id;
@@ -89,24 +107,46 @@ export function toLiveState(v: KeystoneView, p: PlatformSettingsForSnapshot, eui
     ...[...domains.resources.values()].map((x) => x.resource),
     ...[...projects.resources.values()].map((x) => x.resource),
     ...[...groups.resources.values()].map((x) => x.resource),
-    ...liveMemberships(v, groups.resources, domainName),
     ...liveAssignments(v, groups.resources, projects.resources, desiredRoles),
   ];
   const wanted = new Set(euids);
   const users = v.users.filter((u) => u.domain_id === v.userDomainId && wanted.has(u.name)).map((u) => [u.name, u.id] as const);
   return {
-    platform: p.id,
+    state: {
+      platform: p.id,
+      unmanaged: [...domains.unmanaged, ...projects.unmanaged, ...groups.unmanaged].sort(compareUnmanaged),
+      users: sortedRecord(users),
+      roles: sortedRecord(v.roles.map((r) => [r.name, r.id] as const)),
+      domains: sortedRecord(v.domains.map((d) => [d.name, d.id] as const)),
+      ...(domains.resources.size > 0 ? { foreignInDomains: foreignInDomains(v, p.id, domainName) } : {}),
+    },
     resources: sortResources(resources),
-    unmanaged: [...domains.unmanaged, ...projects.unmanaged, ...groups.unmanaged].sort(compareUnmanaged),
-    users: sortedRecord(users),
-    roles: sortedRecord(v.roles.map((r) => [r.name, r.id] as const)),
-    domains: sortedRecord(v.domains.map((d) => [d.name, d.id] as const)),
-    ...(domains.resources.size > 0 ? { foreignInDomains: foreignInDomains(v, p.id, domainName) } : {}),
+    lists: v,
+    groups: groups.resources,
+    domainName,
   };
 }
 
+/** `o` with the members of the platform's groups (`members`, by group id), as a LiveState. */
+function withMemberships(o: LiveObjects, members: ReadonlyMap<string, readonly string[]>): LiveState {
+  const memberships = sortedByAddress(liveMemberships({ ...o.lists, members }, o.groups, o.domainName));
+  const { platform, ...rest } = o.state;
+  return { platform, resources: mergeSorted(o.resources, memberships), ...rest };
+}
+
+/** Two lists sorted by address, of different addresses, as one sorted list. */
+function mergeSorted<R extends Resource>(a: readonly R[], b: readonly R[]): readonly R[] {
+  const out: R[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) out.push(compareAddresses(a[i]!.address, b[j]!.address) < 0 ? a[i++]! : b[j++]!);
+  while (i < a.length) out.push(a[i++]!);
+  while (j < b.length) out.push(b[j++]!);
+  return out;
+}
+
 /** The users and domain roles in the workspace domains the platform marked, by domain name (see `LiveState.foreignInDomains`). */
-function foreignInDomains(v: KeystoneView, platform: string, domainName: (id: string) => string): Readonly<Record<string, readonly string[]>> {
+function foreignInDomains(v: KeystoneLists, platform: string, domainName: (id: string) => string): Readonly<Record<string, readonly string[]>> {
   const out = new Map<string, string[]>();
   const marked = new Set(markedDomainIds(v.domains, platform));
   const add = (domainId: string | null | undefined, what: string): void => {

@@ -9,6 +9,7 @@ const BENCHES: Readonly<Record<string, () => Promise<{ run: (print: (line: strin
   synth: () => import('./synth-bench.ts'),
   plan: () => import('./plan-bench.ts'),
   snapshot: () => import('./snapshot-bench.ts'),
+  'noop-plan': () => import('./noop-plan-bench.ts'),
   seed: () => import('./seed-bench.ts'),
   apply: () => import('./apply-bench.ts'),
   quota: () => import('./quota-bench.ts'),

@@ -113,7 +113,7 @@ const PLATFORM: PlatformSettingsForSnapshot = {
 /** Bumped when `seedTenants` writes something else: cached seeds are then made again. */
 const SEED_VERSION = 2;
 
-interface SeededKeystone {
+export interface SeededKeystone {
   readonly process: TrackedProcess;
   readonly cloudsFile: string;
   /** The config (a folder) `keyform plan` finds nothing to change for. */
@@ -121,7 +121,7 @@ interface SeededKeystone {
 }
 
 /** `tenants` and `users` seeded into `dir` once (with one worker), then Keystone started with `workers`. */
-async function seededKeystone(dir: string, tenants: number, users: number, workers: number, print: (line: string) => void): Promise<SeededKeystone> {
+export async function seededKeystone(dir: string, tenants: number, users: number, workers: number, print: (line: string) => void): Promise<SeededKeystone> {
   const marker = join(dir, 'seeded.json');
   const want = { tenants, users, version: SEED_VERSION };
   const cached = existsSync(marker) ? (JSON.parse(readFileSync(marker, 'utf8')) as typeof want & { config: string }) : undefined;

@@ -12,6 +12,7 @@ import { KEYFORM_VERSION, type RegisterCommand } from '../main.ts';
 import { loadDesired } from '../config.ts';
 import { writeFileAtomic, type FileWriteError } from '../../util/write-file-atomic.ts';
 import { failCommand } from '../render-error.ts';
+import { DEFAULT_PARALLELISM, parseParallelism, readParallelismOption } from '../parallelism.ts';
 
 /** How a plan is shown: for a terminal, for a pull-request comment, or as Terraform's JSON plan. */
 export const PLAN_FORMATS = ['text', 'markdown', 'json'] as const;
@@ -32,6 +33,8 @@ interface PlanFlags {
   readonly format: PlanFormat;
   readonly detailedExitcode?: boolean;
   readonly target: readonly string[];
+  /** `--parallelism`: Keystone reads in flight at most. */
+  readonly parallelism: string;
   /** False with `--no-color`. */
   readonly color: boolean;
 }
@@ -74,13 +77,16 @@ function choose(output: SynthOutput, wanted: string | undefined): { desired: rea
 
 /** Snapshots the chosen platforms and plans them; the sessions are closed whatever happens. */
 function makePlan(io: CliIO, flags: PlanFlags): ResultAsync<Plan, Failure> {
+  const parallelism = parseParallelism(flags.parallelism);
+  if (typeof parallelism !== 'number') return errAsync(parallelism);
   return loadDesired(flags.config, io).andThen(({ output }): ResultAsync<Plan, Failure> => {
     const chosen = choose(output, flags.platform);
     if ('kind' in chosen) return errAsync(chosen);
     const bad = checkTargets(flags.target);
     if (bad !== undefined) return errAsync(bad);
-    return openTargets(chosen.settings, { env: io.env, cwd: io.cwd }).andThen((targets) =>
-      planTargets(targets, chosen.desired, KEYFORM_VERSION, new Date().toISOString(), flags.target)
+    // As many connections per host as reads in flight, never fewer than the sessions' default.
+    return openTargets(chosen.settings, { env: io.env, cwd: io.cwd, maxConnections: Math.max(DEFAULT_PARALLELISM, parallelism) }).andThen((targets) =>
+      planTargets(targets, chosen.desired, KEYFORM_VERSION, new Date().toISOString(), flags.target, { parallelism })
         .map((planned) => {
           closeTargets(targets);
           return planned.plan;
@@ -100,9 +106,9 @@ function save(plan: Plan, file: string, io: CliIO): ResultAsync<Plan, Failure> {
 
 /**
  * `keyform plan [--config PATH] [--platform ID] [--target ADDR]... [--out FILE]
- * [--format text|markdown|json] [--detailed-exitcode] [--no-color] [--input BOOL]`:
- * snapshots each platform (or the one named), diffs it against the config and shows the plan
- * on stdout; `--out` saves it for `keyform apply FILE` and `keyform show FILE`. `--target`
+ * [--format text|markdown|json] [--detailed-exitcode] [--parallelism N] [--no-color] [--input BOOL]`:
+ * snapshots each platform (or the one named) with at most N reads in flight (default 8), diffs
+ * it against the config and shows the plan on stdout; `--out` saves it for `keyform apply FILE` and `keyform show FILE`. `--target`
  * plans only what it selects and what that depends on (a partial plan, as Terraform's).
  * Exit codes as `terraform plan -detailed-exitcode`: 0 no changes, 1 error (also a plan
  * with errors, e.g. a name clash), 2 changes present (without the flag: 0).
@@ -117,6 +123,7 @@ export const registerPlan: RegisterCommand = (program, io, state) => {
     .option('--out <file>', 'save the plan to FILE, for `keyform apply FILE` and `keyform show FILE`')
     .addOption(new Option('--format <format>', 'how to show the plan on stdout').choices(PLAN_FORMATS).default('text'))
     .option('--detailed-exitcode', 'exit 0 when there are no changes, 1 on error, 2 when there are changes')
+    .addOption(readParallelismOption())
     .option('--no-color', 'no ANSI colours in the text rendering')
     .addOption(inputOption())
     .action(async (flags: PlanFlags) => {

@@ -7,8 +7,17 @@ import { EXIT, type CliIO } from '../io.ts';
 import type { RegisterCommand } from '../main.ts';
 import { loadDesired } from '../config.ts';
 import { failCommand } from '../render-error.ts';
+import { DEFAULT_PARALLELISM, parseParallelism, readParallelismOption } from '../parallelism.ts';
+import type { InvalidOption } from '../../apply/index.ts';
 
-type Failure = ConfigError | OpenStackError | SnapshotError | UnknownPlatform;
+type Failure = ConfigError | OpenStackError | SnapshotError | UnknownPlatform | InvalidOption;
+
+interface SnapshotFlags {
+  readonly config: string;
+  readonly platform?: string;
+  /** `--parallelism`: Keystone reads in flight at most. */
+  readonly parallelism: string;
+}
 
 /** The platform `--platform` names, or the only one; every bound euid of its desired state. */
 function choose(platforms: readonly DesiredState[], settings: Readonly<Record<string, PlatformSettings>>, wanted: string | undefined): { settings: PlatformSettings; euids: string[] } | Failure {
@@ -24,13 +33,16 @@ function choose(platforms: readonly DesiredState[], settings: Readonly<Record<st
   return { settings: chosen, euids };
 }
 
-function run(io: CliIO, opts: { config: string; platform?: string }): ResultAsync<{ platform: string; result: SnapshotResult }, Failure> {
+function run(io: CliIO, opts: SnapshotFlags): ResultAsync<{ platform: string; result: SnapshotResult }, Failure> {
+  const parallelism = parseParallelism(opts.parallelism);
+  if (typeof parallelism !== 'number') return errAsync(parallelism);
   return loadDesired(opts.config, io).andThen(({ output }) => {
     const c = choose(output.platforms, output.settings, opts.platform);
     if ('kind' in c) return errAsync<{ platform: string; result: SnapshotResult }, Failure>(c);
-    return openPlatformSessions(c.settings, { env: io.env, cwd: io.cwd }).andThen((ss) => {
+    return openPlatformSessions(c.settings, { env: io.env, cwd: io.cwd, maxConnections: Math.max(DEFAULT_PARALLELISM, parallelism) }).andThen((ss) => {
       const read = async (): Promise<Result<SnapshotResult, SnapshotError>> => {
-        const r = await snapshot(ss.session, c.settings, { euids: c.euids, ...(ss.limitsSession ? { limitsSession: ss.limitsSession } : {}) });
+        const limits = ss.limitsSession ? { limitsSession: ss.limitsSession } : {};
+        const r = await snapshot(ss.session, c.settings, { euids: c.euids, concurrency: parallelism, keystoneWorkers: parallelism, ...limits });
         ss.close();
         return r;
       };
@@ -40,7 +52,8 @@ function run(io: CliIO, opts: { config: string; platform?: string }): ResultAsyn
 }
 
 /**
- * `keyform snapshot [--config PATH] [--platform ID] [--format json]`: reads what the platform
+ * `keyform snapshot [--config PATH] [--platform ID] [--format json] [--parallelism N]`: reads
+ * (at most N reads in flight, default 8) what the platform
  * looks like in Keystone now (its own objects, look-alikes it does not own, and the users,
  * roles and domains a plan resolves) and prints it as canonical JSON on stdout; the number of
  * API calls and the time taken go to stderr. Exit 1 on any error, with nothing on stdout.
@@ -52,7 +65,8 @@ export const registerSnapshot: RegisterCommand = (program, io, state) => {
     .option('--config <path>', 'config file or folder', './keyform')
     .option('--platform <id>', 'the platform to read (needed when the config has several)')
     .addOption(new Option('--format <format>', 'output format').choices(['json']).default('json'))
-    .action(async (opts: { config: string; platform?: string }) => {
+    .addOption(readParallelismOption())
+    .action(async (opts: SnapshotFlags) => {
       const r = await run(io, opts);
       if (r.isErr()) return failCommand(io, state, 'snapshot', r.error);
       const { live, calls, ms } = r.value.result;

@@ -110,3 +110,21 @@ describe('toLiveState', () => {
     expect(addresses).toEqual([...addresses].sort());
   });
 });
+
+describe('toLiveState memberships', () => {
+  it('lists the members of every group in address order, also when names hold characters an address escapes or that sort around its separator', () => {
+    // GIVEN tenants w.a and w.a-b (whose paths sort one way as groups and the other way under a `/`)
+    // AND members named with a quote, a backslash, a slash and a dash, in one group or several
+    const groups = ['w.a', 'w.a-b'].flatMap((t) => ['admin', 'user'].map((role) => ({ id: `g-${t}-${role}`, name: `${t}-${role}`, domain_id: 'd-shared', description: `[keyform platform=p1 tenant=${t} role=${role}]` })));
+    const names = ['a"b', 'a\\b', 'a/b', 'a-b', 'ab', 'a b'];
+    const users = names.map((name, i) => ({ id: `u${i}`, name, domain_id: 'd-users', enabled: true }));
+    const members = new Map(groups.map((g, i) => [g.id, users.filter((_, j) => (i + j) % 2 === 0 || j === 0).map((u) => u.id).sort()]));
+    // WHEN turned into live state
+    const live = toLiveState(view({ groups, users, members }), platform, names);
+    // THEN every member of every group is there once, and the resources are in address order
+    const memberships = live.resources.filter((r) => r.kind === 'membership');
+    expect(memberships).toHaveLength([...members.values()].reduce((n, m) => n + m.length, 0));
+    const addresses = live.resources.map((r) => r.address);
+    expect(addresses).toEqual([...addresses].sort());
+  });
+});

@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import { ACTIONS } from '../../../plans/index.ts';
-import { actionPhrase, colorEnabled, formatter, showValue } from '../../../plans/render/index.ts';
+import { ACTIONS, type Plan } from '../../../plans/index.ts';
+import { actionPhrase, colorEnabled, formatter, printablePlan, showValue } from '../../../plans/render/index.ts';
+import { SAMPLE_PLANS } from './sample-plans.ts';
 
 describe('colorEnabled', () => {
   it.each([
@@ -50,5 +51,22 @@ describe('showValue', () => {
   ])('%s', (_name, value, expected) => {
     // GIVEN / WHEN / THEN
     expect(showValue(value)).toBe(expected);
+  });
+});
+
+describe('printablePlan', () => {
+  it('escapes terminal controls in what the renderers show, and hands each platform\'s desired and prior records over as they are', () => {
+    // GIVEN a plan whose change reason holds a terminal escape (from a name typed into Keystone)
+    const raw = SAMPLE_PLANS.drift();
+    const p = raw.platforms[0]!;
+    const plan: Plan = { ...raw, platforms: [{ ...p, changes: p.changes.map((c, i) => (i === 0 ? { ...c, reason: 'name \u001b[2Kfaked' } : c)) }] };
+
+    // WHEN it is made printable
+    const shown = printablePlan(plan);
+
+    // THEN the reason is escaped, and desired and prior (never rendered, ~170,000 records each at 10,000 tenants) are not copied
+    expect(shown.platforms[0]!.changes[0]!.reason).toBe('name \\x1b[2Kfaked');
+    expect(shown.platforms[0]!.desired).toBe(plan.platforms[0]!.desired);
+    expect(shown.platforms[0]!.prior).toBe(plan.platforms[0]!.prior);
   });
 });
