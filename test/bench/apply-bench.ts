@@ -139,7 +139,11 @@ async function applyFromEmpty(print: (line: string) => void): Promise<void> {
         `Keystone (${usable} usable worker${usable === 1 ? '' : 's'})${ON_POSTGRES ? ' + PostgreSQL' : ''} used ${(100 * busy).toFixed(0)} % of the ${availableParallelism()} cores during the bare loop; load average after: ${load()}`);
       if (!atGoal) {
         const at10k = (7 * GOAL_TENANTS + 1) / mean;
-        print(`    extrapolated, not measured: ${GOAL_TENANTS.toLocaleString('en')} tenants (${(7 * GOAL_TENANTS + 1).toLocaleString('en')} writes) at this rate ≈ ${(at10k / 60).toFixed(0)} min`);
+        // Keystone's and PostgreSQL's CPU is what bounds the rate: all the cores for them alone is the ceiling.
+        const cpuPerWrite = (bare.keystoneCpuMs + bare.databaseCpuMs) / bare.writes;
+        const ceiling = (1000 * availableParallelism()) / cpuPerWrite;
+        print(`    extrapolated, not measured: ${GOAL_TENANTS.toLocaleString('en')} tenants (${(7 * GOAL_TENANTS + 1).toLocaleString('en')} writes) at this rate ≈ ${(at10k / 60).toFixed(0)} min; ` +
+          `on ${availableParallelism()} idle cores (${cpuPerWrite.toFixed(1)} ms of Keystone${ON_POSTGRES ? ' + PostgreSQL' : ''} CPU a write) ≈ ${ceiling.toFixed(0)} writes/s, ${((7 * GOAL_TENANTS + 1) / ceiling / 60).toFixed(0)} min`);
       }
     }
   } finally {
