@@ -15,7 +15,6 @@
 import { existsSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { projectMarkerTags, withDescriptionMarker } from '../../constructs/model/index.ts';
 import { loadCloud, openSession, type OpenStackSession } from '../../engine/openstack/index.ts';
 import * as ks from '../../engine/keystone/index.ts';
 import { snapshot, type PlatformSettingsForSnapshot } from '../../engine/snapshot/index.ts';
@@ -27,76 +26,6 @@ import { freeExtraKeystonePort } from '../openstack/stack-layout.ts';
 import { groupCpuMs, stopProcessGroups, type TrackedProcess } from '../openstack/processes.ts';
 import { seedEuid, seedTenants } from '../openstack/seed-tenants.ts';
 import { median, must, pool, snapshotList, SNAPSHOT_LISTS, timed } from './bench-kit.ts';
-
-/**
- * The apply benchmark's no-op re-plan seeds its 1,000 tenants through the API with this
- * shape: per tenant one project, 3 groups with the `member` role on it, 3 members each, 1 limit.
- */
-export const SEED = { platform: 'bench', domain: 'kfbench', users: 20, roles: ['admin', 'user', 'reader'], membersPerGroup: 3, version: 1 } as const;
-
-const euid = (k: number): string => `user${String(k).padStart(3, '0')}@bench.example`;
-const workspaceOf = (i: number): string => `ws${Math.floor(i / 10)}`;
-
-/** How many users a seed makes, and which of them is member `j` of role `r`'s group of tenant `i`. */
-interface SeedShape {
-  readonly users: number;
-  readonly member: (i: number, r: number, j: number) => number;
-}
-
-/** The snapshot sizes' shape: 20 users, each in many groups (~450 at 1,000 tenants). */
-const FEW_USERS: SeedShape = { users: SEED.users, member: (i, r, j) => (i + r * 7 + j * 3) % SEED.users };
-
-interface SeedContext {
-  readonly domainId: string;
-  readonly memberRoleId: string;
-  readonly userIds: readonly string[];
-  readonly computeServiceId: string;
-}
-
-async function seedCommon(s: OpenStackSession, shape: SeedShape): Promise<SeedContext> {
-  const domain = await must('create domain', ks.createDomain(s, { name: SEED.domain, description: 'keyform bench', enabled: true }));
-  const roles = await must('list roles', ks.listRoles(s, { name: 'member' }));
-  const userIds: string[] = [];
-  for (let k = 0; k < shape.users; k++) {
-    const u = await must('create user', s.request<{ user: { id: string } }>({ method: 'POST', service: 'identity', path: '/users', body: { user: { name: euid(k), domain_id: 'default' } } }));
-    userIds.push(u.body.user.id);
-  }
-  const svc = await must('create service', s.request<{ service: { id: string } }>({ method: 'POST', service: 'identity', path: '/services', body: { service: { type: 'compute', name: 'nova' } } }));
-  const computeServiceId = svc.body.service.id;
-  await must('registered limit', ks.createRegisteredLimits(s, [{ service_id: computeServiceId, region_id: 'RegionOne', resource_name: 'class:VCPU', default_limit: 20 }]));
-  return { domainId: domain.id, memberRoleId: roles[0]!.id, userIds, computeServiceId };
-}
-
-async function seedTenant(s: OpenStackSession, c: SeedContext, i: number, shape: SeedShape): Promise<void> {
-  const ws = workspaceOf(i);
-  const tenant = `${ws}.p${i}`;
-  const tags = [...projectMarkerTags(SEED.platform, ws, `p${i}`), `kf_cost_center=cc${i % 7}`];
-  const project = await must('create project', ks.createProject(s, { name: tenant, domain_id: c.domainId, description: '', enabled: true, tags }));
-  for (const [r, role] of SEED.roles.entries()) {
-    const description = withDescriptionMarker('', { platform: SEED.platform, tenant, role });
-    const group = await must('create group', ks.createGroup(s, { name: `${tenant}-${role}`, domain_id: c.domainId, description }));
-    await must('grant', ks.grantRole(s, { actor: { group: group.id }, target: { project: project.id }, roleId: c.memberRoleId }));
-    for (let j = 0; j < SEED.membersPerGroup; j++) {
-      await must('add member', ks.addGroupUser(s, group.id, c.userIds[shape.member(i, r, j)]!));
-    }
-  }
-  const description = withDescriptionMarker('', { platform: SEED.platform, tenant });
-  await must('create limit', ks.createLimits(s, [{ service_id: c.computeServiceId, region_id: 'RegionOne', project_id: project.id, resource_name: 'class:VCPU', resource_limit: 40, description }]));
-  // Every 20th tenant has an unmanaged look-alike next to it, as a hand-made project would be.
-  if (i % 20 === 0) await must('create look-alike', ks.createProject(s, { name: `${tenant}-manual`, domain_id: c.domainId, description: 'made by hand', enabled: true, tags: [] }));
-}
-
-/** Seeds `n` tenants into a fresh Keystone; prints progress every 100 tenants. */
-export async function seed(s: OpenStackSession, n: number, progress: (line: string) => void): Promise<void> {
-  const shape = FEW_USERS;
-  const c = await seedCommon(s, shape);
-  const started = Date.now();
-  let done = 0;
-  await pool(Array.from({ length: n }, (_, i) => i), 4, async (i) => {
-    await seedTenant(s, c, i, shape);
-    if (++done % 100 === 0) progress(`  seeded ${done}/${n} tenants (${Math.round((Date.now() - started) / 1000)} s)`);
-  });
-}
 
 /** The seeded platform, as the seed config declares it. */
 const PLATFORM: PlatformSettingsForSnapshot = {

@@ -28,7 +28,7 @@ fi
 PACKAGES=(python3-keystone python3-gunicorn python3-openstackclient curl)
 if [ "$KIND" = full ]; then
   PACKAGES+=(python3-nova python3-neutron python3-cinder python3-glance python3-placement
-             python3-octavia rabbitmq-server postgresql-15 bc
+             python3-octavia rabbitmq-server postgresql-15 python3-psycopg2 bc
              chromium)  # chromium: the metering HTML report screenshot test
 fi
 # The *-common package whose files we need, paired with the library it must match.

@@ -19,11 +19,23 @@ export interface KeystoneServiceOptions {
   /** Stops waiting once aborted (another part of the stack failed). */
   readonly signal?: AbortSignal;
   /**
-   * gunicorn worker processes. More than one only for a Keystone nobody writes to
-   * concurrently (a benchmark's seeded, read-only one): sqlite answers "database is locked"
-   * to concurrent writers. @default 1
+   * gunicorn worker processes. On sqlite, more than one only for a Keystone written to by
+   * one client at a time: concurrent writers wait on sqlite's single write lock. Workers are
+   * processes, never threads: Keystone's CPU work holds the GIL. @default 1
    */
   readonly workers?: number;
+  /**
+   * Keystone's in-process memory cache. Each worker process has its own, invalidated by that
+   * worker's writes only: with several workers and concurrent writers a read may come from a
+   * worker that never saw a change, so turn it off there (a read-only benchmark Keystone
+   * may keep it). @default true
+   */
+  readonly cache?: boolean;
+  /**
+   * Keystone's database as an SQLAlchemy URL, e.g. `postgresql+psycopg2://postgres@127.0.0.1:25002/keyform`
+   * (Debian's python3-psycopg2). @default sqlite in DIR/data/keystone.db
+   */
+  readonly databaseUrl?: string;
 }
 
 /** What a Keystone needs that is not on this machine (Debian package names). */
@@ -51,12 +63,14 @@ function fernetKey(): string {
  */
 function writeKeystoneFiles(options: KeystoneServiceOptions): Result<void, LauncherError> {
   const { dir, listLimit } = options;
+  const connection = options.databaseUrl ?? `sqlite:///${dir}/data/keystone.db?timeout=60`;
+  const cache = String(options.cache ?? true);
   const keyDirs = [`${dir}/data/keystone-fernet`, `${dir}/data/keystone-credential`];
   const listLimitLine =
     listLimit === undefined ? '# list_limit unset: lists are complete' : `list_limit = ${listLimit}`;
   return makeDirs([`${dir}/etc`, `${dir}/log`, `${dir}/data`])
     .andThen(() => makeDirs(keyDirs, 0o700))
-    .andThen(() => writeTemplate('keystone.conf', `${dir}/etc/keystone.conf`, { DIR: dir, LIST_LIMIT: listLimitLine }))
+    .andThen(() => writeTemplate('keystone.conf', `${dir}/etc/keystone.conf`, { DIR: dir, LIST_LIMIT: listLimitLine, CONNECTION: connection, CACHE: cache }))
     .andThen(() =>
       Result.combine(
         keyDirs.flatMap((keyDir) => ['0', '1'].map((n) => writeStackFile(`${keyDir}/${n}`, fernetKey(), 0o600))),

@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startKeystone, stopStack } from './launcher.ts';
+import { postgresAnswers } from './postgres.ts';
 import { osc, oscAction, startListLimitKeystone } from './osc.ts';
 import { testStack } from './stack.ts';
 
@@ -96,4 +100,34 @@ describe('an extra Keystone with list_limit', () => {
     // AND once stopped it no longer answers
     await expect(fetch(ks.stack.authUrl)).rejects.toThrow();
   });
+});
+
+describe('an extra Keystone on PostgreSQL with several workers', () => {
+  it('keeps its objects in its own PostgreSQL, takes concurrent writes through both workers, and stops both', async () => {
+    // GIVEN a Keystone of its own on PostgreSQL with 2 gunicorn workers
+    const stack = (await startKeystone({ postgres: true, workers: 2 }))._unsafeUnwrap();
+    const pgUrl = stack.pgUrl!;
+    try {
+      // WHEN the openstack CLI creates 6 projects at once
+      const names = Array.from({ length: 6 }, (_, i) => `kf-pg-${i}`);
+      const made = await Promise.all(names.map((n) => osc(['project', 'create', '--domain', 'default', n], { stack })));
+      // THEN every create succeeds, and the projects are rows of Keystone's table in that PostgreSQL
+      expect(made.filter((r) => r.isErr())).toEqual([]);
+      const db = new pg.Client({ connectionString: pgUrl });
+      await db.connect();
+      const rows = await db.query<{ name: string }>("SELECT name FROM project WHERE name LIKE 'kf-pg-%' ORDER BY name");
+      await db.end();
+      expect(rows.rows.map((r) => r.name)).toEqual(names);
+      // and gunicorn booted 2 workers, on PostgreSQL, with the per-process cache off
+      expect(readFileSync(`${stack.dir}/log/keystone.log`, 'utf8').match(/Booting worker/g)).toHaveLength(2);
+      const conf = readFileSync(`${stack.dir}/etc/keystone.conf`, 'utf8');
+      expect(conf).toMatch(/^connection = postgresql\+psycopg2:/m);
+      expect(conf).toMatch(/^\[cache\]\nenabled = false$/m);
+    } finally {
+      (await stopStack(stack))._unsafeUnwrap();
+    }
+    // AND once stopped neither Keystone nor its PostgreSQL answers
+    await expect(fetch(stack.authUrl)).rejects.toThrow();
+    expect(await postgresAnswers(pgUrl)).toBe(false);
+  }, 120_000);
 });

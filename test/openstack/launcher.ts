@@ -41,6 +41,19 @@ export interface KeystoneOptions {
   readonly listLimit?: number;
   /** @default the first free port of 25001..25099 */
   readonly port?: number;
+  /** gunicorn worker processes. @default 1 */
+  readonly workers?: number;
+  /**
+   * Keystone's in-process cache: one per worker, so with several workers and writers a read
+   * may be stale. Only for workloads that never read what another request changed.
+   * @default workers === 1
+   */
+  readonly cache?: boolean;
+  /**
+   * Keystone's database on a PostgreSQL of its own (on the next free port of 25001..25099)
+   * instead of sqlite, e.g. for several workers under concurrent writes. @default false
+   */
+  readonly postgres?: boolean;
 }
 
 /** How a test run gets its stack. */
@@ -100,12 +113,25 @@ function startStack(kind: StackKind): ResultAsync<RunningStack, LauncherError> {
  * Starts a Keystone of its own (not recorded, not shared), e.g. with `list_limit` for
  * truncation tests. The caller stops it with `stopStack`.
  * @example const ks = (await startKeystone({ listLimit: 5 }))._unsafeUnwrap();
+ * @example const ks = (await startKeystone({ postgres: true, workers: 4 }))._unsafeUnwrap();
  */
 export function startKeystone(options: KeystoneOptions = {}): ResultAsync<RunningStack, LauncherError> {
   const port = options.port === undefined ? freeExtraKeystonePort() : okAsync(options.port);
-  return port.andThen((p) =>
-    inFreshDir(`keystone-${p}`, (dir) => startKeystoneStack({ dir, port: p, listLimit: options.listLimit })),
-  );
+  return port.andThen((p) => {
+    const pgPort: ResultAsync<number | undefined, LauncherError> = options.postgres === true ? freeExtraKeystonePort([p]) : okAsync(undefined);
+    return pgPort.andThen((postgresPort) =>
+      inFreshDir(`keystone-${p}`, (dir) =>
+        startKeystoneStack({
+          dir,
+          port: p,
+          listLimit: options.listLimit,
+          workers: options.workers,
+          ...(options.cache === undefined ? {} : { cache: options.cache }),
+          ...(postgresPort === undefined ? {} : { postgresPort }),
+        }),
+      ),
+    );
+  });
 }
 
 /** Stops a stack's own processes (and removes its folder); never anything else. */

@@ -137,13 +137,18 @@ export function startDaemon(name: string, spec: CommandSpec): Result<TrackedProc
 
 /** The /proc/PID/stat fields from field 3 (state) on, of the live processes in process group `pgid`. */
 function groupStats(pgid: number): { pid: number; fields: string[] }[] {
+  return liveStats((_, fields) => Number(fields[2]) === pgid);
+}
+
+/** The /proc/PID/stat fields from field 3 (state) on, of the live processes `which` picks. */
+function liveStats(which: (pid: number, fields: string[]) => boolean): { pid: number; fields: string[] }[] {
   const members: { pid: number; fields: string[] }[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) === pgid && fields[0] !== 'Z') members.push({ pid: Number(entry), fields });
+      if (fields[0] !== 'Z' && which(Number(entry), fields)) members.push({ pid: Number(entry), fields });
     } catch {
       // the process ended while we looked
     }
@@ -164,8 +169,20 @@ const TICKS_PER_SECOND = 100;
  * gunicorn master and its workers; a benchmark takes the difference around its work.
  */
 export function groupCpuMs(proc: TrackedProcess): number {
+  return cpuMs(groupStats(proc.pid));
+}
+
+/**
+ * CPU time (ms) used so far by process `pid` and its live children, e.g. a PostgreSQL
+ * postmaster and its backends (each of which leads a session of its own).
+ */
+export function childrenCpuMs(pid: number): number {
+  return cpuMs(liveStats((p, fields) => p === pid || Number(fields[1]) === pid));
+}
+
+function cpuMs(stats: readonly { fields: string[] }[]): number {
   // Fields 14 and 15 of /proc/PID/stat (utime, stime), counted here from field 3.
-  const ticks = groupStats(proc.pid).reduce((sum, m) => sum + Number(m.fields[11]) + Number(m.fields[12]), 0);
+  const ticks = stats.reduce((sum, m) => sum + Number(m.fields[11]) + Number(m.fields[12]), 0);
   return (ticks * 1000) / TICKS_PER_SECOND;
 }
 

@@ -21,7 +21,7 @@ export interface RunningStack {
   readonly authUrl: string;
   /** DIR/clouds.yaml with the entries `admin`, `admin-system` and `auditor`. */
   readonly cloudsYaml: string;
-  /** The stack's own PostgreSQL database `keyform` (full stacks only). */
+  /** The stack's own PostgreSQL database `keyform` (full stacks; keystone stacks started with `postgres`, where Keystone's tables are in it). */
   readonly pgUrl?: string;
   /** Ports by service name. */
   readonly ports: Readonly<Record<string, number>>;

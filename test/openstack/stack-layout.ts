@@ -76,11 +76,11 @@ export function ensurePortsFree(ports: readonly number[], kind: string): ResultA
   });
 }
 
-/** The first free port of the extra-Keystone range. */
-export function freeExtraKeystonePort(): ResultAsync<number, LauncherError> {
+/** The first free port of the extra-Keystone range, other than `taken` (chosen but not bound yet). */
+export function freeExtraKeystonePort(taken: readonly number[] = []): ResultAsync<number, LauncherError> {
   const search = async (): Promise<number | undefined> => {
     for (let port = EXTRA_KEYSTONE_PORT_RANGE.first; port <= EXTRA_KEYSTONE_PORT_RANGE.last; port++) {
-      if (await portIsFree(port)) return port;
+      if (!taken.includes(port) && (await portIsFree(port))) return port;
     }
     return undefined;
   };

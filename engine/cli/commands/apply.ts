@@ -95,9 +95,9 @@ async function savedPlan(io: CliIO, file: string, output: SynthOutput, path: str
  * apply can change the platforms between the plan shown and its apply. The locks stay held
  * (renewed) while the prompt waits; the caller releases them.
  */
-async function freshPlan(io: CliIO, flags: ApplyFlags, output: SynthOutput, lock: { lockTtlMs: number; lockWaitMs: number }, signal: AbortSignal): Promise<Result<Chosen | 'no-changes', ApplyError>> {
+async function freshPlan(io: CliIO, flags: ApplyFlags, output: SynthOutput, parallelism: number, lock: { lockTtlMs: number; lockWaitMs: number }, signal: AbortSignal): Promise<Result<Chosen | 'no-changes', ApplyError>> {
   const ids = output.platforms.map((d) => d.platform);
-  const targets = await openTargets(ids.flatMap((id) => output.settings[id] ?? []), sessionOptions(io, Number(flags.parallelism)));
+  const targets = await openTargets(ids.flatMap((id) => output.settings[id] ?? []), sessionOptions(io, parallelism));
   if (targets.isErr()) return err(targets.error);
   const held = await lockTargets(targets.value, { ...lock, log: (line) => io.stderr(`${line}\n`), signal });
   if (held.isErr()) {
@@ -145,7 +145,7 @@ async function run(io: CliIO, state: CliState, file: string | undefined, flags: 
   const untrap = trapSignals(io, abort, (sig) => `\n${sig}: finishing the operations in flight, then releasing the lock (again to quit at once)…`, { secondExits: true });
   try {
     const chosen = file === undefined
-      ? await freshPlan(io, flags, desired.value.output, { lockTtlMs, lockWaitMs }, abort.signal)
+      ? await freshPlan(io, flags, desired.value.output, parallelism, { lockTtlMs, lockWaitMs }, abort.signal)
       : await savedPlan(io, file, desired.value.output, path, parallelism);
     if (chosen.isErr()) return fail(chosen.error);
     // The plan shown above already says "No changes".

@@ -19,8 +19,9 @@ manage = ["keystone-manage", "--config-file", config_file]
 cli.main(argv=manage + ["db_sync"])
 # Zed on sqlite: without WAL a connection leaked by the federation code holds a read
 # lock and the next write waits 5 s, then fails with 500 "database is locked".
-database = CONF.database.connection.removeprefix("sqlite:///").split("?")[0]
-sqlite3.connect(database).execute("PRAGMA journal_mode=WAL").fetchall()
+if CONF.database.connection.startswith("sqlite:///"):
+    database = CONF.database.connection.removeprefix("sqlite:///").split("?")[0]
+    sqlite3.connect(database).execute("PRAGMA journal_mode=WAL").fetchall()
 
 CONF.clear()
 cli.main(argv=manage + [
