@@ -89,7 +89,7 @@ export function lockTargets(targets: readonly PlatformTarget[], opts: Pick<Apply
 async function applyLocked(plan: Plan, pairs: readonly { p: PlatformPlan; t: PlatformTarget }[], busy: readonly { p: PlatformPlan; t: PlatformTarget }[], held: HeldLocks, opts: ApplyOptions): Promise<Result<ApplyReport, ApplyError>> {
   const lostBefore = held.lostWith();
   if (lostBefore !== undefined) return err(lostBefore);
-  const fresh = await freshLives(busy);
+  const fresh = await freshLives(busy, opts.parallelism);
   if (fresh.isErr()) return err(fresh.error);
   const { moved, changes } = rederive({ ...plan, platforms: busy.map((x) => x.p) }, fresh.value.map((x) => x.live));
   if (moved.length > 0) return err(stalePlan(moved));
@@ -107,10 +107,10 @@ async function applyLocked(plan: Plan, pairs: readonly { p: PlatformPlan; t: Pla
   return ok(applyReport(reports, signal.aborted));
 }
 
-async function freshLives(pairs: readonly { p: PlatformPlan; t: PlatformTarget }[]): Promise<Result<readonly SnapshotResult[], ApplyError>> {
+async function freshLives(pairs: readonly { p: PlatformPlan; t: PlatformTarget }[], parallelism: number | undefined): Promise<Result<readonly SnapshotResult[], ApplyError>> {
   const out: SnapshotResult[] = [];
   for (const { p, t } of pairs) {
-    const snap = await snapshotTarget(t, p.desired);
+    const snap = await snapshotTarget(t, p.desired, parallelism === undefined ? {} : { parallelism });
     if (snap.isErr()) return err(snap.error);
     out.push(snap.value);
   }

@@ -18,6 +18,7 @@ import { configPath, loadDesired } from '../config.ts';
 import { readPlanFile } from '../read-plan-file.ts';
 import { failCommand } from '../render-error.ts';
 import { checkTargets, collect, inputOption } from './plan.ts';
+import { DEFAULT_PARALLELISM, parseParallelism } from '../parallelism.ts';
 
 interface ApplyFlags {
   readonly config: string;
@@ -75,7 +76,7 @@ interface Chosen {
 /** Reads and decodes a saved plan and opens the targets of the platforms it names. */
 /** The sessions of an apply: as many connections per host as `--parallelism` sends at once (never fewer than the default 8). */
 function sessionOptions(io: CliIO, parallelism: number): PlatformSessionOptions {
-  return { env: io.env, cwd: io.cwd, maxConnections: Math.max(8, parallelism) };
+  return { env: io.env, cwd: io.cwd, maxConnections: Math.max(DEFAULT_PARALLELISM, parallelism) };
 }
 
 async function savedPlan(io: CliIO, file: string, output: SynthOutput, path: string, parallelism: number): Promise<Result<Chosen, ApplyError>> {
@@ -109,7 +110,7 @@ async function freshPlan(io: CliIO, flags: ApplyFlags, output: SynthOutput, para
     closeTargets(targets.value);
     return e === 'no-changes' ? ok(e) : err(e);
   };
-  const planned = await planTargets(targets.value, output.platforms, KEYFORM_VERSION, new Date().toISOString(), flags.target);
+  const planned = await planTargets(targets.value, output.platforms, KEYFORM_VERSION, new Date().toISOString(), flags.target, { parallelism });
   if (planned.isErr()) return stop(planned.error);
   const plan = planned.value.plan;
   io.stderr(renderText(plan, { color: flags.color && colorEnabled(io.env, io.isTTY) }));
@@ -126,11 +127,12 @@ async function freshPlan(io: CliIO, flags: ApplyFlags, output: SynthOutput, para
 
 async function run(io: CliIO, state: CliState, file: string | undefined, flags: ApplyFlags): Promise<void> {
   const fail = (e: ApplyError): void => failCommand(io, state, 'apply', e, flags.format);
-  const parallelism = Number(flags.parallelism);
+  const parallelism = parseParallelism(flags.parallelism);
+  if (typeof parallelism !== 'number') return fail(parallelism);
   const lockWaitMs = durationMs(flags.lockTimeout);
   const lockTtlMs = durationMs(flags.lockTtl);
-  if (!Number.isInteger(parallelism) || parallelism < 1 || lockWaitMs === undefined || lockTtlMs === undefined || lockTtlMs < 3000) {
-    return fail(invalidOption('Invalid option: --parallelism takes a whole number ≥ 1; --lock-timeout and --lock-ttl take durations such as 0s, 90s or 5m (--lock-ttl at least 3s).'));
+  if (lockWaitMs === undefined || lockTtlMs === undefined || lockTtlMs < 3000) {
+    return fail(invalidOption('Invalid option: --lock-timeout and --lock-ttl take durations such as 0s, 90s or 5m (--lock-ttl at least 3s).'));
   }
   if (file !== undefined && flags.target.length > 0) {
     return fail(invalidOption(`Invalid option: a saved plan is applied as it was planned; --target goes with \`keyform plan --target ADDR --out FILE\` (or with apply without a plan file).`));
@@ -199,7 +201,7 @@ export const registerApply: RegisterCommand = (program, io, state) => {
     .option('--target <address>', 'without a plan file: plan and apply only this address, type or tenant path and what it depends on; repeatable', collect, [])
     .option('--auto-approve', 'apply a fresh plan without asking (no plan file)')
     .option('--only-additions', 'apply only if every change is a membership created for a user who now exists; refuse anything else')
-    .option('--parallelism <n>', 'Keystone operations in flight at most', '8')
+    .option('--parallelism <n>', 'Keystone operations in flight at most', String(DEFAULT_PARALLELISM))
     .option('--lock-timeout <duration>', 'how long to wait for another apply\'s lock (e.g. 60s)', '0s')
     .option('--lock-ttl <duration>', 'how long the lock holds if this process dies (renewed while it runs)', '5m')
     .addOption(new Option('--format <format>', 'report format (json goes to stdout)').choices(['text', 'json']).default('text'))
