@@ -39,6 +39,14 @@ export function indentedCanonicalJson(value: unknown, indent = 2): string {
 export function writeCanonicalJson(value: unknown, write: (chunk: string) => void, indent = 0): void {
   let pending = '';
   writeValue(value, (piece) => {
+    if (piece.length >= CHUNK / 2) {
+      // A run of array items (see writeArray), made flat by JSON.stringify: written as it is,
+      // since appending it to `pending` would make a copy of ~40 KB of text to write it.
+      if (pending !== '') write(pending);
+      pending = '';
+      write(piece);
+      return;
+    }
     pending += piece;
     if (pending.length >= CHUNK) {
       write(pending);
@@ -105,7 +113,8 @@ function writeArray(items: readonly unknown[], write: (chunk: string) => void, s
       if (budget < 0) break;
     }
     if (end > i) {
-      write(`${i > 0 ? ',' : ''}${stringifiedRun(items, i, end, step, line)}`);
+      if (i > 0) write(',');
+      write(stringifiedRun(items, i, end, step, line));
       i = end;
       continue;
     }
