@@ -21,9 +21,11 @@ export function collisionProblems(records: readonly KeystoneRecord[], sorted: re
     if (end - i > 1) out.push(collision(true, sorted.slice(i, end), keystoneOf));
     i = end;
   }
-  // Nearly every name is seen once: the first record per name is kept alone, a list is made only for a clash.
-  const first = new Map<string, KeystoneRecord>();
-  const more = new Map<string, KeystoneRecord[]>();
+  // Nearly every name is seen once: the first record per name is kept alone, a list is made only
+  // for a clash. Names are looked up per Keystone, kind and domain, so that each lookup uses the
+  // name string the record holds, not a joined key (50,000 of them at 10,000 tenants).
+  const first = new Map<string, Map<string, KeystoneRecord>>();
+  const more = new Map<KeystoneRecord, KeystoneRecord[]>();
   const keystones = new Map<string, string>();
   for (const r of records) {
     const res = r.resource;
@@ -31,15 +33,18 @@ export function collisionProblems(records: readonly KeystoneRecord[], sorted: re
     let keystone = keystones.get(res.platform);
     if (keystone === undefined) keystones.set(res.platform, (keystone = keystoneOf(res.platform)));
     const domain = res.kind === 'domain' ? '' : res.attrs.domain.toLowerCase();
-    const key = `${keystone}\u0000${res.kind}\u0000${domain}\u0000${res.attrs.name.toLowerCase()}`;
-    const seen = first.get(key);
+    const namespace = `${keystone}\u0000${res.kind}\u0000${domain}`;
+    let names = first.get(namespace);
+    if (names === undefined) first.set(namespace, (names = new Map()));
+    const name = res.attrs.name.toLowerCase();
+    const seen = names.get(name);
     if (seen === undefined) {
-      first.set(key, r);
+      names.set(name, r);
       continue;
     }
-    const list = more.get(key);
+    const list = more.get(seen);
     if (list) list.push(r);
-    else more.set(key, [seen, r]);
+    else more.set(seen, [seen, r]);
   }
   for (const list of more.values()) out.push(collision(false, list, keystoneOf));
   return out;
