@@ -184,16 +184,22 @@ function formats(r: MeterReport): Record<string, string> {
 
 const cents = (m: string): bigint => BigInt(m.replace('.', ''));
 
+/** A store in a fresh database on the stack's PostgreSQL and one in a fresh SQLite file. */
+async function emptyStores(): Promise<{ pg: MeteringStore; sqlite: MeteringStore }> {
+  const pgUrl = testStack().pgUrl;
+  if (pgUrl === undefined) throw new Error('the full stack has no PostgreSQL: check test/openstack/postgres.ts');
+  const url = await freshDatabase(pgUrl);
+  const pg = (await openPostgresStore(url, url))._unsafeUnwrap();
+  const sqlite = (await openSqliteStore(join(mkdtempSync(join(tmpdir(), 'kf-rating-')), 'm.db')))._unsafeUnwrap();
+  return { pg, sqlite };
+}
+
 describe('usage and rating in PostgreSQL', () => {
   it('gives the same statements, in every format, as rating in JavaScript on PostgreSQL and on SQLite', { timeout: 600_000 }, async () => {
     // GIVEN two platforms, three regions, moved and renamed projects, a project no run mapped,
     // unpriced flavors and resources, runs that cross the period's edges and its hours, and gaps,
     // recorded alike into a fresh database on the stack's PostgreSQL and into a SQLite file
-    const pgUrl = testStack().pgUrl;
-    if (pgUrl === undefined) throw new Error('the full stack has no PostgreSQL: check test/openstack/postgres.ts');
-    const url = await freshDatabase(pgUrl);
-    const pg = (await openPostgresStore(url, url))._unsafeUnwrap();
-    const sqlite = (await openSqliteStore(join(mkdtempSync(join(tmpdir(), 'kf-rating-')), 'm.db')))._unsafeUnwrap();
+    const { pg, sqlite } = await emptyStores();
     await fill([pg, sqlite]);
     let rated = 0;
     const counted: MeteringStore = { ...pg, rateUsage: (...args) => (rated++, pg.rateUsage!(...args)) };
@@ -252,11 +258,7 @@ describe('usage and rating in PostgreSQL', () => {
   it('gives the same statements from a store of one source, over all its samples and over part of them', { timeout: 600_000 }, async () => {
     // GIVEN a store that holds one source only (P/RegionTwo: 21-minute runs crossing hours and days),
     // where PostgreSQL needs no per-sample test of the source, nor of the time when the period spans every sample
-    const pgUrl = testStack().pgUrl;
-    if (pgUrl === undefined) throw new Error('the full stack has no PostgreSQL: check test/openstack/postgres.ts');
-    const url = await freshDatabase(pgUrl);
-    const pg = (await openPostgresStore(url, url))._unsafeUnwrap();
-    const sqlite = (await openSqliteStore(join(mkdtempSync(join(tmpdir(), 'kf-rating-')), 'm.db')))._unsafeUnwrap();
+    const { pg, sqlite } = await emptyStores();
     await fill([pg, sqlite], [SOURCES[1]!]);
     const inNode: MeteringStore = { ...pg, rateUsage: undefined };
     const one = { platforms: [{ platform: P, region: 'RegionTwo', prices: PRICES[P] }] };
