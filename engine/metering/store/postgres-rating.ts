@@ -74,10 +74,11 @@ const JOINED_GROUPS = `INSERT INTO rate_groups
  * rounded half away from zero, in exact integers (`div` truncates; units and prices are never
  * negative), as money.ts `lineAmount` rounds. A group's product stays a BIGINT: a day's
  * seconds × the largest size counted per second (an image's bytes) overflows only past ~97 TiB,
- * and PostgreSQL then fails the report rather than round; sums are NUMERIC.
+ * and PostgreSQL then fails the report rather than round; sums are NUMERIC. The days come as
+ * comma-separated text, which costs both sides less than arrays (~1.2 M values a month).
  */
 const LINES = `SELECT t.line, t.units::text, div(2 * t.units * p.numerator + p.denominator, 2 * p.denominator)::text AS minor, t.buckets, t.bucket_units
-  FROM (SELECT line, SUM(units) AS units, array_agg(bucket) AS buckets, array_agg(units) AS bucket_units
+  FROM (SELECT line, SUM(units) AS units, string_agg(bucket::text, ',') AS buckets, string_agg(units::text, ',') AS bucket_units
         FROM (SELECT s.line, g.bucket, SUM(g.seconds * s.per_second) AS units
               FROM rate_groups g JOIN rate_shares s USING (facet_ref, resource_type, owner_ref)
               GROUP BY s.line, g.bucket) d
@@ -163,11 +164,14 @@ export async function rateUsage(c: pg.PoolClient, source: MeterSource, weights: 
     [lines.map((l) => l.line), lines.map((l) => l.numerator.toString()), lines.map((l) => l.denominator.toString())],
   );
   await c.query('ANALYZE rate_groups, rate_shares, rate_lines');
-  const totals = (await c.query<{ line: number; units: string; minor: string; buckets: string[]; bucket_units: string[] }>(LINES)).rows;
+  const totals = (await c.query<{ line: number; units: string; minor: string; buckets: string; bucket_units: string }>(LINES)).rows;
   const parts = (await c.query<{ line: number; project_id: string; resource_id: string; resource_type: ResourceType; units: string }>(PARTS)).rows;
   const names = new Map((await c.query<{ line: number; project_id: string; resource_id: string; resource_name: string }>(NAMES)).rows.map((n) => [`${n.line}\u0000${n.project_id}\u0000${n.resource_id}`, n.resource_name]));
   return {
-    lines: totals.map((t) => ({ line: t.line, units: BigInt(t.units), minor: BigInt(t.minor), days: t.buckets.map((b, i) => ({ dayStart: Number(b), units: BigInt(t.bucket_units[i]!) })) })),
+    lines: totals.map((t) => {
+      const units = t.bucket_units.split(',');
+      return { line: t.line, units: BigInt(t.units), minor: BigInt(t.minor), days: t.buckets.split(',').map((b, i) => ({ dayStart: Number(b), units: BigInt(units[i]!) })) };
+    }),
     parts: parts.map((p) => ({
       line: p.line,
       projectId: p.project_id,
