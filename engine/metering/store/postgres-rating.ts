@@ -124,9 +124,9 @@ export async function rateUsage(c: pg.PoolClient, source: MeterSource, weights: 
     'CREATE TEMP TABLE rate_groups (bucket BIGINT NOT NULL, resource_ref BIGINT NOT NULL, resource_type TEXT NOT NULL, facet_ref BIGINT NOT NULL, owner_ref BIGINT NOT NULL, seconds BIGINT NOT NULL) ON COMMIT DROP',
   );
   const sorted = [...weights].sort((a, b) => a.hourStart - b.hourStart || a.sampledAt - b.sampledAt);
-  // Chunks are cut at day boundaries, so a (day, resource, facet, owner) group is whole within one.
   const e = (await c.query<{ first: string | null; last: string | null; only_source: boolean }>(STORE_EXTENT, [source.platform, source.region])).rows[0]!;
   const extent: StoreExtent = { first: Number(e.first ?? 0), last: Number(e.last ?? 0), onlySource: e.only_source };
+  // Chunks are cut at day boundaries, so a (day, resource, facet, owner) group is whole within one.
   for (const part of hourAlignedChunks(sorted, BUCKETS_PER_QUERY)) {
     const seg = weightSegments(part);
     const where = sampleFilter(extent, source, seg);
