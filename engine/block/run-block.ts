@@ -111,7 +111,7 @@ async function run(o: RunBlockOptions, t: Tracker): Promise<Result<void, BlockFa
   await t.emit(stepSucceeded(t.status(), 'validate-inputs', behavior === 'APPLY' ? `The inputs are valid: ${tenant}.` : `The inputs are valid: ${tenant} is to be removed.`,
     behavior === 'APPLY' ? `${desired.desired.resources.length} desired resources (${members} group memberships).` : `DESTROY of ${tenantKey(scope)}.`));
   await t.emit(stepStarted(t.status(), 'plan', behavior === 'APPLY' ? 'Comparing your project with the cloud.' : 'Finding what of your project is in the cloud.'));
-  const opened = await openTargets([desired.settings], { env: o.env, cwd: o.cwd, maxConnections: Math.max(8, o.parallelism ?? 8) });
+  const opened = await openTargets([desired.settings], { env: o.env, cwd: o.cwd, ...(o.parallelism === undefined ? {} : { maxConnections: o.parallelism }) });
   if (opened.isErr()) return err(cloudFailed('plan', opened.error, false));
   try {
     return o.dryRun ? await dryRun(o, t, v.value, opened.value[0]!) : await underLock(o, t, v.value, opened.value[0]!);

@@ -79,8 +79,8 @@ export interface SessionOptions {
   readonly retryPolicy?: Partial<RetryPolicy>;
   /**
    * Requests this session sends to one host at once (its connection pool); more wait for a
-   * free connection. Apply raises it to its `--parallelism`, so that the flag is what reaches
-   * the cloud. @default 8
+   * free connection. Commands raise it to their `--parallelism`, so that the flag is what
+   * reaches the cloud; it is never below 8. @default 8
    */
   readonly maxConnections?: number;
 }

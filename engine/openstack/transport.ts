@@ -44,12 +44,16 @@ const TLS_CODES = /^(?:CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_TLS_|ERR_SS
  * Sends requests with node:http / node:https over keep-alive agents. It never throws and
  * never retries: retry policy lives in the session, which knows which methods are idempotent.
  */
+/** Connections per host a transport keeps when asked for fewer, or for none. */
+const DEFAULT_SOCKETS = 8;
+
 export class Transport {
   readonly #http: http.Agent;
   readonly #https: https.Agent;
 
   constructor(opts: TransportOptions) {
-    const maxSockets = opts.maxSockets ?? 8;
+    // Never below the default: a pool narrower than 8 would only slow keyform's own reads.
+    const maxSockets = Math.max(DEFAULT_SOCKETS, opts.maxSockets ?? DEFAULT_SOCKETS);
     this.#http = new http.Agent({ keepAlive: true, maxSockets });
     this.#https = new https.Agent({
       keepAlive: true,

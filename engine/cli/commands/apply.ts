@@ -73,12 +73,12 @@ interface Chosen {
   readonly held?: HeldLocks;
 }
 
-/** Reads and decodes a saved plan and opens the targets of the platforms it names. */
-/** The sessions of an apply: as many connections per host as `--parallelism` sends at once (never fewer than the default 8). */
+/** The sessions of an apply: as many connections per host as `--parallelism` sends at once. */
 function sessionOptions(io: CliIO, parallelism: number): PlatformSessionOptions {
-  return { env: io.env, cwd: io.cwd, maxConnections: Math.max(DEFAULT_PARALLELISM, parallelism) };
+  return { env: io.env, cwd: io.cwd, maxConnections: parallelism };
 }
 
+/** Reads and decodes a saved plan and opens the targets of the platforms it names. */
 async function savedPlan(io: CliIO, file: string, output: SynthOutput, path: string, parallelism: number): Promise<Result<Chosen, ApplyError>> {
   const plan = await readPlanFile(file, io.cwd, { key: io.env['KEYFORM_PLAN_KEY'] });
   if (plan.isErr()) return err(plan.error);

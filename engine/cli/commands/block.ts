@@ -10,6 +10,8 @@ import { KEYFORM_VERSION, type CliState, type RegisterCommand } from '../main.ts
 import { configPath } from '../config.ts';
 import { failCommand, renderErrorText } from '../render-error.ts';
 
+import { DEFAULT_PARALLELISM, parseParallelism } from '../parallelism.ts';
+
 interface BlockFlags {
   readonly inputs: string;
   readonly outputs?: string;
@@ -49,17 +51,17 @@ function crashed(s: RunStatus, line: string): RunStatus {
 
 function invalid(flags: BlockFlags): string | undefined {
   const wait = durationMs(flags.lockTimeout);
-  const n = Number(flags.parallelism);
   const ttl = durationMs(flags.lockTtl);
   if (wait === undefined) return `--lock-timeout ${JSON.stringify(flags.lockTimeout)} is not a duration; write e.g. 0s, 90s or 5m`;
   if (ttl === undefined || ttl < 3000) return `--lock-ttl ${JSON.stringify(flags.lockTtl)} is not a duration of at least 3s; write e.g. 90s or 5m`;
-  if (!Number.isInteger(n) || n < 1) return '--parallelism takes a whole number ≥ 1';
   return flags.statusUrl === undefined ? undefined : statusUrlProblem(flags.statusUrl);
 }
 
 async function run(io: CliIO, state: CliState, flags: BlockFlags): Promise<void> {
   const problem = invalid(flags);
   if (problem !== undefined) return failCommand(io, state, 'block run', invalidOption(`${problem}.`));
+  const parallelism = parseParallelism(flags.parallelism);
+  if (typeof parallelism !== 'number') return failCommand(io, state, 'block run', parallelism);
   const reporter = printing(statusReporter({
     ...(flags.status ? { file: resolve(io.cwd, flags.status) } : {}), ...(flags.statusUrl ? { url: flags.statusUrl } : {}),
     post: { toolVersion: KEYFORM_VERSION }, log: (line) => io.stderr(`${line}\n`),
@@ -74,7 +76,7 @@ async function run(io: CliIO, state: CliState, flags: BlockFlags): Promise<void>
   const untrap = trapSignals(io, abort, (sig) => `\n${sig}: finishing the operations in flight, then reporting the run as failed…`);
   const result = await runBlock({
     inputsFile: flags.inputs, configPath: configPath(flags.config, io), reporter, env: io.env, cwd: io.cwd, toolVersion: KEYFORM_VERSION,
-    lockWaitMs: durationMs(flags.lockTimeout)!, lockTtlMs: durationMs(flags.lockTtl)!, parallelism: Number(flags.parallelism),
+    lockWaitMs: durationMs(flags.lockTimeout)!, lockTtlMs: durationMs(flags.lockTtl)!, parallelism,
     signal: abort.signal, progress: applyProgress({ stderr: io.stderr, isTTY: false, env: io.env }), log: (line) => io.stderr(`${line}\n`),
     ...(flags.outputs ? { outputsFile: flags.outputs } : {}), destroy: flags.destroy === true, dryRun: flags.dryRun === true,
   });
@@ -110,6 +112,6 @@ export const registerBlock: RegisterCommand = (program, io, state) => {
     .option('--config <path>', 'config file or folder that declares the platform', './keyform')
     .option('--lock-timeout <duration>', "how long to wait for another apply's lock on the platform", '5m')
     .option('--lock-ttl <duration>', 'how long the lock holds if this process dies (renewed while it runs)', '5m')
-    .option('--parallelism <n>', 'Keystone operations in flight at most', '8')
+    .option('--parallelism <n>', 'Keystone operations in flight at most', String(DEFAULT_PARALLELISM))
     .action(async (flags: BlockFlags) => run(io, state, flags));
 };

@@ -12,7 +12,7 @@ import { KEYFORM_VERSION, type RegisterCommand } from '../main.ts';
 import { loadDesired } from '../config.ts';
 import { writeFileAtomic, type FileWriteError } from '../../util/write-file-atomic.ts';
 import { failCommand } from '../render-error.ts';
-import { DEFAULT_PARALLELISM, parseParallelism, readParallelismOption } from '../parallelism.ts';
+import { parseParallelism, readParallelismOption } from '../parallelism.ts';
 
 /** How a plan is shown: for a terminal, for a pull-request comment, or as Terraform's JSON plan. */
 export const PLAN_FORMATS = ['text', 'markdown', 'json'] as const;
@@ -84,8 +84,7 @@ function makePlan(io: CliIO, flags: PlanFlags): ResultAsync<Plan, Failure> {
     if ('kind' in chosen) return errAsync(chosen);
     const bad = checkTargets(flags.target);
     if (bad !== undefined) return errAsync(bad);
-    // As many connections per host as reads in flight, never fewer than the sessions' default.
-    return openTargets(chosen.settings, { env: io.env, cwd: io.cwd, maxConnections: Math.max(DEFAULT_PARALLELISM, parallelism) }).andThen((targets) =>
+    return openTargets(chosen.settings, { env: io.env, cwd: io.cwd, maxConnections: parallelism }).andThen((targets) =>
       planTargets(targets, chosen.desired, KEYFORM_VERSION, new Date().toISOString(), flags.target, { parallelism })
         .map((planned) => {
           closeTargets(targets);

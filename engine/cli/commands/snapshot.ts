@@ -7,7 +7,7 @@ import { EXIT, type CliIO } from '../io.ts';
 import type { RegisterCommand } from '../main.ts';
 import { loadDesired } from '../config.ts';
 import { failCommand } from '../render-error.ts';
-import { DEFAULT_PARALLELISM, parseParallelism, readParallelismOption } from '../parallelism.ts';
+import { parseParallelism, readParallelismOption } from '../parallelism.ts';
 import type { InvalidOption } from '../../apply/index.ts';
 
 type Failure = ConfigError | OpenStackError | SnapshotError | UnknownPlatform | InvalidOption;
@@ -39,7 +39,7 @@ function run(io: CliIO, opts: SnapshotFlags): ResultAsync<{ platform: string; re
   return loadDesired(opts.config, io).andThen(({ output }) => {
     const c = choose(output.platforms, output.settings, opts.platform);
     if ('kind' in c) return errAsync<{ platform: string; result: SnapshotResult }, Failure>(c);
-    return openPlatformSessions(c.settings, { env: io.env, cwd: io.cwd, maxConnections: Math.max(DEFAULT_PARALLELISM, parallelism) }).andThen((ss) => {
+    return openPlatformSessions(c.settings, { env: io.env, cwd: io.cwd, maxConnections: parallelism }).andThen((ss) => {
       const read = async (): Promise<Result<SnapshotResult, SnapshotError>> => {
         const limits = ss.limitsSession ? { limitsSession: ss.limitsSession } : {};
         const r = await snapshot(ss.session, c.settings, { euids: c.euids, concurrency: parallelism, keystoneWorkers: parallelism, ...limits });

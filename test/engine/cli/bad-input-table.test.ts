@@ -68,6 +68,8 @@ const ROWS: readonly Row[] = [
   json('a lone low surrogate in a JSON workspace name', '{ "workspace": { "acme": { "name": "x\\udc00" } } }', 1, 'the value contains a lone UTF-16 surrogate'),
   json('a lone surrogate in a JSON tag value', '{ "workspace": { "acme": { "tags": { "team": "\\ud83d" } } } }', 1, 'lone UTF-16 surrogate'),
   hcl('a lone surrogate escape in HCL', platform() + tenantOf('    user "a\\ud800" { roles = ["admin"] }\n'), 1, 'Invalid escape sequence'),
+  { name: 'block run --parallelism 0', files: { 'keyform/a.hcl': platform(), 'inputs.json': '{}' }, argv: ['block', 'run', '--inputs', 'inputs.json', '--config', 'keyform', '--parallelism', '0'], exit: 1, says: '--parallelism takes a whole number ≥ 1 (got "0")' },
+  { name: 'plan -parallelism=two', files: { 'keyform/a.hcl': platform() }, argv: ['plan', '--config', 'keyform', '-parallelism=two'], exit: 1, says: '--parallelism takes a whole number ≥ 1 (got "two")' },
   { name: 'a lone surrogate in a block run euid', files: { 'keyform/a.hcl': platform(), 'inputs.json': '{ "platform": "os-prod", "workspace": { "identifier": "acme" }, "project": { "identifier": "web" }, "tenant": {}, "user_permissions": [{ "euid": "a\\ud800@x", "roles": ["admin"] }] }' }, argv: ['block', 'run', '--inputs', 'inputs.json', '--config', 'keyform'], exit: 1, says: 'lone UTF-16 surrogate' },
   // size limits: aliases, huge files, many problems, long values
   yaml('a YAML string expanded through hundreds of aliases', `big: &big "${'x'.repeat(100_000)}"\nplatform:\n  os-prod: { cloud: prod, region: RegionOne }\nworkspace:\n  acme:\n    tags: {${Array.from({ length: 200 }, (_, i) => ` t${i}: *big`).join(',')} }\n`, 1, 'characters of text once its aliases are expanded'),
