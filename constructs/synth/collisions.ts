@@ -10,10 +10,10 @@ import { tenantKey } from '../model/index.ts';
  * domain (compared without case, as Keystone's usual MySQL collation does), across every
  * platform on the same Keystone (`keystoneOf` names it; by default each platform its own). Two resources
  * that render to the same name, or share an address, are one problem that names them all,
- * reported at the last of them in source order. `sorted` is `records` sorted by address
- * (`sortRecords`), where records that share an address stand side by side.
+ * reported at the last of them in source order. `sorted` holds the records sorted by address
+ * (`sortRecords`), so records that share an address stand side by side.
  */
-export function collisionProblems(records: readonly KeystoneRecord[], sorted: readonly KeystoneRecord[], keystoneOf: (platform: string) => string = (p) => p): ConfigProblem[] {
+export function collisionProblems(sorted: readonly KeystoneRecord[], keystoneOf: (platform: string) => string = (p) => p): ConfigProblem[] {
   const out: ConfigProblem[] = [];
   for (let i = 0; i < sorted.length; ) {
     let end = i + 1;
@@ -27,7 +27,7 @@ export function collisionProblems(records: readonly KeystoneRecord[], sorted: re
   const first = new Map<string, Map<string, KeystoneRecord>>();
   const more = new Map<KeystoneRecord, KeystoneRecord[]>();
   const keystones = new Map<string, string>();
-  for (const r of records) {
+  for (const r of sorted) {
     const res = r.resource;
     if (res.kind !== 'domain' && res.kind !== 'project' && res.kind !== 'group') continue;
     let keystone = keystones.get(res.platform);

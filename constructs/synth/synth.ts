@@ -74,7 +74,7 @@ function synthOnce(app: KeyformApp, opts: SynthOptions): Result<SynthOutput, Con
   const l1: readonly KeystoneRecord[] = tree ? app.node.findAll().filter((c) => KeystoneResource.isKeystoneResource(c)) : [...expanded.records, ...d.extraResources];
   for (const r of l1) for (const p of keystoneRecordProblems(r)) problems.push(p);
   const sorted = sortRecords(l1);
-  problems.push(...collisionProblems(l1, sorted, (id) => sameKeystone(d, id, opts.keystoneOf)));
+  problems.push(...collisionProblems(sorted, (id) => sameKeystone(d, id, opts.keystoneOf)));
   const all = [...app.problems, ...problems.filter((p) => !app.isRejected(p))];
   if (all.length > 0) return err(configError(all));
   return ok(output(d, sorted));
