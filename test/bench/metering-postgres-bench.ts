@@ -26,6 +26,7 @@ import { buildReport } from '../../engine/metering/report/build-report.ts';
 import { openPostgresStore } from '../../engine/metering/store/postgres-store.ts';
 import { acquireStack, releaseStack } from '../openstack/launcher.ts';
 import { must } from './bench-kit.ts';
+import { childrenCpuMs } from '../openstack/processes.ts';
 
 const PROJECTS = Number(process.env['KEYFORM_BENCH_METER_PROJECTS'] ?? 10_000);
 const INTERVAL = Number(process.env['KEYFORM_BENCH_METER_INTERVAL'] ?? 3600);
@@ -111,31 +112,22 @@ async function benchDatabase(serverUrl: string, print: (line: string) => void): 
   return url;
 }
 
-/** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
-const TICKS_PER_SECOND = 100;
-
 /**
- * CPU time (ms) the PostgreSQL server listening on `port` has used: its postmaster's own and
- * its reaped backends' (cutime, cstime), plus its live processes'. Read from /proc.
+ * CPU time (ms) the PostgreSQL server listening on `port` has used: its postmaster's and its
+ * backends', live and ended. The postmaster is the one process started with the port on its
+ * command line; backends rename themselves.
  */
 function serverCpuMs(port: number): number {
-  const stats = readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .flatMap((pid) => {
-      try {
-        const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        return [{ pid: Number(pid), cmd, f: stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number) }];
-      } catch {
-        return []; // a process that ended while being read
-      }
-    });
-  // Fields after the name: [1] ppid, [11] utime, [12] stime, [13] cutime, [14] cstime.
-  // The postmaster is the one process started with the port on its command line; backends rename themselves.
-  const master = stats.find((p) => p.cmd.includes('/postgres\0') && p.cmd.includes(`\0port=${port}\0`));
+  const master = readdirSync('/proc').find((pid) => {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      return /^\d+$/.test(pid) && cmd.includes('/postgres\0') && cmd.includes(`\0port=${port}\0`);
+    } catch {
+      return false; // a process that ended while being read
+    }
+  });
   if (master === undefined) throw new Error(`no PostgreSQL server process found listening on port ${port}`);
-  const ticks = master.f[11]! + master.f[12]! + master.f[13]! + master.f[14]! + stats.filter((p) => p.f[1] === master.pid).reduce((a, p) => a + p.f[11]! + p.f[12]!, 0);
-  return (ticks * 1000) / TICKS_PER_SECOND;
+  return childrenCpuMs(Number(master));
 }
 
 interface Timed<T> {

@@ -173,11 +173,16 @@ export function groupCpuMs(proc: TrackedProcess): number {
 }
 
 /**
- * CPU time (ms) used so far by process `pid` and its live children, e.g. a PostgreSQL
- * postmaster and its backends (each of which leads a session of its own).
+ * CPU time (ms) used so far by process `pid` and its children, live and ended, e.g. a
+ * PostgreSQL postmaster and its backends (each of which leads a session of its own, and ends
+ * with its connection: its time is then in the parent's cutime and cstime).
  */
 export function childrenCpuMs(pid: number): number {
-  return cpuMs(liveStats((p, fields) => p === pid || Number(fields[1]) === pid));
+  const stats = liveStats((p, fields) => p === pid || Number(fields[1]) === pid);
+  const parent = stats.find((s) => s.pid === pid);
+  // Fields 16 and 17 of /proc/PID/stat (cutime, cstime), counted here from field 3.
+  const reaped = parent === undefined ? 0 : Number(parent.fields[13]) + Number(parent.fields[14]);
+  return cpuMs(stats) + (reaped * 1000) / TICKS_PER_SECOND;
 }
 
 function cpuMs(stats: readonly { fields: string[] }[]): number {
