@@ -61,13 +61,15 @@ function keyform(args: readonly string[]): Promise<{ code: number | null; stdout
  * `keyform plan` (a no-op plan) or `keyform snapshot` with every membership read held
  * `HOLD_MS`: how many reads reached Keystone before the first answer could come back.
  */
-async function inFlight(command: 'plan' | 'snapshot', parallelismArgs: readonly string[]): Promise<number> {
+async function inFlight(command: 'plan' | 'snapshot' | 'apply', parallelismArgs: readonly string[]): Promise<number> {
   arrivals.length = 0;
   proxy.clearScript();
   proxy.script({ match: { method: 'GET', path: MEMBERSHIP_READ }, faults: Array(200).fill({ kind: 'delay', ms: HOLD_MS }) });
-  const r = await keyform([command, '--config', seeded.config, ...(command === 'plan' ? ['--detailed-exitcode'] : []), ...parallelismArgs]);
-  expect(r.stdout).toMatch(command === 'plan' ? /No changes/ : /"resources"/);
-  expect(r.stderr).toMatch(command === 'plan' ? /^$/ : /^Snapshot of platform par-.*API calls/);
+  const extra = { plan: ['--detailed-exitcode'], snapshot: [], apply: ['--auto-approve'] }[command];
+  const r = await keyform([command, '--config', seeded.config, ...extra, ...parallelismArgs]);
+  const shows = { plan: [/No changes/, /^$/], snapshot: [/"resources"/, /^Snapshot of platform par-.*API calls/], apply: [/^$/, /No changes/] }[command];
+  expect(r.stdout).toMatch(shows[0]!);
+  expect(r.stderr).toMatch(shows[1]!);
   expect(r.code).toBe(0);
   // A read past the limit waits for an answer, which comes no sooner than HOLD_MS after the first read arrived.
   const first = Math.min(...arrivals);
@@ -91,6 +93,14 @@ describe('keyform plan --parallelism', () => {
     const five = await inFlight('snapshot', ['--parallelism', '5']);
 
     // THEN Keystone saw 5 membership reads at once
+    expect(five).toBe(5);
+  }, 120_000);
+
+  it('gives keyform apply\'s own plan the same reads in flight as its writes', async () => {
+    // WHEN apply without a plan file (nothing to change) runs with --parallelism 5
+    const five = await inFlight('apply', ['--parallelism', '5']);
+
+    // THEN the plan it makes first sent Keystone 5 membership reads at once
     expect(five).toBe(5);
   }, 120_000);
 
