@@ -4,7 +4,7 @@ import { err, ok, type Result } from 'neverthrow';
 import { tenantKey, loadConfig, type DeletionPolicy, type DesiredState, type LiveState } from '../../constructs/index.ts';
 import { createPlan, planLine, type PlatformPlan } from '../../plans/index.ts';
 import { applyPlatform, lockTargets, type ApplyProgress } from '../apply/index.ts';
-import { closeTargets, openTargets, snapshotTarget, targetEndpoint, type PlatformTarget } from '../plan/index.ts';
+import { closeTargets, openTargets, snapshotTarget, targetEndpoint, type PlatformTarget, type ReadOptions } from '../plan/index.ts';
 import type { LiveQuotas } from '../quota/index.ts';
 import { blockDesired, type BlockDesired } from './block-app.ts';
 import { destroyDesired, destroyOutputs, livePolicy, withDeletionPolicy } from './block-destroy.ts';
@@ -183,7 +183,7 @@ interface Planned {
 }
 
 async function plan(o: RunBlockOptions, v: Validated, target: PlatformTarget): Promise<Result<Planned, BlockFailure>> {
-  const snap = await snapshotTarget(target, v.desired.desired);
+  const snap = await snapshotTarget(target, v.desired.desired, readsOf(o));
   if (snap.isErr()) return err(cloudFailed('plan', snap.error, false));
   const { desired, live } = sides(v, snap.value.live);
   const clashes = scopeClashes(desired, snap.value.live, v.scope);
@@ -229,7 +229,7 @@ async function outputs(o: RunBlockOptions, t: Tracker, v: Validated, x: Planned,
   const destroy = v.behavior === 'DESTROY';
   await t.emit(stepStarted(t.status(), 'outputs', destroy ? 'Checking what is left of your project.' : 'Reading back the ids of your project and its groups.'));
   if (o.signal?.aborted) return err(runStopped('outputs', changed));
-  const snap = await snapshotTarget(target, v.desired.desired);
+  const snap = await snapshotTarget(target, v.desired.desired, readsOf(o));
   if (snap.isErr()) return err(cloudFailed('outputs', snap.error, changed));
   const after = scopeLive(snap.value.live, v.scope);
   const made = destroy ? ok(destroyOutputs(x.p, after, v.scope, x.policy)) : blockOutputs(after, v.scope, x.p.remarks);
@@ -242,4 +242,9 @@ async function outputs(o: RunBlockOptions, t: Tracker, v: Validated, x: Planned,
   const messages = out.behavior === 'DESTROY' ? destroyedMessages(out, x.p, x.sp, v.scope) : appliedMessages(out, x.p, x.sp);
   await t.emit(runSucceeded(t.status(), 'outputs', messages, out));
   return ok(undefined);
+}
+
+/** The run's `--parallelism` for its reads too, as plan and apply have it. */
+function readsOf(o: RunBlockOptions): ReadOptions {
+  return o.parallelism === undefined ? {} : { parallelism: o.parallelism };
 }

@@ -1,8 +1,8 @@
 import { Option } from 'commander';
 import { invalidOption, type InvalidOption } from '../apply/index.ts';
+import { DEFAULT_PARALLELISM } from '../plan/index.ts';
 
-/** Requests in flight when `--parallelism` is not given: Terraform's default is 10, keyform's apply has always used 8. */
-export const DEFAULT_PARALLELISM = 8;
+export { DEFAULT_PARALLELISM };
 
 /**
  * `--parallelism N` of the commands that read Keystone (plan, snapshot): the snapshot's reads in

@@ -47,6 +47,9 @@ export function desiredRolesOf(desired: DesiredState): Readonly<Record<string, s
   return Object.fromEntries(desired.resources.flatMap((r) => (r.kind === 'assignment' ? [[r.address, r.attrs.keystoneRole] as const] : [])));
 }
 
+/** Keystone requests in flight when no `--parallelism` is given: Terraform's default is 10, keyform's apply has always used 8. */
+export const DEFAULT_PARALLELISM = 8;
+
 /** How a snapshot reads. */
 export interface ReadOptions {
   /**
@@ -56,10 +59,18 @@ export interface ReadOptions {
   readonly parallelism?: number;
 }
 
+/**
+ * The snapshot's options for `--parallelism N`: one number for both, as the commands have it —
+ * the reads sent at once, and the reads Keystone is taken to serve at once.
+ */
+export function snapshotReads(parallelism: number): { readonly concurrency: number; readonly keystoneWorkers: number } {
+  return { concurrency: parallelism, keystoneWorkers: parallelism };
+}
+
 /** A fresh snapshot of the target, resolving the euids `desired` binds. */
 export function snapshotTarget(t: PlatformTarget, desired: DesiredState, opts: ReadOptions = {}): ResultAsync<SnapshotResult, SnapshotError> {
   const limits = t.sessions.limitsSession;
-  const parallel = opts.parallelism === undefined ? {} : { concurrency: opts.parallelism, keystoneWorkers: opts.parallelism };
+  const parallel = snapshotReads(opts.parallelism ?? DEFAULT_PARALLELISM);
   return snapshot(t.sessions.session, t.settings, { euids: euidsOf(desired), desiredRoles: desiredRolesOf(desired), ...parallel, ...(limits ? { limitsSession: limits } : {}) });
 }
 

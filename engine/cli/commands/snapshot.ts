@@ -8,6 +8,7 @@ import type { RegisterCommand } from '../main.ts';
 import { loadDesired } from '../config.ts';
 import { failCommand } from '../render-error.ts';
 import { parseParallelism, readParallelismOption } from '../parallelism.ts';
+import { snapshotReads } from '../../plan/index.ts';
 import type { InvalidOption } from '../../apply/index.ts';
 
 type Failure = ConfigError | OpenStackError | SnapshotError | UnknownPlatform | InvalidOption;
@@ -42,7 +43,7 @@ function run(io: CliIO, opts: SnapshotFlags): ResultAsync<{ platform: string; re
     return openPlatformSessions(c.settings, { env: io.env, cwd: io.cwd, maxConnections: parallelism }).andThen((ss) => {
       const read = async (): Promise<Result<SnapshotResult, SnapshotError>> => {
         const limits = ss.limitsSession ? { limitsSession: ss.limitsSession } : {};
-        const r = await snapshot(ss.session, c.settings, { euids: c.euids, concurrency: parallelism, keystoneWorkers: parallelism, ...limits });
+        const r = await snapshot(ss.session, c.settings, { euids: c.euids, ...snapshotReads(parallelism), ...limits });
         ss.close();
         return r;
       };
