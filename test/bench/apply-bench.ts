@@ -17,10 +17,9 @@
  *    this workload only: every write creates, and no request reads what another changed.
  * 2. The no-op re-plan at 1,000 tenants (snapshot + diff, nothing to change), beside the raw
  *    list calls that snapshot needs, sent in parallel the same way. Its Keystone is seeded
- *    once by `seedTenants` and kept in `$KEYFORM_BENCH_DIR/apply-noop-1000`.
+ *    once by `seededKeystone` and kept in `$KEYFORM_BENCH_DIR/apply-noop-1000`.
  */
 import { okAsync } from 'neverthrow';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DesiredState, Resource } from '../../constructs/model/index.ts';
@@ -30,12 +29,12 @@ import { closeTargets } from '../../engine/plan/index.ts';
 import { openSession, loadCloud } from '../../engine/openstack/index.ts';
 import * as ks from '../../engine/keystone/index.ts';
 import { snapshot, type PlatformSettingsForSnapshot } from '../../engine/snapshot/index.ts';
-import { startKeystoneService, keystoneUrl } from '../openstack/keystone-service.ts';
-import { writeCloudsYaml, CLOUD_NAMES } from '../openstack/clouds-yaml.ts';
-import { freeExtraKeystonePort } from '../openstack/stack-layout.ts';
+import { keystoneUrl } from '../openstack/keystone-service.ts';
+import { CLOUD_NAMES } from '../openstack/clouds-yaml.ts';
 import { childrenCpuMs, groupCpuMs, stopProcessGroups } from '../openstack/processes.ts';
 import { startKeystone, stopStack, type RunningStack } from '../openstack/launcher.ts';
-import { seedEuid, seedTenants } from '../openstack/seed-tenants.ts';
+import { seedEuid } from '../openstack/seed-tenants.ts';
+import { seededKeystone } from '../openstack/seeded-keystone.ts';
 import { planNow, runId, targetsFor, writeClouds, writeConfig } from '../engine/apply/apply-fixture.ts';
 import { desiredState, liveState, tenant } from '../plans/fixtures.ts';
 import { bareApplyLoop } from './bare-apply-loop.ts';
@@ -186,7 +185,7 @@ async function ownCostAtScale(print: (line: string) => void): Promise<void> {
 }
 
 /** The no-op re-plan's seed: 1,000 tenants of platform `bench` in domain `kfbench`, 20 users. */
-const NOOP_SEED = { platform: 'bench', domain: 'kfbench', users: 20, version: 2 } as const;
+const NOOP_SEED = { platform: 'bench', domain: 'kfbench', users: 20 } as const;
 
 const PLATFORM: PlatformSettingsForSnapshot = {
   id: NOOP_SEED.platform, cloud: CLOUD_NAMES.admin, region: 'RegionOne', userDomain: 'default', domain: NOOP_SEED.domain, domainPerWorkspace: false, tagPrefix: 'kf_', quotaBackend: 'unified-limits',
@@ -199,24 +198,12 @@ function asDesired(resources: readonly Resource[]): DesiredState {
 
 async function noopReplan(print: (line: string) => void): Promise<void> {
   const root = process.env['KEYFORM_BENCH_DIR'] ?? join(tmpdir(), 'keyform-bench');
-  const dir = join(root, `apply-noop-${NOOP_TENANTS}`);
-  const marker = join(dir, 'seeded.json');
-  const want = JSON.stringify({ tenants: NOOP_TENANTS, ...NOOP_SEED });
-  const seeded = existsSync(marker) && readFileSync(marker, 'utf8') === want;
-  if (!seeded) rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const port = await must('port', freeExtraKeystonePort());
-  const proc = await must('keystone', startKeystoneService({ dir, port }));
+  const k = await must('seeded keystone', seededKeystone({ dir: join(root, `apply-noop-${NOOP_TENANTS}`), tenants: NOOP_TENANTS, users: NOOP_SEED.users, workers: 1, platform: NOOP_SEED.platform, domain: NOOP_SEED.domain, print }));
+  const { port, process: proc, cloudsFile: cloudsYaml } = k;
   try {
-    const cloudsYaml = await must('clouds.yaml', writeCloudsYaml(dir, keystoneUrl(port)));
     const open = async (name: string) => must('session', openSession(await must('cloud', (loadCloud({ cloud: name, files: { clouds: cloudsYaml }, env: {} })))));
     const s = await open(CLOUD_NAMES.admin);
     const sys = await open(CLOUD_NAMES.adminSystem);
-    if (!seeded) {
-      const seed = await must('seed', seedTenants({ stack: { dir, cloudsYaml }, tenants: NOOP_TENANTS, users: NOOP_SEED.users, platform: NOOP_SEED.platform, domain: NOOP_SEED.domain }));
-      print(`seeded ${NOOP_TENANTS} tenants into ${dir} in ${seed.seconds.toFixed(1)} s (reused on later runs)`);
-      writeFileSync(marker, want);
-    }
     const euids = Array.from({ length: NOOP_SEED.users }, (_, k) => seedEuid(k));
     const warm = await must('snapshot', snapshot(s, PLATFORM, { euids, limitsSession: sys }));
     const desired = asDesired(warm.live.resources);

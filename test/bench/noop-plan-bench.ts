@@ -10,17 +10,15 @@
  * fewer), the floor; no more than the two one after the other (nothing overlapped), the
  * ceiling. On a loaded machine the wall time is mostly waiting for a core.
  *
- * The Keystone is seeded while it runs, then used: a Keystone restarted on a seeded sqlite
- * file was seen to lose the objects the seed made through the API (the shared domain, the
- * registered limit), so nothing is cached between runs (seeding 10,000 tenants takes ~30 s).
+ * The Keystone is seeded while it runs, then used; nothing is cached between runs (seeding
+ * 10,000 tenants takes ~30 s).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startKeystoneService, keystoneUrl } from '../openstack/keystone-service.ts';
+import { startExtraKeystoneService, keystoneUrl } from '../openstack/keystone-service.ts';
 import { writeCloudsYaml } from '../openstack/clouds-yaml.ts';
-import { freeExtraKeystonePort } from '../openstack/stack-layout.ts';
 import { groupCpuMs, stopProcessGroups } from '../openstack/processes.ts';
 import { seedTenants } from '../openstack/seed-tenants.ts';
 import { must } from './bench-kit.ts';
@@ -53,8 +51,7 @@ async function benchShape(root: string, tenants: number, users: number, workers:
   const dir = join(root, `noop-plan-${tenants}-${users}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const port = await must('free port', freeExtraKeystonePort());
-  const proc = await must('start keystone', startKeystoneService({ dir, port, workers }));
+  const { process: proc, port } = await must('start keystone', startExtraKeystoneService({ dir, workers }));
   try {
     const cloudsYaml = await must('clouds.yaml', writeCloudsYaml(dir, keystoneUrl(port)));
     const seeded = await must('seed', seedTenants({ stack: { dir, cloudsYaml }, tenants, users, platform: 'bench', domain: 'kfbench', configDir: join(dir, 'config') }));

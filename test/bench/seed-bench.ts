@@ -10,10 +10,9 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ks from '../../engine/keystone/index.ts';
 import { writeCloudsYaml, CLOUD_NAMES } from '../openstack/clouds-yaml.ts';
-import { startKeystoneService, keystoneUrl } from '../openstack/keystone-service.ts';
+import { startExtraKeystoneService, keystoneUrl } from '../openstack/keystone-service.ts';
 import { stopProcessGroups } from '../openstack/processes.ts';
 import { seedTenants } from '../openstack/seed-tenants.ts';
-import { freeExtraKeystonePort } from '../openstack/stack-layout.ts';
 import { must, timed } from './bench-kit.ts';
 import { openFor } from './snapshot-bench.ts';
 
@@ -21,8 +20,7 @@ const USERS = 20_000;
 
 async function seedOnce(root: string, tenants: number, print: (line: string) => void): Promise<void> {
   const dir = mkdtempSync(join(root, `seed-${tenants}-`));
-  const port = await must('free port', freeExtraKeystonePort());
-  const proc = await must('start keystone', startKeystoneService({ dir, port }));
+  const { process: proc, port } = await must('start keystone', startExtraKeystoneService({ dir }));
   try {
     const cloudsYaml = await must('clouds.yaml', writeCloudsYaml(dir, keystoneUrl(port)));
     const seeded = await must('seed', seedTenants({ stack: { dir, cloudsYaml }, tenants, users: USERS, platform: 'bench', domain: 'kfbench', configDir: join(dir, 'config') }));

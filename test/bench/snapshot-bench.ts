@@ -1,7 +1,8 @@
 /**
  * Snapshot benchmark, against real Keystones seeded once by `seedTenants` (Keystone's SQL
  * models: ~1 minute for 10,000 tenants) and cached in `$KEYFORM_BENCH_DIR/seeded-T-U`
- * (default: the OS temp folder; `seeded.json` says the seed finished):
+ * (default: the OS temp folder; `seeded.json` says the seed finished; `seededKeystone`
+ * reads back what the seed made through the API before a cached seed is used):
  * - 1,000 and 10,000 tenants with 20 users (each in ~450 or ~4,500 groups), and 10,000
  *   tenants with 20,000 users (each in ~4.5 groups): sizes as `KEYFORM_BENCH_SHAPES=1000x20,10000x20,10000x20000`.
  * - Each against a Keystone with one gunicorn worker per core (as devstack and kolla deploy it).
@@ -12,7 +13,6 @@
  * no-op `keyform plan` of the seeded config (goal ≤ 15 s at 10,000 tenants). The machine's
  * load average is printed beside the figures: other work on it slows Keystone's CPU too.
  */
-import { existsSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCloud, openSession, type OpenStackSession } from '../../engine/openstack/index.ts';
@@ -20,11 +20,10 @@ import * as ks from '../../engine/keystone/index.ts';
 import { snapshot, type PlatformSettingsForSnapshot } from '../../engine/snapshot/index.ts';
 import { chooseMembershipRead, membershipCosts, type MembershipRead } from '../../engine/snapshot/read-memberships.ts';
 import { main } from '../../engine/cli/main.ts';
-import { startKeystoneService, keystoneUrl } from '../openstack/keystone-service.ts';
-import { writeCloudsYaml, CLOUD_NAMES } from '../openstack/clouds-yaml.ts';
-import { freeExtraKeystonePort } from '../openstack/stack-layout.ts';
-import { groupCpuMs, stopProcessGroups, type TrackedProcess } from '../openstack/processes.ts';
-import { seedEuid, seedTenants } from '../openstack/seed-tenants.ts';
+import { CLOUD_NAMES } from '../openstack/clouds-yaml.ts';
+import { groupCpuMs, stopProcessGroups } from '../openstack/processes.ts';
+import { seedEuid } from '../openstack/seed-tenants.ts';
+import { type SeededKeystone, seededKeystone } from '../openstack/seeded-keystone.ts';
 import { median, must, pool, snapshotList, SNAPSHOT_LISTS, timed } from './bench-kit.ts';
 
 /** The seeded platform, as the seed config declares it. */
@@ -38,35 +37,6 @@ const PLATFORM: PlatformSettingsForSnapshot = {
   tagPrefix: 'kf_',
   quotaBackend: 'unified-limits',
 };
-
-/** Bumped when `seedTenants` writes something else: cached seeds are then made again. */
-const SEED_VERSION = 2;
-
-export interface SeededKeystone {
-  readonly process: TrackedProcess;
-  readonly cloudsFile: string;
-  /** The config (a folder) `keyform plan` finds nothing to change for. */
-  readonly config: string;
-}
-
-/** `tenants` and `users` seeded into `dir` once (with one worker), then Keystone started with `workers`. */
-export async function seededKeystone(dir: string, tenants: number, users: number, workers: number, print: (line: string) => void): Promise<SeededKeystone> {
-  const marker = join(dir, 'seeded.json');
-  const want = { tenants, users, version: SEED_VERSION };
-  const cached = existsSync(marker) ? (JSON.parse(readFileSync(marker, 'utf8')) as typeof want & { config: string }) : undefined;
-  const reuse = cached !== undefined && cached.tenants === tenants && cached.users === users && cached.version === SEED_VERSION;
-  if (!reuse) rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const port = await must('free port', freeExtraKeystonePort());
-  const proc = await must('start keystone', startKeystoneService({ dir, port, workers: reuse ? workers : 1 }));
-  const cloudsFile = await must('clouds.yaml', writeCloudsYaml(dir, keystoneUrl(port)));
-  if (reuse) return { process: proc, cloudsFile, config: cached.config };
-  const seeded = await must('seed', seedTenants({ stack: { dir, cloudsYaml: cloudsFile }, tenants, users, platform: PLATFORM.id, domain: PLATFORM.domain, configDir: join(dir, 'config') }));
-  print(`  seeded ${tenants} tenants and ${users} users into ${dir} in ${seeded.seconds.toFixed(1)} s (${Object.entries(seeded.counts).map(([k, v]) => `${v} ${k}`).join(', ')}; reused on later runs)`);
-  writeFileSync(marker, JSON.stringify({ ...want, config: seeded.config }));
-  await stopProcessGroups([proc]);
-  return seededKeystone(dir, tenants, users, workers, print);
-}
 
 export async function openFor(cloudsFile: string, cloudName: string): Promise<OpenStackSession> {
   const cloud = await must('load cloud', loadCloud({ cloud: cloudName, files: { clouds: cloudsFile } }));
@@ -134,7 +104,7 @@ async function noOpPlan(k: SeededKeystone, workers: number): Promise<string> {
 const runsFor = (users: number): number => (users > 1000 ? 1 : 3);
 
 async function benchShape(root: string, tenants: number, users: number, workers: number, print: (line: string) => void): Promise<void> {
-  const k = await seededKeystone(join(root, `seeded-${tenants}-${users}`), tenants, users, workers, print);
+  const k = await must('seeded keystone', seededKeystone({ dir: join(root, `seeded-${tenants}-${users}`), tenants, users, workers, platform: PLATFORM.id, domain: PLATFORM.domain, print }));
   try {
     // As the CLI does: identity lists through the project-scoped account, limits through system scope.
     const s = await openFor(k.cloudsFile, CLOUD_NAMES.admin);

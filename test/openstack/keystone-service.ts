@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { Result, ResultAsync, errAsync } from 'neverthrow';
-import { type LauncherError } from './launcher-error.ts';
-import { SYSTEM_PYTHON, type TrackedProcess, runCommand, startDaemon, stopProcessGroups } from './processes.ts';
+import { Result, ResultAsync, errAsync, okAsync } from 'neverthrow';
+import { type LauncherError, portTakenWhileStarting } from './launcher-error.ts';
+import { SYSTEM_PYTHON, type TrackedProcess, groupListensOn, runCommand, startDaemon, stopProcessGroups } from './processes.ts';
 import { httpAnswers, waitUntilReady } from './readiness.ts';
 import { STACK_ACCOUNTS } from './keystone-seed.ts';
 import { LAUNCHER_DIR, makeDirs, pythonHelper, writeStackFile, writeTemplate } from './stack-files.ts';
+import { onFreeExtraPort } from './stack-layout.ts';
 
 /** How to run one Keystone. */
 export interface KeystoneServiceOptions {
@@ -118,7 +119,11 @@ function startServer(options: KeystoneServiceOptions) {
 /**
  * Configures, bootstraps and starts a Keystone on 127.0.0.1:`port`, ready when this resolves.
  * The server boots (imports keystone, ~2.5 s) while the database is made and bootstrapped;
- * it touches the database only once a request comes.
+ * it touches the database only once a request comes. Ready means this Keystone answers: if
+ * another process bound the port first (two starts that chose the same free port), this
+ * fails PortInUse. Taking that other server's answers for this one's sent a seed's API
+ * writes to the other Keystone while its SQL rows went into this one's file: restarted on
+ * that file, Keystone lacked the seed's domain, service and registered limit.
  */
 export function startKeystoneService(options: KeystoneServiceOptions): ResultAsync<TrackedProcess, LauncherError> {
   const files = writeKeystoneFiles(options);
@@ -135,8 +140,30 @@ export function startKeystoneService(options: KeystoneServiceOptions): ResultAsy
       process: proc,
       signal: options.signal,
     }),
+  ).andThen(() =>
+    groupListensOn(proc, options.port) ? okAsync(undefined) : errAsync(portTakenWhileStarting(options.port, `keystone on 127.0.0.1:${options.port}`, proc.logFile)),
   );
   return ready
     .map(() => proc)
     .orElse((e) => ResultAsync.fromSafePromise(stopProcessGroups([proc])).andThen(() => errAsync(e)));
+}
+
+/** A Keystone started on a port of the extra range, with that port. */
+export interface ExtraKeystoneService {
+  readonly process: TrackedProcess;
+  readonly port: number;
+}
+
+/**
+ * Starts a Keystone (as `startKeystoneService`) on the first free port of the extra range.
+ * Runs started at the same time may choose the same port; the one that does not get it
+ * fails PortInUse and tries the next free port, up to 5 ports.
+ * @param choosePort picks a port other than those tried (default: the first free one)
+ * @example const { process, port } = (await startExtraKeystoneService({ dir, workers: 2 }))._unsafeUnwrap();
+ */
+export function startExtraKeystoneService(
+  options: Omit<KeystoneServiceOptions, 'port'>,
+  choosePort?: (tried: readonly number[]) => ResultAsync<number, LauncherError>,
+): ResultAsync<ExtraKeystoneService, LauncherError> {
+  return onFreeExtraPort((port) => startKeystoneService({ ...options, port }).map((process) => ({ process, port })), choosePort);
 }

@@ -12,7 +12,8 @@ export type LauncherError =
   | { readonly kind: 'StateFileInvalid'; readonly message: string; readonly path: string }
   | { readonly kind: 'FileSystem'; readonly message: string; readonly path: string }
   | { readonly kind: 'Cancelled'; readonly message: string }
-  | { readonly kind: 'LockTimeout'; readonly message: string; readonly path: string };
+  | { readonly kind: 'LockTimeout'; readonly message: string; readonly path: string }
+  | { readonly kind: 'SeedIncomplete'; readonly message: string; readonly dir: string; readonly missing: readonly string[] };
 
 /** Packages or extracted files the chosen stack kind needs are not on this machine. */
 export function missingPackages(kind: string, missing: readonly string[]): LauncherError {
@@ -34,6 +35,21 @@ export function portInUse(port: number, stackKind: string): LauncherError {
       `port ${port} on 127.0.0.1, needed by the '${stackKind}' test stack, is already in use: ` +
       `stop what listens there (\`ss -ltnp 'sport = :${port}'\`), or a leftover stack with ` +
       `\`node engine/cli/run-ts.mjs test/openstack/launcher.ts down ${stackKind}\``,
+  };
+}
+
+/**
+ * A service's own server never got `port`: the port was free when it was chosen, but another
+ * process (a test or benchmark starting at the same time) bound it first, and what answered
+ * the readiness probe was that process.
+ */
+export function portTakenWhileStarting(port: number, service: string, logFile: string): LauncherError {
+  return {
+    kind: 'PortInUse',
+    port,
+    message:
+      `${service} did not get port ${port} on 127.0.0.1: another process bound it after it was found free ` +
+      `(\`ss -ltnp 'sport = :${port}'\` shows which; ${logFile} has "Connection in use"): start it on another port`,
   };
 }
 
@@ -106,5 +122,17 @@ export function lockTimeout(path: string, holder: number, waitedMs: number): Lau
     message:
       `waited ${Math.round(waitedMs / 1000)} s for ${path}, held by process ${holder}: ` +
       `if that process hangs, end it (kill ${holder}); a lock of a dead process is taken over`,
+  };
+}
+
+/** A Keystone restarted on a freshly seeded database lacks what the seed made through its API. */
+export function seedIncomplete(dir: string, missing: readonly string[]): LauncherError {
+  return {
+    kind: 'SeedIncomplete',
+    dir,
+    missing,
+    message:
+      `Keystone restarted on the database seeded in ${dir} lacks ${missing.join(', ')}, which the seed made through its API: ` +
+      `the seed's API calls went to another Keystone (see ${dir}/log/keystone.log for "Connection in use"); delete ${dir} and seed again`,
   };
 }

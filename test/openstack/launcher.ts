@@ -19,7 +19,7 @@ import { startFullStack } from './full-stack.ts';
 import { type LauncherError, fileSystem, stackInUse } from './launcher-error.ts';
 import { startKeystoneStack } from './keystone-stack.ts';
 import { type RunningStack, stackIsHealthy, stopRunningStack } from './running-stack.ts';
-import { STACK_KINDS, type StackKind, freeExtraKeystonePort, fullStackPorts, keystoneStackPort } from './stack-layout.ts';
+import { STACK_KINDS, type StackKind, freeExtraKeystonePort, fullStackPorts, keystoneStackPort, onFreeExtraPort } from './stack-layout.ts';
 import {
   type StackState,
   STATE_VERSION,
@@ -116,9 +116,8 @@ function startStack(kind: StackKind): ResultAsync<RunningStack, LauncherError> {
  * @example const ks = (await startKeystone({ postgres: true, workers: 4 }))._unsafeUnwrap();
  */
 export function startKeystone(options: KeystoneOptions = {}): ResultAsync<RunningStack, LauncherError> {
-  const port = options.port === undefined ? freeExtraKeystonePort() : okAsync(options.port);
-  return port.andThen((p) => {
-    const pgPort: ResultAsync<number | undefined, LauncherError> = options.postgres === true ? freeExtraKeystonePort([p]) : okAsync(undefined);
+  const start = (p: number, tried: readonly number[]) => {
+    const pgPort: ResultAsync<number | undefined, LauncherError> = options.postgres === true ? freeExtraKeystonePort([...tried, p]) : okAsync(undefined);
     return pgPort.andThen((postgresPort) =>
       inFreshDir(`keystone-${p}`, (dir) =>
         startKeystoneStack({
@@ -131,7 +130,8 @@ export function startKeystone(options: KeystoneOptions = {}): ResultAsync<Runnin
         }),
       ),
     );
-  });
+  };
+  return options.port === undefined ? onFreeExtraPort(start) : start(options.port, []);
 }
 
 /** Stops a stack's own processes (and removes its folder); never anything else. */

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync, readdirSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { ResultAsync, err, errAsync, ok, okAsync, type Result } from 'neverthrow';
 import { type LauncherError, commandFailed, fileSystem, missingPackages } from './launcher-error.ts';
 
@@ -159,6 +159,52 @@ function liveStats(which: (pid: number, fields: string[]) => boolean): { pid: nu
 /** Pids of the live processes in process group `pgid`. */
 function groupMembers(pgid: number): number[] {
   return groupStats(pgid).map((m) => m.pid);
+}
+
+/** The inodes of the TCP sockets (IPv4 and IPv6) listening on `port`, from /proc/net. */
+function listeningSocketInodes(port: number): Set<string> {
+  const local = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  const inodes = new Set<string>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = '';
+    try {
+      text = readFileSync(table, 'utf8');
+    } catch {
+      continue; // no IPv6 on this machine
+    }
+    // Columns: sl local_address rem_address st ... inode (the 10th); st 0A is LISTEN.
+    for (const line of text.split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f[3] === '0A' && f[1]?.endsWith(local) === true && f[9] !== undefined) inodes.add(f[9]);
+    }
+  }
+  return inodes;
+}
+
+/**
+ * Whether a process of `proc`'s group holds the socket listening on `port`. An HTTP answer
+ * on the port alone does not say whose server gave it: two starts that picked the same free
+ * port race for it, and the loser's readiness probe is answered by the winner.
+ */
+export function groupListensOn(proc: TrackedProcess, port: number): boolean {
+  const wanted = new Set([...listeningSocketInodes(port)].map((inode) => `socket:[${inode}]`));
+  if (wanted.size === 0) return false;
+  for (const pid of groupMembers(proc.pid)) {
+    let fds: string[] = [];
+    try {
+      fds = readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue; // the process ended while we looked
+    }
+    for (const fd of fds) {
+      try {
+        if (wanted.has(readlinkSync(`/proc/${pid}/fd/${fd}`))) return true;
+      } catch {
+        // the descriptor was closed while we looked
+      }
+    }
+  }
+  return false;
 }
 
 /** Linux's USER_HZ: the unit of /proc's CPU times, 100 on every architecture Debian ships. */

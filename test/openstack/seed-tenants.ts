@@ -7,7 +7,7 @@ import * as ks from '../../engine/keystone/index.ts';
 import { loadCloud, openSession, type OpenStackSession } from '../../engine/openstack/index.ts';
 import { CLOUD_NAMES } from './clouds-yaml.ts';
 import { type LauncherError, keystoneRequestFailed } from './launcher-error.ts';
-import { SYSTEM_PYTHON, runCommand } from './processes.ts';
+import { SYSTEM_PYTHON, logTail, runCommand } from './processes.ts';
 import { fsCall, pythonHelper } from './stack-files.ts';
 
 /** The Keystone to fill: a launcher stack, or a benchmark's own Keystone (its folder holds etc/keystone.conf). */
@@ -94,7 +94,8 @@ export function seedDocument(o: Required<Pick<SeedTenantsOptions, 'tenants' | 'u
  *
  * Keystone's in-process cache holds no list, so a running Keystone serves the new objects at
  * once. Seeding the same platform twice into one Keystone fails on the taken names, with
- * nothing written.
+ * nothing written; so does a seed whose API calls reached another Keystone than the one on
+ * `stack.dir`'s database (CommandFailed naming the ids that database lacks).
  * @example const seeded = (await seedTenants({ stack: testStack(), tenants: 50, users: 40 }))._unsafeUnwrap();
  */
 export function seedTenants(opts: SeedTenantsOptions): ResultAsync<SeededTenants, LauncherError> {
@@ -108,7 +109,7 @@ export function seedTenants(opts: SeedTenantsOptions): ResultAsync<SeededTenants
       session(opts.stack.cloudsYaml, CLOUD_NAMES.admin).andThen((s) =>
         operatorObjects(s, o.domain, o.quotas)
           .andThen((ids) => writeRecords(opts.stack.dir, records(desired, euids, ids)))
-          .andThen((file) => runCommand({ command: SYSTEM_PYTHON, args: [pythonHelper('keystone_seed.py'), `${opts.stack.dir}/etc/keystone.conf`, file], cwd: opts.stack.dir, logFile: `${opts.stack.dir}/log/keystone-seed.log` }))
+          .andThen((file) => writeRows(opts.stack.dir, file))
           .map(() => {
             s.close();
             const counts: Record<string, number> = {};
@@ -189,6 +190,35 @@ function computeCores(s: OpenStackSession): ResultAsync<Map<string, string>, { m
   });
 }
 
+/**
+ * What of the objects a seed made through the API (the shared `domain`, the `compute`
+ * service, its registered `class:VCPU` limit) the Keystone behind `cloudsYaml` lacks, e.g.
+ * `["domain kfbench"]`: empty for a whole seed (made with quotas).
+ */
+export function missingOperatorObjects(cloudsYaml: string, domain: string): ResultAsync<string[], LauncherError> {
+  const fail = (what: string) => (e: { message: string }) => keystoneRequestFailed(what, e.message);
+  return session(cloudsYaml, CLOUD_NAMES.admin).andThen((s) =>
+    ResultAsync.combine([
+      ks.listDomains(s, { name: domain }).mapErr(fail('GET /domains')),
+      ks.listServices(s, { type: 'compute' }).mapErr(fail('GET /services')),
+      ks.listRegisteredLimits(s, { resource_name: 'class:VCPU' }).mapErr(fail('GET /registered_limits')),
+    ] as const)
+      .map(([domains, services, registered]) => {
+        s.close();
+        const serviceIds = new Set(services.map((x) => x.id));
+        return [
+          ...(domains.length === 0 ? [`domain ${domain}`] : []),
+          ...(services.length === 0 ? ['service compute'] : []),
+          ...(registered.some((r) => serviceIds.has(r.service_id)) ? [] : ['registered limit compute class:VCPU']),
+        ];
+      })
+      .mapErr((e) => {
+        s.close();
+        return e;
+      }),
+  );
+}
+
 type Of<K extends Resource['kind']> = ResourceOfKind<K>;
 const tenantKey = (r: { key: { workspace: string; project: string } }): string => `${r.key.workspace}.${r.key.project}`;
 
@@ -215,6 +245,17 @@ function records(desired: readonly Resource[], euids: readonly string[], ids: Op
     memberships: of('membership').map((m) => [groupIndex.get(`${tenantKey(m)}/${m.key.role}`), m.key.euid]),
     limits,
   };
+}
+
+/**
+ * Runs `keystone_seed.py` on the stack's database. Its refusal (ids from the API that the
+ * database lacks) is its last log line, carried into the error.
+ */
+function writeRows(dir: string, recordsFile: string): ResultAsync<void, LauncherError> {
+  const logFile = `${dir}/log/keystone-seed.log`;
+  return runCommand({ command: SYSTEM_PYTHON, args: [pythonHelper('keystone_seed.py'), `${dir}/etc/keystone.conf`, recordsFile], cwd: dir, logFile }).mapErr((e) =>
+    e.kind === 'CommandFailed' ? { ...e, message: `${e.message}: ${logTail(logFile, 1)}` } : e,
+  );
 }
 
 function writeRecords(dir: string, rows: Record<string, unknown>): ResultAsync<string, LauncherError> {

@@ -88,3 +88,25 @@ export function freeExtraKeystonePort(taken: readonly number[] = []): ResultAsyn
     port === undefined ? errAsync(portInUse(EXTRA_KEYSTONE_PORT_RANGE.last, 'extra keystone')) : okAsync(port),
   );
 }
+
+/** How many ports of the extra range a start tries before it gives up. */
+const PORT_ATTEMPTS = 5;
+
+/**
+ * Runs `start` on the first free port of the extra range. Runs started at the same time may
+ * choose the same port; the start that does not get it fails PortInUse for that port, and
+ * the next free one is tried, up to 5 ports.
+ * @param choosePort picks a port other than those tried (default: the first free one)
+ */
+export function onFreeExtraPort<T>(
+  start: (port: number, tried: readonly number[]) => ResultAsync<T, LauncherError>,
+  choosePort: (tried: readonly number[]) => ResultAsync<number, LauncherError> = freeExtraKeystonePort,
+): ResultAsync<T, LauncherError> {
+  const attempt = (tried: readonly number[]): ResultAsync<T, LauncherError> =>
+    choosePort(tried).andThen((port) =>
+      start(port, tried).orElse((e) =>
+        e.kind === 'PortInUse' && e.port === port && tried.length + 1 < PORT_ATTEMPTS ? attempt([...tried, port]) : errAsync(e),
+      ),
+    );
+  return attempt([]);
+}

@@ -17,7 +17,11 @@ existing objects resolved by the caller through the API:
    "limits": [[project_index, registered_limit_id, value, description], ...]}
 
 Projects and groups go into `domain_id`; users into `user_domain_id`. A row that clashes
-(a name taken) fails the transaction and nothing is written. Prints one JSON line of counts.
+(a name taken) fails the transaction and nothing is written. The ids resolved through the API
+must name objects of THIS database: if the API calls reached another Keystone (one that
+answered on the port meant for this one), the script exits 2 with nothing written; rows
+pointing at a domain or registered limit missing from this file would look seeded until
+Keystone restarts on it. Prints one JSON line of counts.
 Run with /usr/bin/python3 (Debian's python3-keystone).
 """
 import datetime
@@ -27,9 +31,10 @@ import uuid
 
 import keystone.conf
 from keystone.assignment.backends.sql import RoleAssignment
+from keystone.assignment.role_backends.sql_model import RoleTable
 from keystone.common import sql
 from keystone.identity.backends.sql_model import Group, LocalUser, User, UserGroupMembership
-from keystone.limit.backends.sql import LimitModel
+from keystone.limit.backends.sql import LimitModel, RegisteredLimitModel
 from keystone.resource.backends.sql_model import Project, ProjectTag
 
 config_file, records_file = sys.argv[1], sys.argv[2]
@@ -55,7 +60,27 @@ def insert(session, model, rows):
         session.execute(model.__table__.insert(), rows)
 
 
+def missing_referents(session):
+    """What the records name by id that this database does not hold, as `kind id` strings."""
+    domains = {domain_id, user_domain_id}
+    found = {i for (i,) in session.query(Project.id).filter(Project.is_domain.is_(True), Project.id.in_(domains))}
+    roles = {role for _g, _p, role in records["assignments"]}
+    found |= {i for (i,) in session.query(RoleTable.id).filter(RoleTable.id.in_(roles))}
+    registered = {r for _p, r, _v, _d in records["limits"]}
+    found |= {i for (i,) in session.query(RegisteredLimitModel.id).filter(RegisteredLimitModel.id.in_(registered))}
+    wanted = [("domain", i) for i in sorted(domains)] + [("role", i) for i in sorted(roles)] + [("registered limit", i) for i in sorted(registered)]
+    return [f"{kind} {i}" for kind, i in wanted if i not in found]
+
+
 with sql.session_for_write() as session:
+    missing = missing_referents(session)
+    if missing:
+        print(
+            f"keystone_seed.py: {', '.join(missing)} (made or found through the API) not in the database of {config_file}: "
+            "the API calls reached another Keystone than the one on this database (another process on its port?); nothing written",
+            file=sys.stderr,
+        )
+        sys.exit(2)
     # Users: as POST /v3/users {name, domain_id} writes them (a user row, a local_user row,
     # no password). Existing names are kept, so users are shared between seeds.
     existing = dict(
