@@ -31,7 +31,7 @@ import * as ks from '../../engine/keystone/index.ts';
 import { snapshot, type PlatformSettingsForSnapshot } from '../../engine/snapshot/index.ts';
 import { keystoneUrl } from '../openstack/keystone-service.ts';
 import { CLOUD_NAMES } from '../openstack/clouds-yaml.ts';
-import { childrenCpuMs, groupCpuMs, stopProcessGroups } from '../openstack/processes.ts';
+import { childrenCpuMs, groupCpuMs } from '../openstack/processes.ts';
 import { startKeystone, stopStack, type RunningStack } from '../openstack/launcher.ts';
 import { seedEuid } from '../openstack/seed-tenants.ts';
 import { seededKeystone } from '../openstack/seeded-keystone.ts';
@@ -199,7 +199,7 @@ function asDesired(resources: readonly Resource[]): DesiredState {
 async function noopReplan(print: (line: string) => void): Promise<void> {
   const root = process.env['KEYFORM_BENCH_DIR'] ?? join(tmpdir(), 'keyform-bench');
   const k = await must('seeded keystone', seededKeystone({ dir: join(root, `apply-noop-${NOOP_TENANTS}`), tenants: NOOP_TENANTS, users: NOOP_SEED.users, workers: 1, platform: NOOP_SEED.platform, domain: NOOP_SEED.domain, print }));
-  const { port, process: proc, cloudsFile: cloudsYaml } = k;
+  const { port, cloudsFile: cloudsYaml } = k;
   try {
     const open = async (name: string) => must('session', openSession(await must('cloud', (loadCloud({ cloud: name, files: { clouds: cloudsYaml }, env: {} })))));
     const s = await open(CLOUD_NAMES.admin);
@@ -230,7 +230,7 @@ async function noopReplan(print: (line: string) => void): Promise<void> {
     s.close();
     sys.close();
   } finally {
-    await stopProcessGroups([proc]);
+    await must('stop keystone', k.stop());
   }
 }
 

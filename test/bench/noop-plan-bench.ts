@@ -14,7 +14,7 @@
  * 10,000 tenants takes ~30 s).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startExtraKeystoneService, keystoneUrl } from '../openstack/keystone-service.ts';
@@ -48,9 +48,9 @@ async function planProcess(config: string, cloudsFile: string, parallelism: numb
 }
 
 async function benchShape(root: string, tenants: number, users: number, workers: number, print: (line: string) => void): Promise<void> {
-  const dir = join(root, `noop-plan-${tenants}-${users}`);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
+  // A folder of this run's own: runs at the same time (other worktrees' benches share the root) never share a database.
+  mkdirSync(root, { recursive: true });
+  const dir = mkdtempSync(join(root, `noop-plan-${tenants}-${users}-`));
   const { process: proc, port } = await must('start keystone', startExtraKeystoneService({ dir, workers }));
   try {
     const cloudsYaml = await must('clouds.yaml', writeCloudsYaml(dir, keystoneUrl(port)));

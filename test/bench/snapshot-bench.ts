@@ -21,7 +21,7 @@ import { snapshot, type PlatformSettingsForSnapshot } from '../../engine/snapsho
 import { chooseMembershipRead, membershipCosts, type MembershipRead } from '../../engine/snapshot/read-memberships.ts';
 import { main } from '../../engine/cli/main.ts';
 import { CLOUD_NAMES } from '../openstack/clouds-yaml.ts';
-import { groupCpuMs, stopProcessGroups } from '../openstack/processes.ts';
+import { groupCpuMs } from '../openstack/processes.ts';
 import { seedEuid } from '../openstack/seed-tenants.ts';
 import { type SeededKeystone, seededKeystone } from '../openstack/seeded-keystone.ts';
 import { median, must, pool, snapshotList, SNAPSHOT_LISTS, timed } from './bench-kit.ts';
@@ -139,7 +139,7 @@ async function benchShape(root: string, tenants: number, users: number, workers:
     s.close();
     limitsSession.close();
   } finally {
-    await stopProcessGroups([k.process]);
+    await must('stop keystone', k.stop());
   }
 }
 

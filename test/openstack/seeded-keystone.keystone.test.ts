@@ -9,7 +9,7 @@ import { keystoneUrl, startExtraKeystoneService, startKeystoneService } from './
 import { osc } from './osc.ts';
 import { type TrackedProcess, stopProcessGroups } from './processes.ts';
 import { seedTenants } from './seed-tenants.ts';
-import { seededKeystone } from './seeded-keystone.ts';
+import { type SeededKeystone, seededKeystone } from './seeded-keystone.ts';
 import { freeExtraKeystonePort } from './stack-layout.ts';
 import { testStack } from './stack.ts';
 
@@ -21,6 +21,7 @@ import { testStack } from './stack.ts';
 const takenPort = (): number => Number(new URL(testStack().authUrl).port);
 
 const started: TrackedProcess[] = [];
+const seeded: SeededKeystone[] = [];
 const dirs: string[] = [];
 const tempDir = (): string => {
   const dir = mkdtempSync(join(tmpdir(), 'kf-seeded-'));
@@ -28,8 +29,15 @@ const tempDir = (): string => {
   return dir;
 };
 
+/** Stops a seeded Keystone before the test ends (afterEach stops those still running). */
+async function stopSeeded(k: SeededKeystone): Promise<void> {
+  seeded.splice(seeded.indexOf(k), 1);
+  (await k.stop())._unsafeUnwrap();
+}
+
 afterEach(async () => {
   await stopProcessGroups(started.splice(0));
+  for (const k of seeded.splice(0)) await k.stop();
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -98,7 +106,7 @@ describe('seededKeystone', () => {
 
     // WHEN 20 tenants are seeded and Keystone restarted on the file, as the snapshot bench does
     const first = (await seededKeystone(o))._unsafeUnwrap();
-    started.push(first.process);
+    seeded.push(first);
 
     // THEN the taken port was passed over, and the openstack CLI reads back the domain, the compute service, its registered limit and the 20 projects
     expect(picks[0]).toBe(takenPort());
@@ -107,10 +115,35 @@ describe('seededKeystone', () => {
     expect(await readBack(first.cloudsFile, first.port, dir, domain)).toEqual({ domain: true, computeService: true, registeredLimit: true, projects: 20 });
 
     // AND a later run restarts Keystone on the kept file and reads the same back
-    await stopProcessGroups(started.splice(0));
+    await stopSeeded(first);
     const again = (await seededKeystone(o))._unsafeUnwrap();
-    started.push(again.process);
+    seeded.push(again);
     expect(again.reused).toBe(true);
     expect(await readBack(again.cloudsFile, again.port, dir, domain)).toEqual({ domain: true, computeService: true, registeredLimit: true, projects: 20 });
+  }, 400_000);
+
+  it('gives a kept seed to one run at a time: a second run wanting it waits for the first to stop', async () => {
+    // GIVEN two runs (say two worktrees' benches) wanting the same kept seed at once
+    const dir = join(tempDir(), 'seeded');
+    const domain = `kfseed-${runId()}`;
+    const o = { dir, tenants: 20, users: 5, workers: 1, platform: 'seed', domain, print: () => undefined };
+    const done: SeededKeystone[] = [];
+    const runs = [seededKeystone(o), seededKeystone(o)].map((r) => r.map((k) => (done.push(k), seeded.push(k), k)));
+
+    // WHEN the first to get it has it
+    await Promise.race(runs);
+    const first = done[0]!;
+
+    // THEN it seeded the folder, reads back the whole seed, and the other run is still waiting
+    expect(first.reused).toBe(false);
+    expect(await readBack(first.cloudsFile, first.port, dir, domain)).toEqual({ domain: true, computeService: true, registeredLimit: true, projects: 20 });
+    expect(done).toHaveLength(1);
+
+    // AND once it stops, the other run gets the kept seed, whole
+    await stopSeeded(first);
+    await Promise.all(runs);
+    const second = done[1]!;
+    expect(second.reused).toBe(true);
+    expect(await readBack(second.cloudsFile, second.port, dir, domain)).toEqual({ domain: true, computeService: true, registeredLimit: true, projects: 20 });
   }, 400_000);
 });

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
 import { writeCloudsYaml } from './clouds-yaml.ts';
 import { type LauncherError, seedIncomplete } from './launcher-error.ts';
@@ -7,6 +7,7 @@ import { keystoneUrl, startExtraKeystoneService } from './keystone-service.ts';
 import { type TrackedProcess, stopProcessGroups } from './processes.ts';
 import { missingOperatorObjects, seedTenants } from './seed-tenants.ts';
 import { fsCall, makeDirs } from './stack-files.ts';
+import { acquireFileLock } from './stack-state.ts';
 
 /** Bumped when `seedTenants` writes something else: cached seeds are then made again. */
 export const SEED_VERSION = 3;
@@ -37,6 +38,8 @@ export interface SeededKeystone {
   readonly config: string;
   /** True when the database was seeded by an earlier call. */
   readonly reused: boolean;
+  /** Stops this Keystone and lets the next run have the kept seed. */
+  readonly stop: () => ResultAsync<void, LauncherError>;
 }
 
 interface Marker {
@@ -63,8 +66,27 @@ function readMarker(path: string): Marker | undefined {
  * worker, then Keystone restarted on the file, as a later call finds it). Either way the
  * objects the seed made through the API are read back from the Keystone returned: a cached
  * seed that lacks them is seeded again, a new one that lacks them fails SeedIncomplete.
+ * A run wanting the folder another run holds waits until that one calls `stop()` (`DIR.lock`).
  */
 export function seededKeystone(o: SeededKeystoneOptions): ResultAsync<SeededKeystone, LauncherError> {
+  // One run at a time per folder, from the seed to stop(): a new seed deletes the folder, and
+  // every start rewrites its keys, its config and (bootstrap) the catalog's identity URL.
+  // Two worktrees' benches share the default folder. The lock is beside the folder. Up to an
+  // hour: seeding 50,000 tenants takes minutes, a bench on them longer.
+  const lockPath = `${o.dir.replace(/\/+$/, '')}.lock`;
+  return makeDirs([dirname(lockPath)])
+    .asyncAndThen(() => acquireFileLock(lockPath, 60 * 60_000))
+    .andThen((release) =>
+      seedOrReuse(o)
+        .map((k): SeededKeystone => ({ ...k, stop: () => stop(k.process).map(release) }))
+        .mapErr((e) => {
+          release();
+          return e;
+        }),
+    );
+}
+
+function seedOrReuse(o: SeededKeystoneOptions): ResultAsync<Omit<SeededKeystone, 'stop'>, LauncherError> {
   const markerPath = join(o.dir, 'seeded.json');
   const cached = readMarker(markerPath);
   const reuse = cached !== undefined && cached.tenants === o.tenants && cached.users === o.users && cached.version === SEED_VERSION && cached.platform === o.platform && cached.domain === o.domain;
@@ -105,16 +127,16 @@ function stop(proc: TrackedProcess): ResultAsync<void, LauncherError> {
 }
 
 /** Keystone started on the kept file, checked to hold what the seed made through the API. */
-function restart(o: SeededKeystoneOptions, config: string, reused: boolean): ResultAsync<SeededKeystone, LauncherError> {
+function restart(o: SeededKeystoneOptions, config: string, reused: boolean): ResultAsync<Omit<SeededKeystone, 'stop'>, LauncherError> {
   return start(o, o.workers).andThen((k) =>
     missingOperatorObjects(k.cloudsFile, o.domain)
       .orElse((e) => stop(k.process).andThen(() => errAsync(e)))
-      .andThen((missing): ResultAsync<SeededKeystone, LauncherError> => {
+      .andThen((missing): ResultAsync<Omit<SeededKeystone, 'stop'>, LauncherError> => {
         if (missing.length === 0) return okAsync({ ...k, config, reused });
         return stop(k.process).andThen(() => {
           if (!reused) return errAsync(seedIncomplete(o.dir, missing));
           o.print(`  the seed kept in ${o.dir} lacks ${missing.join(', ')} (made through the API when it was seeded): seeding it again`);
-          return fsCall(o.dir, () => rmSync(join(o.dir, 'seeded.json'), { force: true })).asyncAndThen(() => seededKeystone(o));
+          return fsCall(o.dir, () => rmSync(join(o.dir, 'seeded.json'), { force: true })).asyncAndThen(() => seedOrReuse(o));
         });
       }),
   );

@@ -133,12 +133,24 @@ export function withStackLock<T>(
   body: () => ResultAsync<T, LauncherError>,
   timeoutMs = 15 * 60_000,
 ): ResultAsync<T, LauncherError> {
-  const path = `${STATE_DIR}/${kind}.lock`;
   try {
     mkdirSync(STATE_DIR, { recursive: true });
   } catch (cause) {
     return errAsync(fileSystem(STATE_DIR, cause));
   }
+  return withFileLock(`${STATE_DIR}/${kind}.lock`, body, timeoutMs);
+}
+
+/**
+ * Takes the lock file `path` (its folder must exist) and returns its release: a second
+ * process waits up to `timeoutMs`; a lock left by a dead process is taken over.
+ */
+export function acquireFileLock(path: string, timeoutMs: number): ResultAsync<() => void, LauncherError> {
+  return new ResultAsync(acquireLock(path, timeoutMs)).map(() => () => rmSync(path, { force: true }));
+}
+
+/** Runs `body` holding the lock file `path` (as `acquireFileLock`), released however `body` ends. */
+export function withFileLock<T>(path: string, body: () => ResultAsync<T, LauncherError>, timeoutMs: number): ResultAsync<T, LauncherError> {
   const run = async (): Promise<Result<T, LauncherError>> => {
     const locked = await acquireLock(path, timeoutMs);
     if (locked.isErr()) return err(locked.error);
