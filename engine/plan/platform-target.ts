@@ -71,7 +71,7 @@ export function snapshotReads(parallelism: number): { readonly concurrency: numb
 export function snapshotTarget(t: PlatformTarget, desired: DesiredState, opts: ReadOptions = {}): ResultAsync<SnapshotResult, SnapshotError> {
   const limits = t.sessions.limitsSession;
   const parallel = snapshotReads(opts.parallelism ?? DEFAULT_PARALLELISM);
-  return snapshot(t.sessions.session, t.settings, { euids: euidsOf(desired), desiredRoles: desiredRolesOf(desired), ...parallel, ...(limits ? { limitsSession: limits } : {}) });
+  return snapshot(t.sessions.session, t.settings, { euids: euidsOf(desired), desiredRoles: desiredRolesOf(desired), desired: desired.resources, ...parallel, ...(limits ? { limitsSession: limits } : {}) });
 }
 
 /** The Keystone endpoint a plan records for the target: the identity URL, without credentials. */

@@ -94,7 +94,8 @@ export function syntheticStates(n: number, drift = DRIFT): { desired: DesiredSta
     keystone.add(next() < drift ? drifted(spec, DRIFTS[count++ % DRIFTS.length]!, i) : mine);
   }
   const euids = [...new Set(desired.flatMap((r) => (r.kind === 'membership' ? [r.key.euid] : [])))];
-  return { desired: desiredState(desired), live: keystone.live(euids), drifted: count };
+  const wanted = desiredState(desired);
+  return { desired: wanted, live: keystone.live(euids, wanted.resources), drifted: count };
 }
 
 function timed<T>(steps: Record<string, number>, name: string, f: () => T): T {
