@@ -35,14 +35,35 @@ function sameFields(a: object, b: object): boolean {
     const u = x[k];
     const v = y[k];
     if (u === v) continue;
-    if (!Array.isArray(u) || !Array.isArray(v) || u.length !== v.length || u.some((e, i) => e !== v[i])) return false;
+    if (!same(u, v)) return false;
   }
   return true;
 }
 
+/** Equal values of a flat record's fields: the same string, number or boolean, or lists of those. */
+function same(u: unknown, v: unknown): boolean {
+  return u === v || (Array.isArray(u) && Array.isArray(v) && u.length === v.length && u.every((e, i) => e === v[i]));
+}
+
+/**
+ * `own` if its fields equal `twin`'s; else, when some do (a group whose domain the config spells
+ * `default` and Keystone names `Default`), a copy of `own` holding the twin's value of each of those.
+ */
+function sharedAttrs<A extends object>(twin: A, own: A): A {
+  if (sameFields(twin, own)) return twin;
+  const t = twin as Readonly<Record<string, unknown>>;
+  const o = own as Readonly<Record<string, unknown>>;
+  const keys = Object.keys(o);
+  if (!keys.some((k) => typeof o[k] !== 'boolean' && typeof o[k] !== 'number' && same(t[k], o[k]))) return own;
+  const out: Record<string, unknown> = {};
+  for (const k of keys) out[k] = same(t[k], o[k]) ? t[k] : o[k];
+  return out as A;
+}
+
 /**
  * `r`, a live record just made, holding its desired twin's address string, and its key and
- * attributes where they are equal to the twin's: equal values, so the plan is the same.
+ * attributes where they are equal to the twin's (each attribute, when not all are): equal
+ * values, so the plan is the same.
  * @example shareWithTwin(liveGroup, twinsOf(desired.resources))
  */
 export function shareWithTwin<R extends Resource>(r: R, twins: Twins): R {
@@ -51,6 +72,6 @@ export function shareWithTwin<R extends Resource>(r: R, twins: Twins): R {
   // One literal in the snapshot's field order: every live record of a kind has one shape.
   return {
     kind: r.kind, address: t.address, platform: t.platform === r.platform ? t.platform : r.platform,
-    key: sameFields(t.key, r.key) ? t.key : r.key, attrs: sameFields(t.attrs, r.attrs) ? t.attrs : r.attrs, ids: r.ids, managed: r.managed,
+    key: sameFields(t.key, r.key) ? t.key : r.key, attrs: sharedAttrs(t.attrs, r.attrs), ids: r.ids, managed: r.managed,
   } as R;
 }

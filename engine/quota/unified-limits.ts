@@ -79,7 +79,7 @@ export function liveLimits(limits: readonly Limit[], services: readonly Service[
     if (prev && (prev.ids?.projectId === tenantProjectId || l.project_id !== tenantProjectId)) continue;
     out.set(addr, shareWithTwin<QuotaResource>({
       kind: 'quota', address: addr, platform, key: { workspace: pooled(t.workspace), project: pooled(t.project), quotaKey }, attrs: { value: l.resource_limit, backend: 'unified-limits' },
-      ids: { id: keystoneId('limit', l.id), projectId: keystoneId('project', pooled(l.project_id)), serviceId: keystoneId('service', pooled(l.service_id)) }, managed: true,
+      ids: { id: keystoneId('limit', l.id), projectId: keystoneId('project', l.project_id === tenantProjectId ? tenantProjectId : pooled(l.project_id)), serviceId: keystoneId('service', pooled(l.service_id)) }, managed: true,
     }, twins));
   }
   return [...out.values()];

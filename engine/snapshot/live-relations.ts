@@ -56,7 +56,9 @@ export function liveMemberships(v: KeystoneView, groups: Live<GroupResource, Gro
     for (const { userId, euid } of members) {
       const addr = address('membership', [g.platform, workspace, project, role, euid]);
       if (out.has(addr)) continue;
-      const m = shareWithTwin<MembershipResource>({ kind: 'membership', address: addr, platform: g.platform, key: { workspace, project, role, euid }, attrs: NO_MEMBERSHIP_ATTRS, ids: { groupId: keystoneId('group', object.id), userId: keystoneId('user', pooled(userId)) }, managed: true }, twins);
+      // The user list's own copy of the id when there is one (the live state's `users` holds it too).
+      const id = users.get(userId)?.id ?? pooled(userId);
+      const m = shareWithTwin<MembershipResource>({ kind: 'membership', address: addr, platform: g.platform, key: { workspace, project, role, euid }, attrs: NO_MEMBERSHIP_ATTRS, ids: { groupId: keystoneId('group', object.id), userId: keystoneId('user', id) }, managed: true }, twins);
       out.set(m.address, m);
     }
   }
@@ -79,7 +81,7 @@ export function sortedByAddress<R extends Resource>(resources: readonly R[]): re
  * The role each of the platform's groups holds on its own tenant's project. keyform gives a
  * group exactly one role; should it hold several (added by hand, or an apply stopped between
  * granting a new role and revoking the old one), one the config does not want (`desiredRoles`,
- * by address) is reported, the first by role name among those: the next plan then replaces it
+ * by address, or the desired twin's role) is reported, the first by role name among those: the next plan then replaces it
  * with the wanted one (granting again what is held is a no-op) and converges.
  */
 export function liveAssignments(v: KeystoneLists, groups: Live<GroupResource, Group>, projects: Live<ProjectResource, Project>, desiredRoles: Readonly<Record<string, string>>, twins: Twins): AssignmentResource[] {
@@ -87,6 +89,10 @@ export function liveAssignments(v: KeystoneLists, groups: Live<GroupResource, Gr
   const groupById = new Map([...groups.values()].map((g) => [g.object.id, g]));
   const projectById = new Map([...projects.values()].map((p) => [p.object.id, p.resource]));
   const best = new Map<string, AssignmentResource>();
+  const wantedRole = (address: string): string | undefined => {
+    const twin = twins.of(address);
+    return desiredRoles[address] ?? (twin?.kind === 'assignment' ? twin.attrs.keystoneRole : undefined);
+  };
   // Few roles, many assignments, each with its own copy of the role's id.
   const pooled = stringPool();
   for (const a of v.assignments) {
@@ -100,7 +106,7 @@ export function liveAssignments(v: KeystoneLists, groups: Live<GroupResource, Gr
       key: r.key, attrs: { keystoneRole }, ids: { groupId: keystoneId('group', g.object.id), projectId: p.ids!.id, roleId: keystoneId('role', pooled(a.role.id)) }, managed: true,
     }, twins);
     const prev = best.get(candidate.address);
-    const rank = (x: AssignmentResource): string => `${x.attrs.keystoneRole === desiredRoles[x.address] ? 1 : 0}${x.attrs.keystoneRole}`;
+    const rank = (x: AssignmentResource): string => `${x.attrs.keystoneRole === wantedRole(x.address) ? 1 : 0}${x.attrs.keystoneRole}`;
     if (!prev || rank(candidate) < rank(prev)) best.set(candidate.address, candidate);
   }
   return [...best.values()];

@@ -17,6 +17,7 @@ export interface SnapshotOptions {
    * Assignment address → the Keystone role the config maps it to. A group holding several
    * roles on its project (an apply stopped between granting a new role and revoking the old
    * one) is reported with a role the config does not want, so the next plan revokes it.
+   * `desired` gives the same for its assignments.
    * @default none: the first role by name
    */
   readonly desiredRoles?: Readonly<Record<string, string>>;

@@ -139,8 +139,9 @@ export function keystoneWorld(platform: string): KeystoneWorld {
       }
     },
     live(euids, desired) {
-      // Users the config binds exist, whether or not they are members yet.
+      // Users the config binds exist, whether or not they are members yet; every key unified limits can hold is registered.
       for (const e of euids) user(e);
+      for (const k of Object.keys(QUOTA_KEYS)) if (QUOTA_KEYS[k]!.unifiedLimits) registered(k), serviceOf(k);
       const roles: Role[] = [role('member'), role('reader')].map((id, i) => ({ id, name: i === 0 ? 'member' : 'reader', domain_id: null }));
       const projects = answer('projects', all((out) => ({
         project: (r, id) => out.push({

@@ -90,6 +90,10 @@ describe('toLiveState', () => {
     // THEN the unwanted reader is reported when member is wanted, the first by name otherwise
     expect(roleOf({ [grant]: 'member' })).toEqual(['reader']);
     expect(roleOf()).toEqual(['member']);
+    // AND the desired assignment, given as the live records' twin, says the same
+    const wanted: Resource = { kind: 'assignment', address: grant, platform: 'p1', key: { workspace: 'w', project: 'a', role: 'admin' }, attrs: { keystoneRole: 'member' } };
+    const viaTwin = toLiveState(v, platform, [], {}, twinsOf([wanted])).resources.filter((r) => r.kind === 'assignment');
+    expect(viaTwin.map((r) => r.kind === 'assignment' && r.attrs.keystoneRole)).toEqual(['reader']);
   });
 
   it('ignores a group grant on another tenant’s project and keeps resources sorted by address', () => {
