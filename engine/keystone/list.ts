@@ -1,6 +1,6 @@
 import { ResultAsync, err, errAsync, ok, okAsync, type Result } from 'neverthrow';
 import { queryString, type OpenStackError, type OpenStackSession } from '../openstack/index.ts';
-import type { Decoder } from './decode.ts';
+import { sharedValues, type Decoder } from './decode.ts';
 
 /** Query parameters of a list call. */
 export type ListQuery = Readonly<Record<string, string | boolean | undefined>>;
@@ -62,8 +62,9 @@ export function listOnce<T>(s: OpenStackSession, path: string, key: string, quer
  */
 export function decodeItems<T>(items: readonly unknown[], decode: Decoder<T>, query: string, key: string): Result<T[], OpenStackError> {
   const decoded = new Array<T>(items.length);
+  const shared = sharedValues();
   for (let i = 0; i < items.length; i++) {
-    const r = decode(items[i]);
+    const r = decode(items[i], shared);
     if (r.isErr()) return err(undecodable(query, key, i, items[i], r.error));
     decoded[i] = r.value;
   }

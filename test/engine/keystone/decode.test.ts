@@ -42,6 +42,19 @@ describe('Keystone list decoders', () => {
     expect(e).toEqual({ role: { id: 'r1', name: 'member' }, user: { id: 'u1', domain: { id: 'd1', name: 'Default' } }, scope: { project: { id: 'p1' }, 'OS-INHERIT:inherited_to': 'projects' }, links: { membership: 'https://k/v3/groups/g1/users/u1' } });
   });
 
+  it('give the grants of one answer one record for a repeated role and scope', () => {
+    // GIVEN two groups granted member on one project, and one on another
+    const grant = (g: string, p: string) => ({ role: { id: 'r1' }, group: { id: g }, scope: { project: { id: p } }, links: { assignment: `https://k/v3/projects/${p}/groups/${g}/roles/r1` } });
+    // WHEN the answer is decoded
+    const [a, b, c] = decodeItems([grant('g1', 'p1'), grant('g2', 'p1'), grant('g3', 'p2')], decodeRoleAssignment, '/role_assignments', 'role_assignments')._unsafeUnwrap();
+    // THEN the role is one record, the first project's scope one record, the other project's its own
+    expect(a!.role).toBe(b!.role);
+    expect(a!.role).toBe(c!.role);
+    expect(a!.scope).toBe(b!.scope);
+    expect(c!.scope).not.toBe(a!.scope);
+    expect(c!.scope.project).toEqual({ id: 'p2' });
+  });
+
   it('fail a list at the first item lacking a field keyform reads, naming the list, the item, its id and the field', () => {
     // GIVEN a limits answer whose second limit has no resource_limit
     const limit = { id: 'l1', service_id: 's1', region_id: 'RegionOne', resource_name: 'cores', resource_limit: 8, project_id: 'p1', domain_id: null, description: null, links: LINK };
