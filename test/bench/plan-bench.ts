@@ -5,7 +5,7 @@
  * reading its input once. Each case runs in its own process so that its peak RSS is its own;
  * the `states` row is that process doing nothing but building the desired and live states,
  * the `diff` row builds them and makes the plan (issue 18's memory goal), `plan` also renders it.
- * The live state is made by the snapshot's own code from Keystone objects (`keystone-world.ts`).
+ * The live state is made by the snapshot's own code from Keystone's answers (`keystone-world.ts`).
  *
  * Shape per tenant (10 per workspace, shared domain): a project with 2 prefix tags, 3 groups
  * with their grants, 3 memberships, 2 quotas: 12 resources. Drift, on 1% of the tenants
@@ -150,7 +150,7 @@ export async function run(print: (line: string) => void = (l) => console.log(l))
   const self = fileURLToPath(import.meta.url);
   const runner = resolve(self, '../../../engine/cli/run-ts.mjs');
   print(`plan: diff + render against a snapshot with ${DRIFT * 100}% drift, each case in its own process`);
-  print(`heap kept = heap after a full GC with the case's data held; states = desired from the fixtures, live made by the snapshot's code from Keystone objects; CPU: the states row's builds them, the others' is what follows (${loadavgText()})`);
+  print(`heap kept = heap after a full GC with the case's data held; states = desired from the fixtures, live made by the snapshot's code from Keystone's answers (JSON text, parsed and decoded); CPU: the states row's builds them, the others' is what follows (${loadavgText()})`);
   print('| tenants | case | steps (wall ms) | CPU (ms) | peak RSS (MiB) | heap kept (MB) | × floor (CPU) | notes |');
   print('|---:|---|---|---:|---:|---:|---:|---|');
   let goal: Measure | undefined;
