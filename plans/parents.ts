@@ -1,4 +1,4 @@
-import { address, compareAddresses, parentAddress, sortResources, type GroupResource, type ProjectResource, type Resource } from '../constructs/model/index.ts';
+import { address, compareAddresses, findSorted, parentAddress, sortResources, type GroupResource, type ProjectResource, type Resource } from '../constructs/model/index.ts';
 
 /** Resources of one side (desired or live) by address. */
 export interface ResourceIndex {
@@ -25,15 +25,7 @@ export function resourceIndex(list: readonly Resource[]): SortedResources {
   for (const r of resources) if (r.kind === 'domain') domains.set(r.address, r);
   const get = (a: string): Resource | undefined => {
     if (a.startsWith(DOMAIN_ADDRESS)) return domains.get(a);
-    let lo = 0, hi = resources.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const c = compareAddresses(resources[mid]!.address, a);
-      if (c === 0) return resources[mid];
-      if (c < 0) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return undefined;
+    return findSorted(resources, a);
   };
   return { resources, get, has: (a) => get(a) !== undefined };
 }

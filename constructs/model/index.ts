@@ -9,3 +9,4 @@ export * from './markers.ts';
 export * from './resource-set.ts';
 export * from './quota-keys.ts';
 export * from './duration.ts';
+export * from './twins.ts';

@@ -3,10 +3,11 @@ import type { OpenStackError, OpenStackSession } from '../openstack/index.ts';
 import { identityCall, identityVoid, seg } from './call.ts';
 import { listAll, type KeystoneError } from './list.ts';
 import type { Domain } from './types.ts';
+import { decodeDomain } from './decode.ts';
 
 /** Every domain (matching `name` when given). Falls back to enabled/disabled halves when truncated. */
 export function listDomains(s: OpenStackSession, q: { readonly name?: string } = {}): ResultAsync<readonly Domain[], KeystoneError> {
-  return listAll<Domain>(s, '/domains', 'domains', { name: q.name }, [[{ enabled: 'true' }, { enabled: 'false' }]]);
+  return listAll(s, '/domains', 'domains', decodeDomain, { name: q.name }, [[{ enabled: 'true' }, { enabled: 'false' }]]);
 }
 
 export interface DomainFields {

@@ -3,6 +3,7 @@ import type { OpenStackError, OpenStackSession } from '../openstack/index.ts';
 import { identityCall, identityVoid, seg } from './call.ts';
 import { listAll, type Fallbacks, type KeystoneError } from './list.ts';
 import type { Group, User } from './types.ts';
+import { decodeGroup, decodeUser } from './decode.ts';
 
 /** Groups (in one domain, or every domain), with `fallbacks` tried when Keystone truncates. */
 export function listGroups(
@@ -10,7 +11,7 @@ export function listGroups(
   q: { readonly domain_id?: string; readonly name?: string } = {},
   fallbacks: Fallbacks = [],
 ): ResultAsync<readonly Group[], KeystoneError> {
-  return listAll<Group>(s, '/groups', 'groups', { ...q }, fallbacks, 'groups');
+  return listAll(s, '/groups', 'groups', decodeGroup, { ...q }, fallbacks, 'groups');
 }
 
 export interface GroupFields {
@@ -36,7 +37,7 @@ export function deleteGroup(s: OpenStackSession, id: string): ResultAsync<void, 
 
 /** The members of one group. */
 export function listGroupUsers(s: OpenStackSession, groupId: string): ResultAsync<readonly User[], KeystoneError> {
-  return listAll<User>(s, `/groups/${seg(groupId)}/users`, 'users', {}, [], `members of group ${groupId}`);
+  return listAll(s, `/groups/${seg(groupId)}/users`, 'users', decodeUser, {}, [], `members of group ${groupId}`);
 }
 
 /** Adds a user to a group; idempotent (204 again when already a member). */

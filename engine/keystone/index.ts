@@ -8,3 +8,4 @@ export * from './roles.ts';
 export * from './role-assignments.ts';
 export * from './services.ts';
 export * from './limits.ts';
+export * from './decode.ts';

@@ -3,6 +3,7 @@ import type { OpenStackError, OpenStackSession } from '../openstack/index.ts';
 import { identityCall, identityVoid, seg } from './call.ts';
 import { listAll, type Fallbacks, type KeystoneError } from './list.ts';
 import type { Limit, RegisteredLimit } from './types.ts';
+import { decodeLimit, decodeRegisteredLimit } from './decode.ts';
 
 export interface LimitQuery {
   readonly service_id?: string;
@@ -14,7 +15,7 @@ export interface LimitQuery {
 
 /** Registered limits: the cloud-wide defaults that project limits override. */
 export function listRegisteredLimits(s: OpenStackSession, q: Omit<LimitQuery, 'project_id' | 'domain_id'> = {}, fallbacks: Fallbacks = []): ResultAsync<readonly RegisteredLimit[], KeystoneError> {
-  return listAll<RegisteredLimit>(s, '/registered_limits', 'registered_limits', { ...q }, fallbacks, 'registered limits');
+  return listAll(s, '/registered_limits', 'registered_limits', decodeRegisteredLimit, { ...q }, fallbacks, 'registered limits');
 }
 
 /**
@@ -22,7 +23,7 @@ export function listRegisteredLimits(s: OpenStackSession, q: Omit<LimitQuery, 'p
  * a project-scoped token sees its own project's alone, whatever its role.
  */
 export function listLimits(s: OpenStackSession, q: LimitQuery = {}, fallbacks: Fallbacks = []): ResultAsync<readonly Limit[], KeystoneError> {
-  return listAll<Limit>(s, '/limits', 'limits', { ...q }, fallbacks, 'limits');
+  return listAll(s, '/limits', 'limits', decodeLimit, { ...q }, fallbacks, 'limits');
 }
 
 export interface RegisteredLimitFields {

@@ -3,6 +3,7 @@ import type { OpenStackError, OpenStackSession } from '../openstack/index.ts';
 import { identityCall, identityVoid, seg } from './call.ts';
 import { andThenTry, listAll, type Fallbacks, type KeystoneError, type ListQuery } from './list.ts';
 import type { Project } from './types.ts';
+import { decodeProject } from './decode.ts';
 
 /**
  * Filters of `GET /v3/projects`. `tags` matches projects carrying all the given tags
@@ -26,7 +27,7 @@ export interface ProjectQuery {
 export function listProjects(s: OpenStackSession, q: ProjectQuery = {}, fallbacks: Fallbacks = []): ResultAsync<readonly Project[], KeystoneError> {
   const halves: readonly ListQuery[] = q.enabled ? [] : [{ enabled: 'true' }, { enabled: 'false' }];
   const plans = andThenTry(fallbacks, halves.length ? [halves] : []);
-  return listAll<Project>(s, '/projects', 'projects', { ...q }, plans, 'projects').map((ps) => ps.filter((p) => p.is_domain !== true));
+  return listAll(s, '/projects', 'projects', decodeProject, { ...q }, plans, 'projects').map((ps) => ps.filter((p) => p.is_domain !== true));
 }
 
 export function getProject(s: OpenStackSession, id: string): ResultAsync<Project, OpenStackError> {

@@ -2,6 +2,7 @@ import { ResultAsync, errAsync, okAsync } from 'neverthrow';
 import type { OpenStackSession } from '../openstack/index.ts';
 import { listOnce, truncated, type KeystoneError } from './list.ts';
 import type { RoleAssignment } from './types.ts';
+import { decodeRoleAssignment } from './decode.ts';
 
 /** Filters of `GET /v3/role_assignments`; `effective` expands groups into their members and adds implied roles. */
 export interface RoleAssignmentQuery {
@@ -23,7 +24,7 @@ export interface RoleAssignmentQuery {
  * query per group, so it grows with the number of groups (12.75 s for 3,000 groups here).
  */
 export function listRoleAssignments(s: OpenStackSession, q: RoleAssignmentQuery = {}): ResultAsync<readonly RoleAssignment[], KeystoneError> {
-  return listOnce<RoleAssignment>(s, '/role_assignments', 'role_assignments', { ...q }).andThen((page) =>
+  return listOnce(s, '/role_assignments', 'role_assignments', { ...q }, decodeRoleAssignment).andThen((page) =>
     page.truncated ? errAsync<readonly RoleAssignment[], KeystoneError>(truncated('role assignments', [page.query])) : okAsync(page.items),
   );
 }

@@ -4,10 +4,11 @@ import type { OpenStackError } from '../openstack/index.ts';
 import { identityVoid, seg } from './call.ts';
 import { listAll, type KeystoneError } from './list.ts';
 import type { Role } from './types.ts';
+import { decodeRole } from './decode.ts';
 
 /** Global roles (or a domain's own roles with `domain_id`). */
 export function listRoles(s: OpenStackSession, q: { readonly name?: string; readonly domain_id?: string } = {}): ResultAsync<readonly Role[], KeystoneError> {
-  return listAll<Role>(s, '/roles', 'roles', { ...q }, [], 'roles');
+  return listAll(s, '/roles', 'roles', decodeRole, { ...q }, [], 'roles');
 }
 
 /** Who gets a role, and where. */

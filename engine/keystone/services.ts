@@ -3,10 +3,11 @@ import type { OpenStackError, OpenStackSession } from '../openstack/index.ts';
 import { identityVoid } from './call.ts';
 import { listAll, type KeystoneError } from './list.ts';
 import type { Service } from './types.ts';
+import { decodeService } from './decode.ts';
 
 /** Catalog services (of one `type` when given). */
 export function listServices(s: OpenStackSession, q: { readonly type?: string } = {}): ResultAsync<readonly Service[], KeystoneError> {
-  return listAll<Service>(s, '/services', 'services', { ...q }, [], 'services');
+  return listAll(s, '/services', 'services', decodeService, { ...q }, [], 'services');
 }
 
 /**

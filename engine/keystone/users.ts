@@ -3,6 +3,7 @@ import type { OpenStackSession } from '../openstack/index.ts';
 import { seg } from './call.ts';
 import { andThenTry, listAll, type Fallbacks, type KeystoneError } from './list.ts';
 import type { Group, User } from './types.ts';
+import { decodeGroup, decodeUser } from './decode.ts';
 
 /** Users (in one domain, or every domain the token may see), with `fallbacks` tried when Keystone truncates. */
 export function listUsers(
@@ -11,7 +12,7 @@ export function listUsers(
   fallbacks: Fallbacks = [],
 ): ResultAsync<readonly User[], KeystoneError> {
   const plans = andThenTry(fallbacks, [[{ enabled: 'true' }, { enabled: 'false' }]]);
-  return listAll<User>(s, '/users', 'users', { ...q }, plans, 'users');
+  return listAll(s, '/users', 'users', decodeUser, { ...q }, plans, 'users');
 }
 
 /**
@@ -19,10 +20,10 @@ export function listUsers(
  * id, which the identity provider stores in `User.name`; names are unique in a domain.
  */
 export function findUserByName(s: OpenStackSession, name: string, domainId: string): ResultAsync<User | undefined, KeystoneError> {
-  return listAll<User>(s, '/users', 'users', { name, domain_id: domainId }).map((us) => us.find((u) => u.name === name));
+  return listAll(s, '/users', 'users', decodeUser, { name, domain_id: domainId }).map((us) => us.find((u) => u.name === name));
 }
 
 /** The groups a user is a member of. */
 export function listUserGroups(s: OpenStackSession, userId: string): ResultAsync<readonly Group[], KeystoneError> {
-  return listAll<Group>(s, `/users/${seg(userId)}/groups`, 'groups', {}, [], `groups of user ${userId}`);
+  return listAll(s, `/users/${seg(userId)}/groups`, 'groups', decodeGroup, {}, [], `groups of user ${userId}`);
 }

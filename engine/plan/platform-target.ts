@@ -42,11 +42,6 @@ export function euidsOf(desired: DesiredState): readonly string[] {
   return [...new Set(desired.resources.flatMap((r) => (r.kind === 'membership' ? [r.key.euid] : [])))].sort();
 }
 
-/** Assignment address → the Keystone role `desired` maps it to (see `SnapshotOptions.desiredRoles`). */
-export function desiredRolesOf(desired: DesiredState): Readonly<Record<string, string>> {
-  return Object.fromEntries(desired.resources.flatMap((r) => (r.kind === 'assignment' ? [[r.address, r.attrs.keystoneRole] as const] : [])));
-}
-
 /** Keystone requests in flight when no `--parallelism` is given: Terraform's default is 10, keyform's apply has always used 8. */
 export const DEFAULT_PARALLELISM = 8;
 
@@ -71,7 +66,7 @@ export function snapshotReads(parallelism: number): { readonly concurrency: numb
 export function snapshotTarget(t: PlatformTarget, desired: DesiredState, opts: ReadOptions = {}): ResultAsync<SnapshotResult, SnapshotError> {
   const limits = t.sessions.limitsSession;
   const parallel = snapshotReads(opts.parallelism ?? DEFAULT_PARALLELISM);
-  return snapshot(t.sessions.session, t.settings, { euids: euidsOf(desired), desiredRoles: desiredRolesOf(desired), ...parallel, ...(limits ? { limitsSession: limits } : {}) });
+  return snapshot(t.sessions.session, t.settings, { euids: euidsOf(desired), desired: desired.resources, ...parallel, ...(limits ? { limitsSession: limits } : {}) });
 }
 
 /** The Keystone endpoint a plan records for the target: the identity URL, without credentials. */

@@ -1,5 +1,5 @@
 import type { ResultAsync } from 'neverthrow';
-import type { LiveState, QuotaBackendName, QuotaResource } from '../../constructs/model/index.ts';
+import type { LiveState, QuotaBackendName, QuotaResource, Twins } from '../../constructs/model/index.ts';
 import type { KeystoneError } from '../keystone/index.ts';
 import type { OpenStackSession } from '../openstack/index.ts';
 import type { QuotaWriteError } from './quota-error.ts';
@@ -46,6 +46,8 @@ export interface QuotaReadRequest {
   readonly sessions: QuotaSessions;
   /** Per-project reads in flight. */
   readonly concurrency: number;
+  /** The desired records the live quotas may share parts with (see `SnapshotOptions.desired`). @default none */
+  readonly twins?: Twins;
 }
 
 /** What a backend read for a snapshot: it completes the live state, and writes against what it read. */

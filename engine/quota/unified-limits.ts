@@ -7,8 +7,11 @@ import {
   keystoneId,
   descriptionMarker,
   quotaKeyOfLimit,
+  NO_TWINS,
+  shareWithTwin,
   sortResources,
   type LiveState,
+  type Twins,
   type QuotaResource,
 } from '../../constructs/model/index.ts';
 import * as ks from '../keystone/index.ts';
@@ -38,7 +41,7 @@ export const UNIFIED_LIMITS: QuotaBackend = {
     ] as const).map(([services, limits, registered]) => {
       const catalog = limitCatalog(registered, services, r.platform.region);
       return {
-        complete: (live) => okAsync(withLimits(live, limits, services, catalog, r.platform.region)),
+        complete: (live) => okAsync(withLimits(live, limits, services, catalog, r.platform.region, r.twins)),
         create: (after, projectId, s) => createLimit(after, projectId, catalog, r.platform.region, s.limitsSession),
         update: (before, value, s) => updateLimit(before, value, s.limitsSession),
         delete: (before, s) => deleteLimit(before, s.limitsSession),
@@ -47,10 +50,10 @@ export const UNIFIED_LIMITS: QuotaBackend = {
   },
 };
 
-/** The live state with the platform's limits as quotas and the registered defaults. Pure. */
-export function withLimits(live: LiveState, limits: readonly Limit[], services: readonly Service[], catalog: LimitCatalog, region: string): LiveState {
+/** The live state with the platform's limits as quotas (sharing parts with `twins`, see `SnapshotOptions.desired`) and the registered defaults. Pure. */
+export function withLimits(live: LiveState, limits: readonly Limit[], services: readonly Service[], catalog: LimitCatalog, region: string, twins: Twins = NO_TWINS): LiveState {
   const projectIds = new Map(live.resources.flatMap((r) => (r.kind === 'project' && r.ids?.['id'] !== undefined ? [[r.address, r.ids['id']] as const] : [])));
-  const quotas = liveLimits(limits, services, live.platform, region, projectIds);
+  const quotas = liveLimits(limits, services, live.platform, region, projectIds, twins);
   return { ...live, resources: sortResources([...live.resources, ...quotas]), quotaDefaults: catalogDefaults(catalog) };
 }
 
@@ -59,7 +62,7 @@ export function withLimits(live: LiveState, limits: readonly Limit[], services: 
  * region (or in none). When two claim one address, the one on the tenant's live project
  * (`projectIds`, by project address) wins.
  */
-export function liveLimits(limits: readonly Limit[], services: readonly Service[], platform: string, region: string, projectIds: ReadonlyMap<string, string>): QuotaResource[] {
+export function liveLimits(limits: readonly Limit[], services: readonly Service[], platform: string, region: string, projectIds: ReadonlyMap<string, string>, twins: Twins = NO_TWINS): QuotaResource[] {
   const serviceType = new Map(services.map((s) => [s.id, s.type]));
   const out = new Map<string, QuotaResource>();
   // A tenant's workspace, project and project id repeat in each of its limits; service ids in all of them.
@@ -74,10 +77,10 @@ export function liveLimits(limits: readonly Limit[], services: readonly Service[
     const tenantProjectId = projectIds.get(parentAddress({ platform, key: t }, 'project'));
     const prev = out.get(addr);
     if (prev && (prev.ids?.projectId === tenantProjectId || l.project_id !== tenantProjectId)) continue;
-    out.set(addr, {
+    out.set(addr, shareWithTwin<QuotaResource>({
       kind: 'quota', address: addr, platform, key: { workspace: pooled(t.workspace), project: pooled(t.project), quotaKey }, attrs: { value: l.resource_limit, backend: 'unified-limits' },
-      ids: { id: keystoneId('limit', l.id), projectId: keystoneId('project', pooled(l.project_id)), serviceId: keystoneId('service', pooled(l.service_id)) }, managed: true,
-    });
+      ids: { id: keystoneId('limit', l.id), projectId: keystoneId('project', l.project_id === tenantProjectId ? tenantProjectId : pooled(l.project_id)), serviceId: keystoneId('service', pooled(l.service_id)) }, managed: true,
+    }, twins));
   }
   return [...out.values()];
 }

@@ -5,9 +5,11 @@ import {
   keystoneId,
   parseTenantKey,
   projectOwner,
+  shareWithTwin,
   type DomainResource,
   type GroupResource,
   type ProjectResource,
+  type Twins,
   type UnmanagedObject,
 } from '../../constructs/model/index.ts';
 import type { Domain, Group, Project } from '../keystone/index.ts';
@@ -48,17 +50,17 @@ function claim<R extends { address: string }, K extends { id: string }>(
  * giving each workspace a domain: live, so that the plan empties and removes them. The shared
  * domain itself is never one of them, even if it carries a marker.
  */
-export function liveDomains(v: KeystoneLists, platform: string, placement: { readonly perWorkspace: true } | { readonly perWorkspace: false; readonly shared: string | undefined }): Claimed<DomainResource, Domain> {
+export function liveDomains(v: KeystoneLists, platform: string, placement: { readonly perWorkspace: true } | { readonly perWorkspace: false; readonly shared: string | undefined }, twins: Twins): Claimed<DomainResource, Domain> {
   const candidates: { resource: DomainResource; object: Domain }[] = [];
   const others: UnmanagedObject[] = [];
   const shared = placement.perWorkspace ? undefined : placement.shared;
   for (const d of v.domains) {
     const m = descriptionMarker(d.description);
     if (m?.platform === platform && m.workspace && d.id !== shared) {
-      const resource: DomainResource = {
+      const resource = shareWithTwin<DomainResource>({
         kind: 'domain', address: address('domain', [platform, m.workspace]), platform, key: { workspace: m.workspace },
         attrs: { name: d.name, description: d.description ?? '', enabled: d.enabled }, ids: { id: keystoneId('domain', d.id) }, managed: true,
-      };
+      }, twins);
       candidates.push({ resource, object: d });
     } else if (placement.perWorkspace) {
       others.push({ kind: 'domain', name: d.name, domain: '', id: d.id, description: d.description ?? '', ...owner(m?.platform) });
@@ -73,7 +75,7 @@ export function liveDomains(v: KeystoneLists, platform: string, placement: { rea
  * platforms') projects there. A marker outside those domains is not honoured: keyform never
  * manages anything in a domain it does not manage, whatever tags were copied there.
  */
-export function liveProjects(v: KeystoneLists, platform: string, domainName: (id: string) => string, current: ReadonlySet<string>): Claimed<ProjectResource, Project> {
+export function liveProjects(v: KeystoneLists, platform: string, domainName: (id: string) => string, current: ReadonlySet<string>, twins: Twins): Claimed<ProjectResource, Project> {
   const candidates: { resource: ProjectResource; object: Project }[] = [];
   const others: UnmanagedObject[] = [];
   const asUnmanaged = (p: Project, by: string | undefined): UnmanagedObject => ({
@@ -85,12 +87,12 @@ export function liveProjects(v: KeystoneLists, platform: string, domainName: (id
     if (!v.platformDomainIds.has(p.domain_id)) continue;
     const o = projectOwner(p.tags);
     if (o?.platform === platform) {
-      const resource: ProjectResource = {
+      const resource = shareWithTwin<ProjectResource>({
         kind: 'project', address: address('project', [platform, o.workspace, o.project]), platform,
         key: { workspace: o.workspace, project: o.project },
         attrs: { name: p.name, domain: domainName(p.domain_id), description: p.description ?? '', enabled: p.enabled, tags: p.tags.map(pooled).sort() },
         ids: { id: keystoneId('project', p.id), domainId: keystoneId('domain', pooled(p.domain_id)) }, managed: true,
-      };
+      }, twins);
       candidates.push({ resource, object: p });
     } else {
       others.push(asUnmanaged(p, o?.platform));
@@ -101,7 +103,7 @@ export function liveProjects(v: KeystoneLists, platform: string, domainName: (id
 }
 
 /** Groups of the platform's domains whose description marker names `platform`, a tenant and a role; the other groups there as unmanaged. */
-export function liveGroups(v: KeystoneLists, platform: string, domainName: (id: string) => string, current: ReadonlySet<string>): Claimed<GroupResource, Group> {
+export function liveGroups(v: KeystoneLists, platform: string, domainName: (id: string) => string, current: ReadonlySet<string>, twins: Twins): Claimed<GroupResource, Group> {
   const candidates: { resource: GroupResource; object: Group }[] = [];
   const others: UnmanagedObject[] = [];
   const asUnmanaged = (g: Group, by: string | undefined): UnmanagedObject => ({
@@ -114,12 +116,12 @@ export function liveGroups(v: KeystoneLists, platform: string, domainName: (id: 
     const m = descriptionMarker(g.description);
     const t = parseTenantKey(m?.tenant);
     if (m?.platform === platform && t && m.role) {
-      const resource: GroupResource = {
+      const resource = shareWithTwin<GroupResource>({
         kind: 'group', address: address('group', [platform, t.workspace, t.project, m.role]), platform,
         key: { workspace: pooled(t.workspace), project: pooled(t.project), role: pooled(m.role) },
         attrs: { name: g.name, domain: domainName(g.domain_id), description: g.description ?? '' },
         ids: { id: keystoneId('group', g.id), domainId: keystoneId('domain', pooled(g.domain_id)) }, managed: true,
-      };
+      }, twins);
       candidates.push({ resource, object: g });
     } else {
       others.push(asUnmanaged(g, m?.platform));

@@ -4,12 +4,14 @@ import {
   compareCodeUnits,
   keystoneId,
   NO_MEMBERSHIP_ATTRS,
+  shareWithTwin,
   sortResources,
   type AssignmentResource,
   type GroupResource,
   type MembershipResource,
   type ProjectResource,
   type Resource,
+  type Twins,
 } from '../../constructs/model/index.ts';
 import type { Group, Project, User } from '../keystone/index.ts';
 import type { KeystoneLists, KeystoneView } from './read-keystone.ts';
@@ -32,7 +34,7 @@ export function memberLabel(u: User | undefined, userId: string, userDomainId: s
  * members alike; by group and member, in the order their addresses almost always sort (see
  * `sortedByAddress`).
  */
-export function liveMemberships(v: KeystoneView, groups: Live<GroupResource, Group>, domainName: (id: string) => string): MembershipResource[] {
+export function liveMemberships(v: KeystoneView, groups: Live<GroupResource, Group>, domainName: (id: string) => string, twins: Twins): MembershipResource[] {
   const users = new Map(v.users.map((u) => [u.id, u]));
   // Few users, many memberships (9,000 at 1,000 tenants): each label is made once.
   const labels = new Map<string, string>();
@@ -53,7 +55,11 @@ export function liveMemberships(v: KeystoneView, groups: Live<GroupResource, Gro
     const members = (v.members.get(object.id) ?? []).map((userId) => ({ userId, euid: labelOf(userId) })).sort((a, b) => compareCodeUnits(a.euid, b.euid));
     for (const { userId, euid } of members) {
       const addr = address('membership', [g.platform, workspace, project, role, euid]);
-      if (!out.has(addr)) out.set(addr, { kind: 'membership', address: addr, platform: g.platform, key: { workspace, project, role, euid }, attrs: NO_MEMBERSHIP_ATTRS, ids: { groupId: keystoneId('group', object.id), userId: keystoneId('user', pooled(userId)) }, managed: true });
+      if (out.has(addr)) continue;
+      // The user list's own copy of the id when there is one (the live state's `users` holds it too).
+      const id = users.get(userId)?.id ?? pooled(userId);
+      const m = shareWithTwin<MembershipResource>({ kind: 'membership', address: addr, platform: g.platform, key: { workspace, project, role, euid }, attrs: NO_MEMBERSHIP_ATTRS, ids: { groupId: keystoneId('group', object.id), userId: keystoneId('user', id) }, managed: true }, twins);
+      out.set(m.address, m);
     }
   }
   return [...out.values()];
@@ -75,14 +81,18 @@ export function sortedByAddress<R extends Resource>(resources: readonly R[]): re
  * The role each of the platform's groups holds on its own tenant's project. keyform gives a
  * group exactly one role; should it hold several (added by hand, or an apply stopped between
  * granting a new role and revoking the old one), one the config does not want (`desiredRoles`,
- * by address) is reported, the first by role name among those: the next plan then replaces it
+ * by address, or the desired twin's role) is reported, the first by role name among those: the next plan then replaces it
  * with the wanted one (granting again what is held is a no-op) and converges.
  */
-export function liveAssignments(v: KeystoneLists, groups: Live<GroupResource, Group>, projects: Live<ProjectResource, Project>, desiredRoles: Readonly<Record<string, string>> = {}): AssignmentResource[] {
+export function liveAssignments(v: KeystoneLists, groups: Live<GroupResource, Group>, projects: Live<ProjectResource, Project>, desiredRoles: Readonly<Record<string, string>>, twins: Twins): AssignmentResource[] {
   const roleName = new Map(v.roles.map((r) => [r.id, r.name]));
   const groupById = new Map([...groups.values()].map((g) => [g.object.id, g]));
   const projectById = new Map([...projects.values()].map((p) => [p.object.id, p.resource]));
   const best = new Map<string, AssignmentResource>();
+  const wantedRole = (address: string): string | undefined => {
+    const twin = twins.of(address);
+    return desiredRoles[address] ?? (twin?.kind === 'assignment' ? twin.attrs.keystoneRole : undefined);
+  };
   // Few roles, many assignments, each with its own copy of the role's id.
   const pooled = stringPool();
   for (const a of v.assignments) {
@@ -91,12 +101,12 @@ export function liveAssignments(v: KeystoneLists, groups: Live<GroupResource, Gr
     if (!g || !p || a.scope['OS-INHERIT:inherited_to'] || p.key.workspace !== g.resource.key.workspace || p.key.project !== g.resource.key.project) continue;
     const keystoneRole = roleName.get(a.role.id) ?? a.role.id;
     const r = g.resource;
-    const candidate: AssignmentResource = {
+    const candidate = shareWithTwin<AssignmentResource>({
       kind: 'assignment', address: address('assignment', [r.platform, r.key.workspace, r.key.project, r.key.role]), platform: r.platform,
       key: r.key, attrs: { keystoneRole }, ids: { groupId: keystoneId('group', g.object.id), projectId: p.ids!.id, roleId: keystoneId('role', pooled(a.role.id)) }, managed: true,
-    };
+    }, twins);
     const prev = best.get(candidate.address);
-    const rank = (x: AssignmentResource): string => `${x.attrs.keystoneRole === desiredRoles[x.address] ? 1 : 0}${x.attrs.keystoneRole}`;
+    const rank = (x: AssignmentResource): string => `${x.attrs.keystoneRole === wantedRole(x.address) ? 1 : 0}${x.attrs.keystoneRole}`;
     if (!prev || rank(candidate) < rank(prev)) best.set(candidate.address, candidate);
   }
   return [...best.values()];

@@ -1,5 +1,5 @@
 import { ResultAsync } from 'neverthrow';
-import { compareAddresses, compareCodeUnits, sortResources, type GroupResource, type LiveState, type Resource, type UnmanagedObject } from '../../constructs/model/index.ts';
+import { compareAddresses, compareCodeUnits, NO_TWINS, sortResources, twinsOf, type GroupResource, type LiveState, type Resource, type Twins, type UnmanagedObject } from '../../constructs/model/index.ts';
 import type { OpenStackSession } from '../openstack/index.ts';
 import type { PlatformSettingsForSnapshot } from './platform-settings.ts';
 import { findDomain, markedDomainIds, readKeystone, type KeystoneLists, type KeystoneView } from './read-keystone.ts';
@@ -17,6 +17,7 @@ export interface SnapshotOptions {
    * Assignment address → the Keystone role the config maps it to. A group holding several
    * roles on its project (an apply stopped between granting a new role and revoking the old
    * one) is reported with a role the config does not want, so the next plan revokes it.
+   * `desired` gives the same for its assignments.
    * @default none: the first role by name
    */
   readonly desiredRoles?: Readonly<Record<string, string>>;
@@ -28,6 +29,13 @@ export interface SnapshotOptions {
   readonly keystoneWorkers?: number;
   /** A system-scoped session for reading unified limits, when `session` is not system-scoped. */
   readonly limitsSession?: OpenStackSession;
+  /**
+   * The desired resources the live state will be diffed with, sorted by address: a live record
+   * whose address one of them has holds that resource's address, and its key and attributes
+   * where equal (see `Twins`), so that the plan keeps one copy. The live state's values are the
+   * same with or without. @default none
+   */
+  readonly desired?: readonly Resource[];
 }
 
 export interface SnapshotResult {
@@ -65,10 +73,11 @@ export function snapshot(session: OpenStackSession, platform: PlatformSettingsFo
   const callsBefore = calls();
   const concurrency = opts.concurrency ?? 8;
   // The backend's lists start now, beside Keystone's; a session that cannot read them is reported first.
-  const quotas = quotaBackendOf(platform.quotaBackend).read({ platform, sessions: { session, limitsSession: opts.limitsSession ?? session }, concurrency });
+  const twins = opts.desired ? twinsOf(opts.desired) : NO_TWINS;
+  const quotas = quotaBackendOf(platform.quotaBackend).read({ platform, sessions: { session, limitsSession: opts.limitsSession ?? session }, concurrency, twins });
   const reads = readKeystone(session, platform, { concurrency, ...(opts.membershipRead ? { membershipRead: opts.membershipRead } : {}), ...(opts.keystoneWorkers ? { keystoneWorkers: opts.keystoneWorkers } : {}) });
   // The lists become resources as soon as they are in, while Keystone still serves the memberships.
-  const objects = reads.lists.map((lists) => liveObjects(lists, platform, opts.euids, opts.desiredRoles));
+  const objects = reads.lists.map((lists) => liveObjects(lists, platform, opts.euids, opts.desiredRoles ?? {}, twins));
   return ResultAsync.combine([quotas, objects, reads.members] as const)
     .andThen(([q, o, members]) => q.complete(withMemberships(o, members)).map((live) => ({
       live,
@@ -78,9 +87,9 @@ export function snapshot(session: OpenStackSession, platform: PlatformSettingsFo
     })));
 }
 
-/** Turns what was read into the platform's LiveState. Pure: no I/O. */
-export function toLiveState(v: KeystoneView, p: PlatformSettingsForSnapshot, euids: readonly string[], desiredRoles: Readonly<Record<string, string>> = {}): LiveState {
-  return withMemberships(liveObjects(v, p, euids, desiredRoles), v.members);
+/** Turns what was read into the platform's LiveState (its records sharing parts with `twins`, see `SnapshotOptions.desired`). Pure: no I/O. */
+export function toLiveState(v: KeystoneView, p: PlatformSettingsForSnapshot, euids: readonly string[], desiredRoles: Readonly<Record<string, string>> = {}, twins: Twins = NO_TWINS): LiveState {
+  return withMemberships(liveObjects(v, p, euids, desiredRoles, twins), v.members);
 }
 
 /** The live state but the memberships, and what they are made from. */
@@ -91,23 +100,24 @@ interface LiveObjects {
   readonly lists: KeystoneLists;
   readonly groups: Claimed<GroupResource, Group>['resources'];
   readonly domainName: (id: string) => string;
+  readonly twins: Twins;
 }
 
 /** Everything of the live state the lists give: all but the memberships. */
-function liveObjects(v: KeystoneLists, p: PlatformSettingsForSnapshot, euids: readonly string[], desiredRoles: Readonly<Record<string, string>> = {}): LiveObjects {
+function liveObjects(v: KeystoneLists, p: PlatformSettingsForSnapshot, euids: readonly string[], desiredRoles: Readonly<Record<string, string>>, twins: Twins): LiveObjects {
   const names = new Map(v.domains.map((d) => [d.id, d.name]));
   const domainName = (id: string): string => names.get(id) ?? id;
   const shared = p.domainPerWorkspace ? undefined : findDomain(v.domains, p.domain)?.id;
   // Where the platform places tenants now; the rest of `platformDomainIds` is where they were.
   const current = new Set(p.domainPerWorkspace ? markedDomainIds(v.domains, p.id) : shared === undefined ? [] : [shared]);
-  const domains = liveDomains(v, p.id, p.domainPerWorkspace ? { perWorkspace: true } : { perWorkspace: false, shared });
-  const projects = liveProjects(v, p.id, domainName, current);
-  const groups = liveGroups(v, p.id, domainName, current);
+  const domains = liveDomains(v, p.id, p.domainPerWorkspace ? { perWorkspace: true } : { perWorkspace: false, shared }, twins);
+  const projects = liveProjects(v, p.id, domainName, current, twins);
+  const groups = liveGroups(v, p.id, domainName, current, twins);
   const resources: Resource[] = [
     ...[...domains.resources.values()].map((x) => x.resource),
     ...[...projects.resources.values()].map((x) => x.resource),
     ...[...groups.resources.values()].map((x) => x.resource),
-    ...liveAssignments(v, groups.resources, projects.resources, desiredRoles),
+    ...liveAssignments(v, groups.resources, projects.resources, desiredRoles, twins),
   ];
   const wanted = new Set(euids);
   const users = v.users.filter((u) => u.domain_id === v.userDomainId && wanted.has(u.name)).map((u) => [u.name, u.id] as const);
@@ -124,12 +134,13 @@ function liveObjects(v: KeystoneLists, p: PlatformSettingsForSnapshot, euids: re
     lists: v,
     groups: groups.resources,
     domainName,
+    twins,
   };
 }
 
 /** `o` with the members of the platform's groups (`members`, by group id), as a LiveState. */
 function withMemberships(o: LiveObjects, members: ReadonlyMap<string, readonly string[]>): LiveState {
-  const memberships = sortedByAddress(liveMemberships({ ...o.lists, members }, o.groups, o.domainName));
+  const memberships = sortedByAddress(liveMemberships({ ...o.lists, members }, o.groups, o.domainName, o.twins));
   const { platform, ...rest } = o.state;
   return { platform, resources: mergeSorted(o.resources, memberships), ...rest };
 }

@@ -5,7 +5,7 @@
  * reading its input once. Each case runs in its own process so that its peak RSS is its own;
  * the `states` row is that process doing nothing but building the desired and live states,
  * the `diff` row builds them and makes the plan (issue 18's memory goal), `plan` also renders it.
- * The live state is made by the snapshot's own code from Keystone objects (`keystone-world.ts`).
+ * The live state is made by the snapshot's own code from Keystone's answers (`keystone-world.ts`).
  *
  * Shape per tenant (10 per workspace, shared domain): a project with 2 prefix tags, 3 groups
  * with their grants, 3 memberships, 2 quotas: 12 resources. Drift, on 1% of the tenants
@@ -24,8 +24,13 @@ import { keystoneWorld } from './keystone-world.ts';
 export const SIZES = [10_000, 100_000] as const;
 export const DRIFT = 0.01;
 const CASES = ['states', 'floor', 'diff', 'plan', 'plan-file'] as const;
-/** Issue 18's memory goal: the process that builds both states and makes the plan (the `diff` case) stays under this. */
-const GOAL = { tenants: 100_000, peakRssMib: 1024 } as const;
+/**
+ * Issue 18's memory goal: the process that builds both states and makes the plan (the `diff`
+ * case) stays under this. Left free (the other cases have 8 GiB of heap), V8 lets its heap grow
+ * to several times what it holds before it collects, so the goal case runs once more with its
+ * heap capped (`--max-old-space-size`) as a process given 1 GiB would have it; both are printed.
+ */
+const GOAL = { tenants: 100_000, peakRssMib: 1024, heapCapMib: 850 } as const;
 type Case = (typeof CASES)[number];
 
 /** Steps timed in a case: name → wall ms. */
@@ -94,7 +99,8 @@ export function syntheticStates(n: number, drift = DRIFT): { desired: DesiredSta
     keystone.add(next() < drift ? drifted(spec, DRIFTS[count++ % DRIFTS.length]!, i) : mine);
   }
   const euids = [...new Set(desired.flatMap((r) => (r.kind === 'membership' ? [r.key.euid] : [])))];
-  return { desired: desiredState(desired), live: keystone.live(euids), drifted: count };
+  const wanted = desiredState(desired);
+  return { desired: wanted, live: keystone.live(euids, wanted.resources), drifted: count };
 }
 
 function timed<T>(steps: Record<string, number>, name: string, f: () => T): T {
@@ -144,20 +150,23 @@ export async function run(print: (line: string) => void = (l) => console.log(l))
   const self = fileURLToPath(import.meta.url);
   const runner = resolve(self, '../../../engine/cli/run-ts.mjs');
   print(`plan: diff + render against a snapshot with ${DRIFT * 100}% drift, each case in its own process`);
-  print(`heap kept = heap after a full GC with the case's data held; states = desired from the fixtures, live made by the snapshot's code from Keystone objects; CPU: the states row's builds them, the others' is what follows (${loadavgText()})`);
+  print(`heap kept = heap after a full GC with the case's data held; states = desired from the fixtures, live made by the snapshot's code from Keystone's answers (JSON text, parsed and decoded); CPU: the states row's builds them, the others' is what follows (${loadavgText()})`);
   print('| tenants | case | steps (wall ms) | CPU (ms) | peak RSS (MiB) | heap kept (MB) | × floor (CPU) | notes |');
   print('|---:|---|---|---:|---:|---:|---:|---|');
   let goal: Measure | undefined;
+  const measure = (which: Case, n: number, heapMib: number): Measure | string => {
+    const child = spawnSync(process.execPath, [`--max-old-space-size=${heapMib}`, '--expose-gc', runner, self, '--case', which, String(n)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    if (child.status === 0) return JSON.parse(child.stdout.trim().split('\n').pop()!) as Measure;
+    return (child.stderr.split('\n').find((l) => /^\w*Error\b|heap out of memory/.test(l)) ?? child.stderr.trim().split('\n').pop() ?? '').slice(0, 120);
+  };
   for (const n of SIZES) {
     let floor = 0;
     for (const which of CASES) {
-      const child = spawnSync(process.execPath, ['--max-old-space-size=8192', '--expose-gc', runner, self, '--case', which, String(n)], { encoding: 'utf8', maxBuffer: 1 << 24 });
-      if (child.status !== 0) {
-        const error = child.stderr.split('\n').find((l) => /^\w*Error\b/.test(l)) ?? child.stderr.trim().split('\n').pop() ?? '';
-        print(`| ${n} | ${which} | failed: ${error.slice(0, 120)} | | | | | |`);
+      const m = measure(which, n, 8192);
+      if (typeof m === 'string') {
+        print(`| ${n} | ${which} | failed: ${m} | | | | | |`);
         continue;
       }
-      const m = JSON.parse(child.stdout.trim().split('\n').pop()!) as Measure;
       if (which === 'floor') floor = m.cpuMs;
       if (which === 'diff' && n === GOAL.tenants) goal = m;
       const steps = Object.entries(m.steps).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ');
@@ -166,8 +175,12 @@ export async function run(print: (line: string) => void = (l) => console.log(l))
       print(`| ${n} | ${which} | ${steps} | ${(which === 'states' ? m.statesCpuMs : m.cpuMs).toFixed(0)} | ${m.peakRssMb.toFixed(0)} | ${m.keptHeapMb.toFixed(0)} | ${ratio} | ${m.note}${perRecord} |`);
     }
   }
-  const verdict = goal === undefined ? 'NOT met (the case failed)' : `${goal.peakRssMb.toFixed(0)} MiB: ${goal.peakRssMb <= GOAL.peakRssMib ? 'met' : 'NOT met'}`;
-  print(`goal: ${GOAL.tenants.toLocaleString('en')} tenants diffed in-process (states built + createPlan: the diff row) in ≤ 1 GiB peak RSS: ${verdict} (${loadavgText()})`);
+  const capped = measure('diff', GOAL.tenants, GOAL.heapCapMib);
+  const free = goal === undefined ? 'failed' : `${goal.peakRssMb.toFixed(0)} MiB (${goal.peakRssMb <= GOAL.peakRssMib ? 'met' : 'NOT met'})`;
+  const verdict = typeof capped === 'string'
+    ? `NOT met: with the heap capped at ${GOAL.heapCapMib} MiB the case failed (${capped})`
+    : `${capped.peakRssMb <= GOAL.peakRssMib ? 'met' : 'NOT met'}: ${capped.peakRssMb.toFixed(0)} MiB with the heap capped at ${GOAL.heapCapMib} MiB (heap kept ${capped.keptHeapMb.toFixed(0)} MB, CPU ${((capped.statesCpuMs + capped.cpuMs) / 1000).toFixed(1)} s states + diff)`;
+  print(`goal: ${GOAL.tenants.toLocaleString('en')} tenants diffed in-process (states built + createPlan: the diff row) in ≤ 1 GiB peak RSS: ${verdict}; heap left free: ${free} (${loadavgText()})`);
 }
 
 const entry = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);

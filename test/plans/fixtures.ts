@@ -2,11 +2,13 @@ import {
   address, DELETE_POLICY_TAG, keystoneId, NO_MEMBERSHIP_ATTRS, projectMarkerTags, RETIRED_TAG, sortResources, withDescriptionMarker,
   type DesiredState, type DomainResource, type IdsByKind, type KeystoneId, type KeystoneObjectType, type LiveState, type ProjectResource, type Resource, type ResourceKind, type ResourceOfKind, type UnmanagedObject,
 } from '../../constructs/model/index.ts';
+import { flatString } from '../../constructs/model/flat-string.ts';
 
 /**
  * Tiny builders for plan tests, shaped the way `synth()` shapes desired resources (names
  * `WORKSPACE.PROJECT` and `WORKSPACE.PROJECT-ROLE`, markers in tags and descriptions, user
- * tags under `kf_`), so each test states only what it is about.
+ * tags under `kf_`), so each test states only what it is about. Their strings are flat, as
+ * synth's are (`flatString`): the plan benchmark weighs these records.
  */
 export const PLATFORM = 'os-prod';
 export const PREFIX = 'kf_';
@@ -42,12 +44,12 @@ export function tenant(spec: TenantSpec = {}): Resource[] {
   const tags = [
     ...projectMarkerTags(platform, w, p),
     ...(spec.deletionPolicy === 'delete' ? [DELETE_POLICY_TAG] : []),
-    ...Object.entries(spec.tags ?? {}).map(([k, v]) => `${PREFIX}${k}=${v}`),
+    ...Object.entries(spec.tags ?? {}).map(([k, v]) => flatString([PREFIX, k, '=', v])),
     ...(spec.extraTags ?? []),
   ].sort();
   const project: ProjectResource = {
     kind: 'project', address: address('project', [platform, w, p]), platform, key: { workspace: w, project: p },
-    attrs: { name: spec.name ?? `${w}.${p}`, domain, description: `${w}/${p}`, enabled: spec.enabled ?? true, tags },
+    attrs: { name: spec.name ?? flatString([w, '.', p]), domain, description: flatString([w, '/', p]), enabled: spec.enabled ?? true, tags },
     ...(spec.adopt ? { adopt: true } : {}),
   };
   const out: Resource[] = [project];
@@ -55,7 +57,7 @@ export function tenant(spec: TenantSpec = {}): Resource[] {
     const key = { workspace: w, project: p, role };
     out.push({
       kind: 'group', address: address('group', [platform, w, p, role]), platform, key,
-      attrs: { name: `${w}.${p}-${role}`, domain, description: withDescriptionMarker(`${w}/${p} ${role}`, { platform, tenant: `${w}.${p}`, role }) },
+      attrs: { name: flatString([w, '.', p, '-', role]), domain, description: withDescriptionMarker(`${w}/${p} ${role}`, { platform, tenant: `${w}.${p}`, role }) },
     });
     out.push({ kind: 'assignment', address: address('assignment', [platform, w, p, role]), platform, key, attrs: { keystoneRole } });
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toLiveState, type KeystoneView, type PlatformSettingsForSnapshot } from '../../../engine/snapshot/index.ts';
 import type { Project } from '../../../engine/keystone/index.ts';
-import { objectIdOf } from '../../../constructs/model/index.ts';
+import { address, objectIdOf, sortResources, twinsOf, type Resource } from '../../../constructs/model/index.ts';
 
 // toLiveState is the pure half of snapshot(): these tests feed it what Keystone answered in
 // situations that are awkward to make for real (copied markers, several regions).
@@ -90,6 +90,10 @@ describe('toLiveState', () => {
     // THEN the unwanted reader is reported when member is wanted, the first by name otherwise
     expect(roleOf({ [grant]: 'member' })).toEqual(['reader']);
     expect(roleOf()).toEqual(['member']);
+    // AND the desired assignment, given as the live records' twin, says the same
+    const wanted: Resource = { kind: 'assignment', address: grant, platform: 'p1', key: { workspace: 'w', project: 'a', role: 'admin' }, attrs: { keystoneRole: 'member' } };
+    const viaTwin = toLiveState(v, platform, [], {}, twinsOf([wanted])).resources.filter((r) => r.kind === 'assignment');
+    expect(viaTwin.map((r) => r.kind === 'assignment' && r.attrs.keystoneRole)).toEqual(['reader']);
   });
 
   it('ignores a group grant on another tenant’s project and keeps resources sorted by address', () => {
@@ -126,5 +130,31 @@ describe('toLiveState memberships', () => {
     expect(memberships).toHaveLength([...members.values()].reduce((n, m) => n + m.length, 0));
     const addresses = live.resources.map((r) => r.address);
     expect(addresses).toEqual([...addresses].sort());
+  });
+});
+
+describe('toLiveState with the desired records (twins)', () => {
+  it('gives the same live state, its records holding the desired key and attributes where equal and their own where not', () => {
+    // GIVEN tenant w.a wanted with group admin (name w.a-admin), found in Keystone with that group renamed by hand
+    const desired = sortResources<Resource>([
+      { kind: 'project', address: address('project', ['p1', 'w', 'a']), platform: 'p1', key: { workspace: 'w', project: 'a' }, attrs: { name: 'n-pa', domain: 'shared', description: '', enabled: true, tags: ['keyform.managed=p1', 'keyform.tenant=w.a'] } },
+      { kind: 'group', address: address('group', ['p1', 'w', 'a', 'admin']), platform: 'p1', key: { workspace: 'w', project: 'a', role: 'admin' }, attrs: { name: 'w.a-admin', domain: 'shared', description: '[keyform platform=p1 tenant=w.a role=admin]' } },
+    ]);
+    const v = view({
+      projects: [project('pa', ['keyform.managed=p1', 'keyform.tenant=w.a'])],
+      groups: [{ id: 'g', name: 'renamed', domain_id: 'd-shared', description: '[keyform platform=p1 tenant=w.a role=admin]' }],
+    });
+    // WHEN turned into live state with and without the desired records
+    const shared = toLiveState(v, platform, [], {}, twinsOf(desired));
+    const own = toLiveState(v, platform, []);
+    // THEN both hold the same values
+    expect(shared).toStrictEqual(own);
+    // AND the project shares the desired key and attributes; the renamed group shares its key only
+    const [group, proj] = shared.resources;
+    expect(proj!.key).toBe(desired[1]!.key);
+    expect(proj!.attrs).toBe(desired[1]!.attrs);
+    expect(group!.key).toBe(desired[0]!.key);
+    expect(group!.attrs).not.toBe(desired[0]!.attrs);
+    expect(group!.attrs).toMatchObject({ name: 'renamed' });
   });
 });
