@@ -56,6 +56,17 @@ export function nodeId(blockType: string, identifier: string): string {
   return `${blockType}.${idSegment(identifier)}`;
 }
 
+/**
+ * The config path of a block nested in `parent`'s, e.g. `['workspace', 'acme', 'project', 'webshop']`.
+ * Made by `concat`, whose array is exactly as long as the path: a spread followed by more
+ * elements (`[...path, type, id]`) leaves a backing store of ~17 slots, ~140 bytes more for
+ * each of the 50,000 declarations of 10,000 tenants.
+ * @example childPath(acme, 'project', 'webshop') // ['workspace', 'acme', 'project', 'webshop']
+ */
+export function childPath(parent: Declaration, blockType: string, identifier: string): ConfigPath {
+  return parent.configPath.concat(blockType, identifier);
+}
+
 const LONE_SPLIT = new RegExp(`(${LONE_SURROGATE.source})`);
 
 /**

@@ -1,6 +1,6 @@
 import type { ConfigProblem } from '../problems/config-error.ts';
 import { identifierProblems } from '../naming/identifiers.ts';
-import { Declaration, nodeId, type DeclarationProps } from './declaration.ts';
+import { childPath, Declaration, nodeId, type DeclarationProps } from './declaration.ts';
 import type { Workspace } from './workspace.ts';
 import { tenantKey } from '../model/index.ts';
 
@@ -23,7 +23,7 @@ export class Project extends Declaration {
   readonly workspace: Workspace;
 
   constructor(scope: Workspace, id: string, props: ProjectProps = {}) {
-    super(scope, nodeId('project', id), [...scope.configPath, 'project', id], props.source);
+    super(scope, nodeId('project', id), childPath(scope, 'project', id), props.source);
     this.identifier = id;
     this.workspace = scope;
   }

@@ -1,6 +1,6 @@
 import type { DeletionPolicy } from '../model/resource.ts';
 import type { ConfigProblem } from '../problems/config-error.ts';
-import { Declaration, nodeId, type DeclarationProps } from './declaration.ts';
+import { childPath, Declaration, nodeId, type DeclarationProps } from './declaration.ts';
 import { quotasProblems, tagsProblems, type Quotas, type Tags } from './declaration-rules.ts';
 import type { LandingZone } from './landing-zone.ts';
 import type { Platform } from './platform.ts';
@@ -49,7 +49,7 @@ export class Tenant extends Declaration {
 
   constructor(scope: Project, platform: Platform | string, props: TenantProps = {}) {
     const id = typeof platform === 'string' ? platform : platform.identifier;
-    super(scope, nodeId('tenant', id), [...scope.configPath, 'tenant', id], props.source);
+    super(scope, nodeId('tenant', id), childPath(scope, 'tenant', id), props.source);
     this.project = scope;
     this.platform = id;
     this.landingZone = typeof props.landingZone === 'object' ? props.landingZone.identifier : props.landingZone;

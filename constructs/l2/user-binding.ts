@@ -1,6 +1,6 @@
 import type { ConfigProblem } from '../problems/config-error.ts';
 import { euidProblems, roleAliasProblems } from '../naming/identifiers.ts';
-import { Declaration, nodeId, type DeclarationProps } from './declaration.ts';
+import { childPath, Declaration, nodeId, type DeclarationProps } from './declaration.ts';
 import type { Project } from './project.ts';
 
 export interface UserBindingProps extends DeclarationProps {
@@ -26,7 +26,7 @@ export class UserBinding extends Declaration {
   readonly project: Project;
 
   constructor(scope: Project, euid: string, props: UserBindingProps) {
-    super(scope, nodeId('user', euid), [...scope.configPath, 'user', euid], props.source);
+    super(scope, nodeId('user', euid), childPath(scope, 'user', euid), props.source);
     this.euid = euid;
     this.roles = props.roles;
     this.project = scope;
