@@ -29,14 +29,18 @@ export abstract class Declaration extends Construct {
 
   /** Where this declaration was written. */
   readonly source: Source;
-  /** Its path in the canonical document, e.g. `['workspace', 'acme', 'project', 'webshop']`. */
-  readonly configPath: ConfigPath;
 
-  protected constructor(scope: Construct, nodeId: string, configPath: ConfigPath, source: Source | undefined) {
+  protected constructor(scope: Construct, nodeId: string, source: Source | undefined) {
     super(scope, nodeId);
     this.source = source ?? callerSource();
-    this.configPath = configPath;
   }
+
+  /**
+   * Its path in the canonical document, e.g. `['workspace', 'acme', 'project', 'webshop']`.
+   * Made when asked for (by a problem, or an expanded record's origin), not kept: 10,000
+   * tenants are 50,000 declarations.
+   */
+  abstract get configPath(): ConfigPath;
 
   /**
    * What is wrong with this declaration by itself (identifiers, tags, quotas, patterns); empty
@@ -59,8 +63,8 @@ export function nodeId(blockType: string, identifier: string): string {
 /**
  * The config path of a block nested in `parent`'s, e.g. `['workspace', 'acme', 'project', 'webshop']`.
  * Made by `concat`, whose array is exactly as long as the path: a spread followed by more
- * elements (`[...path, type, id]`) leaves a backing store of ~17 slots, ~140 bytes more for
- * each of the 50,000 declarations of 10,000 tenants.
+ * elements (`[...path, type, id]`) leaves a backing store of ~17 slots, ~140 bytes more (an
+ * expanded record's origin keeps its tenant's path).
  * @example childPath(acme, 'project', 'webshop') // ['workspace', 'acme', 'project', 'webshop']
  */
 export function childPath(parent: Declaration, blockType: string, identifier: string): ConfigPath {

@@ -1,3 +1,4 @@
+import type { ConfigPath } from '../problems/source.ts';
 import type { ConfigProblem } from '../problems/config-error.ts';
 import { identifierProblems } from '../naming/identifiers.ts';
 import { childPath, Declaration, nodeId, type DeclarationProps } from './declaration.ts';
@@ -23,9 +24,13 @@ export class Project extends Declaration {
   readonly workspace: Workspace;
 
   constructor(scope: Workspace, id: string, props: ProjectProps = {}) {
-    super(scope, nodeId('project', id), childPath(scope, 'project', id), props.source);
+    super(scope, nodeId('project', id), props.source);
     this.identifier = id;
     this.workspace = scope;
+  }
+
+  get configPath(): ConfigPath {
+    return childPath(this.workspace, 'project', this.identifier);
   }
 
   problems(): ConfigProblem[] {

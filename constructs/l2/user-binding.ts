@@ -1,3 +1,4 @@
+import type { ConfigPath } from '../problems/source.ts';
 import type { ConfigProblem } from '../problems/config-error.ts';
 import { euidProblems, roleAliasProblems } from '../naming/identifiers.ts';
 import { childPath, Declaration, nodeId, type DeclarationProps } from './declaration.ts';
@@ -26,10 +27,14 @@ export class UserBinding extends Declaration {
   readonly project: Project;
 
   constructor(scope: Project, euid: string, props: UserBindingProps) {
-    super(scope, nodeId('user', euid), childPath(scope, 'user', euid), props.source);
+    super(scope, nodeId('user', euid), props.source);
     this.euid = euid;
     this.roles = props.roles;
     this.project = scope;
+  }
+
+  get configPath(): ConfigPath {
+    return childPath(this.project, 'user', this.euid);
   }
 
   problems(): ConfigProblem[] {

@@ -1,6 +1,7 @@
 import { projectMarkerTags, withDescriptionMarker } from '../model/markers.ts';
 import { flatString } from '../model/flat-string.ts';
 import type { ConfigProblem } from '../problems/config-error.ts';
+import type { ConfigPath } from '../problems/source.ts';
 import { choiceHint } from '../problems/problem-at.ts';
 import { roleAliasProblems } from '../naming/identifiers.ts';
 import { renderNamePattern, type NamePattern, type PatternValues } from '../naming/name-pattern.ts';
@@ -43,6 +44,7 @@ export function expandTenant(r: ResolvedTenant, users: readonly UserBinding[], d
   const ws = t.project.workspace;
   const [p, w, pr] = [platform.identifier, ws.identifier, t.project.identifier];
   const tenantName = t.tenantName;
+  const path = t.configPath;
   const records: KeystoneRecord[] = [
     keystoneProject({
       platform: p,
@@ -53,10 +55,10 @@ export function expandTenant(r: ResolvedTenant, users: readonly UserBinding[], d
       description: flatString([ws.name, ' / ', pr]),
       tags: [...projectMarkerTags(p, w, pr, t.deletionPolicy), ...tags.tags],
       adopt: t.adopt,
-      origin: origin(r, 'project_name_pattern', '#{projectIdentifier:%.20s}'),
+      origin: origin(r, path, 'project_name_pattern', '#{projectIdentifier:%.20s}'),
     }),
   ];
-  const groupOrigin = origin(r, 'group_name_pattern', '#{projectIdentifier:%.20s}');
+  const groupOrigin = origin(r, path, 'group_name_pattern', '#{projectIdentifier:%.20s}');
   const aliases = sortedAliases(mapping);
   for (const alias of aliases) {
     records.push(
@@ -119,8 +121,8 @@ function roleProblems(users: readonly UserBinding[], mapping: RoleMapping, platf
   return out;
 }
 
-function origin(r: ResolvedTenant, field: PatternField, example: string): Origin {
-  return { source: r.tenant.source, path: r.tenant.configPath, hint: patternHint(r.platform, field, example) };
+function origin(r: ResolvedTenant, path: ConfigPath, field: PatternField, example: string): Origin {
+  return { source: r.tenant.source, path, hint: patternHint(r.platform, field, example) };
 }
 
 // One hint per platform and pattern, not one copy per tenant: 10,000 tenants share it.
