@@ -2,7 +2,7 @@ import type { KeyformApp } from '../l2/keyform-app.ts';
 import { Platform } from '../l2/platform.ts';
 import { LandingZone } from '../l2/landing-zone.ts';
 import { Workspace } from '../l2/workspace.ts';
-import { Project } from '../l2/project.ts';
+import type { Project } from '../l2/project.ts';
 import { Tenant } from '../l2/tenant.ts';
 import { UserBinding } from '../l2/user-binding.ts';
 import { MeteringCollector } from '../l2/metering-collector.ts';
@@ -17,7 +17,6 @@ export interface Declarations {
   readonly platforms: ReadonlyMap<string, Platform>;
   readonly landingZones: ReadonlyMap<string, LandingZone>;
   readonly workspaces: readonly Workspace[];
-  readonly projects: readonly Project[];
   /** Sorted as their addresses are: by platform, workspace, project. */
   readonly tenants: readonly Tenant[];
   /** Each project's bindings, sorted by euid. */
@@ -33,7 +32,6 @@ export function collectDeclarations(app: KeyformApp): Declarations {
   const platforms: Platform[] = [];
   const landingZones: LandingZone[] = [];
   const workspaces: Workspace[] = [];
-  const projects: Project[] = [];
   const tenants: Tenant[] = [];
   const users = new Map<Project, UserBinding[]>();
   const metering: MeteringCollector[] = [];
@@ -50,7 +48,6 @@ export function collectDeclarations(app: KeyformApp): Declarations {
       if (list) list.push(c);
       else users.set(c.project, [c]);
     } else if (Tenant.isTenant(c)) tenants.push(c);
-    else if (Project.isProject(c)) projects.push(c);
     else if (Workspace.isWorkspace(c)) workspaces.push(c);
     else if (Platform.isPlatform(c)) platforms.push(c);
     else if (LandingZone.isLandingZone(c)) landingZones.push(c);
@@ -63,7 +60,6 @@ export function collectDeclarations(app: KeyformApp): Declarations {
     platforms: new Map(byId(platforms).map((p) => [p.identifier, p])),
     landingZones: new Map(byId(landingZones).map((z) => [z.identifier, z])),
     workspaces: byId(workspaces),
-    projects: projects.sort((a, b) => compareCodeUnits(a.node.path, b.node.path)),
     tenants: inAddressOrder(tenants),
     users,
     metering: metering.sort((a, b) => compareCodeUnits(a.platform, b.platform)),
