@@ -46,12 +46,12 @@ export class UserBinding extends Declaration {
       out.push(this.problem([], `${what()} is also bound as ${JSON.stringify(twin.euid)} in this project; Keystone compares user names without case, so both name one user`, 'bind the user once, spelled as the identity provider stores it', 'key'));
     }
     if (this.roles.length === 0) out.push(this.problem(['roles'], `${what()} has no roles`, 'give at least one role, e.g. roles = ["user"], or remove the binding'));
-    for (let i = 0; i < this.roles.length; i++) {
-      const role = this.roles[i]!;
+    // forEach, not a loop over indices: roles of the wrong type (a program's string) must fail here, as a TypeError synth reports.
+    this.roles.forEach((role, i) => {
       for (const p of roleAliasProblems(role)) out.push(this.problem(['roles', String(i)], `${what()}: role ${JSON.stringify(role)} ${p}`, 'use a role alias of the role mapping, e.g. "admin"'));
       // A binding lists a role or three: a scan of the earlier ones is cheaper than a set.
       if (this.roles.indexOf(role) < i) out.push(this.problem(['roles', String(i)], `${what()}: role ${JSON.stringify(role)} is listed twice`, 'remove the repeated role'));
-    }
+    });
     return out;
   }
 

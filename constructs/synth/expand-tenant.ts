@@ -37,8 +37,8 @@ export function expandTenant(r: ResolvedTenant, users: readonly UserBinding[], d
   const mapping = effectiveRoleMapping(platform, landingZone);
   const tags = tenantTags(t, platform, landingZone);
   const quotas = tenantQuotas(t, platform, landingZone);
-  const problems = [...roleProblems(users, mapping, platform), ...tags.problems, ...quotas.problems];
-  if (problems.length > 0) return { problems };
+  const problems = roleProblems(users, mapping, platform);
+  if (problems.length + tags.problems.length + quotas.problems.length > 0) return { problems: problems.concat(tags.problems, quotas.problems) };
 
   // Props are written out, not spread from a shared object: 125,000 records at 10,000 tenants.
   const ws = t.project.workspace;
@@ -53,7 +53,7 @@ export function expandTenant(r: ResolvedTenant, users: readonly UserBinding[], d
       name: renderNamePattern(project.value, values),
       domain,
       description: flatString([ws.name, ' / ', pr]),
-      tags: [...projectMarkerTags(p, w, pr, t.deletionPolicy), ...tags.tags],
+      tags: projectMarkerTags(p, w, pr, t.deletionPolicy).concat(tags.tags),
       adopt: t.adopt,
       origin: origin(r, path, 'project_name_pattern', '#{projectIdentifier:%.20s}'),
     }),
@@ -110,13 +110,13 @@ function patternValues(r: ResolvedTenant, patterns: readonly NamePattern[]): Pat
 
 /** Every bound role must be an alias of the tenant's role mapping. */
 function roleProblems(users: readonly UserBinding[], mapping: RoleMapping, platform: Platform): ConfigProblem[] {
-  const aliases = Object.keys(mapping);
   const out: ConfigProblem[] = [];
   for (const u of users) {
-    u.roles.forEach((role, i) => {
-      if (Object.hasOwn(mapping, role) || roleAliasProblems(role).length > 0) return;
-      out.push(u.problem(['roles', String(i)], `user ${JSON.stringify(u.euid)}: role ${JSON.stringify(role)} is not in the role mapping of platform ${JSON.stringify(platform.identifier)}`, choiceHint(role, aliases, 'mapped roles')));
-    });
+    for (let i = 0; i < u.roles.length; i++) {
+      const role = u.roles[i]!;
+      if (Object.hasOwn(mapping, role) || roleAliasProblems(role).length > 0) continue;
+      out.push(u.problem(['roles', String(i)], `user ${JSON.stringify(u.euid)}: role ${JSON.stringify(role)} is not in the role mapping of platform ${JSON.stringify(platform.identifier)}`, choiceHint(role, Object.keys(mapping), 'mapped roles')));
+    }
   }
   return out;
 }
