@@ -33,8 +33,8 @@ export const MAX_SHARED = 10_000;
 /** What Keystone would reject about a record's object (its name; a project's tags); empty when nothing. */
 export function keystoneRecordProblems(r: KeystoneRecord): ConfigProblem[] {
   const res = r.resource;
-  const at = (message: string, hint: string = r.origin.hint) => problemAt(r.origin.source, r.origin.path, message, hint);
   if (res.kind !== 'domain' && res.kind !== 'project' && res.kind !== 'group') return [];
+  const at = (message: string, hint: string = r.origin.hint) => problemAt(r.origin.source, r.origin.path, message, hint);
   const name = res.attrs.name;
   if (typeof name !== 'string') return [];
   const out = nameProblems(name).map((p) => at(`${res.kind} name ${JSON.stringify(name)} ${p}`));

@@ -1,3 +1,4 @@
+import type { ConfigPath } from '../problems/source.ts';
 import type { Construct } from 'constructs';
 import type { ConfigProblem } from '../problems/config-error.ts';
 import { identifierProblems } from '../naming/identifiers.ts';
@@ -38,13 +39,17 @@ export class LandingZone extends Declaration {
   readonly roleMapping: RoleMapping;
 
   constructor(scope: KeyformApp, id: string, props: LandingZoneProps) {
-    super(scope as Construct, nodeId('landing_zone', id), ['landing_zone', id], props.source);
+    super(scope as Construct, nodeId('landing_zone', id), props.source);
     this.identifier = id;
     this.platform = typeof props.platform === 'string' ? props.platform : props.platform.identifier;
     this.props = { ...props, platform: this.platform };
     this.quota = props.quota ?? {};
     this.tags = props.tags ?? {};
     this.roleMapping = props.roleMapping ?? {};
+  }
+
+  get configPath(): ConfigPath {
+    return ['landing_zone', this.identifier];
   }
 
   problems(): ConfigProblem[] {

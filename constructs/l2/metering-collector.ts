@@ -1,3 +1,4 @@
+import type { ConfigPath } from '../problems/source.ts';
 import type { Construct } from 'constructs';
 import type { ConfigProblem } from '../problems/config-error.ts';
 import { currencyOf } from '../model/currency.ts';
@@ -43,12 +44,16 @@ export class MeteringCollector extends Declaration {
 
   constructor(scope: KeyformApp, platform: Platform | string, props: MeteringCollectorProps = {}) {
     const id = typeof platform === 'string' ? platform : platform.identifier;
-    super(scope as Construct, nodeId('metering', id), ['metering', id], props.source);
+    super(scope as Construct, nodeId('metering', id), props.source);
     this.platform = id;
     this.interval = props.interval ?? DEFAULT_METERING_INTERVAL;
     this.currency = props.currency;
     this.store = props.store ?? DEFAULT_METERING_STORE;
     this.prices = props.prices ?? {};
+  }
+
+  get configPath(): ConfigPath {
+    return ['metering', this.platform];
   }
 
   problems(): ConfigProblem[] {

@@ -1,3 +1,4 @@
+import type { ConfigPath } from '../problems/source.ts';
 import type { Construct } from 'constructs';
 import type { Result } from 'neverthrow';
 import type { QuotaBackendName } from '../model/resource.ts';
@@ -89,7 +90,7 @@ export class Platform extends Declaration {
   readonly patterns: Readonly<Record<PatternField, Result<NamePattern, string[]>>>;
 
   constructor(scope: KeyformApp, id: string, props: PlatformProps) {
-    super(scope as Construct, nodeId('platform', id), ['platform', id], props.source);
+    super(scope as Construct, nodeId('platform', id), props.source);
     this.identifier = id;
     this.props = props;
     this.cloud = props.cloud;
@@ -113,6 +114,10 @@ export class Platform extends Declaration {
       project_name_pattern: parse('project_name_pattern'),
       group_name_pattern: parse('group_name_pattern'),
     };
+  }
+
+  get configPath(): ConfigPath {
+    return ['platform', this.identifier];
   }
 
   problems(): ConfigProblem[] {

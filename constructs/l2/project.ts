@@ -1,6 +1,7 @@
+import type { ConfigPath } from '../problems/source.ts';
 import type { ConfigProblem } from '../problems/config-error.ts';
 import { identifierProblems } from '../naming/identifiers.ts';
-import { Declaration, nodeId, type DeclarationProps } from './declaration.ts';
+import { childPath, Declaration, nodeId, type DeclarationProps } from './declaration.ts';
 import type { Workspace } from './workspace.ts';
 import { tenantKey } from '../model/index.ts';
 
@@ -23,9 +24,13 @@ export class Project extends Declaration {
   readonly workspace: Workspace;
 
   constructor(scope: Workspace, id: string, props: ProjectProps = {}) {
-    super(scope, nodeId('project', id), [...scope.configPath, 'project', id], props.source);
+    super(scope, nodeId('project', id), props.source);
     this.identifier = id;
     this.workspace = scope;
+  }
+
+  get configPath(): ConfigPath {
+    return childPath(this.workspace, 'project', this.identifier);
   }
 
   problems(): ConfigProblem[] {

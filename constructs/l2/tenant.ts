@@ -1,6 +1,7 @@
+import type { ConfigPath } from '../problems/source.ts';
 import type { DeletionPolicy } from '../model/resource.ts';
 import type { ConfigProblem } from '../problems/config-error.ts';
-import { Declaration, nodeId, type DeclarationProps } from './declaration.ts';
+import { childPath, Declaration, nodeId, type DeclarationProps } from './declaration.ts';
 import { quotasProblems, tagsProblems, type Quotas, type Tags } from './declaration-rules.ts';
 import type { LandingZone } from './landing-zone.ts';
 import type { Platform } from './platform.ts';
@@ -49,7 +50,7 @@ export class Tenant extends Declaration {
 
   constructor(scope: Project, platform: Platform | string, props: TenantProps = {}) {
     const id = typeof platform === 'string' ? platform : platform.identifier;
-    super(scope, nodeId('tenant', id), [...scope.configPath, 'tenant', id], props.source);
+    super(scope, nodeId('tenant', id), props.source);
     this.project = scope;
     this.platform = id;
     this.landingZone = typeof props.landingZone === 'object' ? props.landingZone.identifier : props.landingZone;
@@ -63,6 +64,10 @@ export class Tenant extends Declaration {
   /** `workspace.project`, as in ownership markers. */
   get tenantName(): string {
     return tenantKey({ workspace: this.project.workspace.identifier, project: this.project.identifier });
+  }
+
+  get configPath(): ConfigPath {
+    return childPath(this.project, 'tenant', this.platform);
   }
 
   problems(): ConfigProblem[] {

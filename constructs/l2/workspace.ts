@@ -1,3 +1,4 @@
+import type { ConfigPath } from '../problems/source.ts';
 import type { Construct } from 'constructs';
 import type { ConfigProblem } from '../problems/config-error.ts';
 import { identifierProblems } from '../naming/identifiers.ts';
@@ -29,10 +30,14 @@ export class Workspace extends Declaration {
   readonly tags: Tags;
 
   constructor(scope: KeyformApp, id: string, props: WorkspaceProps = {}) {
-    super(scope as Construct, nodeId('workspace', id), ['workspace', id], props.source);
+    super(scope as Construct, nodeId('workspace', id), props.source);
     this.identifier = id;
     this.name = props.name ?? id;
     this.tags = props.tags ?? {};
+  }
+
+  get configPath(): ConfigPath {
+    return ['workspace', this.identifier];
   }
 
   problems(): ConfigProblem[] {

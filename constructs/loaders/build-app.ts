@@ -73,26 +73,29 @@ function duplicate(path: readonly [string, string], first: Source, second: Sourc
 function addBlock(app: KeyformApp, doc: ConfigDocument, type: TopLevel, label: string, source: Source): void {
   switch (type) {
     case 'platform':
-      new Platform(app, label, platformProps(doc.platform![label]!.fields, source));
+      new Platform(app, label, platformProps(doc.platform![label]!, source));
       return;
     case 'landing_zone':
-      new LandingZone(app, label, landingZoneProps(doc.landing_zone![label]!.fields, source));
+      new LandingZone(app, label, landingZoneProps(doc.landing_zone![label]!, source));
       return;
     case 'workspace':
-      return addWorkspace(app, doc.workspace![label]!, source);
+      return addWorkspace(app, label, doc.workspace![label]!, source);
     case 'metering':
-      new MeteringCollector(app, label, meteringProps(doc.metering![label]!.fields, source));
+      new MeteringCollector(app, label, meteringProps(doc.metering![label]!, source));
       return;
   }
 }
 
-function addWorkspace(app: KeyformApp, b: WorkspaceBlock, source: Source): void {
-  const ws = new Workspace(app, b.label, workspaceProps(b.fields, source));
-  for (const p of Object.values(b.fields.project ?? {})) addProject(ws, p, source);
+function addWorkspace(app: KeyformApp, label: string, b: WorkspaceBlock, source: Source): void {
+  const ws = new Workspace(app, label, workspaceProps(b, source));
+  const projects = b.project ?? {};
+  for (const p of Object.keys(projects)) addProject(ws, p, projects[p]!, source);
 }
 
-function addProject(ws: Workspace, b: ProjectBlock, source: Source): void {
-  const project = new Project(ws, b.label, { source });
-  for (const t of Object.values(b.fields.tenant ?? {})) new Tenant(project, t.label, tenantProps(t.fields, source));
-  for (const u of Object.values(b.fields.user ?? {})) new UserBinding(project, u.label, userBindingProps(u.fields, source));
+function addProject(ws: Workspace, label: string, b: ProjectBlock, source: Source): void {
+  const project = new Project(ws, label, { source });
+  const tenants = b.tenant ?? {};
+  const users = b.user ?? {};
+  for (const t of Object.keys(tenants)) new Tenant(project, t, tenantProps(tenants[t]!, source));
+  for (const u of Object.keys(users)) new UserBinding(project, u, userBindingProps(users[u]!, source));
 }

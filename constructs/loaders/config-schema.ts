@@ -1,6 +1,6 @@
 import { QUOTA_BACKENDS } from '../l2/platform.ts';
 import { DELETION_POLICIES } from '../l2/tenant.ts';
-import { block, blocks, boolean, integer, listOf, mapOf, number, string, type Decoded, type DecodedBlock } from './schema.ts';
+import { block, blocks, boolean, integer, listOf, mapOf, number, string, type Decoded } from './schema.ts';
 
 /**
  * The config document, the same for every format. HCL blocks (`workspace "acme" { ... }`)
@@ -59,10 +59,11 @@ export const NESTED_BLOCKS: Readonly<Record<string, readonly string[]>> = {
 };
 
 export type ConfigDocument = Decoded<typeof CONFIG_DOCUMENT.fields>;
-export type PlatformBlock = DecodedBlock<typeof PLATFORM_BLOCK.fields>;
-export type LandingZoneBlock = DecodedBlock<typeof LANDING_ZONE_BLOCK.fields>;
-export type WorkspaceBlock = DecodedBlock<typeof WORKSPACE_BLOCK.fields>;
-export type ProjectBlock = DecodedBlock<typeof PROJECT_BLOCK.fields>;
-export type TenantBlock = DecodedBlock<typeof TENANT_BLOCK.fields>;
-export type UserBlock = DecodedBlock<typeof USER_BLOCK.fields>;
-export type MeteringBlock = DecodedBlock<typeof METERING_BLOCK.fields>;
+/** The decoded fields of each block type (a labelled block's label is its key in the map above it). */
+export type PlatformBlock = Decoded<typeof PLATFORM_BLOCK.fields>;
+export type LandingZoneBlock = Decoded<typeof LANDING_ZONE_BLOCK.fields>;
+export type WorkspaceBlock = Decoded<typeof WORKSPACE_BLOCK.fields>;
+export type ProjectBlock = Decoded<typeof PROJECT_BLOCK.fields>;
+export type TenantBlock = Decoded<typeof TENANT_BLOCK.fields>;
+export type UserBlock = Decoded<typeof USER_BLOCK.fields>;
+export type MeteringBlock = Decoded<typeof METERING_BLOCK.fields>;

@@ -20,7 +20,7 @@ import type { LandingZoneBlock, MeteringBlock, PlatformBlock, TenantBlock, Works
  * The props of a `platform` block.
  * @example platformProps({ region: 'RegionOne', domain_per_workspace: true }, source) // { region: 'RegionOne', domainPerWorkspace: true, … }
  */
-export function platformProps(f: PlatformBlock['fields'], source: Source): PlatformProps {
+export function platformProps(f: PlatformBlock, source: Source): PlatformProps {
   return {
     cloud: f.cloud,
     meteringCloud: f.metering_cloud,
@@ -41,12 +41,12 @@ export function platformProps(f: PlatformBlock['fields'], source: Source): Platf
 }
 
 /** The props of a `landing_zone` block. */
-export function landingZoneProps(f: LandingZoneBlock['fields'], source: Source): LandingZoneProps {
+export function landingZoneProps(f: LandingZoneBlock, source: Source): LandingZoneProps {
   return { platform: f.platform ?? '', quota: f.quota, tags: f.tags, roleMapping: f.role_mapping, source };
 }
 
 /** The props of a `workspace` block (its projects are constructs of their own). */
-export function workspaceProps(f: Pick<WorkspaceBlock['fields'], 'name' | 'tags'>, source: Source): WorkspaceProps {
+export function workspaceProps(f: Pick<WorkspaceBlock, 'name' | 'tags'>, source: Source): WorkspaceProps {
   return { name: f.name, tags: f.tags, source };
 }
 
@@ -54,7 +54,7 @@ export function workspaceProps(f: Pick<WorkspaceBlock['fields'], 'name' | 'tags'
  * The props of a `tenant` block; the building-block inputs' `tenant` object has the same fields.
  * @example tenantProps({ landing_zone: 'standard', deletion_policy: 'delete' }, source) // { landingZone: 'standard', deletionPolicy: 'delete', … }
  */
-export function tenantProps(f: TenantBlock['fields'], source: Source): TenantProps {
+export function tenantProps(f: TenantBlock, source: Source): TenantProps {
   return {
     landingZone: f.landing_zone,
     quota: f.quota,
@@ -72,6 +72,6 @@ export function userBindingProps(f: { readonly roles?: readonly string[] }, sour
 }
 
 /** The props of a `metering` block. */
-export function meteringProps(f: MeteringBlock['fields'], source: Source): MeteringCollectorProps {
+export function meteringProps(f: MeteringBlock, source: Source): MeteringCollectorProps {
   return { interval: f.interval, currency: f.currency, store: f.store, prices: f.prices, source };
 }

@@ -35,13 +35,13 @@ export function resolveReferences(d: Declarations): { tenants: ResolvedTenant[];
     const platform = d.platforms.get(t.platform);
     if (!platform) problems.push(unknownPlatform(t.source, t.configPath, t.platform, what, 'key'));
     const zone = t.landingZone === undefined ? undefined : d.landingZones.get(t.landingZone);
-    const zonePath = [...t.configPath, 'landing_zone'];
+    const zonePath = () => [...t.configPath, 'landing_zone'];
     if (t.landingZone !== undefined && !zone) {
       const zones = [...d.landingZones.values()].filter((z) => z.platform === t.platform).map((z) => z.identifier);
       const hint = zones.length ? choiceHint(t.landingZone, zones, `landing zones on ${t.platform}`) : `declare landing_zone "${t.landingZone}" { platform = "${t.platform}" }`;
-      problems.push(problemAt(t.source, zonePath, `${what}: unknown landing zone ${JSON.stringify(t.landingZone)}`, hint));
+      problems.push(problemAt(t.source, zonePath(), `${what}: unknown landing zone ${JSON.stringify(t.landingZone)}`, hint));
     } else if (zone && zone.platform !== t.platform) {
-      problems.push(problemAt(t.source, zonePath, `${what} on ${JSON.stringify(t.platform)}: landing zone ${JSON.stringify(zone.identifier)} belongs to platform ${JSON.stringify(zone.platform)}`, `choose a landing zone of platform ${JSON.stringify(t.platform)}`));
+      problems.push(problemAt(t.source, zonePath(), `${what} on ${JSON.stringify(t.platform)}: landing zone ${JSON.stringify(zone.identifier)} belongs to platform ${JSON.stringify(zone.platform)}`, `choose a landing zone of platform ${JSON.stringify(t.platform)}`));
     }
     if (platform && (t.landingZone === undefined || zone?.platform === t.platform)) tenants.push({ tenant: t, platform, landingZone: zone });
   }

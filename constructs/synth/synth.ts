@@ -71,7 +71,7 @@ function synthOnce(app: KeyformApp, opts: SynthOptions): Result<SynthOutput, Con
   const tree = opts.expandInto === 'tree';
   const expanded = expandAll(d, refs.tenants, tree);
   for (const p of expanded.problems) problems.push(p);
-  const l1: readonly KeystoneRecord[] = tree ? app.node.findAll().filter((c) => KeystoneResource.isKeystoneResource(c)) : [...expanded.records, ...d.extraResources];
+  const l1: readonly KeystoneRecord[] = tree ? app.node.findAll().filter((c) => KeystoneResource.isKeystoneResource(c)) : expanded.records.concat(d.extraResources);
   for (const r of l1) for (const p of keystoneRecordProblems(r)) problems.push(p);
   const sorted = sortRecords(l1);
   problems.push(...collisionProblems(sorted, (id) => sameKeystone(d, id, opts.keystoneOf)));
@@ -139,7 +139,8 @@ function output(d: Declarations, sorted: readonly KeystoneRecord[]): SynthOutput
   for (const [id, p] of d.platforms) {
     const own = byPlatform.get(id)!;
     platforms.push({ platform: id, resources: own, tagPrefix: p.tagPrefix });
-    const domainNames = own.flatMap((r) => (r.kind === 'domain' ? [r.attrs.name] : []));
+    const domainNames: string[] = [];
+    for (const r of own) if (r.kind === 'domain') domainNames.push(r.attrs.name);
     settings[id] = {
       id,
       cloud: p.cloud ?? null,

@@ -8,6 +8,7 @@ import type { LandingZone } from '../l2/landing-zone.ts';
 import type { Platform } from '../l2/platform.ts';
 import type { Tenant } from '../l2/tenant.ts';
 import { compareCodeUnits } from '../model/index.ts';
+import { flatString } from '../model/flat-string.ts';
 
 /** Each piece of a tenant's inputs remembers which declaration it came from, to report problems there. */
 interface FromDeclaration {
@@ -53,7 +54,7 @@ export function tenantTags(t: Tenant, platform: Platform, zone: LandingZone | un
   const problems: ConfigProblem[] = [];
   for (const [key, { value, from }] of merged) {
     if (tagEntryProblems(key, value).length > 0) continue;
-    const tag = `${platform.tagPrefix}${key}=${value}`;
+    const tag = flatString([platform.tagPrefix, key, '=', value]);
     if (isMarkerTag(tag)) {
       problems.push(from.problem(['tags', key], `tag ${JSON.stringify(tag)} would read as a keyform ownership marker`, `rename the tag or change tag_prefix of platform ${JSON.stringify(platform.identifier)}`, 'key'));
     } else tags.push(tag);
