@@ -10,6 +10,19 @@ interface Scoped {
 
 const NOVA = { 'OpenStack-API-Version': 'compute 2.47', 'X-OpenStack-Nova-API-Version': '2.47' };
 
+/** Tries of one setup call that the stack's sqlite refused with its write lock taken. */
+const SQLITE_LOCK_ATTEMPTS = 4;
+
+/**
+ * A 500 whose body names sqlalchemy's OperationalError: the test stack's services share sqlite
+ * files, and on a loaded machine a write can find the lock taken even after the 60 s wait (a
+ * WAL reader that must become a writer is refused at once). The transaction was rolled back,
+ * so the setup call is tried again; any other failure fails the test setup as it is.
+ */
+function sqliteLockFault(status: number, body: string): boolean {
+  return status === 500 && body.includes('OperationalError');
+}
+
 /**
  * Builds and tears down real resources on the full stack for the metering tests: projects
  * with keyform's tags, flavors, images, servers (fake driver), volumes, snapshots, floating
@@ -49,14 +62,20 @@ export class CloudFixture {
   /** One JSON call; fails the test setup on an unexpected status. */
   async call<T = Record<string, unknown>>(project: string | undefined, method: string, service: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
     const s = await this.as(project);
-    const res = await fetch(`${s.endpoints[service]}${path}`, {
-      method,
-      headers: { 'x-auth-token': s.token, 'content-type': 'application/json', ...headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${service}${path} → ${res.status} ${text.slice(0, 400)}`);
-    return (text ? JSON.parse(text) : {}) as T;
+    for (let attempt = 1; ; attempt++) {
+      const res = await fetch(`${s.endpoints[service]}${path}`, {
+        method,
+        headers: { 'x-auth-token': s.token, 'content-type': 'application/json', ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      if (res.ok) return (text ? JSON.parse(text) : {}) as T;
+      if (attempt < SQLITE_LOCK_ATTEMPTS && sqliteLockFault(res.status, text)) {
+        await new Promise((r) => setTimeout(r, 1000 * attempt));
+        continue;
+      }
+      throw new Error(`${method} ${service}${path} → ${res.status} ${text.slice(0, 400)}`);
+    }
   }
 
   private async waitFor(what: string, check: () => Promise<boolean>, seconds = 120): Promise<void> {
