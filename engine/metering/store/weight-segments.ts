@@ -10,19 +10,23 @@ import type { RunWeight } from './metering-store.ts';
  * Samples of a source exist only at its runs' times, so a segment [starts[i], starts[i+1])
  * holds exactly the samples of its runs.
  */
-export interface WeightSegments {
+export interface WeightSegments extends Segments {
+  /** The weights of split runs. */
+  readonly split: readonly RunWeight[];
+}
+
+/** Segment boundaries and the weight of each: one source's, or several's (`SourceSegments`). */
+interface Segments {
   /** Segment start times (the first run's sample time), ascending. */
   readonly starts: readonly number[];
   /** Per segment: the hour (or day) its samples count for, and the seconds each stands for. */
   readonly hourStarts: readonly number[];
   readonly seconds: readonly number[];
-  /** Per segment: false for a split run's segment (summed through `split`). */
+  /** Per segment: false for a split run's segment (summed through `split`), or one not weighted. */
   readonly kept: readonly boolean[];
   /** The first and last sample time weighted. */
   readonly from: number;
   readonly to: number;
-  /** The weights of split runs. */
-  readonly split: readonly RunWeight[];
 }
 
 /**
@@ -55,10 +59,42 @@ export function weightSegments(weights: readonly RunWeight[]): WeightSegments {
   return { ...out, from: times[0]!, to: times[times.length - 1]! };
 }
 
+/**
+ * Segments shared by several sources, each with its own weights (see `sourceSegments`): the
+ * per-segment lists hold source k's weight of segment i at `k × starts.length + i`.
+ */
+export type SourceSegments = Segments;
+
+/**
+ * The segments of several sources at once (undefined: a source with no weights here; at least
+ * one is defined), for one scan of the samples of all of them: the boundaries are every
+ * source's segment starts, and one past each source's last sample time (its later samples are
+ * not weighted). Each source weights a shared segment as its own segment it lies in, or not at
+ * all (`kept` false) outside its weights: a source's samples exist only at its runs' times, so
+ * each is weighted as the source's own segments say.
+ * @example sourceSegments([weightSegments([{ sampledAt: 0, hourStart: 0, seconds: 300 }]), undefined]).kept → [true, false, false, false]
+ */
+export function sourceSegments(perSource: readonly (WeightSegments | undefined)[]): SourceSegments {
+  const present = perSource.filter((s): s is WeightSegments => s !== undefined);
+  const starts = [...new Set(present.flatMap((s) => [...s.starts, s.to + 1]))].sort((a, b) => a - b);
+  const out = { hourStarts: [] as number[], seconds: [] as number[], kept: [] as boolean[] };
+  for (const seg of perSource) {
+    let j = -1;
+    for (const t of starts) {
+      while (seg !== undefined && j + 1 < seg.starts.length && seg.starts[j + 1]! <= t) j++;
+      const inside = seg !== undefined && j >= 0 && t <= seg.to;
+      out.hourStarts.push(inside ? seg.hourStarts[j]! : 0);
+      out.seconds.push(inside ? seg.seconds[j]! : 0);
+      out.kept.push(inside && seg.kept[j]!);
+    }
+  }
+  return { starts, ...out, from: Math.min(...present.map((s) => s.from)), to: Math.max(...present.map((s) => s.to)) };
+}
+
 /** Weights cut into chunks of at most `buckets` distinct hours (or days), whole hours each. */
-export function hourAlignedChunks(sorted: readonly RunWeight[], buckets: number): RunWeight[][] {
-  const out: RunWeight[][] = [];
-  let current: RunWeight[] = [];
+export function hourAlignedChunks<W extends RunWeight>(sorted: readonly W[], buckets: number): W[][] {
+  const out: W[][] = [];
+  let current: W[] = [];
   let seen = 0;
   for (const w of sorted) {
     const fresh = current.length === 0 || current[current.length - 1]!.hourStart !== w.hourStart;
