@@ -77,14 +77,24 @@ export interface SourceRating {
   readonly rater: UsageRater;
 }
 
+/**
+ * A line's units per day: the days' starts, ascending, and each day's units, exact: plain
+ * numbers when every one is a safe integer (below 2^53), else bigints. A month's report has
+ * ~1.2 M line-days; numbers cost no allocation each.
+ */
+export interface DayUnits {
+  readonly dayStarts: readonly number[];
+  readonly units: readonly number[] | readonly bigint[];
+}
+
 /** Usage summed and priced in the store, per stated line (see `MeteringStore.rateUsage`). */
 export interface RatedUsage {
-  /** Every line with samples: its exact units, its amount rounded once, and its units per day, in day order. */
+  /** Every line with samples: its exact units, its amount rounded once, and its units per day. */
   readonly lines: readonly {
     readonly line: number;
     readonly units: bigint;
     readonly minor: bigint;
-    readonly days: readonly { readonly dayStart: number; readonly units: bigint }[];
+    readonly days: DayUnits;
   }[];
   /**
    * Each line's units per resource (and project), in the order the resources first appear

@@ -108,6 +108,27 @@ const NAMES = `SELECT DISTINCT ON (s.line, s.project_id, g.resource_ref) s.line,
   WHERE s.resource_name IS NOT NULL
   ORDER BY s.line, s.project_id, g.resource_ref, g.bucket DESC, g.facet_ref DESC, g.owner_ref DESC`;
 
+/**
+ * Comma-separated whole numbers ≥ 0 as plain numbers, read digit by digit (no string per value);
+ * undefined when one passes 2^53 − 1 (then a rounded value is at least 2^53, so it is seen).
+ * @example safeIntegers('86400,172800') → [86400, 172800]
+ */
+export function safeIntegers(text: string): number[] | undefined {
+  const out: number[] = [];
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 44) n = n * 10 + (c - 48);
+    else {
+      out.push(n);
+      n = 0;
+    }
+  }
+  out.push(n);
+  for (const v of out) if (v > Number.MAX_SAFE_INTEGER) return undefined;
+  return out;
+}
+
 interface FacetRow {
   src: number;
   facet_ref: string;
@@ -187,12 +208,16 @@ export async function rateUsage(c: pg.PoolClient, sources: readonly SourceRating
   await c.query('ANALYZE rate_groups, rate_shares, rate_lines');
   const totals = (await c.query<{ line: number; units: string; minor: string; buckets: string; bucket_units: string }>(LINES)).rows;
   const parts = (await c.query<{ line: number; src: number; project_id: string; resource_id: string; resource_type: ResourceType; units: string }>(PARTS)).rows;
-  const names = new Map((await c.query<{ line: number; project_id: string; resource_id: string; resource_name: string }>(NAMES)).rows.map((n) => [`${n.line}\u0000${n.project_id}\u0000${n.resource_id}`, n.resource_name]));
+  // Most resources have no name (servers without one, volumes): then no groups are read for names.
+  const named = shares.some((s) => s.resourceName !== null) ? (await c.query<{ line: number; project_id: string; resource_id: string; resource_name: string }>(NAMES)).rows : [];
+  const names = new Map(named.map((n) => [`${n.line}\u0000${n.project_id}\u0000${n.resource_id}`, n.resource_name]));
   return {
-    lines: totals.map((t) => {
-      const units = t.bucket_units.split(',');
-      return { line: t.line, units: BigInt(t.units), minor: BigInt(t.minor), days: t.buckets.split(',').map((b, i) => ({ dayStart: Number(b), units: BigInt(units[i]!) })) };
-    }),
+    lines: totals.map((t) => ({
+      line: t.line,
+      units: BigInt(t.units),
+      minor: BigInt(t.minor),
+      days: { dayStarts: safeIntegers(t.buckets)!, units: safeIntegers(t.bucket_units) ?? t.bucket_units.split(',').map(BigInt) },
+    })),
     parts: parts.map((p) => ({
       line: p.line,
       source: p.src - 1,
