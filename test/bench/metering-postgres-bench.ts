@@ -52,7 +52,8 @@ const WORKSPACES = 100;
 async function generate(c: pg.Client, name: string, regions: number): Promise<void> {
   const names = `ARRAY[${REGION_NAMES.slice(0, regions).map((r) => `'${r}'`).join(', ')}]`;
   // Region k runs REGION_OFFSET × k seconds early, one run more: every hour of the period stays covered.
-  const times = (offset: string) => `generate_series(${DAY0} - ${offset}, ${END - 1}, ${INTERVAL})`;
+  const runs = DAYS * (86400 / INTERVAL);
+  const at = (offset: string) => `${DAY0} - ${offset} + n * ${INTERVAL}`;
   // Server traits by flavor (k = 0..2) as canonical (sorted-key) JSON text.
   const server = (k: string) =>
     `'{"disk_gib":20,"flavor":"m1.' || (ARRAY['small','medium','large'])[(${k}) + 1] || '","ram_mib":' || (2048 * 2 ^ (${k}))::int || ',"status":"ACTIVE","vcpus":' || (2 ^ (${k}))::int || '}'`;
@@ -76,14 +77,15 @@ async function generate(c: pg.Client, name: string, regions: number): Promise<vo
        JOIN owners o ON o.platform = 'bench' AND o.project_id = 'project-' || p`,
     `INSERT INTO runs (platform, region, sampled_at, interval_seconds, started_at, finished_at, sample_count)
        SELECT 'bench', (${names})[k + 1], t, ${INTERVAL}, t, t + 2, (SELECT COUNT(*) FROM resources r WHERE r.region = (${names})[k + 1])
-       FROM generate_series(0, ${regions - 1}) k, ${times(`k * ${REGION_OFFSET}`)} t`,
+       FROM generate_series(0, ${regions - 1}) k, generate_series(${DAY0} - k * ${REGION_OFFSET}, ${END - 1}, ${INTERVAL}) t`,
     // The key is built after the bulk insert (one sort instead of millions of index inserts),
     // and the generated rows, consistent by construction, skip the per-row foreign-key checks.
     'ALTER TABLE samples DROP CONSTRAINT samples_pkey',
     'SET session_replication_role = replica',
+    // In sample-time order, as collectors write them: a run's samples lie together.
     `INSERT INTO samples (sampled_at, resource_ref, facet_ref, owner_ref)
-       SELECT t, resource_ref, CASE WHEN t >= ${RESIZED_FROM} THEN after_ref ELSE before_ref END, owner_ref
-       FROM plan CROSS JOIN LATERAL ${times('plan.off')} t`,
+       SELECT ${at('off')}, resource_ref, CASE WHEN ${at('off')} >= ${RESIZED_FROM} THEN after_ref ELSE before_ref END, owner_ref
+       FROM generate_series(0, ${runs}) n CROSS JOIN plan WHERE ${at('off')} < ${END}`,
     'SET session_replication_role = DEFAULT',
     'ALTER TABLE samples ADD PRIMARY KEY (sampled_at, resource_ref)',
     'VACUUM ANALYZE',

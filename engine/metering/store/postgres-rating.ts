@@ -13,23 +13,22 @@ export const BUCKETS_PER_QUERY = 32;
  * The samples of a chunk grouped per (day, resource, facet, owner version), for every source
  * rated, in one scan: each sample's segment found by `width_bucket` over the shared boundaries
  * (weight-segments.ts `sourceSegments`), the samples counted per segment, and the counts
- * weighted by their resource's source and summed per day after. The sources are $5 and $6
- * (platforms and regions, numbered from 1 in `src`); resources of other sources find none.
+ * weighted by their resource's source and summed per day after; a split run's count once per
+ * weight. The sources are $5 and $6 (platforms and regions, numbered from 1 in `src`);
+ * resources of other sources and segments a source does not weigh find no weight.
  *
  * `where` narrows the scan (see `sampleFilter`). The inner grouping is fenced (`OFFSET 0`) so
- * the unweighted segments are dropped per group, not per sample: pushed into the scan, the
- * planner would compute `width_bucket` twice for every sample.
+ * the weights are joined per group, not per sample.
  */
 const segmentGroups = (where: string): string => `INSERT INTO rate_groups
-  SELECT k.src, ($2::bigint[])[w.i], g.resource_ref, r.resource_type, g.facet_ref, g.owner_ref, SUM(g.n * ($3::bigint[])[w.i])::bigint
+  SELECT k.src, x.bucket, g.resource_ref, r.resource_type, g.facet_ref, g.owner_ref, SUM(g.n * x.seconds)::bigint
   FROM (SELECT width_bucket(s.sampled_at, $1::bigint[]) AS i, s.resource_ref, s.facet_ref, s.owner_ref, COUNT(*) AS n
         FROM samples s
         WHERE ${where}
         GROUP BY 1, 2, 3, 4 OFFSET 0) g
   JOIN resources r ON r.ref = g.resource_ref
   JOIN unnest($5::text[], $6::text[]) WITH ORDINALITY AS k(platform, region, src) ON k.platform = r.platform AND k.region = r.region
-  CROSS JOIN LATERAL (SELECT (k.src - 1) * cardinality($1::bigint[]) + g.i AS i) w
-  WHERE g.i > 0 AND ($4::boolean[])[w.i]
+  JOIN unnest($2::bigint[], $3::bigint[], $4::bigint[]) AS x(key, bucket, seconds) ON x.key = (k.src - 1) * (cardinality($1::bigint[]) + 1) + g.i
   GROUP BY 1, 2, 3, 4, 5, 6`;
 
 /** The stored samples' time span and whether every stored resource is of the sources rated ($1, $2). */
@@ -63,16 +62,6 @@ function sampleFilter(extent: StoreExtent, seg: SourceSegments): { sql: string; 
   }
   return { sql: conditions.length === 0 ? 'TRUE' : conditions.join(' AND '), params };
 }
-
-/** The samples of one source's split runs (several weights each), joined with their weights. */
-const JOINED_GROUPS = `INSERT INTO rate_groups
-  SELECT $6::int, g.bucket, g.resource_ref, r.resource_type, g.facet_ref, g.owner_ref, g.seconds
-  FROM (SELECT w.bucket, s.resource_ref, s.facet_ref, s.owner_ref, SUM(w.seconds)::bigint AS seconds
-        FROM unnest($3::bigint[], $4::bigint[], $5::bigint[]) AS w(sampled_at, bucket, seconds)
-        JOIN samples s ON s.sampled_at = w.sampled_at
-        WHERE s.resource_ref IN (SELECT ref FROM resources WHERE platform = $1 AND region = $2)
-        GROUP BY 1, 2, 3, 4) g
-  JOIN resources r ON r.ref = g.resource_ref`;
 
 /**
  * Each line's units per day and in all, and its amount: `units × numerator / denominator`
@@ -158,14 +147,9 @@ export async function rateUsage(c: pg.PoolClient, sources: readonly SourceRating
   tagged.sort((a, b) => a.hourStart - b.hourStart || a.src - b.src || a.sampledAt - b.sampledAt);
   // Chunks are cut at day boundaries, so a (day, resource, facet, owner) group is whole within one.
   for (const part of hourAlignedChunks(tagged, BUCKETS_PER_QUERY)) {
-    const own = sources.map((_, k) => part.filter((w) => w.src === k));
-    const perSource = own.map((ws) => (ws.length > 0 ? weightSegments(ws) : undefined));
-    const seg = sourceSegments(perSource);
+    const seg = sourceSegments(sources.map((_, k) => part.filter((w) => w.src === k)).map((ws) => (ws.length > 0 ? weightSegments(ws) : undefined)));
     const where = sampleFilter(extent, seg);
-    await c.query(segmentGroups(where.sql), [seg.starts, seg.hourStarts, seg.seconds, seg.kept, platforms, regions, ...where.params]);
-    for (const [k, w] of perSource.map((p) => p?.split ?? []).entries()) {
-      if (w.length > 0) await c.query(JOINED_GROUPS, [platforms[k], regions[k], w.map((x) => x.sampledAt), w.map((x) => x.hourStart), w.map((x) => x.seconds), k + 1]);
-    }
+    await c.query(segmentGroups(where.sql), [seg.starts, seg.keys, seg.hourStarts, seg.seconds, platforms, regions, ...where.params]);
   }
   const facets = (
     await c.query<FacetRow>(

@@ -10,23 +10,19 @@ import type { RunWeight } from './metering-store.ts';
  * Samples of a source exist only at its runs' times, so a segment [starts[i], starts[i+1])
  * holds exactly the samples of its runs.
  */
-export interface WeightSegments extends Segments {
-  /** The weights of split runs. */
-  readonly split: readonly RunWeight[];
-}
-
-/** Segment boundaries and the weight of each: one source's, or several's (`SourceSegments`). */
-interface Segments {
+export interface WeightSegments {
   /** Segment start times (the first run's sample time), ascending. */
   readonly starts: readonly number[];
   /** Per segment: the hour (or day) its samples count for, and the seconds each stands for. */
   readonly hourStarts: readonly number[];
   readonly seconds: readonly number[];
-  /** Per segment: false for a split run's segment (summed through `split`), or one not weighted. */
+  /** Per segment: false for a split run's segment (summed through `split`). */
   readonly kept: readonly boolean[];
   /** The first and last sample time weighted. */
   readonly from: number;
   readonly to: number;
+  /** The weights of split runs. */
+  readonly split: readonly RunWeight[];
 }
 
 /**
@@ -60,32 +56,43 @@ export function weightSegments(weights: readonly RunWeight[]): WeightSegments {
 }
 
 /**
- * Segments shared by several sources, each with its own weights (see `sourceSegments`): the
- * per-segment lists hold source k's weight of segment i at `k × starts.length + i`.
+ * Segments shared by several sources (see `sourceSegments`), and the weights of each source's
+ * samples in each: rows of (segment key, hour or day, seconds); a key has several rows for a
+ * split run's segment, none where the source weighs nothing.
  */
-export type SourceSegments = Segments;
+export interface SourceSegments extends Pick<WeightSegments, 'starts' | 'hourStarts' | 'seconds' | 'from' | 'to'> {
+  /** Source k's segment i (1-based, as `width_bucket` numbers it) has key `k × (starts.length + 1) + i`. */
+  readonly keys: readonly number[];
+}
 
 /**
  * The segments of several sources at once (undefined: a source with no weights here; at least
  * one is defined), for one scan of the samples of all of them: the boundaries are every
  * source's segment starts, and one past each source's last sample time (its later samples are
- * not weighted). Each source weights a shared segment as its own segment it lies in, or not at
- * all (`kept` false) outside its weights: a source's samples exist only at its runs' times, so
- * each is weighted as the source's own segments say.
- * @example sourceSegments([weightSegments([{ sampledAt: 0, hourStart: 0, seconds: 300 }]), undefined]).kept → [true, false, false, false]
+ * not weighted). A source weights a shared segment as its own segment it lies in — a split
+ * run's segment with each of the run's weights — and not at all outside its weights: a source's
+ * samples exist only at its runs' times, so each is weighted as the source's own runs say.
+ * @example sourceSegments([weightSegments([{ sampledAt: 0, hourStart: 0, seconds: 300 }])]) → { starts: [0, 1], keys: [1], hourStarts: [0], seconds: [300], from: 0, to: 0 }
  */
 export function sourceSegments(perSource: readonly (WeightSegments | undefined)[]): SourceSegments {
   const present = perSource.filter((s): s is WeightSegments => s !== undefined);
   const starts = [...new Set(present.flatMap((s) => [...s.starts, s.to + 1]))].sort((a, b) => a - b);
-  const out = { hourStarts: [] as number[], seconds: [] as number[], kept: [] as boolean[] };
-  for (const seg of perSource) {
+  const out = { keys: [] as number[], hourStarts: [] as number[], seconds: [] as number[] };
+  const push = (key: number, w: { readonly hourStart: number; readonly seconds: number }) => {
+    out.keys.push(key);
+    out.hourStarts.push(w.hourStart);
+    out.seconds.push(w.seconds);
+  };
+  for (const [k, seg] of perSource.entries()) {
+    if (seg === undefined) continue;
     let j = -1;
-    for (const t of starts) {
-      while (seg !== undefined && j + 1 < seg.starts.length && seg.starts[j + 1]! <= t) j++;
-      const inside = seg !== undefined && j >= 0 && t <= seg.to;
-      out.hourStarts.push(inside ? seg.hourStarts[j]! : 0);
-      out.seconds.push(inside ? seg.seconds[j]! : 0);
-      out.kept.push(inside && seg.kept[j]!);
+    for (const [u, t] of starts.entries()) {
+      while (j + 1 < seg.starts.length && seg.starts[j + 1]! <= t) j++;
+      if (j < 0 || t > seg.to) continue;
+      const key = k * (starts.length + 1) + u + 1;
+      if (seg.kept[j]) push(key, { hourStart: seg.hourStarts[j]!, seconds: seg.seconds[j]! });
+      // A split run's segment holds that run alone, starting at its sample time.
+      else for (const w of seg.split) if (w.sampledAt === seg.starts[j]) push(key, w);
     }
   }
   return { starts, ...out, from: Math.min(...present.map((s) => s.from)), to: Math.max(...present.map((s) => s.to)) };

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunWeight } from '../../../../engine/metering/store/metering-store.ts';
 import { sourceSegments, weightSegments } from '../../../../engine/metering/store/weight-segments.ts';
 
-/** PostgreSQL's `width_bucket(t, starts)`: how many starts are ≤ t (0 below the first), as a 0-based index + 1. */
+/** PostgreSQL's `width_bucket(t, starts)`: how many starts are ≤ t (0 below the first). */
 const bucketOf = (starts: readonly number[], t: number): number => starts.filter((s) => s <= t).length;
 
 describe('segments shared by several sources', () => {
@@ -24,14 +24,22 @@ describe('segments shared by several sources', () => {
     const s = sourceSegments([weightSegments(a), weightSegments(b), undefined]);
     // THEN the boundaries are both sources' segment starts and one past each one's last run
     expect(s.starts).toEqual([0, 450, 600, 601, 1051]);
-    // AND A weights its whole runs, not its split run, nothing after it; B nothing before its first run; the third nothing
-    expect(s.kept).toEqual([true, true, false, false, false, false, true, true, true, false, false, false, false, false, false]);
-    expect(s.seconds).toEqual([300, 300, 0, 0, 0, 0, 600, 600, 600, 0, 0, 0, 0, 0, 0]);
-    expect(s.hourStarts.slice(0, 5)).toEqual([0, 0, 0, 0, 0]);
+    // AND A weights its whole runs as they are, its split run with each of its weights, nothing after it;
+    // B nothing before its first run nor after its last; the third nothing (keys: source × 6 + segment)
+    const rows = s.keys.map((key, i) => [key, s.hourStarts[i], s.seconds[i]]);
+    expect(rows).toEqual([
+      [1, 0, 300],
+      [2, 0, 300],
+      [3, 0, 200],
+      [3, 3600, 100],
+      [8, 0, 600],
+      [9, 0, 600],
+      [10, 0, 600],
+    ]);
     expect([s.from, s.to]).toEqual([0, 1050]);
   });
 
-  it('gives every run of every source its own weight, found by the bucket of its sample time', () => {
+  it('gives every run of every source its own weights, found by the bucket of its sample time', () => {
     const run = fc.record({ gap: fc.integer({ min: 1, max: 4000 }), seconds: fc.constantFrom(300, 600, 900), split: fc.boolean() });
     const source = fc.record({ first: fc.integer({ min: 0, max: 20_000 }), runs: fc.array(run, { minLength: 1, maxLength: 12 }) });
     fc.assert(
@@ -50,18 +58,16 @@ describe('segments shared by several sources', () => {
         // WHEN they share segments
         const s = sourceSegments(weights.map((w) => (w ? weightSegments(w) : undefined)));
         const n = s.starts.length;
-        // THEN every whole run is weighted by its source as it is, a split run not (it is summed apart),
+        // THEN every run of a source is weighted as it is, a split run with each of its weights,
         // and no source weights a sample time outside its runs' span
         const times = [...new Set(weights.flatMap((w) => w?.map((x) => x.sampledAt) ?? []))];
         weights.forEach((w, k) => {
           for (const t of times) {
-            const mine = w?.filter((x) => x.sampledAt === t) ?? [];
-            const i = bucketOf(s.starts, t) - 1;
-            if (mine.length === 1) {
-              expect([s.kept[k * n + i], s.hourStarts[k * n + i], s.seconds[k * n + i]]).toEqual([true, mine[0]!.hourStart, mine[0]!.seconds]);
-            } else if (mine.length > 1 || w === undefined || t < w[0]!.sampledAt || t > w[w.length - 1]!.sampledAt) {
-              expect(i < 0 ? false : s.kept[k * n + i]).toBe(false);
-            }
+            const key = k * (n + 1) + bucketOf(s.starts, t);
+            const found = s.keys.flatMap((x, i) => (x === key ? [{ hourStart: s.hourStarts[i], seconds: s.seconds[i] }] : []));
+            const mine = w?.filter((x) => x.sampledAt === t).map((x) => ({ hourStart: x.hourStart, seconds: x.seconds })) ?? [];
+            if (mine.length > 0) expect(found).toEqual(mine);
+            else if (w === undefined || t < w[0]!.sampledAt || t > w[w.length - 1]!.sampledAt) expect(found).toEqual([]);
           }
         });
       }),
