@@ -22,19 +22,18 @@ describe('segments shared by several sources', () => {
     ];
     // WHEN their segments are put on shared boundaries, with a third source that has no weights here
     const s = sourceSegments([weightSegments(a), weightSegments(b), undefined]);
-    // THEN the boundaries are both sources' segment starts and one past each one's last run
-    expect(s.starts).toEqual([0, 450, 600, 601, 1051]);
+    // THEN the boundaries are the fewest that part each source's runs of different weights (450 parts A's
+    // 300 from its split run at 600 as well as B's first run), with each source's first run and one past its last
+    expect(s.starts).toEqual([0, 450, 601, 1051]);
     // AND A weights its whole runs as they are, its split run with each of its weights, nothing after it;
-    // B nothing before its first run nor after its last; the third nothing (keys: source × 6 + segment)
+    // B nothing before its first run nor after its last; the third nothing (keys: source × 5 + segment)
     const rows = s.keys.map((key, i) => [key, s.hourStarts[i], s.seconds[i]]);
     expect(rows).toEqual([
       [1, 0, 300],
-      [2, 0, 300],
-      [3, 0, 200],
-      [3, 3600, 100],
+      [2, 0, 200],
+      [2, 3600, 100],
+      [7, 0, 600],
       [8, 0, 600],
-      [9, 0, 600],
-      [10, 0, 600],
     ]);
     expect([s.from, s.to]).toEqual([0, 1050]);
   });
