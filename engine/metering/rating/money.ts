@@ -103,6 +103,38 @@ export function apportion(total: bigint, weights: readonly bigint[]): bigint[] {
 }
 
 /**
+ * `apportion` in plain numbers, the same shares, without a bigint per part (a month's report
+ * shares ~1.2 M line-days): undefined when `total × Σ weights` passes 2^53 − 1, beyond which
+ * numbers are not exact (then use `apportion`). Inputs are whole numbers ≥ 0.
+ * @example apportionSafe(4, [1, 1, 1]) // [2, 1, 1]
+ */
+export function apportionSafe(total: number, weights: readonly number[]): number[] | undefined {
+  let sum = 0;
+  for (const w of weights) sum += w;
+  if (sum > Number.MAX_SAFE_INTEGER || total * sum > Number.MAX_SAFE_INTEGER) return undefined;
+  if (sum === 0) {
+    if (total !== 0) throw new Error('cannot share a non-zero total over zero weights');
+    return weights.map(() => 0);
+  }
+  const shares = new Array<number>(weights.length);
+  const rems = new Array<number>(weights.length);
+  let left = total;
+  for (let i = 0; i < weights.length; i++) {
+    // total × w ≤ total × sum is exact; the quotient is rounded, so its floor is checked against the product.
+    const p = total * weights[i]!;
+    let q = Math.floor(p / sum);
+    if (q * sum > p) q--;
+    shares[i] = q;
+    rems[i] = p - q * sum;
+    left -= q;
+  }
+  if (left === 0) return shares;
+  const order = weights.map((_, i) => i).sort((a, b) => rems[b]! - rems[a]! || a - b);
+  for (let k = 0; k < left; k++) shares[order[k]!]! += 1;
+  return shares;
+}
+
+/**
  * An amount of minor units as decimal text with the currency's digits.
  * @example minorText(-1234n, 2) === '-12.34'
  */

@@ -1,6 +1,6 @@
 import type { Currency } from '../../../constructs/model/currency.ts';
 import type { MeterSource, ProjectRecord, ResourceType } from '../sample.ts';
-import type { GroupFacet, LinePrice, LineShare, RatedUsage, UsageRater } from '../store/metering-store.ts';
+import type { DayUnits, GroupFacet, LinePrice, LineShare, RatedUsage, UsageRater } from '../store/metering-store.ts';
 import type { HourCoverage } from '../usage/coverage.ts';
 import type { Period } from '../usage/hourly-usage.ts';
 import { METRICS, readableName, usageLines, type Metric, type ServerState, type UsageLine } from '../usage/usage-line.ts';
@@ -20,7 +20,7 @@ import {
   type UnpricedUsage,
   type Money,
 } from './meter-report.ts';
-import { apportion, decimalText, lineAmount, lineRate, minorText, roundDiv } from './money.ts';
+import { apportion, apportionSafe, decimalText, lineAmount, lineRate, minorText, roundDiv } from './money.ts';
 import { priceFor, priceKeys, resourcePriced, type AppliedPrice, type PriceList } from './price-list.ts';
 import { tenantKey } from '../../../constructs/model/index.ts';
 import { compareCodeUnits as cmp } from '../../../constructs/model/code-unit-order.ts';
@@ -57,8 +57,10 @@ interface Line {
   minor: bigint | null;
   readonly projectIds: Set<string>;
   readonly projectNames: Set<string>;
-  /** Units per day index. */
+  /** Units per day index, of usage added here. */
   readonly days: Map<number, bigint>;
+  /** Units per day as the store summed them, when it rated the line (then `days` stays empty). */
+  ratedDays: DayUnits | null;
   /** Units per resource (`projectId\0resourceId`). */
   readonly resources: Map<string, Part>;
   /** Units per resource and hour, when hourly rows are asked for. */
@@ -175,7 +177,7 @@ export class ReportBuilder {
     l = this.lines.get(key);
     if (l === undefined) {
       const price = this.priceOf(line);
-      l = { owner, metric: line.metric, qualifier: line.qualifier, state: line.state, price, units: 0n, minor: null, projectIds: new Set(), projectNames: new Set(), days: new Map(), resources: new Map(), hours: this.s.hourly ? new Map() : undefined };
+      l = { owner, metric: line.metric, qualifier: line.qualifier, state: line.state, price, units: 0n, minor: null, projectIds: new Set(), projectNames: new Set(), days: new Map(), ratedDays: null, resources: new Map(), hours: this.s.hourly ? new Map() : undefined };
       this.lines.set(key, l);
     }
     l.projectIds.add(line.projectId);
@@ -261,7 +263,7 @@ export class ReportBuilder {
       // A line is one source's (its owner names the platform and region): rated once, whole.
       l.units = r.units;
       l.minor = r.minor;
-      for (const d of r.days) l.days.set(Math.floor(d.dayStart / DAY) - this.firstDay, d.units);
+      l.ratedDays = r.days;
       this.addUnpriced(l, usage, r.units);
     }
     for (const p of rated.parts) {
@@ -356,10 +358,15 @@ export class ReportBuilder {
   private statement(group: string, entries: readonly Priced[]): { statement: Statement; minor: bigint } {
     const { tenants, minor } = this.tenants(entries);
     const daily = new Array<bigint>(this.days).fill(0n);
+    // Shares summed as plain numbers while the statement's total keeps every sum exact (each line's amount is ≥ 0).
+    const small = minor <= BigInt(Number.MAX_SAFE_INTEGER) ? new Array<number>(this.days).fill(0) : undefined;
     for (const e of entries) {
-      const idx = [...e.l.days.keys()].sort((a, b) => a - b);
-      apportion(e.minor, idx.map((d) => e.l.days.get(d)!)).forEach((m, i) => (daily[idx[i]!]! += m));
+      const { idx, units } = this.dayUnits(e.l);
+      const shares = small && typeof units[0] === 'number' ? apportionSafe(Number(e.minor), units as readonly number[]) : undefined;
+      if (shares) shares.forEach((m, i) => (small![idx[i]!]! += m));
+      else apportion(e.minor, units.map((u: number | bigint) => BigInt(u))).forEach((m, i) => (daily[idx[i]!]! += m));
     }
+    small?.forEach((m, i) => (daily[i]! += BigInt(m)));
     const statement: Statement = {
       group,
       workspaces: [...new Set(entries.map((e) => e.l.owner.workspace!))].sort(cmp),
@@ -368,6 +375,13 @@ export class ReportBuilder {
       total: this.money(minor),
     };
     return { statement, minor };
+  }
+
+  /** A line's day indexes, ascending, and the units of each. */
+  private dayUnits(l: Line): { idx: readonly number[]; units: readonly number[] | readonly bigint[] } {
+    if (l.ratedDays) return { idx: l.ratedDays.dayStarts.map((d) => Math.floor(d / DAY) - this.firstDay), units: l.ratedDays.units };
+    const idx = [...l.days.keys()].sort((a, b) => a - b);
+    return { idx, units: idx.map((d) => l.days.get(d)!) };
   }
 
   /** Each line's amount shared out over its resources, and over its resource-hours when asked for. */

@@ -21,20 +21,18 @@ export function buildReport(store: MeteringStore, opts: ReportSettings): ResultA
     const builder = new ReportBuilder(opts, owners);
     const sources = reportSources(opts.platforms, stored.filter((s) => names.has(s.platform)));
     const bucket = opts.hourly ? 'hour' : 'day';
-    // A store that rates in SQL does so for statements (per day); hourly rows are rated here.
+    // A store that rates in SQL does so for statements (per day), every source in one pass; hourly rows are rated here.
     const rating = opts.hourly ? undefined : store.rateUsage?.bind(store);
-    const usage = (source: MeterSource): ResultAsync<UsageSummary, StoreError> =>
-      rating
-        ? ratedUsage(store, rating, source, opts.period, builder.rater(source)).map(({ rated, summary }) => {
-            builder.addRated(rated);
-            return summary;
-          })
-        : forEachUsageLine(store, source, opts.period, (l) => builder.add(l), bucket);
-    // One source after the other: a pool of a few connections serves each query in turn.
-    const summaries = sources.reduce<ResultAsync<{ source: MeterSource; summary: UsageSummary }[], StoreError>>(
-      (acc, source) => acc.andThen((done) => usage(source).map((summary) => [...done, { source, summary }])),
-      okAsync([]),
-    );
+    const summaries: ResultAsync<{ source: MeterSource; summary: UsageSummary }[], StoreError> = rating
+      ? ratedUsage(store, rating, sources.map((source) => ({ source, rater: builder.rater(source) })), opts.period).map(({ rated, summaries }) => {
+          builder.addRated(rated);
+          return sources.map((source, k) => ({ source, summary: summaries[k]! }));
+        })
+      : // One source after the other: a pool of a few connections serves each query in turn.
+        sources.reduce<ResultAsync<{ source: MeterSource; summary: UsageSummary }[], StoreError>>(
+          (acc, source) => acc.andThen((done) => forEachUsageLine(store, source, opts.period, (l) => builder.add(l), bucket).map((summary) => [...done, { source, summary }])),
+          okAsync([]),
+        );
     return summaries.map((all) => {
       const used = all.filter(({ source, summary }) => summary.hours.some((h) => h.coveredSeconds > 0) || opts.platforms.some((p) => p.platform === source.platform && p.region === source.region));
       const intervals = [...new Set(all.flatMap(({ summary }) => summary.intervals))].sort((a, b) => a - b);

@@ -199,7 +199,7 @@ function postgresStore(pool: pg.Pool, location: string): MeteringStore {
     ownerVersions: (platform) =>
       query<OwnerRow, ReadonlyMap<number, ProjectRecord>>('read project versions', 'SELECT ref, project_id, record FROM owners WHERE platform = $1', [platform], toOwnerVersions),
     forEachSampleGroup: (src, weights, visit) => inTransaction(pool, 'read samples', (c) => sampleGroups(c, src, weights, visit)),
-    rateUsage: (src, weights, rater) => inTransaction(pool, 'rate usage', (c) => rateUsage(c, src, weights, rater)),
+    rateUsage: (sources) => inTransaction(pool, 'rate usage', (c) => rateUsage(c, sources)),
     schemaVersion: () => query<{ v: number }, number>('read the schema version', 'SELECT MAX(version) AS v FROM schema_migrations', [], (rows) => Number(rows[0]!.v)),
     close: () => ResultAsync.fromPromise(pool.end(), (e) => storeError('close', message(e))),
   };

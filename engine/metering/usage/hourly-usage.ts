@@ -1,4 +1,4 @@
-import type { ResultAsync } from 'neverthrow';
+import { okAsync, type ResultAsync } from 'neverthrow';
 import type { StoreError } from '../errors.ts';
 import type { MeterSource, RunRecord } from '../sample.ts';
 import type { MeteringStore, RatedUsage, RunWeight, UsageRater } from '../store/metering-store.ts';
@@ -25,8 +25,21 @@ export type UsageBucket = 'hour' | 'day';
 
 const DAY = 86400;
 
-/** Weights summed per day: the store then returns one group per resource and day, not per hour. */
-const perDay = (weights: readonly RunWeight[]): RunWeight[] => weights.map((w) => ({ ...w, hourStart: w.hourStart - (w.hourStart % DAY) }));
+/**
+ * Weights summed per day: the store then returns one group per resource and day, not per hour.
+ * A run's pieces in two hours of one day become one weight: split only over days, the run's
+ * samples are weighted in the store's one scan, not summed apart.
+ */
+function perDay(weights: readonly RunWeight[]): RunWeight[] {
+  const out = new Map<string, RunWeight>();
+  for (const w of weights) {
+    const day = w.hourStart - (w.hourStart % DAY);
+    const k = `${w.sampledAt}/${day}`;
+    const seen = out.get(k);
+    out.set(k, { sampledAt: w.sampledAt, hourStart: day, seconds: (seen?.seconds ?? 0) + w.seconds });
+  }
+  return [...out.values()];
+}
 
 /**
  * Streams the usage lines of `source` in `period` to `visit`, ordered by hour (or day, with
@@ -55,19 +68,26 @@ export function forEachUsageLine(
 }
 
 /**
- * The usage of `source` in `period` summed per stated line and priced in the store (`rate`,
- * the store's `rateUsage`), which asks `rater` what lines and prices its samples' facets stand for (see
- * `MeteringStore.rateUsage`); `lines` in the summary counts the lines' resource parts.
+ * The usage of `sources` in `period` summed per stated line and priced in the store (`rate`,
+ * the store's `rateUsage`), in one pass over their samples, asking each source's rater what
+ * lines and prices its samples' facets stand for (see `MeteringStore.rateUsage`). A summary per
+ * source, in the order given; `lines` counts the source's resource parts of lines.
  */
 export function ratedUsage(
   store: MeteringStore,
   rate: NonNullable<MeteringStore['rateUsage']>,
-  source: MeterSource,
+  sources: readonly { readonly source: MeterSource; readonly rater: UsageRater }[],
   period: Period,
-  rater: UsageRater,
-): ResultAsync<{ readonly rated: RatedUsage; readonly summary: UsageSummary }, StoreError> {
-  return periodRuns(store, source, period).andThen(({ runs, coverage }) =>
-    rate(source, perDay(coverage.weights), rater).map((rated) => ({ rated, summary: summaryOf(runs, coverage, period, rated.parts.length) })),
+): ResultAsync<{ readonly rated: RatedUsage; readonly summaries: readonly UsageSummary[] }, StoreError> {
+  const runs = sources.reduce<ResultAsync<{ runs: readonly RunRecord[]; coverage: Coverage }[], StoreError>>(
+    (acc, { source }) => acc.andThen((done) => periodRuns(store, source, period).map((r) => [...done, r])),
+    okAsync([]),
+  );
+  return runs.andThen((all) =>
+    rate(sources.map(({ source, rater }, k) => ({ source, rater, weights: perDay(all[k]!.coverage.weights) }))).map((rated) => ({
+      rated,
+      summaries: all.map(({ runs, coverage }, k) => summaryOf(runs, coverage, period, rated.parts.filter((p) => p.source === k).length)),
+    })),
   );
 }
 

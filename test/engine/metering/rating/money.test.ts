@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { apportion, decimalOf, decimalText, lineAmount, minorText, roundDiv } from '../../../../engine/metering/rating/money.ts';
+import { apportion, apportionSafe, decimalOf, decimalText, lineAmount, minorText, roundDiv } from '../../../../engine/metering/rating/money.ts';
 
 describe('exact money', () => {
   it('reads configured prices as the decimals they were written as', () => {
@@ -24,5 +25,24 @@ describe('exact money', () => {
     const twelve = apportion(1n, new Array<bigint>(12).fill(300n));
     expect(twelve.reduce((a, b) => a + b, 0n)).toBe(1n);
     expect(apportion(0n, [0n, 0n])).toEqual([0n, 0n]);
+  });
+
+  it('shares the same in plain numbers while they are exact, and says when they would not be', () => {
+    // GIVEN totals and weights from tiny to past 2^53 (a day of image bytes × seconds), with ties and zeros
+    const whole = fc.oneof(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 2_000_000_000 }), fc.constantFrom(86_400, 3_600, 2 ** 26));
+    const big = fc.oneof(whole, fc.constantFrom(2 ** 40, 2 ** 45 + 3));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 200_000 }), fc.array(big, { minLength: 1, maxLength: 40 }), (total, weights) => {
+        const sum = weights.reduce((a, w) => a + BigInt(w), 0n);
+        fc.pre(sum > 0n || total === 0);
+        // WHEN shared out in numbers and in bigints
+        const safe = apportionSafe(total, weights);
+        // THEN the numbers are the bigints' shares exactly, or there are none where total × sum passes 2^53 − 1
+        if (BigInt(total) * sum > BigInt(Number.MAX_SAFE_INTEGER)) expect(safe).toBeUndefined();
+        else expect(safe?.map(BigInt)).toEqual(apportion(BigInt(total), weights.map(BigInt)));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(apportionSafe(4, [1, 1, 1])).toEqual([2, 1, 1]);
   });
 });

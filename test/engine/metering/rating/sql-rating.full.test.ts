@@ -207,12 +207,15 @@ describe('usage and rating in PostgreSQL', () => {
     const inNode: MeteringStore = { ...pg, rateUsage: undefined };
     expect(sqlite.rateUsage).toBeUndefined();
 
-    for (const extra of [{}, { groupBy: { kind: 'tag', tag: 'cost_center' } } as const, { hourly: true }]) {
+    // Q alone: a report of some of the store's sources (the others' samples are not its usage)
+    const onlyQ = { platforms: [{ platform: Q, region: 'RegionOne', prices: PRICES[Q] }] };
+    for (const extra of [{}, { groupBy: { kind: 'tag', tag: 'cost_center' } } as const, { hourly: true }, onlyQ]) {
       // WHEN the period is reported from PostgreSQL (rated in SQL unless hourly), from PostgreSQL rated in JavaScript, and from SQLite
       const before = rated;
       const [inSql, oracle, fromSqlite] = await Promise.all([buildReport(counted, settings(extra)), buildReport(inNode, settings(extra)), buildReport(sqlite, settings(extra))]);
-      // THEN statements rated in SQL were (3 sources), and every format is the same byte for byte
-      expect(rated - before).toBe('hourly' in extra ? 0 : 3);
+      // THEN statements were rated in SQL, every source of the report in one pass, and every format is the same byte for byte
+      expect(rated - before).toBe('hourly' in extra ? 0 : 1);
+      expect(inSql._unsafeUnwrap().sources.length).toBe(extra === onlyQ ? 1 : 3);
       const mine = formats(inSql._unsafeUnwrap());
       expect(mine).toEqual(formats(oracle._unsafeUnwrap()));
       expect(mine).toEqual(formats(fromSqlite._unsafeUnwrap()));
