@@ -1,7 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { err, ok, Result } from 'neverthrow';
-import { canonicalJson } from '../constructs/model/index.ts';
-import { hashCanonical, sha256Of } from './canonical.ts';
+import { canonicalJsonChunks, type ChunkOptions } from '../constructs/model/index.ts';
+import { hashCanonical } from './canonical.ts';
 import { PLAN_FORMAT_VERSION, type Plan } from './plan.ts';
 import { planShapeProblem, secretKeyPath } from './plan-schema.ts';
 import { planInvariantProblem, tooDeepPath } from './plan-invariants.ts';
@@ -66,10 +66,6 @@ export function planSignature(present: boolean): PlanFileError {
   };
 }
 
-function signatureOf(body: string, key: string): string {
-  return `hmac-sha256:${createHmac('sha256', key).update(body).digest('hex')}`;
-}
-
 /** The checksum of `plan` and, with `key`, its signature: one serialization streamed into both. */
 function sumsOf(plan: unknown, key: string | undefined): { readonly checksum: string; readonly signature?: string } {
   const sha = createHash('sha256');
@@ -88,13 +84,36 @@ export function planSchema(problem: string): PlanFileError {
   return { kind: 'plan-schema', problem, message: `The plan file is not a keyform plan: ${problem}. ${REMAKE}` };
 }
 
-/** The plan file's text, signed when `signing.key` is set. Deterministic: the same plan (and key) always encodes to the same bytes. */
+/**
+ * The plan file's text, signed when `signing.key` is set. Deterministic: the same plan (and
+ * key) always encodes to the same bytes. One string: for a plan small enough to be one (tests,
+ * tools); `keyform plan --out` writes `planFileChunks`, the same bytes in chunks.
+ */
 export function encodePlan(plan: Plan, signing: PlanSigning = {}): string {
+  let text = '';
+  for (const chunk of planFileChunks(plan, signing)) text += chunk;
+  return text;
+}
+
+/**
+ * The plan file's text in chunks (see `canonicalJsonChunks`), never held whole: a plan of a
+ * hundred thousand tenants is ~740 MB, more than V8's longest string. The checksum (and
+ * signature) is streamed over the plan's canonical text first, since the file names it before
+ * the plan; the chunks then write that same text. Throws (a bug) for a plan with a
+ * secret-named field, before the first chunk.
+ * @example for (const chunk of planFileChunks(plan, { key })) fs.writeSync(fd, chunk)
+ */
+export function planFileChunks(plan: Plan, signing: PlanSigning = {}, options: ChunkOptions = {}): Iterable<string> {
   const secret = secretKeyPath(plan);
   if (secret !== undefined) throw new Error(`refusing to write a plan with a secret-named field at ${secret}`);
-  const body = canonicalJson(plan);
-  const signature = signing.key ? `,"signature":${JSON.stringify(signatureOf(body, signing.key))}` : '';
-  return `{"formatVersion":${PLAN_FORMAT_VERSION},"checksum":${JSON.stringify(sha256Of(body))}${signature},"plan":${body}}\n`;
+  const sums = sumsOf(plan, signing.key);
+  const signature = sums.signature === undefined ? '' : `,"signature":${JSON.stringify(sums.signature)}`;
+  const header = `{"formatVersion":${PLAN_FORMAT_VERSION},"checksum":${JSON.stringify(sums.checksum)}${signature},"plan":`;
+  return (function* () {
+    yield header;
+    yield* canonicalJsonChunks(plan, options);
+    yield '}\n';
+  })();
 }
 
 const parseJson = Result.fromThrowable(

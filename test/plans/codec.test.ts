@@ -1,7 +1,9 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { ok } from 'neverthrow';
-import { createPlan, decodePlan, encodePlan, type Plan } from '../../plans/index.ts';
+import { createHmac } from 'node:crypto';
+import { canonicalJson } from '../../constructs/model/index.ts';
+import { createPlan, decodePlan, encodePlan, planFileChunks, sha256Of, type Plan } from '../../plans/index.ts';
 import { desiredState, liveState, tenant } from './fixtures.ts';
 import { world, worldArb } from './worlds.ts';
 
@@ -28,6 +30,29 @@ describe('plan codec', () => {
         expect(decodePlan(encodePlan(plan))).toEqual(ok(plan));
       }),
       { numRuns: 100 },
+    );
+  }, 120_000);
+
+  it('writes in small chunks the very bytes of the plan file as one string, signed or not, for any plan', () => {
+    /** The file as keyform wrote it as one string: the checksum and signature over the canonical text of the plan. */
+    const oneString = (plan: Plan, key?: string): string => {
+      const body = canonicalJson(plan);
+      const signature = key === undefined ? '' : `,"signature":"hmac-sha256:${createHmac('sha256', key).update(body).digest('hex')}"`;
+      return `{"formatVersion":2,"checksum":"${sha256Of(body)}"${signature},"plan":${body}}\n`;
+    };
+    fc.assert(
+      fc.property(worldArb, fc.constantFrom(undefined, 'k1'), (x, key) => {
+        // GIVEN a plan of random states
+        const { desired, live } = world(x);
+        const plan = planOf(desired, live);
+        // WHEN written in chunks of 256
+        const chunks = [...planFileChunks(plan, { key }, { chunkSize: 256 })];
+        // THEN they join into the one-string file, byte for byte, none longer than 1.5 chunks but the header
+        expect(chunks.join('')).toBe(oneString(plan, key));
+        expect(encodePlan(plan, { key })).toBe(oneString(plan, key));
+        expect(Math.max(...chunks.slice(1).map((c) => c.length))).toBeLessThanOrEqual(384);
+      }),
+      { numRuns: 50 },
     );
   }, 120_000);
 

@@ -1,4 +1,4 @@
-import { ADDRESS_TYPES, compareAddresses, RESOURCE_KINDS, type Resource } from '../../../constructs/model/index.ts';
+import { ADDRESS_TYPES, compareAddresses, jsonChunks, RESOURCE_KINDS, type ChunkOptions, type Resource } from '../../../constructs/model/index.ts';
 import type { Plan, PlatformPlan } from '../../plan.ts';
 import { noOpChange, resourceChange } from './resource-change.ts';
 import { snakeCase, stateResource, TERRAFORM_PROVIDER_NAME, terraformValues } from './values.ts';
@@ -18,13 +18,25 @@ export const TERRAFORM_JSON_FORMAT_VERSION = '1.2';
 export const TERRAFORM_VERSION = '1.8.0';
 
 /**
- * The plan as Terraform's JSON plan, on one line as Terraform writes it. `resource_changes`
- * lists every object: each change, and every managed object nothing changes as `["no-op"]`
- * (a targeted plan leaves out the changes its targets did not select, as Terraform does).
+ * The plan as Terraform's JSON plan, on one line as Terraform writes it: `jsonPlanChunks`
+ * as one string, for a plan small enough to be one.
+ */
+export function renderJson(plan: Plan): string {
+  let text = '';
+  for (const chunk of jsonPlanChunks(plan)) text += chunk;
+  return text;
+}
+
+/**
+ * The plan as Terraform's JSON plan, on one line as Terraform writes it, in chunks: the JSON
+ * of a hundred thousand tenants is longer than V8's longest string, so it is never one.
+ * `resource_changes` lists every object: each change, and every managed object nothing
+ * changes as `["no-op"]` (a targeted plan leaves out the changes its targets did not select,
+ * as Terraform does).
  * What Terraform has no field for (reasons, remarks, errors, warnings, per-platform digests,
  * targets) is under `keyform`, a key Terraform tools ignore.
  */
-export function renderJson(plan: Plan): string {
+export function* jsonPlanChunks(plan: Plan, options: ChunkOptions = {}): Generator<string, void, undefined> {
   const platforms = plan.platforms.map(platformDoc);
   const byAddress = (xs: Record<string, unknown>[]): Record<string, unknown>[] => xs.sort((a, b) => compareAddresses(String(a['address']), String(b['address'])));
   const doc = {
@@ -55,7 +67,8 @@ export function renderJson(plan: Plan): string {
       })),
     },
   };
-  return `${JSON.stringify(doc)}\n`;
+  yield* jsonChunks(doc, options);
+  yield '\n';
 }
 
 /** One platform's share of each list. */
