@@ -2,6 +2,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { err, ok, Result } from 'neverthrow';
 import { canonicalJsonChunks, type ChunkOptions } from '../constructs/model/index.ts';
 import { hashCanonical } from './canonical.ts';
+import { parseJsonBytes, type PieceOptions } from './parse-json-bytes.ts';
 import { PLAN_FORMAT_VERSION, type Plan } from './plan.ts';
 import { planShapeProblem, secretKeyPath } from './plan-schema.ts';
 import { planInvariantProblem, tooDeepPath } from './plan-invariants.ts';
@@ -24,7 +25,8 @@ export type PlanFileError =
   | { readonly kind: 'plan-format-version'; readonly found: unknown; readonly message: string }
   | { readonly kind: 'plan-checksum-mismatch'; readonly message: string }
   | { readonly kind: 'plan-schema'; readonly problem: string; readonly message: string }
-  | { readonly kind: 'plan-signature'; readonly message: string };
+  | { readonly kind: 'plan-signature'; readonly message: string }
+  | { readonly kind: 'plan-file-too-large'; readonly bytes: number; readonly message: string };
 
 /** How a plan file is signed and checked. */
 export interface PlanSigning {
@@ -46,6 +48,19 @@ export function planFormatVersion(found: unknown, writtenBy: string | undefined)
     kind: 'plan-format-version', found,
     message: `The plan file has format version ${JSON.stringify(found)}${by}, but this keyform reads version ${PLAN_FORMAT_VERSION}. ` +
       `Show or apply it with the keyform version that wrote it, or ${REMAKE.charAt(0).toLowerCase()}${REMAKE.slice(1)}`,
+  };
+}
+
+/**
+ * The file is longer than keyform reads (`limit` bytes): a plan of that size is made in parts,
+ * each of which is reviewed and applied on its own.
+ */
+export function planFileTooLarge(bytes: number, limit: number): PlanFileError {
+  const gib = (n: number): string => `${(n / 2 ** 30).toFixed(1)} GiB`;
+  return {
+    kind: 'plan-file-too-large', bytes,
+    message: `The plan file is ${gib(bytes)}, more than the ${gib(limit)} keyform reads. Plan in parts and apply each: ` +
+      'one platform at a time (`keyform plan --platform ID --out FILE`), or some workspaces at a time (`--target PLATFORM/WORKSPACE`, repeatable).',
   };
 }
 
@@ -124,10 +139,13 @@ const parseJson = Result.fromThrowable(
 /**
  * Reads a plan file: checks, in this order, that it is JSON, that its format version is the
  * one this keyform reads, that its checksum matches, that it is signed with `signing.key`
- * (when set), and that it has the plan's shape.
+ * (when set), and that it has the plan's shape. The file is its text or its bytes: bytes are
+ * parsed in pieces (see `parseJsonBytes`), for a file longer than V8's longest string.
+ * @example decodePlan(await readFile('plan.kfplan'), { key: process.env['KEYFORM_PLAN_KEY'] })
  */
-export function decodePlan(text: string, signing: PlanSigning = {}): Result<Plan, PlanFileError> {
-  return parseJson(text).andThen((file): Result<Plan, PlanFileError> => {
+export function decodePlan(file: string | Uint8Array, signing: PlanSigning = {}, options: PieceOptions = {}): Result<Plan, PlanFileError> {
+  const parsed = typeof file === 'string' ? parseJson(file) : parseJsonBytes(file, options).mapErr(planFileNotJson);
+  return parsed.andThen((file): Result<Plan, PlanFileError> => {
     if (typeof file !== 'object' || file === null || Array.isArray(file)) return err(planSchema('the file holds no object'));
     const { formatVersion, checksum, signature, plan } = file as { formatVersion?: unknown; checksum?: unknown; signature?: unknown; plan?: unknown };
     if (formatVersion !== PLAN_FORMAT_VERSION) {

@@ -56,6 +56,20 @@ describe('plan codec', () => {
     );
   }, 120_000);
 
+  it('reads back exactly the plan it wrote from the file\'s bytes, parsed in small pieces, for any plan', () => {
+    fc.assert(
+      fc.property(worldArb, (x) => {
+        // GIVEN a plan of random states, signed
+        const { desired, live } = world(x);
+        const plan = planOf(desired, live);
+        // WHEN its file's bytes are read in pieces of at most 256 bytes
+        // THEN it is the same plan, checked with the key
+        expect(decodePlan(Buffer.from(encodePlan(plan, { key: 'k1' })), { key: 'k1' }, { maxPiece: 256 })).toEqual(ok(plan));
+      }),
+      { numRuns: 50 },
+    );
+  }, 120_000);
+
   it('writes the same bytes for the same plan', () => {
     // GIVEN the same plan built twice
     // WHEN encoded, THEN the texts are equal
@@ -76,13 +90,15 @@ describe('plan codec', () => {
     ['refuses a hand-edited plan', () => tamper(encodePlan(planOf()), (f) => { f.plan['applyable'] = false; }), 'plan-checksum-mismatch', /changed after keyform wrote it/],
     ['refuses a file without a checksum', () => tamper(encodePlan(planOf()), (f) => { delete f.checksum; }), 'plan-schema', /no checksum/],
     ['refuses something that is not a plan', () => '[1, 2]', 'plan-schema', /holds no object/],
-  ])('%s', (_name, text, kind, message) => {
-    // GIVEN a damaged file WHEN read
-    const r = decodePlan(text());
-    // THEN it fails with a clear message that says how to go on
-    expect(r.isErr() && r.error.kind).toBe(kind);
-    expect(r.isErr() && r.error.message).toMatch(message);
-    expect(r.isErr() && r.error.message).toMatch(/keyform plan --out FILE/);
+  ])('%s, from its text or from its bytes in pieces', (_name, text, kind, message) => {
+    for (const file of [text(), Buffer.from(text()), Buffer.from(`${text()}   `)]) {
+      // GIVEN a damaged file WHEN read (bytes: in pieces of 16)
+      const r = decodePlan(file, {}, { maxPiece: 16 });
+      // THEN it fails with a clear message that says how to go on
+      expect(r.isErr() && r.error.kind).toBe(kind);
+      expect(r.isErr() && r.error.message).toMatch(message);
+      expect(r.isErr() && r.error.message).toMatch(/keyform plan --out FILE/);
+    }
   });
 
   it('with KEYFORM_PLAN_KEY, reads back a plan signed with the key and refuses one unsigned, re-signed with another key, or edited with a recomputed checksum', () => {
