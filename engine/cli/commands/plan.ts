@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { Option } from 'commander';
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
 import { unknownPlatform, type ConfigError, type UnknownPlatform, type DesiredState, type PlatformSettings, type SynthOutput } from '../../../constructs/index.ts';
-import { colorEnabled, hasChanges, jsonPlanChunks, planFileChunks, renderMarkdown, renderText, targetProblem, type Plan } from '../../../plans/index.ts';
+import { colorEnabled, hasChanges, jsonPlanChunks, planFileChunks, renderMarkdown, targetProblem, textChunks, type Plan } from '../../../plans/index.ts';
 import { invalidOption, type InvalidOption } from '../../apply/index.ts';
 import { closeTargets, openTargets, planTargets } from '../../plan/index.ts';
 import type { OpenStackError } from '../../openstack/index.ts';
@@ -45,10 +45,11 @@ interface PlanFlags {
  * terminal, NO_COLOR is unset and `--no-color` was not given.
  */
 export async function showPlan(plan: Plan, format: PlanFormat, io: CliIO, opts: { readonly color: boolean } = { color: true }): Promise<void> {
-  // In chunks, as stdout takes them: the JSON of 100,000 tenants is ~1 GB, never one string.
+  // In chunks, as stdout takes them: the JSON of 100,000 tenants is ~2 GB, and their text as
+  // many creates longer than V8's longest string. Markdown is bounded by design (a PR comment).
   if (format === 'json') await writeChunksOut(io, jsonPlanChunks(plan));
   else if (format === 'markdown') io.stdout(renderMarkdown(plan));
-  else io.stdout(renderText(plan, { color: opts.color && colorEnabled(io.env, io.stdoutIsTTY ?? io.isTTY) }));
+  else await writeChunksOut(io, textChunks(plan, { color: opts.color && colorEnabled(io.env, io.stdoutIsTTY ?? io.isTTY) }));
 }
 
 /** Terraform's `-input=false`: keyform plan never asks; apply without a plan file then needs --auto-approve. */
