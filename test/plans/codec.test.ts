@@ -142,6 +142,16 @@ describe('plan codec', () => {
     expect(r.isErr() && r.error.message).toContain(`plan.platforms[0].changes[${index}].before.ids.userId: expected a string, found undefined`);
   });
 
+  it('refuses a file nested too deep, naming the path down to the first value too deep', () => {
+    // GIVEN a file whose first change is an array nested 40 levels deep
+    const deep = `${'['.repeat(40)}${']'.repeat(40)}`;
+    const text = `{"formatVersion":2,"checksum":"sha256:0","plan":{"platforms":[{"platform":"p","changes":[{"address":"a"},${deep}]}]}}`;
+    // WHEN read, THEN the schema error spells out the path to it
+    const r = decodePlan(text);
+    expect(r.isErr() && r.error.kind).toBe('plan-schema');
+    expect(r.isErr() && r.error.message).toContain(`plan.platforms[0].changes[1]${'[0]'.repeat(29)}: nested more than 32 levels deep`);
+  });
+
   it('refuses to write a plan that holds a field named like a secret', () => {
     // GIVEN a plan into which a bug put a password
     const leaky = { ...planOf(), platforms: [{ ...planOf().platforms[0]!, password: 'x' }] } as unknown as Plan;
