@@ -52,14 +52,15 @@ export function planFormatVersion(found: unknown, writtenBy: string | undefined)
 }
 
 /**
- * The file is longer than keyform reads (`limit` bytes): a plan of that size is made in parts,
- * each of which is reviewed and applied on its own.
+ * The file is longer than this keyform process reads (`limit` bytes: at most 2 GiB, and half
+ * its heap limit): a plan of that size is made in parts, each reviewed and applied on its own.
  */
 export function planFileTooLarge(bytes: number, limit: number): PlanFileError {
-  const gib = (n: number): string => `${(n / 2 ** 30).toFixed(1)} GiB`;
+  const gib = (n: number): string => `${(n / 2 ** 30).toFixed(2)} GiB`;
   return {
     kind: 'plan-file-too-large', bytes,
-    message: `The plan file is ${gib(bytes)}, more than the ${gib(limit)} keyform reads. Plan in parts and apply each: ` +
+    message: `The plan file is ${gib(bytes)}, more than the ${gib(limit)} this keyform process reads (half its memory limit, ` +
+      'raised with NODE_OPTIONS=--max-old-space-size=MiB, and at most 2 GiB). Plan in parts and apply each: ' +
       'one platform at a time (`keyform plan --platform ID --out FILE`), or some workspaces at a time (`--target PLATFORM/WORKSPACE`, repeatable).',
   };
 }

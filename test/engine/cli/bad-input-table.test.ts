@@ -159,7 +159,7 @@ const ROWS: readonly Row[] = [
   planFile('a record with 20,000 attributes', (p) => { const attrs = mutable(firstChange(p).after!.attrs); for (let i = 0; i < 20_000; i++) attrs[`a${i}`] = 'x'; return p; }, 'attributes (at most 64)'),
   planFile('an unknown action', (p) => { mutable(firstChange(p)).action = 'explode'; return p; }, 'expected one of'),
   { name: 'a plan nested 200,000 levels deep', files: { 'plan.json': `{"formatVersion":${PLAN_FORMAT_VERSION},"checksum":"sha256:0","plan":${'['.repeat(200_000)}${']'.repeat(200_000)}}` }, argv: show(), exit: 1, says: 'nested more than 32 levels deep' },
-  { name: 'a plan file over 2 GiB (sparse)', setup: (d) => truncateSync(join(d, 'plan.json'), 2 ** 31 + 1), files: { 'plan.json': '' }, argv: show(), exit: 1, says: 'plan.json: The plan file is 2.0 GiB, more than the 2.0 GiB keyform reads. Plan in parts and apply each: one platform at a time (`keyform plan --platform ID --out FILE`)' },
+  { name: 'a plan file over 2 GiB (sparse)', setup: (d) => truncateSync(join(d, 'plan.json'), 2.5 * 2 ** 30), files: { 'plan.json': '' }, argv: show(), exit: 1, says: 'plan.json: The plan file is 2.50 GiB, more than the 2.00 GiB this keyform process reads' },
   { name: 'a plan file that is not JSON', files: { 'plan.json': '{"formatVersion":1,' }, argv: show(), exit: 1, says: 'is not valid JSON' },
   // terminal controls in a valid plan are escaped in text and Markdown
   planFile('an escape sequence in a change reason (text)', (p) => { mutable(firstChange(p)).reason = `fine${ESC}[2K${ESC}[1A`; return p; }, 'fine\\x1b[2K\\x1b[1A', { exit: 0, never: ESC }),
