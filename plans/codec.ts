@@ -103,33 +103,62 @@ export function planSchema(problem: string): PlanFileError {
 /**
  * The plan file's text, signed when `signing.key` is set. Deterministic: the same plan (and
  * key) always encodes to the same bytes. One string: for a plan small enough to be one (tests,
- * tools); `keyform plan --out` writes `planFileChunks`, the same bytes in chunks.
+ * tools); `keyform plan --out` writes `planFileText`, the same bytes in chunks.
  */
 export function encodePlan(plan: Plan, signing: PlanSigning = {}): string {
-  let text = '';
-  for (const chunk of planFileChunks(plan, signing)) text += chunk;
-  return text;
+  const file = planFileText(plan, signing);
+  let body = '';
+  for (const chunk of file.body) body += chunk;
+  return `${file.header()}${body}`;
 }
 
 /**
- * The plan file's text in chunks (see `canonicalJsonChunks`), never held whole: a plan of a
- * hundred thousand tenants is ~740 MB, more than V8's longest string. The checksum (and
- * signature) is streamed over the plan's canonical text first, since the file names it before
- * the plan; the chunks then write that same text. Throws (a bug) for a plan with a
- * secret-named field, before the first chunk.
- * @example for (const chunk of planFileChunks(plan, { key })) fs.writeSync(fd, chunk)
+ * The plan file as a header and a body in chunks (see `canonicalJsonChunks`), never held whole:
+ * a plan of a hundred thousand tenants is ~740 MB, more than V8's longest string. The file names
+ * the checksum (and signature) of the plan's canonical text before the text, and both are
+ * computed as the body is made, in one pass over the plan: a writer writes `headerLength`
+ * placeholder bytes, then the body, then the header over the placeholder (its length is the
+ * same for every plan, signed or not). `encodePlan` is the same bytes as one string.
  */
-export function planFileChunks(plan: Plan, signing: PlanSigning = {}, options: ChunkOptions = {}): Iterable<string> {
+export interface PlanFileText {
+  /** Bytes of the header: one ASCII character each. */
+  readonly headerLength: number;
+  /** The plan's canonical text and the file's closing `}` and line break, in chunks. */
+  readonly body: Iterable<string>;
+  /** The header, naming the checksum (and signature) of the body: once `body` was read to its end (before, a bug: throws). */
+  header(): string;
+}
+
+/**
+ * The plan file of `plan`, signed when `signing.key` is set (see `PlanFileText`). Throws (a
+ * bug) for a plan with a secret-named field, before anything is made.
+ * @example const f = planFileText(plan); for (const c of f.body) out.write(c); out.writeAt(0, f.header())
+ */
+export function planFileText(plan: Plan, signing: PlanSigning = {}, options: ChunkOptions = {}): PlanFileText {
   const secret = secretKeyPath(plan);
   if (secret !== undefined) throw new Error(`refusing to write a plan with a secret-named field at ${secret}`);
-  const sums = sumsOf(plan, signing.key);
-  const signature = sums.signature === undefined ? '' : `,"signature":${JSON.stringify(sums.signature)}`;
-  const header = `{"formatVersion":${PLAN_FORMAT_VERSION},"checksum":${JSON.stringify(sums.checksum)}${signature},"plan":`;
-  return (function* () {
-    yield header;
-    yield* canonicalJsonChunks(plan, options);
-    yield '}\n';
-  })();
+  const sha = createHash('sha256');
+  const mac = signing.key ? createHmac('sha256', signing.key) : undefined;
+  const headerOf = (checksum: string, signature: string | undefined): string =>
+    `{"formatVersion":${PLAN_FORMAT_VERSION},"checksum":${JSON.stringify(checksum)}${signature === undefined ? '' : `,"signature":${JSON.stringify(signature)}`},"plan":`;
+  const zeros = '0'.repeat(64);
+  let header: string | undefined;
+  return {
+    headerLength: headerOf(`sha256:${zeros}`, mac ? `hmac-sha256:${zeros}` : undefined).length,
+    body: (function* () {
+      for (const chunk of canonicalJsonChunks(plan, options)) {
+        sha.update(chunk);
+        mac?.update(chunk);
+        yield chunk;
+      }
+      yield '}\n';
+      header = headerOf(`sha256:${sha.digest('hex')}`, mac ? `hmac-sha256:${mac.digest('hex')}` : undefined);
+    })(),
+    header: () => {
+      if (header === undefined) throw new Error('the header of a plan file is known once its body was read to its end');
+      return header;
+    },
+  };
 }
 
 const parseJson = Result.fromThrowable(

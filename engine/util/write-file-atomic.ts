@@ -32,14 +32,17 @@ export function writeFileAtomic(file: string, text: string, fix?: string): Resul
 /**
  * `writeFileAtomic` for a text made in chunks and never held whole (a plan file of a hundred
  * thousand tenants is ~740 MB): each chunk is written before the next is made. About a MiB
- * of chunks is gathered per write, as the system call costs more than its bytes.
- * @example await writeChunksAtomic('plan.kfplan', planFileChunks(plan))
+ * of chunks is gathered per write, as the system call costs more than its bytes. A `header`
+ * known only once the chunks are made (a digest of them) is written at the start of the file
+ * last, over as many bytes left for it: one pass over what the chunks are made from.
+ * @example const f = planFileText(plan); await writeChunksAtomic('plan.kfplan', f.body, { header: { length: f.headerLength, text: f.header } })
  */
-export function writeChunksAtomic(file: string, chunks: Iterable<string>, fix?: string): ResultAsync<void, FileWriteError> {
+export function writeChunksAtomic(file: string, chunks: Iterable<string>, options: { readonly fix?: string; readonly header?: AfterwardsHeader } = {}): ResultAsync<void, FileWriteError> {
+  const { header } = options;
   return atomically(file, async (tmp) => {
     const handle = await open(tmp, 'w', 0o644);
     try {
-      let batch: string[] = [];
+      let batch: string[] = header === undefined ? [] : [' '.repeat(header.length)];
       let length = 0;
       for (const chunk of chunks) {
         batch.push(chunk);
@@ -49,11 +52,22 @@ export function writeChunksAtomic(file: string, chunks: Iterable<string>, fix?: 
         batch = [];
         length = 0;
       }
-      if (length > 0) await handle.writeFile(batch.join(''));
+      if (batch.length > 0) await handle.writeFile(batch.join(''));
+      if (header !== undefined) {
+        const bytes = Buffer.from(header.text());
+        if (bytes.length !== header.length) throw new Error(`the header is ${bytes.length} bytes, not the ${header.length} left for it`);
+        await handle.write(bytes, 0, bytes.length, 0);
+      }
     } finally {
       await handle.close();
     }
-  }, fix);
+  }, options.fix);
+}
+
+/** A header written at the start of a file after the rest: `length` bytes, its `text` asked for once the rest is written. */
+export interface AfterwardsHeader {
+  readonly length: number;
+  readonly text: () => string;
 }
 
 /** Characters gathered per write. */

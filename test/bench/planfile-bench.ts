@@ -18,7 +18,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readPlanFile } from '../../engine/cli/read-plan-file.ts';
 import { writeChunksAtomic } from '../../engine/util/write-file-atomic.ts';
-import { createPlan, encodePlan, jsonPlanChunks, planFileChunks, type Plan } from '../../plans/index.ts';
+import { createPlan, encodePlan, jsonPlanChunks, planFileText, type Plan } from '../../plans/index.ts';
 import { SIZES, syntheticStates } from './plan-bench.ts';
 
 const CASES = ['one-string', 'encode', 'decode', 'show-json'] as const;
@@ -59,7 +59,8 @@ async function runCase(which: Case, n: number): Promise<Measure> {
     note = `${(text.length / 1e6).toFixed(0)} MB string`;
   } else if (which === 'encode') {
     rmSync(file, { force: true });
-    const r = await timed(steps, 'write', () => writeChunksAtomic(file, planFileChunks(plan!)));
+    const text = planFileText(plan!);
+    const r = await timed(steps, 'write', () => writeChunksAtomic(file, text.body, { header: { length: text.headerLength, text: text.header } }));
     if (r.isErr()) throw new Error(r.error.message);
     note = `${plan!.platforms[0]!.changes.length} changes`;
   } else {

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { ok } from 'neverthrow';
 import { createHmac } from 'node:crypto';
 import { canonicalJson } from '../../constructs/model/index.ts';
-import { createPlan, decodePlan, encodePlan, planFileChunks, sha256Of, type Plan } from '../../plans/index.ts';
+import { createPlan, decodePlan, encodePlan, planFileText, sha256Of, type Plan } from '../../plans/index.ts';
 import { desiredState, liveState, tenant } from './fixtures.ts';
 import { world, worldArb } from './worlds.ts';
 
@@ -45,12 +45,15 @@ describe('plan codec', () => {
         // GIVEN a plan of random states
         const { desired, live } = world(x);
         const plan = planOf(desired, live);
-        // WHEN written in chunks of 256
-        const chunks = [...planFileChunks(plan, { key }, { chunkSize: 256 })];
-        // THEN they join into the one-string file, byte for byte, none longer than 1.5 chunks but the header
-        expect(chunks.join('')).toBe(oneString(plan, key));
+        // WHEN written in chunks of 256, the header (of the length announced) once they are made
+        const file = planFileText(plan, { key }, { chunkSize: 256 });
+        expect(() => file.header()).toThrow(/once its body was read/);
+        const chunks = [...file.body];
+        // THEN header and chunks make the one-string file, byte for byte, no chunk longer than 1.5 chunks
+        expect(file.header()).toHaveLength(file.headerLength);
+        expect(file.header() + chunks.join('')).toBe(oneString(plan, key));
         expect(encodePlan(plan, { key })).toBe(oneString(plan, key));
-        expect(Math.max(...chunks.slice(1).map((c) => c.length))).toBeLessThanOrEqual(384);
+        expect(Math.max(...chunks.map((c) => c.length))).toBeLessThanOrEqual(384);
       }),
       { numRuns: 50 },
     );

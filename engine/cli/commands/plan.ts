@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { Option } from 'commander';
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
 import { unknownPlatform, type ConfigError, type UnknownPlatform, type DesiredState, type PlatformSettings, type SynthOutput } from '../../../constructs/index.ts';
-import { colorEnabled, hasChanges, jsonPlanChunks, planFileChunks, renderMarkdown, targetProblem, textChunks, type Plan } from '../../../plans/index.ts';
+import { colorEnabled, hasChanges, jsonPlanChunks, planFileText, renderMarkdown, targetProblem, textChunks, type Plan } from '../../../plans/index.ts';
 import { invalidOption, type InvalidOption } from '../../apply/index.ts';
 import { closeTargets, openTargets, planTargets } from '../../plan/index.ts';
 import type { OpenStackError } from '../../openstack/index.ts';
@@ -105,8 +105,9 @@ function makePlan(io: CliIO, flags: PlanFlags): ResultAsync<Plan, Failure> {
  * in chunks as they are made: the file of 100,000 tenants is ~740 MB, never one string.
  */
 function save(plan: Plan, file: string, io: CliIO): ResultAsync<Plan, Failure> {
-  const chunks = planFileChunks(plan, { key: io.env['KEYFORM_PLAN_KEY'] });
-  return writeChunksAtomic(resolve(io.cwd, file), chunks, 'Pass --out a path in a folder that exists and is writable.').map(() => plan);
+  const text = planFileText(plan, { key: io.env['KEYFORM_PLAN_KEY'] });
+  const header = { length: text.headerLength, text: text.header };
+  return writeChunksAtomic(resolve(io.cwd, file), text.body, { fix: 'Pass --out a path in a folder that exists and is writable.', header }).map(() => plan);
 }
 
 /**
