@@ -13,3 +13,4 @@ export * from './targets.ts';
 export * from './only-additions.ts';
 export * from './adoptions.ts';
 export * from './render/index.ts';
+export * from './parse-json-bytes.ts';

@@ -11,17 +11,40 @@ export const MAX_LIST_ITEMS = 1000;
 /**
  * The first path nested deeper than MAX_PLAN_DEPTH, or undefined. Iterative, so that a file
  * nested 200,000 levels deep is refused instead of overflowing the stack; run it before
- * anything recursive (the checksum) reads the file.
+ * anything recursive (the checksum) reads the file. The path is spelled out only for the value
+ * found too deep: a plan of 100,000 tenants holds tens of millions of values (measured at
+ * 10,000 tenants: a path string per value made this check 1.1 s of the file's 2.8 s of checks).
  */
 export function tooDeepPath(v: unknown): string | undefined {
-  const stack: [unknown, string, number][] = [[v, 'plan', 0]];
-  while (stack.length > 0) {
-    const [x, path, depth] = stack.pop()!;
+  const stack: Visit[] = [{ x: v, depth: 0, key: 'plan', parent: undefined }];
+  for (let at = stack.pop(); at !== undefined; at = stack.pop()) {
+    const { x, depth } = at;
     if (typeof x !== 'object' || x === null) continue;
-    if (depth > MAX_PLAN_DEPTH) return `${path.slice(0, 200)}: nested more than ${MAX_PLAN_DEPTH} levels deep`;
-    for (const [k, child] of Object.entries(x)) stack.push([child, Array.isArray(x) ? `${path}[${k}]` : `${path}.${k}`, depth + 1]);
+    if (depth > MAX_PLAN_DEPTH) return `${pathOf(at).slice(0, 200)}: nested more than ${MAX_PLAN_DEPTH} levels deep`;
+    if (Array.isArray(x)) {
+      for (let i = 0; i < x.length; i++) if (typeof x[i] === 'object' && x[i] !== null) stack.push({ x: x[i], depth: depth + 1, key: `[${i}]`, parent: at });
+    } else {
+      for (const k in x) {
+        const child = (x as Record<string, unknown>)[k];
+        if (typeof child === 'object' && child !== null) stack.push({ x: child, depth: depth + 1, key: `.${k}`, parent: at });
+      }
+    }
   }
   return undefined;
+}
+
+/** A value `tooDeepPath` is to look at: its path is its parents' keys and its own. */
+interface Visit {
+  readonly x: unknown;
+  readonly depth: number;
+  readonly key: string;
+  readonly parent: Visit | undefined;
+}
+
+function pathOf(v: Visit): string {
+  const keys: string[] = [];
+  for (let at: Visit | undefined = v; at !== undefined; at = at.parent) keys.push(at.key);
+  return keys.reverse().join('');
 }
 
 /**

@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 const BENCHES: Readonly<Record<string, () => Promise<{ run: (print: (line: string) => void) => Promise<void> }>>> = {
   synth: () => import('./synth-bench.ts'),
   plan: () => import('./plan-bench.ts'),
+  planfile: () => import('./planfile-bench.ts'),
   snapshot: () => import('./snapshot-bench.ts'),
   'noop-plan': () => import('./noop-plan-bench.ts'),
   seed: () => import('./seed-bench.ts'),

@@ -1,7 +1,9 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { ok } from 'neverthrow';
-import { createPlan, decodePlan, encodePlan, type Plan } from '../../plans/index.ts';
+import { createHmac } from 'node:crypto';
+import { canonicalJson } from '../../constructs/model/index.ts';
+import { createPlan, decodePlan, encodePlan, planFileText, sha256Of, type Plan } from '../../plans/index.ts';
 import { desiredState, liveState, tenant } from './fixtures.ts';
 import { world, worldArb } from './worlds.ts';
 
@@ -31,6 +33,46 @@ describe('plan codec', () => {
     );
   }, 120_000);
 
+  it('writes in small chunks the very bytes of the plan file as one string, signed or not, for any plan', () => {
+    /** The file as keyform wrote it as one string: the checksum and signature over the canonical text of the plan. */
+    const oneString = (plan: Plan, key?: string): string => {
+      const body = canonicalJson(plan);
+      const signature = key === undefined ? '' : `,"signature":"hmac-sha256:${createHmac('sha256', key).update(body).digest('hex')}"`;
+      return `{"formatVersion":2,"checksum":"${sha256Of(body)}"${signature},"plan":${body}}\n`;
+    };
+    fc.assert(
+      fc.property(worldArb, fc.constantFrom(undefined, 'k1'), (x, key) => {
+        // GIVEN a plan of random states
+        const { desired, live } = world(x);
+        const plan = planOf(desired, live);
+        // WHEN written in chunks of 256, the header (of the length announced) once they are made
+        const file = planFileText(plan, { key }, { chunkSize: 256 });
+        expect(() => file.header()).toThrow(/once its body was read/);
+        const chunks = [...file.body];
+        // THEN header and chunks make the one-string file, byte for byte, no chunk longer than 1.5 chunks
+        expect(file.header()).toHaveLength(file.headerLength);
+        expect(file.header() + chunks.join('')).toBe(oneString(plan, key));
+        expect(encodePlan(plan, { key })).toBe(oneString(plan, key));
+        expect(Math.max(...chunks.map((c) => c.length))).toBeLessThanOrEqual(384);
+      }),
+      { numRuns: 50 },
+    );
+  }, 120_000);
+
+  it('reads back exactly the plan it wrote from the file\'s bytes, parsed in small pieces, for any plan', () => {
+    fc.assert(
+      fc.property(worldArb, (x) => {
+        // GIVEN a plan of random states, signed
+        const { desired, live } = world(x);
+        const plan = planOf(desired, live);
+        // WHEN its file's bytes are read in pieces of at most 256 bytes
+        // THEN it is the same plan, checked with the key
+        expect(decodePlan(Buffer.from(encodePlan(plan, { key: 'k1' })), { key: 'k1' }, { maxPiece: 256 })).toEqual(ok(plan));
+      }),
+      { numRuns: 50 },
+    );
+  }, 120_000);
+
   it('writes the same bytes for the same plan', () => {
     // GIVEN the same plan built twice
     // WHEN encoded, THEN the texts are equal
@@ -51,13 +93,15 @@ describe('plan codec', () => {
     ['refuses a hand-edited plan', () => tamper(encodePlan(planOf()), (f) => { f.plan['applyable'] = false; }), 'plan-checksum-mismatch', /changed after keyform wrote it/],
     ['refuses a file without a checksum', () => tamper(encodePlan(planOf()), (f) => { delete f.checksum; }), 'plan-schema', /no checksum/],
     ['refuses something that is not a plan', () => '[1, 2]', 'plan-schema', /holds no object/],
-  ])('%s', (_name, text, kind, message) => {
-    // GIVEN a damaged file WHEN read
-    const r = decodePlan(text());
-    // THEN it fails with a clear message that says how to go on
-    expect(r.isErr() && r.error.kind).toBe(kind);
-    expect(r.isErr() && r.error.message).toMatch(message);
-    expect(r.isErr() && r.error.message).toMatch(/keyform plan --out FILE/);
+  ])('%s, from its text or from its bytes in pieces', (_name, text, kind, message) => {
+    for (const file of [text(), Buffer.from(text()), Buffer.from(`${text()}   `)]) {
+      // GIVEN a damaged file WHEN read (bytes: in pieces of 16)
+      const r = decodePlan(file, {}, { maxPiece: 16 });
+      // THEN it fails with a clear message that says how to go on
+      expect(r.isErr() && r.error.kind).toBe(kind);
+      expect(r.isErr() && r.error.message).toMatch(message);
+      expect(r.isErr() && r.error.message).toMatch(/keyform plan --out FILE/);
+    }
   });
 
   it('with KEYFORM_PLAN_KEY, reads back a plan signed with the key and refuses one unsigned, re-signed with another key, or edited with a recomputed checksum', () => {
@@ -99,6 +143,16 @@ describe('plan codec', () => {
     // THEN the schema error names the missing id before apply could send half a request
     expect(r.isErr() && r.error.kind).toBe('plan-schema');
     expect(r.isErr() && r.error.message).toContain(`plan.platforms[0].changes[${index}].before.ids.userId: expected a string, found undefined`);
+  });
+
+  it('refuses a file nested too deep, naming the path down to the first value too deep', () => {
+    // GIVEN a file whose first change is an array nested 40 levels deep
+    const deep = `${'['.repeat(40)}${']'.repeat(40)}`;
+    const text = `{"formatVersion":2,"checksum":"sha256:0","plan":{"platforms":[{"platform":"p","changes":[{"address":"a"},${deep}]}]}}`;
+    // WHEN read, THEN the schema error spells out the path to it
+    const r = decodePlan(text);
+    expect(r.isErr() && r.error.kind).toBe('plan-schema');
+    expect(r.isErr() && r.error.message).toContain(`plan.platforms[0].changes[1]${'[0]'.repeat(29)}: nested more than 32 levels deep`);
   });
 
   it('refuses to write a plan that holds a field named like a secret', () => {

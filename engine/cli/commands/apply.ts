@@ -4,7 +4,7 @@ import { err, ok, type Result } from 'neverthrow';
 import { trapSignals } from '../process-control.ts';
 import { durationMs } from '../../util/durations.ts';
 import type { PlatformSettings, SynthOutput } from '../../../constructs/index.ts';
-import { notAdditions, renderText, colorEnabled, unconfiguredAdoptions, type Plan } from '../../../plans/index.ts';
+import { notAdditions, textChunks, colorEnabled, unconfiguredAdoptions, type Plan } from '../../../plans/index.ts';
 import {
   adoptionNotConfigured, applyPlan, applyProgress, invalidOption, lockTargets, notApproved, notOnlyAdditions, planErrored, platformNotConfigured, renderApplyReport,
   type ApplyError, type ApplyOptions, type ApplyReport,
@@ -113,7 +113,7 @@ async function freshPlan(io: CliIO, flags: ApplyFlags, output: SynthOutput, para
   const planned = await planTargets(targets.value, output.platforms, KEYFORM_VERSION, new Date().toISOString(), flags.target, { parallelism });
   if (planned.isErr()) return stop(planned.error);
   const plan = planned.value.plan;
-  io.stderr(renderText(plan, { color: flags.color && colorEnabled(io.env, io.isTTY) }));
+  for (const chunk of textChunks(plan, { color: flags.color && colorEnabled(io.env, io.isTTY) })) io.stderr(chunk);
   if (plan.errored) return stop(planErrored(plan.summary.errors));
   if (!plan.applyable) return stop('no-changes');
   // With --only-additions the policy (checked by the caller) is the approval: scheduled replication runs unattended.

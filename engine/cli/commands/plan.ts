@@ -2,15 +2,15 @@ import { resolve } from 'node:path';
 import { Option } from 'commander';
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
 import { unknownPlatform, type ConfigError, type UnknownPlatform, type DesiredState, type PlatformSettings, type SynthOutput } from '../../../constructs/index.ts';
-import { colorEnabled, encodePlan, hasChanges, renderJson, renderMarkdown, renderText, targetProblem, type Plan } from '../../../plans/index.ts';
+import { colorEnabled, hasChanges, jsonPlanChunks, planFileText, renderMarkdown, targetProblem, textChunks, type Plan } from '../../../plans/index.ts';
 import { invalidOption, type InvalidOption } from '../../apply/index.ts';
 import { closeTargets, openTargets, planTargets } from '../../plan/index.ts';
 import type { OpenStackError } from '../../openstack/index.ts';
 import type { SnapshotError } from '../../snapshot/index.ts';
-import { EXIT, type CliIO } from '../io.ts';
+import { EXIT, writeChunksOut, type CliIO } from '../io.ts';
 import { KEYFORM_VERSION, type RegisterCommand } from '../main.ts';
 import { loadDesired } from '../config.ts';
-import { writeFileAtomic, type FileWriteError } from '../../util/write-file-atomic.ts';
+import { writeChunksAtomic, type FileWriteError } from '../../util/write-file-atomic.ts';
 import { failCommand } from '../render-error.ts';
 import { parseParallelism, readParallelismOption } from '../parallelism.ts';
 
@@ -44,10 +44,12 @@ interface PlanFlags {
  * rendering alone, diagnostics stay on stderr. Text is coloured only when stdout is a
  * terminal, NO_COLOR is unset and `--no-color` was not given.
  */
-export function showPlan(plan: Plan, format: PlanFormat, io: CliIO, opts: { readonly color: boolean } = { color: true }): void {
-  if (format === 'json') io.stdout(renderJson(plan));
+export async function showPlan(plan: Plan, format: PlanFormat, io: CliIO, opts: { readonly color: boolean } = { color: true }): Promise<void> {
+  // In chunks, as stdout takes them: the JSON of 100,000 tenants is ~2 GB, and their text as
+  // many creates longer than V8's longest string. Markdown is bounded by design (a PR comment).
+  if (format === 'json') await writeChunksOut(io, jsonPlanChunks(plan));
   else if (format === 'markdown') io.stdout(renderMarkdown(plan));
-  else io.stdout(renderText(plan, { color: opts.color && colorEnabled(io.env, io.stdoutIsTTY ?? io.isTTY) }));
+  else await writeChunksOut(io, textChunks(plan, { color: opts.color && colorEnabled(io.env, io.stdoutIsTTY ?? io.isTTY) }));
 }
 
 /** Terraform's `-input=false`: keyform plan never asks; apply without a plan file then needs --auto-approve. */
@@ -98,9 +100,14 @@ function makePlan(io: CliIO, flags: PlanFlags): ResultAsync<Plan, Failure> {
   });
 }
 
-/** Saves the plan file whole or not at all: `keyform apply` never meets half a plan. */
+/**
+ * Saves the plan file whole or not at all: `keyform apply` never meets half a plan. Written
+ * in chunks as they are made: the file of 100,000 tenants is ~740 MB, never one string.
+ */
 function save(plan: Plan, file: string, io: CliIO): ResultAsync<Plan, Failure> {
-  return writeFileAtomic(resolve(io.cwd, file), encodePlan(plan, { key: io.env['KEYFORM_PLAN_KEY'] }), 'Pass --out a path in a folder that exists and is writable.').map(() => plan);
+  const text = planFileText(plan, { key: io.env['KEYFORM_PLAN_KEY'] });
+  const header = { length: text.headerLength, text: text.header };
+  return writeChunksAtomic(resolve(io.cwd, file), text.body, { fix: 'Pass --out a path in a folder that exists and is writable.', header }).map(() => plan);
 }
 
 /**
@@ -129,7 +136,7 @@ export const registerPlan: RegisterCommand = (program, io, state) => {
       const r = await makePlan(io, flags).andThen((plan) => (flags.out === undefined ? okAsync(plan) : save(plan, flags.out, io)));
       if (r.isErr()) return failCommand(io, state, 'plan', r.error, flags.format === 'json' ? 'json' : 'text');
       const plan = r.value;
-      showPlan(plan, flags.format, io, flags);
+      await showPlan(plan, flags.format, io, flags);
       if (flags.out !== undefined) io.stderr(`\nSaved the plan to ${flags.out}. To apply exactly this plan: keyform apply ${flags.out}\n`);
       state.exitCode = plan.errored ? EXIT.error : flags.detailedExitcode === true && hasChanges(plan.summary) ? EXIT.changes : EXIT.ok;
     });

@@ -20,7 +20,7 @@ export const registerShow: RegisterCommand = (program, io, state) => {
     .action(async (file: string, flags: { format: PlanFormat; color: boolean }) => {
       const plan = await readPlanFile(file, io.cwd);
       if (plan.isErr()) return failCommand(io, state, 'show', plan.error, flags.format === 'json' ? 'json' : 'text');
-      showPlan(plan.value, flags.format, io, flags);
+      await showPlan(plan.value, flags.format, io, flags);
       state.exitCode = EXIT.ok;
     });
 };

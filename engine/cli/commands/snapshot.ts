@@ -1,9 +1,9 @@
 import { Option } from 'commander';
 import { ResultAsync, errAsync, type Result } from 'neverthrow';
-import { indentedCanonicalJson, unknownPlatform, type ConfigError, type UnknownPlatform, type DesiredState, type PlatformSettings } from '../../../constructs/index.ts';
+import { canonicalJsonChunks, unknownPlatform, type ConfigError, type UnknownPlatform, type DesiredState, type PlatformSettings } from '../../../constructs/index.ts';
 import type { OpenStackError } from '../../openstack/index.ts';
 import { openPlatformSessions, snapshot, type SnapshotError, type SnapshotResult } from '../../snapshot/index.ts';
-import { EXIT, type CliIO } from '../io.ts';
+import { EXIT, writeChunksOut, type CliIO } from '../io.ts';
 import type { RegisterCommand } from '../main.ts';
 import { loadDesired } from '../config.ts';
 import { failCommand } from '../render-error.ts';
@@ -71,7 +71,9 @@ export const registerSnapshot: RegisterCommand = (program, io, state) => {
       const r = await run(io, opts);
       if (r.isErr()) return failCommand(io, state, 'snapshot', r.error);
       const { live, calls, ms } = r.value.result;
-      io.stdout(`${indentedCanonicalJson(live)}\n`);
+      // In chunks as stdout takes them: the live state of 100,000 tenants is longer than V8's longest string.
+      await writeChunksOut(io, canonicalJsonChunks(live, { indent: 2 }));
+      io.stdout('\n');
       io.stderr(`Snapshot of platform ${r.value.platform}: ${live.resources.length} managed resources, ${live.unmanaged.length} unmanaged objects; ${calls} API calls in ${ms} ms.\n`);
       state.exitCode = EXIT.ok;
     });

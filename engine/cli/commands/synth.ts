@@ -1,6 +1,6 @@
 import { Option } from 'commander';
-import { writeCanonicalJson } from '../../../constructs/index.ts';
-import { EXIT } from '../io.ts';
+import { canonicalJsonChunks } from '../../../constructs/index.ts';
+import { EXIT, writeChunksOut } from '../io.ts';
 import type { RegisterCommand } from '../main.ts';
 import { loadDesired } from '../config.ts';
 import { failCommand } from '../render-error.ts';
@@ -20,8 +20,9 @@ export const registerSynth: RegisterCommand = (program, io, state) => {
     .action(async (opts: { config: string }) => {
       const result = await loadDesired(opts.config, io);
       if (result.isErr()) return failCommand(io, state, 'synth', result.error);
-      // In chunks of ~64 KiB: the text of 10,000 tenants is ~50 MB, and is never held whole.
-      writeCanonicalJson(result.value.output, io.stdout, 2);
+      // In chunks of ~64 KiB as stdout takes them: the text of 10,000 tenants is ~50 MB, and is
+      // never held whole, also when a slow reader of a pipe lets stdout's buffer fill.
+      await writeChunksOut(io, canonicalJsonChunks(result.value.output, { indent: 2 }));
       io.stdout('\n');
       const n = result.value.output.platforms.reduce((sum, p) => sum + p.resources.length, 0);
       io.stderr(`Synthesized ${n} resources on ${result.value.output.platforms.length} platform(s).\n`);

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { canonicalJson, indentedCanonicalJson } from '../../../constructs/model/index.ts';
+import { canonicalJson, canonicalJsonChunks, indentedCanonicalJson, jsonChunks } from '../../../constructs/model/index.ts';
 
 describe('canonicalJson', () => {
   it.each([
@@ -106,5 +106,71 @@ describe('the writer', () => {
     // GIVEN / WHEN / THEN
     expect(canonicalJson(value)).toBe(expected);
     expect(reference(value)).toBe(expected);
+  });
+});
+
+/** A document of `n` records of a dozen short values, keys built in order but for every tenth (walked). */
+function records(n: number): unknown {
+  const rs = Array.from({ length: n }, (_, i) => (i % 10 === 0
+    ? { kind: 'b', address: `r["${i}"]`, attrs: { tags: [`t${i}`, 'x'], name: `n\u00e9${i}` } }
+    : { address: `r["${i}"]`, attrs: { name: `n${i}`, tags: ['x'] }, key: { id: i }, kind: 'a' }));
+  return { z: [[], {}], platforms: [{ platform: 'p', resources: rs }] };
+}
+
+describe('the writer in chunks', () => {
+  it.each([0, 2])('hands out the same text in chunks no longer than about the chunk size (indent %d)', (indent) => {
+    // GIVEN a document a hundred times longer than the chunk size
+    const doc = records(2_000);
+    const whole = indent === 0 ? canonicalJson(doc) : indentedCanonicalJson(doc, indent);
+    expect(whole.length).toBeGreaterThan(100 * 512);
+    // WHEN written in chunks of 512
+    const chunks = [...canonicalJsonChunks(doc, { indent, chunkSize: 512 })];
+    // THEN they join into the same text, and none is more than 1.5 chunks (a piece added to an almost full chunk)
+    expect(chunks.join('')).toBe(whole);
+    expect(Math.max(...chunks.map((c) => c.length))).toBeLessThanOrEqual(768);
+  });
+
+  it('hands out any JSON value canonically in chunks, whatever the chunk size', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.integer({ min: 1, max: 64 }), fc.constantFrom(0, 2), (v, chunkSize, indent) => {
+        // GIVEN any JSON value WHEN written in small chunks THEN they join into the canonical text
+        expect([...canonicalJsonChunks(v, { indent, chunkSize })].join('')).toBe(reference(v, ' '.repeat(indent)));
+      }),
+    );
+  });
+
+  it('makes each chunk only when asked for it, so a reader that waits holds the writer back', () => {
+    // GIVEN a long document
+    const doc = records(2_000);
+    // WHEN the first two chunks of 512 are taken
+    const it = canonicalJsonChunks(doc, { chunkSize: 512 });
+    const first = [it.next().value, it.next().value].join('');
+    // THEN they are the start of the text, and nothing more was made
+    expect(canonicalJson(doc).startsWith(first)).toBe(true);
+    expect(first.length).toBeLessThanOrEqual(2 * 768);
+  });
+
+  it('writes a value nested deeper than the call stack', () => {
+    // GIVEN an array nested 20,000 levels deep (two frames a level would overflow a recursive writer)
+    let deep: unknown = [];
+    for (let i = 0; i < 20_000; i++) deep = [deep];
+    // WHEN written THEN it is the brackets, without a stack overflow
+    expect(canonicalJson(deep)).toBe(`${'['.repeat(20_001)}${']'.repeat(20_001)}`);
+  });
+});
+
+describe('jsonChunks', () => {
+  it('is JSON.stringify in chunks, keys in the order the objects hold them', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.integer({ min: 1, max: 64 }), fc.constantFrom(0, 2), (v, chunkSize, indent) => {
+        // GIVEN any JSON value WHEN written in small chunks THEN they join into JSON.stringify's text
+        expect([...jsonChunks(v, { indent, chunkSize })].join('')).toBe(JSON.stringify(v, null, indent));
+      }),
+    );
+    // AND a long document of records is too, in chunks no longer than about the chunk size
+    const doc = records(2_000);
+    const chunks = [...jsonChunks(doc, { chunkSize: 512 })];
+    expect(chunks.join('')).toBe(JSON.stringify(doc));
+    expect(Math.max(...chunks.map((c) => c.length))).toBeLessThanOrEqual(768);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../engine/cli/main.ts';
@@ -159,6 +159,7 @@ const ROWS: readonly Row[] = [
   planFile('a record with 20,000 attributes', (p) => { const attrs = mutable(firstChange(p).after!.attrs); for (let i = 0; i < 20_000; i++) attrs[`a${i}`] = 'x'; return p; }, 'attributes (at most 64)'),
   planFile('an unknown action', (p) => { mutable(firstChange(p)).action = 'explode'; return p; }, 'expected one of'),
   { name: 'a plan nested 200,000 levels deep', files: { 'plan.json': `{"formatVersion":${PLAN_FORMAT_VERSION},"checksum":"sha256:0","plan":${'['.repeat(200_000)}${']'.repeat(200_000)}}` }, argv: show(), exit: 1, says: 'nested more than 32 levels deep' },
+  { name: 'a plan file over 2 GiB (sparse)', setup: (d) => truncateSync(join(d, 'plan.json'), 2.5 * 2 ** 30), files: { 'plan.json': '' }, argv: show(), exit: 1, says: 'plan.json: The plan file is 2.50 GiB, more than the 2.00 GiB this keyform process reads' },
   { name: 'a plan file that is not JSON', files: { 'plan.json': '{"formatVersion":1,' }, argv: show(), exit: 1, says: 'is not valid JSON' },
   // terminal controls in a valid plan are escaped in text and Markdown
   planFile('an escape sequence in a change reason (text)', (p) => { mutable(firstChange(p)).reason = `fine${ESC}[2K${ESC}[1A`; return p; }, 'fine\\x1b[2K\\x1b[1A', { exit: 0, never: ESC }),

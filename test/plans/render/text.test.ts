@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { renderText } from '../../../plans/index.ts';
+import { renderText, textChunks } from '../../../plans/index.ts';
 import { SAMPLE_PLANS } from './sample-plans.ts';
 
 const HEAD = 'Platform os-prod (https://keystone.example/v3, region RegionOne) will be changed as follows:';
@@ -98,6 +98,15 @@ describe('renderText', () => {
     // WHEN rendered without colours
     // THEN the text is exactly as expected
     expect(renderText(plan, { color: false })).toBe(EXPECTED[name]);
+  });
+
+  it.each(Object.keys(EXPECTED) as (keyof typeof SAMPLE_PLANS)[])('hands out the %s plan in chunks of about the chunk size that join into its text', (name) => {
+    // GIVEN a sample plan WHEN rendered in chunks of 200 characters
+    const chunks = [...textChunks(SAMPLE_PLANS[name](), { color: false, chunkSize: 200 })];
+    // THEN they join into the exact text, each no longer than a chunk and one change's block
+    expect(chunks.join('')).toBe(EXPECTED[name]);
+    expect(Math.max(...chunks.map((c) => c.length))).toBeLessThan(200 + 600);
+    if (EXPECTED[name].length > 1000) expect(chunks.length).toBeGreaterThan(2);
   });
 
   it('colours glyphs and the plan line when colours are on, and only then', () => {

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { describe, it, expect } from 'vitest';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { createPlan, renderJson, TERRAFORM_JSON_FORMAT_VERSION, TERRAFORM_VERSION } from '../../../../plans/index.ts';
+import { createPlan, jsonPlanChunks, renderJson, TERRAFORM_JSON_FORMAT_VERSION, TERRAFORM_VERSION } from '../../../../plans/index.ts';
 import { desiredState, liveState, tenant } from '../../fixtures.ts';
 import { SAMPLE_PLANS } from '../sample-plans.ts';
 import { TERRAFORM_PLAN_SCHEMA } from './terraform-plan-schema.ts';
@@ -29,6 +29,12 @@ const PROJECT = 'keyform_project.tenant["os-prod/acme/webshop"]';
 const unidiff = createRequire(import.meta.url)('@ahmadnassri/terraform-unidiff') as (plan: unknown) => { summary: { create: number; update: number; delete: number }; patches: string[] };
 const validate = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true }).compile(TERRAFORM_PLAN_SCHEMA);
 
+/** The length of the longest scalar of `v` as JSON text. */
+function longestScalar(v: unknown): number {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v).length;
+  return Math.max(0, ...Object.entries(v).map(([k, x]) => Math.max(JSON.stringify(k).length + 1, longestScalar(x))));
+}
+
 describe('renderJson', () => {
   it.each(Object.keys(SAMPLE_PLANS) as Name[])('writes the %s plan as a document that matches terraform-json\'s Plan structs', (name) => {
     // GIVEN a sample plan WHEN rendered
@@ -36,6 +42,17 @@ describe('renderJson', () => {
     // THEN it validates against the schema derived from terraform-json
     expect(validate(doc) ? [] : validate.errors).toEqual([]);
     expect(doc).toMatchObject({ format_version: TERRAFORM_JSON_FORMAT_VERSION, terraform_version: TERRAFORM_VERSION, complete: true });
+  });
+
+  it.each(Object.keys(SAMPLE_PLANS) as Name[])('writes the %s plan in small chunks as the same line, parsed as one JSON.stringify of it', (name) => {
+    // GIVEN a sample plan WHEN rendered in chunks of 128
+    const chunks = [...jsonPlanChunks(SAMPLE_PLANS[name](), { chunkSize: 128 })];
+    // THEN they join into the one-string rendering, which is JSON.stringify's text of the document,
+    // none longer than 1.5 chunks, or than two of its values where those are long (a reason, a message)
+    expect(chunks.join('')).toBe(text(name));
+    expect(text(name)).toBe(`${JSON.stringify(parse(name))}\n`);
+    expect(Math.max(...chunks.map((c) => c.length))).toBeLessThanOrEqual(Math.max(192, 2 * longestScalar(parse(name))));
+    expect(chunks.length).toBeGreaterThan(5);
   });
 
   it('is one line, as terraform show -json writes it', () => {
