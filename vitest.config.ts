@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 // Three projects by what a test needs: nothing, a real Keystone, or the full real OpenStack
@@ -5,7 +8,12 @@ import { defineConfig } from 'vitest/config';
 // `npx vitest run --project unit` stays a fast local loop.
 // Every project runs the CLI (engine/cli/keyform.mjs) from the sources, never a dist/ build
 // older than them.
-const env = { KEYFORM_FROM_SOURCE: '1' };
+// The temp folders tests make (and those of the processes they run) go into one folder per run,
+// removed when the run ends: a run of the suite makes over a thousand, and a test that fails
+// never reaches its own clean-up. The services the global setups start are not in it.
+const runTmp = mkdtempSync(join(tmpdir(), 'keyform-tests-'));
+process.on('exit', () => rmSync(runTmp, { recursive: true, force: true }));
+const env = { KEYFORM_FROM_SOURCE: '1', TMPDIR: runTmp };
 
 export default defineConfig({
   test: {
