@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
@@ -11,7 +11,10 @@ import { defineConfig } from 'vitest/config';
 // The temp folders tests make (and those of the processes they run) go into one folder per run,
 // removed when the run ends: a run of the suite makes over a thousand, and a test that fails
 // never reaches its own clean-up. The services the global setups start are not in it.
+// Open like /tmp itself (sticky, everyone): as root, a test's PostgreSQL runs as user postgres,
+// which must reach its folder in there.
 const runTmp = mkdtempSync(join(tmpdir(), 'keyform-tests-'));
+chmodSync(runTmp, 0o1777);
 process.on('exit', () => rmSync(runTmp, { recursive: true, force: true }));
 const env = { KEYFORM_FROM_SOURCE: '1', TMPDIR: runTmp };
 
