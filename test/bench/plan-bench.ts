@@ -17,11 +17,16 @@ import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DesiredState, LiveState, Resource } from '../../constructs/model/index.ts';
-import { createPlan, decodePlan, encodePlan, renderJson, renderMarkdown, renderText } from '../../plans/index.ts';
+import { createPlan, decodePlan, encodePlan, renderJson, renderMarkdown, renderText, type Plan } from '../../plans/index.ts';
 import { desiredState, PLATFORM, tenant, type TenantSpec } from '../plans/fixtures.ts';
 import { keystoneWorld } from './keystone-world.ts';
 
 export const SIZES = [10_000, 100_000] as const;
+/** The plan the plan benches make of two states: one platform, a fixed clock. */
+export function benchPlan(desired: DesiredState, live: LiveState): Plan {
+  return createPlan({ toolVersion: 'bench', createdAt: new Date(0).toISOString(), platforms: [{ desired, live, endpoint: 'https://keystone/v3', region: 'RegionOne' }] });
+}
+
 export const DRIFT = 0.01;
 const CASES = ['states', 'floor', 'diff', 'plan', 'plan-file'] as const;
 /**
@@ -123,7 +128,7 @@ function runCase(which: Case, n: number): Measure {
   if (which === 'floor') timed(steps, 'stringify+parse', () => JSON.parse(JSON.stringify(desired)));
   if (which === 'diff' || which === 'plan' || which === 'plan-file') {
     // createPlan = diff + ordering + the digest of the live state.
-    const plan = timed(steps, 'createPlan', () => createPlan({ toolVersion: 'bench', createdAt: new Date(0).toISOString(), platforms: [{ desired, live, endpoint: 'https://keystone/v3', region: 'RegionOne' }] }));
+    const plan = timed(steps, 'createPlan', () => benchPlan(desired, live));
     kept.push(plan);
     note += `, ${plan.platforms[0]!.changes.length} changes, ${plan.summary.remarks} remarks`;
     if (which === 'plan') {

@@ -18,8 +18,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readPlanFile } from '../../engine/cli/read-plan-file.ts';
 import { writeChunksAtomic } from '../../engine/util/write-file-atomic.ts';
-import { createPlan, encodePlan, jsonPlanChunks, planFileText, type Plan } from '../../plans/index.ts';
-import { SIZES, syntheticStates } from './plan-bench.ts';
+import { encodePlan, jsonPlanChunks, planFileText, type Plan } from '../../plans/index.ts';
+import { benchPlan, SIZES, syntheticStates } from './plan-bench.ts';
 
 const CASES = ['one-string', 'encode', 'decode', 'show-json'] as const;
 type Case = (typeof CASES)[number];
@@ -37,7 +37,7 @@ const fileOf = (n: number): string => join(tmpdir(), `keyform-planfile-bench-${n
 
 function planOf(n: number): Plan {
   const { desired, live } = syntheticStates(n);
-  return createPlan({ toolVersion: 'bench', createdAt: new Date(0).toISOString(), platforms: [{ desired, live, endpoint: 'https://keystone/v3', region: 'RegionOne' }] });
+  return benchPlan(desired, live);
 }
 
 async function timed<T>(steps: Record<string, number>, name: string, f: () => T | Promise<T>): Promise<T> {
